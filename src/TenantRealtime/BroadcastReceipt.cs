@@ -1,0 +1,18 @@
+namespace TenantRealtime;
+
+/// <summary>What <see cref="ITenantBroadcaster"/> sent.</summary>
+/// <param name="Scope">The scope the broadcast was addressed to.</param>
+/// <param name="OrganizationId">The organization, for organization, tenant and user scopes.</param>
+/// <param name="TenantId">The tenant, for the tenant scope.</param>
+/// <param name="UserId">The user, for the user scope.</param>
+/// <param name="EventName">The client-side event name.</param>
+/// <param name="Type">The envelope <c>type</c>.</param>
+/// <param name="Timestamp">The envelope <c>timestamp</c>, from the configured <see cref="TimeProvider"/>.</param>
+public sealed record BroadcastReceipt(
+    BroadcastScope Scope,
+    string? OrganizationId,
+    string? TenantId,
+    string? UserId,
+    string EventName,
+    string Type,
+    DateTimeOffset Timestamp);

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TenantRealtime;
+using TenantRealtime.Internal;
+using TenantRealtime.Internal.Broadcasting;
+using TenantRealtime.Internal.Connections;
+using TenantRealtime.Internal.Identity;
+using TenantRealtime.Internal.Options;
+using TenantRealtime.Internal.Rooms;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds TenantRealtime to an app's services.</summary>
+public static class TenantRealtimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds SignalR, the tenant hub's services and their defaults: a claims-based <see cref="IAuthenticator"/>, the
+    /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, an in-memory
+    /// <see cref="IConnectionRegistry"/> and <see cref="ITenantConnectionManager"/>. Each default is added with
+    /// <c>TryAdd</c>, so registering your own implementation (before or after) replaces it. Calling this again only
+    /// applies <paramref name="configure"/>. Options are validated when the app starts.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Configures <see cref="TenantRealtimeOptions"/>.</param>
+    /// <returns>A builder for chaining extensions such as <c>AddRedis</c>.</returns>
+    public static ITenantRealtimeBuilder AddTenantRealtime(this IServiceCollection services, Action<TenantRealtimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        var builder = new TenantRealtimeBuilder(services);
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(TenantRealtimeMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<TenantRealtimeMarker>();
+        services.AddSignalR();
+        services.AddAuthorization();
+        services.AddOptions<TenantRealtimeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenantRealtimeOptions>, TenantRealtimeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IAuthenticator, ClaimsAuthenticator>();
+        services.TryAddSingleton<IRoomResolver, DefaultRoomResolver>();
+        services.TryAddSingleton<ITenantBroadcaster, TenantBroadcaster>();
+        services.TryAddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
+        services.TryAddSingleton<LocalConnectionManager>();
+        services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalConnectionManager>());
+
+        services.TryAddSingleton<LocalConnectionStore>();
+        services.TryAddSingleton<RoomMembership>();
+        services.TryAddSingleton<ConnectionLifecycle>();
+        return builder;
+    }
+}

@@ -1,0 +1,90 @@
+namespace TenantRealtime.Internal.Connections;
+
+/// <summary>
+/// This server's live connections, indexed by user so revocation finds them without a scan.
+/// Written on connect and disconnect only, never on the broadcast path.
+/// </summary>
+internal sealed class LocalConnectionStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ConnectionState> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ConnectionState>> _byUser = new(StringComparer.Ordinal);
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
+    public void Add(ConnectionState state)
+    {
+        lock (_gate)
+        {
+            _byId[state.ConnectionId] = state;
+            if (state.Identity is { } identity)
+            {
+                var key = UserKey(identity.OrganizationId, identity.UserId);
+                if (!_byUser.TryGetValue(key, out var list))
+                {
+                    _byUser[key] = list = [];
+                }
+
+                list.Add(state);
+            }
+        }
+    }
+
+    public bool Remove(string connectionId, out ConnectionState? state)
+    {
+        lock (_gate)
+        {
+            if (!_byId.Remove(connectionId, out state))
+            {
+                return false;
+            }
+
+            if (state.Identity is { } identity)
+            {
+                var key = UserKey(identity.OrganizationId, identity.UserId);
+                if (_byUser.TryGetValue(key, out var list))
+                {
+                    list.Remove(state);
+                    if (list.Count == 0)
+                    {
+                        _byUser.Remove(key);
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public ConnectionState[] OfUser(string organizationId, string userId)
+    {
+        lock (_gate)
+        {
+            return _byUser.TryGetValue(UserKey(organizationId, userId), out var list) ? [.. list] : [];
+        }
+    }
+
+    public ConnectionState[] OfTenant(string organizationId, string tenantId)
+    {
+        lock (_gate)
+        {
+            // Tenant-wide revocation is rare (an admin action); a scan of this server's connections is fine.
+            return [.. _byId.Values.Where(s =>
+                s.Identity is { } i &&
+                string.Equals(i.OrganizationId, organizationId, StringComparison.Ordinal) &&
+                string.Equals(i.TenantId, tenantId, StringComparison.Ordinal))];
+        }
+    }
+
+    // Validated ids cannot contain ':', so this key is unambiguous.
+    private static string UserKey(string organizationId, string userId) => RoomNames.User(organizationId, userId);
+}

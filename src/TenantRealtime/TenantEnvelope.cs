@@ -1,0 +1,58 @@
+using System.Runtime.Serialization;
+
+namespace TenantRealtime;
+
+/// <summary>
+/// What every broadcast carries on the wire: <c>{type, data, timestamp, scope, organizationId, tenantId, userId}</c>.
+/// The member names are camelCase under both the JSON and the MessagePack hub protocols.
+/// </summary>
+[DataContract]
+public sealed class TenantEnvelope
+{
+    /// <summary>Creates an envelope.</summary>
+    /// <param name="type">What happened, for example <c>created</c>.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="timestamp">When it was sent, ISO-8601 UTC.</param>
+    /// <param name="scope">The scope: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</param>
+    /// <param name="organizationId">The organization of an organization, tenant or user broadcast.</param>
+    /// <param name="tenantId">The tenant of a tenant broadcast.</param>
+    /// <param name="userId">The user of a user broadcast.</param>
+    public TenantEnvelope(string type, object? data, string timestamp, string scope, string? organizationId, string? tenantId, string? userId)
+    {
+        Type = type;
+        Data = data;
+        Timestamp = timestamp;
+        Scope = scope;
+        OrganizationId = organizationId;
+        TenantId = tenantId;
+        UserId = userId;
+    }
+
+    /// <summary>Gets what happened, for example <c>created</c>.</summary>
+    [DataMember(Name = "type", Order = 0)]
+    public string Type { get; }
+
+    /// <summary>Gets the payload.</summary>
+    [DataMember(Name = "data", Order = 1)]
+    public object? Data { get; }
+
+    /// <summary>Gets when the broadcast was sent, ISO-8601 UTC (for example <c>2026-01-31T12:00:00.0000000Z</c>).</summary>
+    [DataMember(Name = "timestamp", Order = 2)]
+    public string Timestamp { get; }
+
+    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
+    [DataMember(Name = "scope", Order = 3)]
+    public string Scope { get; }
+
+    /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
+    [DataMember(Name = "organizationId", Order = 4)]
+    public string? OrganizationId { get; }
+
+    /// <summary>Gets the tenant of a tenant broadcast.</summary>
+    [DataMember(Name = "tenantId", Order = 5)]
+    public string? TenantId { get; }
+
+    /// <summary>Gets the user of a user broadcast.</summary>
+    [DataMember(Name = "userId", Order = 6)]
+    public string? UserId { get; }
+}
