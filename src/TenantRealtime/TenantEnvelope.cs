@@ -29,30 +29,30 @@ public sealed class TenantEnvelope
     }
 
     /// <summary>Gets what happened, for example <c>created</c>.</summary>
-    [DataMember(Name = "type", Order = 0)]
+    [DataMember(Name = "type")]
     public string Type { get; }
 
     /// <summary>Gets the payload.</summary>
-    [DataMember(Name = "data", Order = 1)]
+    [DataMember(Name = "data")]
     public object? Data { get; }
 
     /// <summary>Gets when the broadcast was sent, ISO-8601 UTC (for example <c>2026-01-31T12:00:00.0000000Z</c>).</summary>
-    [DataMember(Name = "timestamp", Order = 2)]
+    [DataMember(Name = "timestamp")]
     public string Timestamp { get; }
 
     /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
-    [DataMember(Name = "scope", Order = 3)]
+    [DataMember(Name = "scope")]
     public string Scope { get; }
 
     /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
-    [DataMember(Name = "organizationId", Order = 4)]
+    [DataMember(Name = "organizationId")]
     public string? OrganizationId { get; }
 
     /// <summary>Gets the tenant of a tenant broadcast.</summary>
-    [DataMember(Name = "tenantId", Order = 5)]
+    [DataMember(Name = "tenantId")]
     public string? TenantId { get; }
 
     /// <summary>Gets the user of a user broadcast.</summary>
-    [DataMember(Name = "userId", Order = 6)]
+    [DataMember(Name = "userId")]
     public string? UserId { get; }
 }

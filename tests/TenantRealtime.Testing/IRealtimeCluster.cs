@@ -1,0 +1,16 @@
+namespace TenantRealtime.Testing;
+
+/// <summary>
+/// A setup the shared behaviour suites run against. Clients connect to <see cref="Receiver"/>; broadcasts and
+/// revocations are issued on <see cref="Sender"/>. In memory both are one server; over Redis they are two servers,
+/// so every suite also proves the behaviour holds across servers.
+/// </summary>
+public interface IRealtimeCluster
+{
+    RealtimeNode Receiver { get; }
+
+    RealtimeNode Sender { get; }
+
+    /// <summary>Waits until counts issued on one node are visible from <paramref name="node"/> (immediate in memory).</summary>
+    Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition);
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace TenantRealtime.Testing;
+
+/// <summary>How to start one test server.</summary>
+public sealed class RealtimeNodeOptions
+{
+    /// <summary>The application name; the Redis package derives its channel prefix from it.</summary>
+    public string ApplicationName { get; set; } = "TenantRealtime.Tests";
+
+    /// <summary>Configures TenantRealtime's options.</summary>
+    public Action<TenantRealtimeOptions>? Configure { get; set; }
+
+    /// <summary>Extends the TenantRealtime builder, e.g. <c>b => b.AddRedis(...)</c>.</summary>
+    public Action<ITenantRealtimeBuilder>? Realtime { get; set; }
+
+    /// <summary>Adds or replaces services after TenantRealtime is added.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
+    /// <summary>When false, no authentication is configured at all.</summary>
+    public bool UseJwtAuthentication { get; set; } = true;
+
+    /// <summary>Receives every log line of the node, for assertions.</summary>
+    public FakeLogCollector Logs { get; } = new();
+}
