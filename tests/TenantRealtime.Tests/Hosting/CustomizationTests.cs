@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TenantRealtime.Tests.Hosting;
+
+/// <summary>Custom authenticators and resolvers plug in, and the hub still enforces the security rules around them.</summary>
+public sealed class CustomizationTests : IAsyncLifetime
+{
+    private readonly FixedAuthenticator _authenticator = new();
+    private readonly GrantingResolver _resolver = new();
+    private RealtimeNode _node = null!;
+
+    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+    {
+        Services = services =>
+        {
+            services.AddSingleton<IAuthenticator>(_authenticator);
+            services.AddSingleton<IRoomResolver>(_resolver);
+        },
+    });
+
+    public async Task DisposeAsync() => await _node.DisposeAsync();
+
+    private async Task<RealtimeClient> ConnectAsync() =>
+        await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Member("anyone", "org-any", "t-any"), HubProtocolKind.Json, "news");
+
+    [Fact]
+    public async Task RefreshUserRoomsMovesLiveConnectionsToTheirNewRooms()
+    {
+        _resolver.Tenants.Add("t1");
+        await using var client = await ConnectAsync();
+        await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t1", "news", "created", "t1-before");
+        await client.WaitForAsync("news", m => m.String("data") == "t1-before");
+
+        _resolver.Tenants.Clear();
+        _resolver.Tenants.Add("t2");
+        await _node.Connections.RefreshUserRoomsAsync("org-fixed", "fixed");
+        await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t1", "news", "created", "t1-after");
+        await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t2", "news", "created", "t2-after");
+        await Sentinel.FlushAsync(_node.Broadcaster, [client]);
+
+        client.Markers("news").Should().Equal("t1-before", "t2-after");
+    }
+
+    [Fact]
+    public async Task RefreshClosesAConnectionWhoseAccessWasWithdrawn()
+    {
+        await using var client = await ConnectAsync();
+
+        _authenticator.Identity = null;
+        await _node.Connections.RefreshUserRoomsAsync("org-fixed", "fixed");
+
+        await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
+        (await _node.Registry.CountAsync("org-fixed")).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task TheAuthenticatorSeesTheAuthenticateRequest()
+    {
+        await using var client = await ConnectAsync();
+
+        await client.InvokeAsync("Authenticate", new { userId = "fixed", tenantId = "t1" });
+
+        _authenticator.Requests.Should().Contain(new AuthenticateRequest("fixed", null, "t1", null));
+        _authenticator.Requests.Should().Contain((AuthenticateRequest?)null, "the connect-time call has no request");
+    }
+
+    [Fact]
+    public async Task RoomsOfAnotherOrganizationGrantedOnJoinAreIgnoredAndLogged()
+    {
+        await using var client = await ConnectAsync();
+
+        await client.InvokeAsync("JoinOrganization", new { organizationId = "org-b" });
+        await _node.Broadcaster.BroadcastToOrganizationAsync("org-b", "news", "created", "org-b");
+        await _node.Broadcaster.BroadcastToOrganizationAsync("not-org-b", "news", "created", "smuggled");
+        await Sentinel.FlushAsync(_node.Broadcaster, [client]);
+
+        client.Markers("news").Should().Equal("org-b");
+        _node.Logs.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Warning && r.Message.Contains("room org:not-org-b"));
+    }
+}
