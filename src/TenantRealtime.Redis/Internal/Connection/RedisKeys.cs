@@ -1,0 +1,29 @@
+using StackExchange.Redis;
+
+namespace TenantRealtime.Redis.Internal.Connection;
+
+/// <summary>
+/// The one place Redis names are spelled. The prefix holds no ':' and ids are validated (no ':' either), so every
+/// name maps back to exactly one application, server and organization. Every command touches one key, so the
+/// layout works unchanged on Redis Cluster.
+/// </summary>
+internal sealed class RedisKeys(string channelPrefix)
+{
+    /// <summary>The hash field holding a total; ids cannot contain <c>*</c>, so it never clashes with one.</summary>
+    public const string TotalField = "*";
+
+    public string ChannelPrefix { get; } = channelPrefix;
+
+    /// <summary>Revocation requests; passed to the prefixing subscriber, which adds <see cref="ChannelPrefix"/>.</summary>
+    public RedisChannel Revocation { get; } = RedisChannel.Literal("tenantrealtime:revocation");
+
+    /// <summary>Sorted set of live servers, scored by the Unix time (ms) their share stops counting.</summary>
+    public RedisKey Servers => new($"{ChannelPrefix}:tenantrealtime:servers");
+
+    /// <summary>Hash of one server's share: the total of its connections and one field per organization.</summary>
+    public RedisKey Server(string serverId) => new($"{ChannelPrefix}:tenantrealtime:server:{serverId}");
+
+    /// <summary>Hash of one server's share of one organization: its total and one field per tenant.</summary>
+    public RedisKey Organization(string serverId, string organizationId) =>
+        new($"{ChannelPrefix}:tenantrealtime:server:{serverId}:org:{organizationId}");
+}

@@ -1,0 +1,50 @@
+using StackExchange.Redis;
+
+namespace TenantRealtime.Redis;
+
+/// <summary>Options for TenantRealtime's Redis scale-out. Validated when the app starts.</summary>
+public sealed class TenantRealtimeRedisOptions
+{
+    /// <summary>
+    /// Gets or sets the StackExchange.Redis configuration of the one multiplexer the package creates and shares
+    /// (backplane, connection registry, revocation, health check). <see cref="ConfigurationOptions.AbortOnConnectFail"/>
+    /// is always treated as <see langword="false"/>, so the app starts, and reconnects by itself, while Redis is down.
+    /// The default has no endpoint: set one, or set <see cref="ConnectionFactory"/>.
+    /// </summary>
+    public ConfigurationOptions Configuration { get; set; } = new() { AbortOnConnectFail = false };
+
+    /// <summary>
+    /// Gets or sets a factory returning an existing multiplexer to use instead of creating one from
+    /// <see cref="Configuration"/>. The app owns that multiplexer: the package never disposes it.
+    /// The default is <see langword="null"/>.
+    /// </summary>
+    public Func<IServiceProvider, IConnectionMultiplexer>? ConnectionFactory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the prefix of every Redis channel and key the package uses, so that two applications sharing a
+    /// Redis never see each other's messages or counts. 1 to 128 characters of <c>[A-Za-z0-9_.-]</c>.
+    /// The default (<see langword="null"/>) is the host's application name
+    /// (<c>IHostEnvironment.ApplicationName</c>), with any other character replaced by <c>-</c>.
+    /// </summary>
+    public string? ChannelPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets how often this server rewrites its share of the cluster-wide connection counts and renews its
+    /// liveness. Changes between heartbeats are written as they happen. The default is 5 seconds.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long after its last heartbeat a server's connections stop counting, when it died without
+    /// stopping gracefully (a graceful stop removes them at once). At least twice <see cref="HeartbeatInterval"/>.
+    /// The default is 15 seconds.
+    /// </summary>
+    public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets the longest a broadcast waits for Redis to confirm a publish before returning to the caller;
+    /// the publish then continues in the background and a failure is logged and counted. While Redis is known to be
+    /// disconnected, broadcasts do not wait at all: they are dropped, logged and counted. The default is 1 second.
+    /// </summary>
+    public TimeSpan BroadcastTimeout { get; set; } = TimeSpan.FromSeconds(1);
+}
