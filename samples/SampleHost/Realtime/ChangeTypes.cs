@@ -1,0 +1,11 @@
+namespace SampleHost.Realtime;
+
+/// <summary>The envelope <c>type</c> values of the wire contract.</summary>
+internal static class ChangeTypes
+{
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string Resolved = "resolved";
+    public const string Deleted = "deleted";
+    public const string Changed = "changed";
+}

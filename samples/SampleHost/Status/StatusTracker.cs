@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using SampleHost.Incidents;
+using SampleHost.Services;
+using SampleHost.Storage;
+
+namespace SampleHost.Status;
+
+/// <summary>
+/// Remembers the last announced summary of each scope (an organization's org-wide resources, or one tenant's)
+/// and reports the scopes whose indicator or description moved, so <c>status-update</c> is sent only on a change.
+/// A scope never seen before counts as "All Systems Operational", the summary of an empty scope.
+/// </summary>
+internal sealed class StatusTracker(OrganizationStore<Service> services, OrganizationStore<Incident> incidents, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string OrganizationId, string? TenantId), StatusIndicator> announced = new();
+
+    /// <summary>Recomputes the given scopes and returns those that changed. Call inside the organization's gate.</summary>
+    public IReadOnlyList<StatusChange> Refresh(string organizationId, IEnumerable<string?> tenantIds)
+    {
+        var changes = new List<StatusChange>();
+        foreach (var tenantId in tenantIds)
+        {
+            var indicator = Compute(organizationId, tenantId);
+            var previous = announced.GetValueOrDefault((organizationId, tenantId), StatusIndicator.None);
+            announced[(organizationId, tenantId)] = indicator;
+            if (indicator != previous)
+            {
+                // The description is a function of the indicator, so comparing indicators compares both.
+                changes.Add(new StatusChange(organizationId, tenantId, indicator, StatusRules.Describe(indicator), time.GetUtcNow()));
+            }
+        }
+
+        return changes;
+    }
+
+    private StatusIndicator Compute(string organizationId, string? tenantId) => StatusRules.Indicator(
+        services.List(organizationId).Where(s => s.TenantId == tenantId),
+        incidents.List(organizationId).Where(i => i.TenantId == tenantId && i.IsOpen));
+}
