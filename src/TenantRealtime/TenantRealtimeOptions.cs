@@ -53,4 +53,57 @@ public sealed class TenantRealtimeOptions
     /// <summary>Gets or sets the maximum length of an id from outside, 1 to 256. The default is 64.</summary>
     [Range(1, TenantIds.MaxSupportedLength)]
     public int MaxIdLength { get; set; } = TenantIds.DefaultMaxLength;
+
+    /// <summary>
+    /// Gets or sets the largest message a client may send, in bytes; a larger one closes its connection.
+    /// Sets SignalR's <c>MaximumReceiveMessageSize</c> for the hub. The default is 32 KiB.
+    /// </summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaximumReceiveMessageSize { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Gets or sets how long a new connection may take to complete the SignalR handshake before it is closed.
+    /// Sets SignalR's <c>HandshakeTimeout</c> for the hub. The default is 15 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets how many rooms one connection may hold; joins beyond it fail with <c>limit-exceeded</c>.
+    /// The default is 64.
+    /// </summary>
+    [Range(4, 100_000)]
+    public int MaxRoomsPerConnection { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets how many connections one user may have on one server; more are refused with <c>limit-exceeded</c>.
+    /// The default is 20.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Gets or sets how many connections one tenant may have, counted by the <see cref="IConnectionRegistry"/>
+    /// (cluster-wide with Redis); more are refused with <c>limit-exceeded</c>. The default is 10,000.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxConnectionsPerTenant { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how many hub invocations per second one connection may make on average (a token bucket);
+    /// calls beyond it fail with <c>rate-limited</c>. The default is 20.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int InvocationsPerSecond { get; set; } = 20;
+
+    /// <summary>Gets or sets how many invocations one connection may make in a burst. The default is 40.</summary>
+    [Range(1, 100_000)]
+    public int InvocationBurst { get; set; } = 40;
+
+    /// <summary>
+    /// Gets or sets after how many rate-limited invocations in a row a connection is closed as flooding.
+    /// The default is 100.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int DisconnectAfterRateLimitedInvocations { get; set; } = 100;
 }

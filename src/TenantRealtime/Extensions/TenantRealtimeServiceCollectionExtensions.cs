@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 using TenantRealtime;
 using TenantRealtime.Internal;
 using TenantRealtime.Internal.Broadcasting;
+using Microsoft.AspNetCore.SignalR;
 using TenantRealtime.Internal.Connections;
+using TenantRealtime.Internal.Diagnostics;
+using TenantRealtime.Internal.Hubs;
+using TenantRealtime.Internal.Limits;
 using TenantRealtime.Internal.Identity;
 using TenantRealtime.Internal.Options;
 using TenantRealtime.Internal.Rooms;
@@ -18,7 +22,8 @@ public static class TenantRealtimeServiceCollectionExtensions
     /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, an in-memory
     /// <see cref="IConnectionRegistry"/> and <see cref="ITenantConnectionManager"/>. Each default is added with
     /// <c>TryAdd</c>, so registering your own implementation (before or after) replaces it. Calling this again only
-    /// applies <paramref name="configure"/>. Options are validated when the app starts.
+    /// applies <paramref name="configure"/>. Options are validated when the app starts. Also registers the
+    /// <c>tenantrealtime</c> health check and the <c>TenantRealtime</c> meter.
     /// </summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configure">Configures <see cref="TenantRealtimeOptions"/>.</param>
@@ -38,8 +43,14 @@ public static class TenantRealtimeServiceCollectionExtensions
         }
 
         services.AddSingleton<TenantRealtimeMarker>();
-        services.AddSignalR();
+        services.AddMetrics();
         services.AddAuthorization();
+
+        // AddHubOptions makes SignalR use per-hub options for our hub (copied from the app's global ones),
+        // which ConfigureTenantHubOptions then tightens.
+        services.AddSignalR().AddHubOptions<TenantRealtimeHub>(_ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<TenantRealtimeHub>>, ConfigureTenantHubOptions>());
+        services.AddHealthChecks().AddCheck<TenantRealtimeHealthCheck>(TenantRealtimeHealthCheck.Name, tags: ["tenantrealtime"]);
         services.AddOptions<TenantRealtimeOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenantRealtimeOptions>, TenantRealtimeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -51,6 +62,9 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<LocalConnectionManager>();
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalConnectionManager>());
 
+        services.TryAddSingleton<TenantRealtimeMetrics>();
+        services.TryAddSingleton<InvocationRateLimiter>();
+        services.TryAddSingleton<InvocationLimitFilter>();
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();

@@ -37,4 +37,10 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(11, LogLevel.Debug, "Broadcast {EventName} sent to scope {Scope}.")]
     public static partial void BroadcastSent(ILogger logger, string scope, string eventName);
+
+    [LoggerMessage(12, LogLevel.Debug, "Connection {ConnectionId} was rate-limited invoking {Method}.")]
+    public static partial void RateLimited(ILogger logger, string connectionId, string method);
+
+    [LoggerMessage(13, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused: {Reason}")]
+    public static partial void LimitExceeded(ILogger logger, string userId, string organizationId, string reason);
 }

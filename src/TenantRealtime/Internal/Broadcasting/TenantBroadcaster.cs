@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Internal.Connections;
+using TenantRealtime.Internal.Diagnostics;
 using TenantRealtime.Internal.Hubs;
 using TenantRealtime.Internal.Rooms;
 
@@ -15,19 +17,23 @@ internal sealed class TenantBroadcaster(
     IHubContext<TenantRealtimeHub> hub,
     TimeProvider time,
     IOptionsMonitor<TenantRealtimeOptions> options,
+    RoomMembership membership,
+    LocalConnectionStore store,
+    TenantRealtimeMetrics metrics,
     ILogger<TenantBroadcaster> logger) : ITenantBroadcaster
 {
     public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         var (receipt, envelope) = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
-        return SendAsync(hub.Clients.All, receipt, envelope, cancellationToken);
+        return SendAsync(hub.Clients.All, store.Count, receipt, envelope, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         ValidateId(organizationId);
         var (receipt, envelope) = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
-        return SendAsync(hub.Clients.Group(RoomNames.Organization(organizationId)), receipt, envelope, cancellationToken);
+        var group = RoomNames.Organization(organizationId);
+        return SendAsync(hub.Clients.Group(group), membership.MembersOf(group), receipt, envelope, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -38,7 +44,7 @@ internal sealed class TenantBroadcaster(
 
         // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
         var groups = DeliveryGroups.ForTenantBroadcast(organizationId, tenantId);
-        return SendAsync(hub.Clients.Groups(groups), receipt, envelope, cancellationToken);
+        return SendAsync(hub.Clients.Groups(groups), membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), receipt, envelope, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -46,7 +52,8 @@ internal sealed class TenantBroadcaster(
         ValidateId(organizationId);
         ValidateId(userId);
         var (receipt, envelope) = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
-        return SendAsync(hub.Clients.Group(RoomNames.User(organizationId, userId)), receipt, envelope, cancellationToken);
+        var group = RoomNames.User(organizationId, userId);
+        return SendAsync(hub.Clients.Group(group), membership.MembersOf(group), receipt, envelope, cancellationToken);
     }
 
     private (BroadcastReceipt Receipt, TenantEnvelope Envelope) Prepare(
@@ -66,10 +73,14 @@ internal sealed class TenantBroadcaster(
         return (new BroadcastReceipt(scope, organizationId, tenantId, userId, eventName, type, timestamp), envelope);
     }
 
-    private async Task<BroadcastReceipt> SendAsync(IClientProxy clients, BroadcastReceipt receipt, TenantEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<BroadcastReceipt> SendAsync(IClientProxy clients, long localRecipients, BroadcastReceipt receipt, TenantEnvelope envelope, CancellationToken cancellationToken)
     {
+        var scope = envelope.Scope;
+        using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, receipt.EventName);
+        var started = time.GetTimestamp();
         await clients.SendAsync(receipt.EventName, envelope, cancellationToken).ConfigureAwait(false);
-        TenantRealtimeLog.BroadcastSent(logger, ScopeNames.Of(receipt.Scope), receipt.EventName);
+        metrics.Broadcast(scope, receipt.EventName, localRecipients, time.GetElapsedTime(started));
+        TenantRealtimeLog.BroadcastSent(logger, scope, receipt.EventName);
         return receipt;
     }
 

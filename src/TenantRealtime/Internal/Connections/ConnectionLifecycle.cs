@@ -1,44 +1,39 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Internal.Diagnostics;
 using TenantRealtime.Internal.Hubs;
 using TenantRealtime.Internal.Identity;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Connections;
 
-/// <summary>Connect: authenticate, resolve rooms, join them, count. Disconnect: forget and uncount.</summary>
+/// <summary>Connect: authenticate, check limits, resolve and join rooms, count. Disconnect: forget and uncount.</summary>
 internal sealed class ConnectionLifecycle(
     IAuthenticator authenticator,
     IRoomResolver resolver,
     RoomMembership membership,
     LocalConnectionStore store,
     IConnectionRegistry registry,
+    TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<ConnectionLifecycle> logger)
 {
     public async Task ConnectAsync(HubCallerContext context)
     {
-        var cancellationToken = context.ConnectionAborted;
-        var user = context.User ?? new System.Security.Claims.ClaimsPrincipal();
-        if (user.Identity?.IsAuthenticated != true)
+        using var activity = TenantRealtimeActivitySource.StartConnect();
+        try
         {
-            if (!options.CurrentValue.AllowAnonymous)
-            {
-                throw Refuse(context.ConnectionId, "the connection has no authenticated user.");
-            }
-
-            await TrackAsync(new ConnectionState(context, identity: null), cancellationToken).ConfigureAwait(false);
-            TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
-            return;
+            await ConnectCoreAsync(context, context.ConnectionAborted).ConfigureAwait(false);
         }
-
-        var identity = await AuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
-        var state = new ConnectionState(context, identity);
-        var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
-        await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
-        await TrackAsync(state, cancellationToken).ConfigureAwait(false);
-        TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
+        catch (HubException ex)
+        {
+            var code = HubErrors.CodeOf(ex);
+            activity.Fail(code);
+            metrics.Refused("connect", code);
+            throw;
+        }
     }
 
     public async Task DisconnectAsync(HubCallerContext context)
@@ -46,7 +41,9 @@ internal sealed class ConnectionLifecycle(
         // SignalR removes the connection from its groups itself; we forget it and stop counting it.
         if (store.Remove(context.ConnectionId, out var state))
         {
+            await membership.ForgetAsync(state!).ConfigureAwait(false);
             await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
+            metrics.ConnectionClosed();
         }
 
         TenantRealtimeLog.Disconnected(logger, context.ConnectionId);
@@ -55,29 +52,93 @@ internal sealed class ConnectionLifecycle(
     /// <summary>Runs the authenticator and checks the identity it returns; throws <c>unauthenticated</c> on refusal.</summary>
     public async Task<TenantIdentity> AuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
     {
-        var user = context.User ?? new System.Security.Claims.ClaimsPrincipal();
         var result = await authenticator
-            .AuthenticateAsync(new AuthenticationContext(context.ConnectionId, user, context.GetHttpContext(), request), cancellationToken)
+            .AuthenticateAsync(new AuthenticationContext(context.ConnectionId, UserOf(context), context.GetHttpContext(), request), cancellationToken)
             .ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw Refuse(context.ConnectionId, result.FailureReason);
+            throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(result.FailureReason));
         }
 
         var problem = IdentityCheck.FindProblem(result.Identity, options.CurrentValue.MaxIdLength);
-        return problem is null ? result.Identity : throw Refuse(context.ConnectionId, problem);
+        return problem is null ? result.Identity : throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(problem));
+    }
+
+    private async Task ConnectCoreAsync(HubCallerContext context, CancellationToken cancellationToken)
+    {
+        if (UserOf(context).Identity?.IsAuthenticated != true)
+        {
+            if (!options.CurrentValue.AllowAnonymous)
+            {
+                throw Refuse(context.ConnectionId, HubErrors.Unauthenticated("the connection has no authenticated user."));
+            }
+
+            await TrackAsync(new ConnectionState(context, identity: null), cancellationToken).ConfigureAwait(false);
+            TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
+            return;
+        }
+
+        var identity = await AuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
+        await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
+        var state = new ConnectionState(context, identity);
+        var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+            await TrackAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The hub's OnDisconnectedAsync does not run after a failed OnConnectedAsync: uncount here.
+            await membership.ForgetAsync(state).ConfigureAwait(false);
+            throw;
+        }
+
+        TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
+    }
+
+    private async Task EnsureTenantHasRoomAsync(HubCallerContext context, TenantIdentity identity, CancellationToken cancellationToken)
+    {
+        if (identity.TenantId is null)
+        {
+            return;
+        }
+
+        // Checked against the registry (cluster-wide with Redis) before joining; concurrent connects may overshoot slightly.
+        var max = options.CurrentValue.MaxConnectionsPerTenant;
+        if (await registry.CountAsync(identity.OrganizationId, identity.TenantId, cancellationToken).ConfigureAwait(false) >= max)
+        {
+            throw Refuse(context.ConnectionId, HubErrors.LimitExceeded($"the tenant already has the maximum of {max} connections."));
+        }
     }
 
     private async Task TrackAsync(ConnectionState state, CancellationToken cancellationToken)
     {
+        var max = options.CurrentValue.MaxConnectionsPerUser;
+        if (!store.TryAdd(state, max))
+        {
+            throw Refuse(state.ConnectionId, HubErrors.LimitExceeded($"the user already has the maximum of {max} connections."));
+        }
+
         state.Attach();
-        store.Add(state);
-        await registry.AddAsync(state.Registration, cancellationToken).ConfigureAwait(false);
+        metrics.ConnectionOpened();
+        try
+        {
+            await registry.AddAsync(state.Registration, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            store.Remove(state.ConnectionId, out _);
+            metrics.ConnectionClosed();
+            throw;
+        }
     }
 
-    private HubException Refuse(string connectionId, string reason)
+    private HubException Refuse(string connectionId, HubException error)
     {
-        TenantRealtimeLog.ConnectionRefused(logger, connectionId, reason);
-        return HubErrors.Unauthenticated(reason);
+        TenantRealtimeLog.ConnectionRefused(logger, connectionId, error.Message);
+        return error;
     }
+
+    private static ClaimsPrincipal UserOf(HubCallerContext context) => context.User ?? new ClaimsPrincipal();
 }

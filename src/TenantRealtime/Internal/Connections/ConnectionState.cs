@@ -23,6 +23,13 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
     /// <summary>Gets the SignalR groups the connection is in, derived from <see cref="Rooms"/> by DeliveryGroups.</summary>
     public IReadOnlySet<string> Groups { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
+    private int _rateLimitedInARow;
+
+    /// <summary>Counts a rate-limited invocation; returns how many came in a row.</summary>
+    public int CountRateLimited() => Interlocked.Increment(ref _rateLimitedInARow);
+
+    public void ResetRateLimited() => Volatile.Write(ref _rateLimitedInARow, 0);
+
     public static ConnectionState? Of(HubCallerContext context) =>
         context.Items.TryGetValue(typeof(ConnectionState), out var value) ? value as ConnectionState : null;
 

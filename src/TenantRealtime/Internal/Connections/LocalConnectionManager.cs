@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Internal.Diagnostics;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Connections;
@@ -13,6 +14,7 @@ internal sealed class LocalConnectionManager(
     ConnectionLifecycle lifecycle,
     IRoomResolver resolver,
     RoomMembership membership,
+    TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<LocalConnectionManager> logger) : ITenantConnectionManager
 {
@@ -84,6 +86,7 @@ internal sealed class LocalConnectionManager(
         foreach (var state in states)
         {
             TenantRealtimeLog.ConnectionRevoked(logger, state.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", reason);
+            metrics.ClosedByServer("revoked");
             state.Context.Abort();
         }
     }

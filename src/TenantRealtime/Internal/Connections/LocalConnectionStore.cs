@@ -21,11 +21,11 @@ internal sealed class LocalConnectionStore
         }
     }
 
-    public void Add(ConnectionState state)
+    /// <summary>Adds the connection unless its user already has <paramref name="maxPerUser"/> connections here.</summary>
+    public bool TryAdd(ConnectionState state, int maxPerUser)
     {
         lock (_gate)
         {
-            _byId[state.ConnectionId] = state;
             if (state.Identity is { } identity)
             {
                 var key = UserKey(identity.OrganizationId, identity.UserId);
@@ -34,8 +34,16 @@ internal sealed class LocalConnectionStore
                     _byUser[key] = list = [];
                 }
 
+                if (list.Count >= maxPerUser)
+                {
+                    return false;
+                }
+
                 list.Add(state);
             }
+
+            _byId[state.ConnectionId] = state;
+            return true;
         }
     }
 

@@ -77,6 +77,7 @@ internal sealed partial class TenantRealtimeHub
     private HubException Mismatch(TenantIdentity identity, string reason)
     {
         TenantRealtimeLog.AuthenticateMismatch(logger, identity.UserId, identity.OrganizationId, reason);
+        metrics.Refused("authenticate", HubErrors.ForbiddenCode);
         return HubErrors.Forbidden(reason);
     }
 

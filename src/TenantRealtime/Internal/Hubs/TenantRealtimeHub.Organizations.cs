@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace TenantRealtime.Internal.Hubs;
 
 internal sealed partial class TenantRealtimeHub
@@ -18,11 +20,21 @@ internal sealed partial class TenantRealtimeHub
             if (!decision.Allowed)
             {
                 TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, decision.Reason);
+                metrics.Refused("join", HubErrors.ForbiddenCode);
                 throw HubErrors.Forbidden(decision.Reason);
             }
 
             var granted = OnlyOf(organizationId, decision.Rooms, identity);
-            await membership.ChangeAsync(state, held => held.Concat(granted), Context.ConnectionAborted).ConfigureAwait(false);
+            try
+            {
+                await membership.ChangeAsync(state, held => held.Concat(granted), Context.ConnectionAborted).ConfigureAwait(false);
+            }
+            catch (HubException ex)
+            {
+                TenantRealtimeLog.LimitExceeded(logger, identity.UserId, identity.OrganizationId, ex.Message);
+                metrics.Refused("join", HubErrors.CodeOf(ex));
+                throw;
+            }
         }
 
         return new Dictionary<string, object?>
@@ -44,6 +56,7 @@ internal sealed partial class TenantRealtimeHub
         if (Same(organizationId, identity.OrganizationId))
         {
             TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, "leaving one's own organization");
+            metrics.Refused("leave", HubErrors.ForbiddenCode);
             throw HubErrors.Forbidden("a connection cannot leave its own organization.");
         }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Connections;
+using TenantRealtime.Internal.Diagnostics;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Hubs;
@@ -15,6 +16,7 @@ internal sealed partial class TenantRealtimeHub(
     ConnectionLifecycle lifecycle,
     IRoomResolver resolver,
     RoomMembership membership,
+    TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
     ILogger<TenantRealtimeHub> logger) : Microsoft.AspNetCore.SignalR.Hub

@@ -1,37 +1,57 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Connections;
 using TenantRealtime.Internal.Hubs;
 
 namespace TenantRealtime.Internal.Rooms;
 
-/// <summary>The one place a connection's rooms change: it keeps the SignalR groups in step with the rooms held.</summary>
-internal sealed class RoomMembership(HubLifetimeManager<TenantRealtimeHub> lifetime, ILogger<RoomMembership> logger)
+/// <summary>
+/// The one place a connection's rooms change: it keeps the SignalR groups in step with the rooms held, enforces
+/// <see cref="TenantRealtimeOptions.MaxRoomsPerConnection"/>, and counts this server's members per group (for the
+/// fan-out metric, and so tests can prove that churn leaves no membership behind).
+/// </summary>
+internal sealed class RoomMembership(
+    HubLifetimeManager<TenantRealtimeHub> lifetime,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    ILogger<RoomMembership> logger)
 {
+    private readonly ConcurrentDictionary<string, int> _members = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the number of groups with at least one member on this server.</summary>
+    public int GroupCount => _members.Count;
+
+    /// <summary>This server's members of <paramref name="group"/>.</summary>
+    public int MembersOf(string group) => _members.TryGetValue(group, out var count) ? count : 0;
+
     /// <summary>Replaces the rooms of <paramref name="state"/> with what <paramref name="change"/> returns for the current ones.</summary>
+    /// <exception cref="HubException"><c>limit-exceeded</c> when the result holds more rooms than allowed.</exception>
     public async Task ChangeAsync(ConnectionState state, Func<IReadOnlySet<TenantRoom>, IEnumerable<TenantRoom>> change, CancellationToken cancellationToken)
     {
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var rooms = new HashSet<TenantRoom>(change(state.Rooms));
+            var max = options.CurrentValue.MaxRoomsPerConnection;
+            if (rooms.Count > max && rooms.Count > state.Rooms.Count)
+            {
+                throw HubErrors.LimitExceeded($"a connection may hold at most {max} rooms.");
+            }
+
             var groups = DeliveryGroups.For(rooms);
 
             // Add before removing, so a connection moving between rooms is never briefly in none.
-            foreach (var group in groups)
+            foreach (var group in groups.Where(g => !state.Groups.Contains(g)))
             {
-                if (!state.Groups.Contains(group))
-                {
-                    await lifetime.AddToGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
-                }
+                await lifetime.AddToGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
+                _members.AddOrUpdate(group, 1, static (_, count) => count + 1);
             }
 
-            foreach (var group in state.Groups)
+            foreach (var group in state.Groups.Where(g => !groups.Contains(g)))
             {
-                if (!groups.Contains(group))
-                {
-                    await lifetime.RemoveFromGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
-                }
+                await lifetime.RemoveFromGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
+                Decrement(group);
             }
 
             state.Rooms = rooms;
@@ -46,4 +66,37 @@ internal sealed class RoomMembership(HubLifetimeManager<TenantRealtimeHub> lifet
 
     public Task SetAsync(ConnectionState state, IEnumerable<TenantRoom> rooms, CancellationToken cancellationToken) =>
         ChangeAsync(state, _ => rooms, cancellationToken);
+
+    /// <summary>
+    /// Uncounts a connection that ended (SignalR itself drops it from its groups). Waits for a room change in
+    /// flight, so that change cannot count the connection again afterwards.
+    /// </summary>
+    public async Task ForgetAsync(ConnectionState state)
+    {
+        await state.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var group in state.Groups)
+            {
+                Decrement(group);
+            }
+
+            state.Groups = new HashSet<string>(StringComparer.Ordinal);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private void Decrement(string group)
+    {
+        while (_members.TryGetValue(group, out var count))
+        {
+            if (count <= 1 ? _members.TryRemove(new KeyValuePair<string, int>(group, count)) : _members.TryUpdate(group, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
 }
