@@ -13,16 +13,13 @@ internal static class RealtimeServiceCollectionExtensions
         services.AddSingleton<ChangePublisher>();
 
         // ─── The one Redis switch ───────────────────────────────────────────────────────────────────────────────
-        // Set Redis:Configuration (Redis__Configuration=127.0.0.1:6379) to run several hosts as one. The backplane
-        // comes from TenantRealtime.Redis; until this sample references it, the setting fails loudly at start rather
-        // than silently running a single node that other servers cannot reach.
+        // Redis:Configuration (Redis__Configuration=127.0.0.1:6379) turns on TenantRealtime.Redis: SignalR's Redis
+        // backplane and a cluster-wide connection registry, so several hosts behind a load balancer act as one.
+        // Unset, everything stays in this process.
         var redis = configuration[RedisSetting];
         if (!string.IsNullOrWhiteSpace(redis))
         {
-            _ = realtime;
-            throw new InvalidOperationException(
-                $"'{RedisSetting}' is set, but this build of the sample host has no Redis backplane: reference " +
-                "src/TenantRealtime.Redis and call realtime.AddRedis(...) here, or unset the setting to run in memory.");
+            realtime.AddRedis(redis);
         }
 
         return services;
