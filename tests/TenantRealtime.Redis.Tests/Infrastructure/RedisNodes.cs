@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TenantRealtime.Redis.Tests.Infrastructure;
+
+/// <summary>Starts test servers that scale out over a given Redis.</summary>
+public static class RedisNodes
+{
+    /// <summary>Short enough that a dead server stops counting within a test, long enough to survive a busy 2-core machine.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(250);
+
+    public static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(2);
+
+    public static Task<RealtimeNode> StartAsync(
+        RedisServer redis,
+        string applicationName = "TenantRealtime.Redis.Tests",
+        Action<TenantRealtimeRedisOptions>? configure = null,
+        string? extraConfiguration = null)
+    {
+        var options = new RealtimeNodeOptions
+        {
+            ApplicationName = applicationName,
+            Realtime = realtime => realtime.AddRedis(redis.ConnectionString + (extraConfiguration is null ? "" : "," + extraConfiguration), redisOptions =>
+            {
+                redisOptions.HeartbeatInterval = HeartbeatInterval;
+                redisOptions.ServerTimeout = ServerTimeout;
+                configure?.Invoke(redisOptions);
+            }),
+        };
+        return RealtimeNode.StartAsync(options);
+    }
+}

@@ -1,0 +1,14 @@
+using TenantRealtime.Redis.Tests.Infrastructure;
+using TenantRealtime.Testing.Specification;
+
+namespace TenantRealtime.Redis.Tests.Suites;
+
+// The shared behaviour suites TenantRealtime.Tests runs in memory, run here across two servers on one Redis:
+// clients on one server, broadcasts and revocations from the other.
+public sealed class RedisDeliveryMatrixTests(RedisCluster cluster) : DeliveryMatrixSpec<RedisCluster>(cluster);
+
+public sealed class RedisIsolationTests(RedisCluster cluster) : IsolationSpec<RedisCluster>(cluster);
+
+public sealed class RedisRegistryTests(RedisCluster cluster) : RegistrySpec<RedisCluster>(cluster);
+
+public sealed class RedisRevocationTests(RedisCluster cluster) : RevocationSpec<RedisCluster>(cluster);
