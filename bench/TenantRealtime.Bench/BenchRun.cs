@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TenantRealtime.Bench;
+
+/// <summary>
+/// One measured run: start the server process(es) (and redis-server), start the load client process, connect,
+/// measure memory per idle connection, warm up, measure the scenario, write the JSON and print the table.
+/// </summary>
+internal static class BenchRun
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(180);
+
+    public static async Task<int> RunAsync(RunOptions o)
+    {
+        var paths = BenchPaths.Locate();
+        var load = Proc.LoadAverage();
+        await using var scope = new RunScope();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+        // 1. Servers: one, or two on one redis-server. Broadcasts are issued on the first.
+        var urls = new List<string>();
+        Child? redis = null;
+        string? redisEndpoint = null;
+        if (o.Target == Targets.TenantRealtimeRedis)
+        {
+            var redisPort = Child.FreePort();
+            redisEndpoint = $"127.0.0.1:{redisPort}";
+            redis = scope.Add(Child.Start("redis", "redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]));
+        }
+
+        var servers = new List<Child>();
+        var serverCount = o.Target == Targets.TenantRealtimeRedis ? 2 : 1;
+        for (var i = 0; i < serverCount; i++)
+        {
+            var port = Child.FreePort();
+            var url = $"http://127.0.0.1:{port}";
+            urls.Add(url);
+            servers.Add(scope.Add(StartServer(o, paths, url, redisEndpoint, i)));
+        }
+
+        foreach (var url in urls)
+        {
+            await WaitHealthyAsync(http, url, servers);
+        }
+
+        // 2. The load client, its own process.
+        var client = scope.Add(StartClient(o, paths, urls));
+        await client.WaitForAsync("ready", Slow);
+
+        // 3. Memory per idle connection: RSS after a full GC, between 10% and 100% of the connections (the slope,
+        //    so one-time costs such as JIT of the connect path are not counted per connection).
+        var first = Math.Max(1, o.Connections / 10);
+        await client.AskAsync($"connect {first}", "connected", Slow);
+        await Task.Delay(500);
+        var rss1 = await SettledRssAsync(http, urls, servers);
+        var connected = await client.AskAsync($"connect {o.Connections - first}", "connected", Slow);
+        var connectSeconds = (double)connected["seconds"]!;
+        var connectPerSec = o.Connections - first > 0 && connectSeconds > 0 ? (o.Connections - first) / connectSeconds : 0;
+        await Task.Delay(1000);
+        var rss2 = await SettledRssAsync(http, urls, servers);
+        var kbPerConnection = o.Connections - first > 0 ? (rss2 - rss1) / 1024.0 / (o.Connections - first) : 0;
+        var idleRss = rss2;
+
+        var result = new JsonObject
+        {
+            ["target"] = o.Target,
+            ["scenario"] = o.Scenario,
+            ["connections"] = o.Connections,
+            ["tenants"] = o.Tenants,
+            ["tenantsPerOrg"] = o.TenantsPerOrg,
+            ["rate"] = o.Rate,
+            ["durationS"] = o.DurationS,
+            ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
+            ["label"] = o.Label,
+            ["connected"] = (int)connected["total"]!,
+        };
+
+        JsonObject? report = null;
+        double cpuMicros;
+        long ctx;
+        double elapsed;
+        long broadcasts = 0, expected = 0, serverErrors = 0;
+        double? redisCpuMicros = null;
+        if (o.Scenario == Scenarios.ConnectStorm)
+        {
+            var cpu0 = Cpu(servers);
+            var ctx0 = Ctx(servers);
+            var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
+            var storm = await client.AskAsync(FormattableString.Invariant($"storm {o.DurationS}"), "storm", Slow + TimeSpan.FromSeconds(o.DurationS * 4));
+            cpuMicros = Cpu(servers) - cpu0;
+            ctx = Ctx(servers) - ctx0;
+            redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
+            var connects = (long)storm["connects"]!;
+            elapsed = (double)storm["seconds"]!;
+            connectPerSec = elapsed > 0 ? connects / elapsed : 0;
+            result["connects"] = connects;
+            result["serverCpuUsPerConnect"] = connects > 0 ? Round(cpuMicros / connects) : null;
+            report = await client.AskAsync("report", "report", Slow);
+            result["deliveredPerSec"] = 0;
+            result["delivered"] = 0;
+        }
+        else
+        {
+            var drive = new JsonObject
+            {
+                ["scenario"] = o.Scenario,
+                ["rate"] = o.Rate,
+                ["connections"] = o.Connections,
+                ["tenants"] = o.Tenants,
+                ["tenantsPerOrg"] = o.TenantsPerOrg,
+            };
+
+            // Warm-up (JIT, tiering, pools): same load, not measured.
+            if (o.WarmupS > 0)
+            {
+                await DriveAsync(http, urls[0], drive, o.WarmupS);
+                await Task.Delay(500);
+            }
+
+            await client.AskAsync("reset", "reset", Slow);
+            var cpu0 = Cpu(servers);
+            var ctx0 = Ctx(servers);
+            var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
+            var stats = await DriveAsync(http, urls[0], drive, o.DurationS);
+
+            // Let in-flight messages arrive; their send cost is already in the CPU time.
+            await Task.Delay(500);
+            cpuMicros = Cpu(servers) - cpu0;
+            ctx = Ctx(servers) - ctx0;
+            redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
+            report = await client.AskAsync("report", "report", Slow);
+            elapsed = (double)stats["elapsedS"]!;
+            broadcasts = (long)stats["broadcasts"]!;
+            expected = (long)stats["expectedDeliveries"]!;
+            serverErrors = (long)stats["errors"]!;
+            var delivered = (long)report["received"]!;
+            result["deliveredPerSec"] = Round(delivered / elapsed);
+            result["delivered"] = delivered;
+            result["expectedDeliveries"] = expected;
+            result["broadcasts"] = broadcasts;
+            result["p50Ms"] = report["p50Ms"]?.DeepClone();
+            result["p99Ms"] = report["p99Ms"]?.DeepClone();
+            result["p999Ms"] = report["p999Ms"]?.DeepClone();
+            result["maxMs"] = report["maxMs"]?.DeepClone();
+            result["serverCpuUsPerMsg"] = delivered > 0 ? Round(cpuMicros / delivered) : null;
+            result["ctxSwitchesPerMsg"] = delivered > 0 ? Round(ctx / (double)delivered, 3) : null;
+            result["redisCpuUsPerMsg"] = redisCpuMicros is { } r && delivered > 0 ? Round(r / delivered) : null;
+        }
+
+        result["p50Ms"] ??= null;
+        result["p99Ms"] ??= null;
+        result["p999Ms"] ??= null;
+        result["serverCpuUsPerMsg"] ??= null;
+        result["serverCpuPercent"] = Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1);
+        result["serverRssMb"] = Round(Rss(servers) / 1048576.0, 1);
+        result["serverPeakRssMb"] = Round(servers.Sum(s => Proc.RssBytes(s.Pid, peak: true)) / 1048576.0, 1);
+        result["idleRssMb"] = Round(idleRss / 1048576.0, 1);
+        result["kbPerConnection"] = Round(kbPerConnection, 2);
+        result["connectPerSec"] = Round(connectPerSec, 0);
+        var disconnects = (long)report!["disconnects"]!;
+        var clientErrors = (long)report["errors"]!;
+        result["disconnects"] = disconnects;
+        result["lost"] = expected > 0 ? Math.Max(0, expected - (long)report["received"]!) : 0;
+        result["errors"] = clientErrors + disconnects + serverErrors;
+        result["machine"] = Machine(o, load);
+
+        var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (o.JsonPath is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            await File.WriteAllTextAsync(path, json + "\n");
+        }
+
+        Table.Print([result]);
+        await client.AskAsync("quit", "bye", TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return 0;
+    }
+
+    private static Child StartServer(RunOptions o, BenchPaths paths, string url, string? redis, int index)
+    {
+        var port = new Uri(url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (o.Target == Targets.SocketIo)
+        {
+            paths.EnsureNodeModules();
+            return Child.Start("socketio-server", "node", ["--expose-gc", "server.js", "--port", port, "--jwt-key", Jwt.DefaultKey], workingDirectory: paths.SocketIo);
+        }
+
+        var mode = o.Target == Targets.SignalR ? "signalr" : o.Target;
+        var (env, extra) = ServerProfiles.Get(o.Profile);
+        var env2 = new Dictionary<string, string>(env) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", Jwt.DefaultKey, .. extra];
+        if (redis is not null)
+        {
+            args.AddRange(["--redis", redis]);
+        }
+
+        return Child.Start($"server{index}", "dotnet", args, env2);
+    }
+
+    private static Child StartClient(RunOptions o, BenchPaths paths, List<string> urls)
+    {
+        List<string> common =
+        [
+            "--urls", string.Join(',', urls), "--tenants", $"{o.Tenants}", "--tenants-per-org", $"{o.TenantsPerOrg}",
+            "--jwt-key", Jwt.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
+        ];
+        if (o.Target == Targets.SocketIo)
+        {
+            return Child.Start("client", "node", ["client.js", .. common], workingDirectory: paths.SocketIo, jsonLines: true);
+        }
+
+        return Child.Start("client", "dotnet", [paths.ClientDll, "client", .. common], jsonLines: true);
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, string url, List<Child> servers)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (servers.Any(s => s.Exited))
+            {
+                throw new InvalidOperationException("a server process exited during start-up (see its output above).");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"{url}/bench/health"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the server at {url} did not become healthy within 60 s.");
+    }
+
+    private static async Task<long> SettledRssAsync(HttpClient http, List<string> urls, List<Child> servers)
+    {
+        foreach (var url in urls)
+        {
+            using var response = await http.PostAsync(new Uri($"{url}/bench/gc"), null);
+            response.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(300);
+        return Rss(servers);
+    }
+
+    private static async Task<JsonObject> DriveAsync(HttpClient http, string url, JsonObject drive, double seconds)
+    {
+        drive["durationS"] = seconds;
+        using (var response = await http.PostAsJsonAsync(new Uri($"{url}/bench/start"), drive))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            var stats = await http.GetFromJsonAsync<JsonObject>(new Uri($"{url}/bench/stats"));
+            if (stats is not null && !(bool)stats["running"]!)
+            {
+                return stats;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static long Cpu(List<Child> servers) => servers.Sum(s => Proc.CpuMicros(s.Pid));
+
+    private static long Ctx(List<Child> servers) => servers.Sum(s => Proc.ContextSwitches(s.Pid));
+
+    private static long Rss(List<Child> servers) => servers.Sum(s => Proc.RssBytes(s.Pid));
+
+    private static bool IsDotnet(string target) => target != Targets.SocketIo;
+
+    private static double Round(double value, int digits = 2) => Math.Round(value, digits);
+
+    private static JsonObject Machine(RunOptions o, double[] load)
+    {
+        var machine = new JsonObject
+        {
+            ["cores"] = Environment.ProcessorCount,
+            ["runtime"] = RuntimeInformation.FrameworkDescription,
+            ["os"] = RuntimeInformation.OSDescription,
+            ["arch"] = RuntimeInformation.OSArchitecture.ToString(),
+            ["cpuModel"] = CpuModel(),
+            ["memoryGiB"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, 1),
+            ["loadAverageAtStart"] = new JsonArray([.. load.Select(l => (JsonNode?)l)]),
+            ["serverSettings"] = o.Target == Targets.SocketIo ? $"node {NodeVersion()}" : ProfileText(o.Profile),
+        };
+        return machine;
+    }
+
+    private static string ProfileText(string profile)
+    {
+        var (env, args) = ServerProfiles.Get(profile);
+        var parts = env.Select(kv => $"{kv.Key}={kv.Value}").Concat(args).ToList();
+        return parts.Count == 0 ? $"{profile}: ASP.NET Core defaults (Server GC)" : $"{profile}: {string.Join(' ', parts)}";
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string NodeVersion()
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true })!;
+            var v = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return v;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "not found";
+        }
+    }
+
+    /// <summary>Kills every child the run started, in reverse order, when the run ends or fails.</summary>
+    private sealed class RunScope : IAsyncDisposable
+    {
+        private readonly List<Child> _children = [];
+
+        public Child Add(Child child)
+        {
+            _children.Add(child);
+            return child;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var i = _children.Count - 1; i >= 0; i--)
+            {
+                await _children[i].DisposeAsync();
+            }
+        }
+    }
+}
+
+/// <summary>Where the harness's parts are, from this assembly's output directory.</summary>
+internal sealed record BenchPaths(string BenchDir, string ServerDll, string ClientDll, string SocketIo)
+{
+    public static BenchPaths Locate()
+    {
+        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tfm = baseDir.Name;
+        var configuration = baseDir.Parent!.Name;
+        var dir = baseDir;
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "TenantRealtime.BenchServer")))
+        {
+            dir = dir.Parent;
+        }
+
+        var bench = dir?.FullName ?? throw new InvalidOperationException("cannot find bench/ above " + baseDir.FullName);
+        var server = Path.Combine(bench, "TenantRealtime.BenchServer", "bin", configuration, tfm, "TenantRealtime.BenchServer.dll");
+        if (!File.Exists(server))
+        {
+            throw new InvalidOperationException($"the bench server is not built: {server} (dotnet build -c {configuration} bench/TenantRealtime.Bench)");
+        }
+
+        return new BenchPaths(bench, server, typeof(BenchPaths).Assembly.Location, Path.Combine(bench, "peers", "socketio"));
+    }
+
+    public void EnsureNodeModules()
+    {
+        if (Directory.Exists(Path.Combine(SocketIo, "node_modules", "socket.io")))
+        {
+            return;
+        }
+
+        // Exactly what package-lock.json pins.
+        using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = SocketIo })!;
+        npm.WaitForExit();
+        if (npm.ExitCode != 0)
+        {
+            throw new InvalidOperationException("npm ci failed in " + SocketIo);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace TenantRealtime.Bench;
+
+/// <summary>The received payload; only <c>data.t</c> (server wall clock, Unix µs) is read.</summary>
+internal sealed record ReceivedEnvelope(ReceivedData? Data);
+
+internal sealed record ReceivedData(long N, long T);
+
+/// <summary>
+/// The .NET load client: opens connections (connection j is user u{j} of tenant t{j % T}, organization
+/// o{(j % T) / tenantsPerOrg}), records the latency of every message from the server timestamp in the payload,
+/// and answers the harness over stdin/stdout (one JSON object per line). The socket.io client speaks the same protocol.
+/// </summary>
+internal static class LoadClient
+{
+    private static readonly Histogram Latency = new();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static long s_received;
+    private static long s_errors;
+    private static long s_disconnects;
+
+    public static async Task<int> RunAsync(CommandLine c)
+    {
+        var urls = c.Get("urls", "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var tenants = c.Int("tenants", 100);
+        var tenantsPerOrg = c.Int("tenants-per-org", 10);
+        var key = c.Get("jwt-key", Jwt.DefaultKey);
+        var concurrency = c.Int("concurrency", 100);
+        var connections = new List<HubConnection>();
+
+        HubConnection Create(int j)
+        {
+            var tenant = j % tenants;
+            var token = Jwt.Mint(key, $"u{j}", $"o{tenant / tenantsPerOrg}", $"t{tenant}");
+            var connection = new HubConnectionBuilder()
+                .WithUrl($"{urls[j % urls.Length]}/hubs/realtime", HttpTransportType.WebSockets, o =>
+                {
+                    o.SkipNegotiation = true;
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                })
+                .Build();
+            connection.On<ReceivedEnvelope>("bench", OnMessage);
+            connection.Closed += error =>
+            {
+                if (error is not null)
+                {
+                    Interlocked.Increment(ref s_disconnects);
+                }
+
+                return Task.CompletedTask;
+            };
+            return connection;
+        }
+
+        async Task<(int Ok, double Seconds)> ConnectAsync(IEnumerable<HubConnection> batch)
+        {
+            using var gate = new SemaphoreSlim(concurrency);
+            var ok = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(batch.Select(async connection =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await connection.StartAsync();
+                    Interlocked.Increment(ref ok);
+                }
+                catch (Exception ex)
+                {
+                    if (Interlocked.Increment(ref s_errors) <= 5)
+                    {
+                        await Console.Error.WriteLineAsync($"client: connect failed: {ex.GetBaseException().Message}");
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            return (ok, clock.Elapsed.TotalSeconds);
+        }
+
+        Emit(new { @event = "ready" });
+        while (await Console.In.ReadLineAsync() is { } line)
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (parts.FirstOrDefault())
+            {
+                case "connect":
+                    var count = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                    var batch = Enumerable.Range(connections.Count, count).Select(Create).ToList();
+                    connections.AddRange(batch);
+                    var (ok, seconds) = await ConnectAsync(batch);
+                    Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors) });
+                    break;
+                case "reset":
+                    Latency.Reset();
+                    Interlocked.Exchange(ref s_received, 0);
+                    Emit(new { @event = "reset" });
+                    break;
+                case "report":
+                    Emit(new
+                    {
+                        @event = "report",
+                        received = Interlocked.Read(ref s_received),
+                        p50Ms = Latency.QuantileMs(0.50),
+                        p99Ms = Latency.QuantileMs(0.99),
+                        p999Ms = Latency.QuantileMs(0.999),
+                        maxMs = Latency.MaxMs,
+                        errors = Interlocked.Read(ref s_errors),
+                        disconnects = Interlocked.Read(ref s_disconnects),
+                        connected = connections.Count(x => x.State == HubConnectionState.Connected),
+                    });
+                    break;
+                case "storm":
+                    // Connect storm: disconnect everyone, reconnect everyone, until the time is up; only connects are timed.
+                    var until = Stopwatch.StartNew();
+                    var limit = TimeSpan.FromSeconds(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                    long connects = 0;
+                    double connectSeconds = 0;
+                    while (until.Elapsed < limit)
+                    {
+                        await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
+                        var fresh = Enumerable.Range(0, connections.Count).Select(Create).ToList();
+                        connections = fresh;
+                        var (made, took) = await ConnectAsync(fresh);
+                        connects += made;
+                        connectSeconds += took;
+                    }
+
+                    Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors) });
+                    break;
+                case "quit":
+                    await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
+                    Emit(new { @event = "bye" });
+                    return 0;
+                default:
+                    Emit(new { @event = "error", message = $"unknown command '{line}'" });
+                    break;
+            }
+        }
+
+        return 0;
+    }
+
+    private static void OnMessage(ReceivedEnvelope envelope)
+    {
+        var now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        if (envelope.Data is { } data)
+        {
+            Latency.Record(now - data.T);
+        }
+
+        Interlocked.Increment(ref s_received);
+    }
+
+    private static void Emit(object value)
+    {
+        // One line per object; the harness reads stdout line by line.
+        Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+        Console.Out.Flush();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace TenantRealtime.Bench;
+
+/// <summary>
+/// <c>report --dir d [--baseline signalr] [--out table.md] [--svg chart.svg]</c>: reads every run JSON under a
+/// directory (one compare session), takes the median of each (cell, target) over its samples, and writes the
+/// side-by-side table with ratios to the baseline target of the same cell.
+/// </summary>
+internal static class ReportCommand
+{
+    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "connectPerSec", "errors"];
+
+    public static int Run(CommandLine c)
+    {
+        var dir = c.Get("dir") ?? throw new ArgumentException("--dir is required.");
+        var baseline = c.Get("baseline", Targets.SignalR);
+        var runs = Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f)) as JsonObject)
+            .Where(r => r?["target"] is not null)
+            .Select(r => r!)
+            .ToList();
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException($"no run JSON under {dir}.");
+        }
+
+        var cells = runs
+            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        var md = new StringBuilder();
+        var chart = new List<(string Cell, string Target, double Cpu, double? P99)>();
+        foreach (var cell in cells)
+        {
+            var byTarget = cell.GroupBy(r => (string)r["target"]!).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var medians = byTarget.ToDictionary(kv => kv.Key, kv => Metrics.ToDictionary(m => m, m => Median(kv.Value, m)), StringComparer.Ordinal);
+            var hasBase = medians.TryGetValue(baseline, out var b);
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {cell.Key}");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{baseline}` in the same session.");
+            md.AppendLine();
+            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg | RSS MB | KB/conn (idle) | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var target in Targets.All.Where(medians.ContainsKey))
+            {
+                var m = medians[target];
+                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
+                md.AppendLine(hasBase
+                    ? $" {Ratio(m["serverCpuUsPerMsg"], b!["serverCpuUsPerMsg"])} | {Ratio(m["deliveredPerSec"], b["deliveredPerSec"])} | {Ratio(m["p99Ms"], b["p99Ms"])} | {Delta(m["kbPerConnection"], b["kbPerConnection"])} |"
+                    : " - | - | - | - |");
+                if (m["serverCpuUsPerMsg"] is { } cpu)
+                {
+                    chart.Add((cell.Key, target, cpu, m["p99Ms"]));
+                }
+            }
+
+            md.AppendLine();
+        }
+
+        var text = md.ToString();
+        Console.Out.Write(text);
+        if (c.Get("out") is { } outPath)
+        {
+            File.WriteAllText(outPath, text);
+        }
+
+        if (c.Get("svg") is { } svgPath)
+        {
+            File.WriteAllText(svgPath, Chart.Svg(chart, c.Get("title", "Server CPU per delivered message (lower is better)")));
+        }
+
+        return 0;
+    }
+
+    private static string RateText(JsonObject r) =>
+        (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"
+        : (double)r["rate"]! <= 0 ? "unpaced" : $"{(double)r["rate"]!:0} deliveries/s";
+
+    private static double? Median(List<JsonObject> runs, string metric)
+    {
+        var values = runs.Select(r => r[metric]).Where(n => n is not null).Select(n => Table.Number(n!)).Order().ToList();
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private static string F(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string Ratio(double? value, double? baseline) =>
+        value is { } v && baseline is { } b && b > 0 ? (v / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
+
+    private static string Delta(double? value, double? baseline) =>
+        value is { } v && baseline is { } b ? (v - b).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) : "-";
+}

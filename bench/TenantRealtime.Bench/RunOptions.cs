@@ -1,0 +1,80 @@
+namespace TenantRealtime.Bench;
+
+internal static class Targets
+{
+    public const string TenantRealtime = "tenantrealtime";
+    public const string TenantRealtimeRedis = "tenantrealtime-redis";
+    public const string SignalR = "signalr";
+    public const string SocketIo = "socketio";
+
+    public static readonly string[] All = [TenantRealtime, TenantRealtimeRedis, SignalR, SocketIo];
+}
+
+internal static class Scenarios
+{
+    public const string TenantFanout = "tenant-fanout";
+    public const string OrgFanout = "org-fanout";
+    public const string BroadcastAll = "broadcast-all";
+    public const string ConnectStorm = "connect-storm";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm];
+}
+
+/// <summary>One measured run.</summary>
+internal sealed record RunOptions(
+    string Target,
+    string Scenario,
+    int Connections,
+    int Tenants,
+    int TenantsPerOrg,
+    double Rate,
+    double DurationS,
+    double WarmupS,
+    string? JsonPath,
+    string Profile,
+    int ConnectConcurrency,
+    string? Label)
+{
+    public const string Usage =
+        "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
+        "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced) --duration S --json <file>\n" +
+        "       [--tenants-per-org 10] [--warmup S] [--profile recommended|default] [--connect-concurrency 100] [--label text]";
+
+    public static RunOptions From(CommandLine c)
+    {
+        var target = c.Get("target") ?? throw new ArgumentException("--target is required.");
+        if (!Targets.All.Contains(target))
+        {
+            throw new ArgumentException($"unknown --target '{target}'.");
+        }
+
+        var scenario = c.Get("scenario", Scenarios.TenantFanout);
+        if (!Scenarios.All.Contains(scenario))
+        {
+            throw new ArgumentException($"unknown --scenario '{scenario}'.");
+        }
+
+        var connections = c.Int("connections", 1000);
+        var tenants = Math.Clamp(c.Int("tenants", 100), 1, Math.Max(1, connections));
+        var duration = c.Double("duration", 10);
+        var profile = c.Get("profile", ServerProfiles.Recommended);
+        if (!ServerProfiles.All.Contains(profile))
+        {
+            throw new ArgumentException($"unknown --profile '{profile}' (one of {string.Join(", ", ServerProfiles.All)}).");
+        }
+
+        return new RunOptions(
+            target,
+            scenario,
+            connections > 0 ? connections : throw new ArgumentException("--connections must be positive."),
+            tenants,
+            Math.Max(1, c.Int("tenants-per-org", 10)),
+            c.Double("rate", 20000),
+            duration > 0 ? duration : throw new ArgumentException("--duration must be positive."),
+            c.Double("warmup", Math.Min(3, duration)),
+            c.Get("json"),
+            profile,
+            Math.Max(1, c.Int("connect-concurrency", 100)),
+            c.Get("label"));
+    }
+}

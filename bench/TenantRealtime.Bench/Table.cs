@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace TenantRealtime.Bench;
+
+/// <summary>The printed table of one or more runs.</summary>
+internal static class Table
+{
+    private static readonly (string Header, string Key, string Format)[] Columns =
+    [
+        ("target", "target", ""),
+        ("scenario", "scenario", ""),
+        ("conns", "connections", "0"),
+        ("tenants", "tenants", "0"),
+        ("rate/s", "rate", "0"),
+        ("delivered/s", "deliveredPerSec", "0"),
+        ("p50 ms", "p50Ms", "0.00"),
+        ("p99 ms", "p99Ms", "0.00"),
+        ("p999 ms", "p999Ms", "0.00"),
+        ("CPU µs/msg", "serverCpuUsPerMsg", "0.00"),
+        ("RSS MB", "serverRssMb", "0.0"),
+        ("KB/conn", "kbPerConnection", "0.0"),
+        ("conn/s", "connectPerSec", "0"),
+        ("errors", "errors", "0"),
+    ];
+
+    public static void Print(IEnumerable<JsonObject> runs)
+    {
+        var rows = runs.Select(r => Columns.Select(c => Cell(r[c.Key], c.Format)).ToArray()).ToList();
+        var widths = Columns.Select((c, i) => Math.Max(c.Header.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join("  ", Columns.Select((c, i) => c.Header.PadLeft(widths[i]))));
+        foreach (var row in rows)
+        {
+            sb.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadLeft(widths[i]))));
+        }
+
+        Console.Out.Write(sb.ToString());
+    }
+
+    public static string Cell(JsonNode? node, string format)
+    {
+        if (node is null)
+        {
+            return "-";
+        }
+
+        if (format.Length == 0)
+        {
+            return node.ToString();
+        }
+
+        return Number(node).ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A JSON number as a double, whether it was written as an integer or not.</summary>
+    public static double Number(JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,37 @@
+using System.Runtime;
+
+namespace TenantRealtime.BenchServer;
+
+/// <summary>The harness's control surface on the bench server (not part of any measured path).</summary>
+internal static class ControlEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var bench = app.MapGroup("/bench");
+        bench.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        bench.MapPost("/gc", () =>
+        {
+            // RSS after a full, compacting GC: what idle connections really hold.
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            return Results.Ok(new { heapBytes = GC.GetTotalMemory(false) });
+        });
+        bench.MapPost("/start", (DriveRequest request, Driver driver) =>
+            driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" }));
+        bench.MapGet("/stats", (Driver driver) => Results.Ok(new
+        {
+            running = driver.Running,
+            broadcasts = driver.Broadcasts,
+            expectedDeliveries = driver.ExpectedDeliveries,
+            errors = driver.Errors,
+            elapsedS = driver.ElapsedS,
+            gcCount0 = GC.CollectionCount(0),
+            gcCount1 = GC.CollectionCount(1),
+            gcCount2 = GC.CollectionCount(2),
+            gcServer = GCSettings.IsServerGC,
+            threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
+        }));
+    }
+}

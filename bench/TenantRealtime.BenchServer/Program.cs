@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.IdentityModel.Tokens;
+using TenantRealtime.BenchServer;
+
+// The benchmark server. One process, one mode:
+//   tenantrealtime        AddTenantRealtime() + MapTenantRealtime(), in memory
+//   tenantrealtime-redis  the same plus .AddRedis(--redis)
+//   signalr               a bare hub that joins the same groups itself and sends through IHubContext (the floor)
+// Every mode authenticates the same way: a HS256 JWT in ?access_token= on the WebSocket request.
+// Runtime knobs (GC, thread pool) come from the environment the harness sets; app-level knobs from arguments.
+var settings = ServerSettings.Parse(args);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddSimpleConsole();
+builder.WebHost.UseUrls(settings.Url);
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+builder.Services.Configure<SocketTransportOptions>(o =>
+{
+    // Runs socket continuations on the epoll thread instead of hopping to the thread pool.
+    o.UnsafePreferInlineScheduling = settings.InlineScheduling;
+    if (settings.IoQueueCount is { } queues)
+    {
+        o.IOQueueCount = queues;
+    }
+});
+
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+{
+    o.MapInboundClaims = false;
+    o.TokenValidationParameters = new TokenValidationParameters
+    {
+        ValidIssuer = BenchAuth.Issuer,
+        ValidAudience = BenchAuth.Audience,
+        IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.JwtKey)),
+        NameClaimType = "sub",
+        RoleClaimType = "role",
+    };
+    o.Events = new JwtBearerEvents
+    {
+        OnMessageReceived = context =>
+        {
+            if (context.Request.Path.StartsWithSegments(BenchAuth.HubPath) &&
+                context.Request.Query.TryGetValue("access_token", out var token))
+            {
+                context.Token = token;
+            }
+
+            return Task.CompletedTask;
+        },
+    };
+});
+builder.Services.AddAuthorization();
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton<Driver>();
+
+if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
+{
+    var realtime = builder.Services.AddTenantRealtime();
+    if (settings.Mode == ServerModes.TenantRealtimeRedis)
+    {
+        realtime.AddRedis(settings.Redis ?? throw new InvalidOperationException("--redis is required in tenantrealtime-redis mode."));
+    }
+
+    builder.Services.AddSingleton<IBenchSender, TenantRealtimeSender>();
+}
+else
+{
+    builder.Services.AddSignalR();
+    builder.Services.AddSingleton<IBenchSender, BareSignalRSender>();
+}
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
+
+void ConfigureConnection(Microsoft.AspNetCore.Http.Connections.HttpConnectionDispatcherOptions o)
+{
+    o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+    if (settings.MaxBufferSize is { } size)
+    {
+        o.ApplicationMaxBufferSize = size;
+        o.TransportMaxBufferSize = size;
+    }
+}
+
+if (settings.Mode == ServerModes.SignalR)
+{
+    app.MapHub<BareHub>(BenchAuth.HubPath, ConfigureConnection).RequireAuthorization();
+}
+else
+{
+    app.MapTenantRealtime(BenchAuth.HubPath, ConfigureConnection);
+}
+
+ControlEndpoints.Map(app);
+await app.RunAsync();

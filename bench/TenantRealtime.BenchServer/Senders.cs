@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace TenantRealtime.BenchServer;
+
+/// <summary>The measured payload: a sequence number, the server's wall clock in Unix microseconds, padding.</summary>
+internal sealed record BenchData(long N, long T, string P);
+
+/// <summary>The original design's envelope, as the bare hub sends it: <c>{type, data, timestamp}</c>.</summary>
+internal sealed record BareEnvelope(string Type, BenchData Data, string Timestamp);
+
+/// <summary>How one target sends one broadcast. The driver is the same for every target.</summary>
+internal interface IBenchSender
+{
+    Task ToTenantAsync(string organizationId, string tenantId, BenchData data);
+
+    Task ToOrganizationAsync(string organizationId, BenchData data);
+
+    Task ToAllAsync(BenchData data);
+}
+
+/// <summary>The library, exactly as an app uses it: <see cref="ITenantBroadcaster"/>.</summary>
+internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster) : IBenchSender
+{
+    public Task ToTenantAsync(string organizationId, string tenantId, BenchData data) =>
+        broadcaster.BroadcastToTenantAsync(organizationId, tenantId, Driver.EventName, "tick", data);
+
+    public Task ToOrganizationAsync(string organizationId, BenchData data) =>
+        broadcaster.BroadcastToOrganizationAsync(organizationId, Driver.EventName, "tick", data);
+
+    public Task ToAllAsync(BenchData data) => broadcaster.BroadcastToAllAsync(Driver.EventName, "tick", data);
+}
+
+/// <summary>The floor: <see cref="IHubContext{THub}"/> groups, no validation, no envelope type of our own.</summary>
+internal sealed class BareSignalRSender(IHubContext<BareHub> hub) : IBenchSender
+{
+    public Task ToTenantAsync(string organizationId, string tenantId, BenchData data) =>
+        hub.Clients.Group($"tenant:{organizationId}:{tenantId}").SendAsync(Driver.EventName, Envelope(data));
+
+    public Task ToOrganizationAsync(string organizationId, BenchData data) =>
+        hub.Clients.Group($"org:{organizationId}").SendAsync(Driver.EventName, Envelope(data));
+
+    public Task ToAllAsync(BenchData data) => hub.Clients.All.SendAsync(Driver.EventName, Envelope(data));
+
+    private static BareEnvelope Envelope(BenchData data) =>
+        new("tick", data, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+}
+
+/// <summary>A bare hub written the way the socket.io design was: read the claims, join org and tenant groups.</summary>
+[Authorize]
+internal sealed class BareHub : Hub
+{
+    public override async Task OnConnectedAsync()
+    {
+        var user = Context.User;
+        var organizationId = user?.FindFirst("org_id")?.Value;
+        var tenantId = user?.FindFirst("tenant_id")?.Value;
+        if (string.IsNullOrEmpty(organizationId) || user?.FindFirst("sub") is null)
+        {
+            Context.Abort();
+            return;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, $"org:{organizationId}");
+        if (!string.IsNullOrEmpty(tenantId))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, $"tenant:{organizationId}:{tenantId}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace TenantRealtime.BenchServer;
+
+internal static class ServerModes
+{
+    public const string TenantRealtime = "tenantrealtime";
+    public const string TenantRealtimeRedis = "tenantrealtime-redis";
+    public const string SignalR = "signalr";
+}
+
+internal static class BenchAuth
+{
+    public const string Issuer = "tenantrealtime-bench";
+    public const string Audience = "tenantrealtime-bench";
+    public const string HubPath = "/hubs/realtime";
+}
+
+/// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes]</c>.</summary>
+internal sealed record ServerSettings(string Mode, string Url, string? Redis, string JwtKey, bool InlineScheduling, int? IoQueueCount, long? MaxBufferSize)
+{
+    public static ServerSettings Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            }
+
+            var key = args[i][2..];
+            map[key] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        }
+
+        var mode = map.GetValueOrDefault("mode", ServerModes.TenantRealtime);
+        if (mode is not (ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis or ServerModes.SignalR))
+        {
+            throw new ArgumentException($"Unknown --mode '{mode}'.");
+        }
+
+        return new ServerSettings(
+            mode,
+            map.GetValueOrDefault("url", "http://127.0.0.1:5080"),
+            map.GetValueOrDefault("redis"),
+            map.GetValueOrDefault("jwt-key", "tenantrealtime-bench-signing-key-0123456789abcdef"),
+            map.GetValueOrDefault("inline-scheduling") == "true",
+            map.TryGetValue("io-queues", out var q) ? int.Parse(q, System.Globalization.CultureInfo.InvariantCulture) : null,
+            map.TryGetValue("max-buffer", out var b) ? long.Parse(b, System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+}
