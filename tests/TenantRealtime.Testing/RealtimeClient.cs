@@ -75,6 +75,21 @@ public sealed class RealtimeClient : IAsyncDisposable
         await Connection.StartAsync(timeout.Token).ConfigureAwait(false);
     }
 
+    /// <summary>Starts, expecting the server to refuse: returns the error the client saw, at start or as the close.</summary>
+    public async Task<string> StartExpectingRefusalAsync()
+    {
+        try
+        {
+            await StartAsync().ConfigureAwait(false);
+            var closed = await Closed.WaitAsync(DefaultTimeout).ConfigureAwait(false);
+            return closed?.Message ?? "closed without an error";
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            return ex.Message;
+        }
+    }
+
     public void Listen(string eventName) =>
         Connection.On(eventName, [typeof(object)], (args, _) =>
         {

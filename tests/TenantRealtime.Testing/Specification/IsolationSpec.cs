@@ -190,19 +190,9 @@ public abstract class IsolationSpec<TCluster>(TCluster cluster) : RealtimeCluste
     {
         var client = Track(RealtimeClient.Create(Cluster.Receiver.HubUrl, TestJwt.Create(userId, organizationId, tenantId), name: why));
 
-        Exception? error;
-        try
-        {
-            await client.StartAsync();
-            error = await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
-        }
-        catch (Exception ex) when (ex is not TimeoutException)
-        {
-            error = ex;
-        }
+        var error = await client.StartExpectingRefusalAsync();
 
-        error.Should().NotBeNull(because: why);
-        error!.Message.Should().Contain("HubException: unauthenticated: ", because: why);
+        error.Should().Contain("HubException: unauthenticated: ", because: why);
     }
 
     [Fact]
