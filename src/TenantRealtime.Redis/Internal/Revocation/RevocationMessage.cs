@@ -55,6 +55,11 @@ internal sealed record RevocationMessage(
             _ when message.ServerId is not { Length: 32 } || !Guid.TryParseExact(message.ServerId, "N", out _) => "malformed server id.",
             _ => null,
         };
+        if (problem is not null)
+        {
+            message = null;
+        }
+
         return problem is null;
     }
 }

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using TenantRealtime.Redis.Internal.Backplane;
+using TenantRealtime.Redis.Tests.Infrastructure;
+
+namespace TenantRealtime.Redis.Tests.Backplane;
+
+/// <summary>What a Redis outage does: broadcasts neither throw nor wait, the loss is logged and counted, the health
+/// check says so, and everything resumes by itself when Redis returns.</summary>
+public sealed class RedisOutageTests : IAsyncLifetime
+{
+    // StackExchange.Redis would hold a publish for 20 s before failing it: any broadcast that waited for Redis
+    // would blow the 10 s test timeout below, so passing proves the caller is not held.
+    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
+
+    private RedisServer _redis = null!;
+    private RealtimeNode _receiver = null!;
+    private RealtimeNode _sender = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _receiver = await RedisNodes.StartAsync(_redis, extraConfiguration: SlowTimeouts);
+        _sender = await RedisNodes.StartAsync(_redis, extraConfiguration: SlowTimeouts);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sender.DisposeAsync();
+        await _receiver.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task BroadcastsDuringAnOutageNeitherThrowNorWaitAndDeliveryResumesWhenRedisReturns()
+    {
+        await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
+        using var dropped = new MetricCollector<long>(
+            _sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            BackplaneMetrics.MeterName,
+            "tenantrealtime.redis.broadcasts.dropped");
+        await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "before");
+        await client.WaitForAsync("news", m => m.String("data") == "before");
+        (await HealthAsync(_sender)).Status.Should().Be(HealthStatus.Healthy);
+
+        await _redis.StopAsync();
+
+        // Right after the crash the multiplexer may not know yet: the publish is then detached after BroadcastTimeout.
+        await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "during-1").WaitAsync(RealtimeClient.DefaultTimeout);
+        await Eventually.HoldsAsync(async () => (await HealthAsync(_sender)).Status == HealthStatus.Unhealthy, "the health check reports Redis down");
+
+        // Once it knows, nothing waits at all: the broadcast is dropped, logged and counted.
+        await _sender.Broadcaster.BroadcastToAllAsync("news", "created", "during-2").WaitAsync(RealtimeClient.DefaultTimeout);
+        await _sender.Broadcaster.BroadcastToTenantAsync("org-a", "t1", "news", "created", "during-3").WaitAsync(RealtimeClient.DefaultTimeout);
+        dropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "disconnected")).Sum(m => m.Value).Should().BeGreaterThanOrEqualTo(2);
+        _sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "BroadcastDropped");
+
+        // Revocation is different: not reaching the other servers is a security problem the caller must hear about.
+        var revoke = () => _sender.Connections.DisconnectUserAsync("org-a", "nobody");
+        await revoke.Should().ThrowAsync<InvalidOperationException>().WithMessage("*carried out on this server*");
+
+        await _redis.RestartAsync();
+
+        await Eventually.HoldsAsync(async () => (await HealthAsync(_sender)).Status == HealthStatus.Healthy, "the sender reconnects", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => (await HealthAsync(_receiver)).Status == HealthStatus.Healthy, "the receiver reconnects", TimeSpan.FromSeconds(30));
+
+        // Re-subscription follows the reconnect closely but not in lockstep: keep broadcasting until one arrives.
+        var attempt = 0;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var marker = $"after-{++attempt}";
+                await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", marker);
+                return await ArrivesAsync(client, marker);
+            },
+            "a broadcast after the restart reaches the other server",
+            TimeSpan.FromSeconds(30));
+        client.Markers("news").Should().NotContain(m => m.StartsWith("during", StringComparison.Ordinal), "what was sent during the outage is dropped, not replayed");
+
+        // Redis lost its data (no persistence): the heartbeat rewrites each server's share.
+        await Eventually.HoldsAsync(async () => await _sender.Registry.CountAsync("org-a") == 1, "counts are back after the restart");
+    }
+
+    private static async Task<bool> ArrivesAsync(RealtimeClient client, string marker)
+    {
+        try
+        {
+            await client.WaitForAsync("news", m => m.String("data") == marker, TimeSpan.FromMilliseconds(500));
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<HealthReport> HealthAsync(RealtimeNode node) =>
+        await node.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(r => r.Name == TenantRealtimeRedisBuilderExtensions.HealthCheckName);
+}
