@@ -82,6 +82,29 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await Eventually.HoldsAsync(async () => await _sender.Registry.CountAsync("org-a") == 1, "counts are back after the restart");
     }
 
+    [Fact]
+    public async Task ABroadcastWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
+    {
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
+        await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
+        using var unconfirmed = new MetricCollector<long>(
+            sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            BackplaneMetrics.MeterName,
+            "tenantrealtime.redis.broadcasts.unconfirmed");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+
+        // Redis stops answering for 3 s while every connection stays up: the multiplexer cannot tell it from a
+        // slow network, so the publish is queued, and only the bounded wait keeps the caller from holding on.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL");
+        await sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "slow").WaitAsync(RealtimeClient.DefaultTimeout);
+
+        unconfirmed.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1);
+        sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "BroadcastDetached");
+
+        // Detached is not dropped: once Redis answers again the queued publish goes out.
+        await client.WaitForAsync("news", m => m.String("data") == "slow");
+    }
+
     private static async Task<bool> ArrivesAsync(RealtimeClient client, string marker)
     {
         try
