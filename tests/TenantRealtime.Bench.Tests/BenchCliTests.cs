@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace TenantRealtime.Bench.Tests;
+
+/// <summary>
+/// The benchmark is a tool, not a test: these only check that the CLI runs end to end (servers and load client as
+/// separate processes) with a tiny load and writes a JSON with every required key and sane values. No timing
+/// assertions: this machine is shared.
+/// </summary>
+public sealed class BenchCliTests
+{
+    private static readonly string[] RequiredKeys =
+    [
+        "target", "scenario", "connections", "tenants", "rate", "durationS", "deliveredPerSec", "p50Ms", "p99Ms",
+        "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "connectPerSec", "errors", "machine",
+    ];
+
+    [Theory]
+    [InlineData("tenantrealtime")]
+    [InlineData("signalr")]
+    public async Task A_tiny_tenant_fanout_run_writes_every_required_key(string target)
+    {
+        var json = await RunAsync(target, "tenant-fanout");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+
+        foreach (var key in RequiredKeys)
+        {
+            run.TryGetProperty(key, out _).Should().BeTrue($"the run JSON must have '{key}'");
+        }
+
+        run.GetProperty("target").GetString().Should().Be(target);
+        run.GetProperty("scenario").GetString().Should().Be("tenant-fanout");
+        run.GetProperty("connections").GetInt32().Should().Be(20);
+        run.GetProperty("tenants").GetInt32().Should().Be(2);
+        run.GetProperty("connected").GetInt32().Should().Be(20);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+
+        // 400 deliveries/s for 2 s over 2 tenants of 10; a loaded machine may still have a few in flight at the end.
+        var expected = run.GetProperty("expectedDeliveries").GetInt64();
+        run.GetProperty("delivered").GetInt64().Should().BeInRange(expected * 9 / 10, expected).And.BeGreaterThan(0);
+        run.GetProperty("deliveredPerSec").GetDouble().Should().BeInRange(100, 1000);
+        var p50 = run.GetProperty("p50Ms").GetDouble();
+        var p99 = run.GetProperty("p99Ms").GetDouble();
+        var p999 = run.GetProperty("p999Ms").GetDouble();
+        p50.Should().BeGreaterThan(0);
+        p99.Should().BeGreaterThanOrEqualTo(p50);
+        p999.Should().BeGreaterThanOrEqualTo(p99);
+        run.GetProperty("serverCpuUsPerMsg").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("serverRssMb").GetDouble().Should().BeInRange(10, 4096);
+        run.GetProperty("connectPerSec").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("kbPerConnection").ValueKind.Should().Be(JsonValueKind.Number);
+
+        var machine = run.GetProperty("machine");
+        machine.GetProperty("cores").GetInt32().Should().Be(Environment.ProcessorCount);
+        machine.GetProperty("runtime").GetString().Should().StartWith(".NET");
+    }
+
+    [Fact]
+    public async Task A_tiny_connect_storm_reports_a_connect_rate()
+    {
+        var json = await RunAsync("tenantrealtime", "connect-storm");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("connects").GetInt64().Should().BeGreaterThanOrEqualTo(20);
+        run.GetProperty("connectPerSec").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    private static async Task<string> RunAsync(string target, string scenario)
+    {
+        var (dll, root) = Locate();
+        var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = root,
+        };
+        foreach (var arg in new[]
+        {
+            dll, "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
+            "--rate", "400", "--duration", "2", "--warmup", "1", "--json", output,
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the bench CLI did not finish in 3 minutes.\n{await stderr}");
+        }
+
+        process.ExitCode.Should().Be(0, $"the bench CLI must succeed.\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+        File.Exists(output).Should().BeTrue();
+        var json = await File.ReadAllTextAsync(output);
+        File.Delete(output);
+        return json;
+    }
+
+    private static (string Dll, string Root) Locate()
+    {
+        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tfm = baseDir.Name;
+        var configuration = baseDir.Parent!.Name;
+        var root = baseDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TenantRealtime.sln")))
+        {
+            root = root.Parent;
+        }
+
+        root.Should().NotBeNull("the test runs from inside the repository");
+        var dll = Path.Combine(root!.FullName, "bench", "TenantRealtime.Bench", "bin", configuration, tfm, "TenantRealtime.Bench.dll");
+        File.Exists(dll).Should().BeTrue($"the bench CLI is built by the project reference: {dll}");
+        return (dll, root.FullName);
+    }
+}
