@@ -44,9 +44,10 @@ public sealed class TenantRealtimeOptions
     public ISet<string> CrossOrganizationRoles { get; } = new HashSet<string>(StringComparer.Ordinal) { TenantRoles.PlatformAdmin };
 
     /// <summary>
-    /// Gets or sets whether connections without an authenticated user are accepted. They receive global broadcasts
-    /// only. The default is <see langword="false"/>: unauthenticated connections are refused at negotiate (401), and
-    /// startup fails when the app has no authentication configured.
+    /// Gets or sets whether connections without an authenticated user are accepted. The <see cref="IAuthenticator"/>
+    /// still sees them (a custom one may establish an identity, e.g. from an API key); those it refuses receive global
+    /// broadcasts only. The default is <see langword="false"/>: unauthenticated connections are refused at negotiate
+    /// (401), and startup fails when the app has no authentication configured.
     /// </summary>
     public bool AllowAnonymous { get; set; }
 

@@ -52,7 +52,13 @@ public sealed class RealtimeClient : IAsyncDisposable
             builder.AddMessagePackProtocol();
         }
 
-        var client = new RealtimeClient(builder.Build(), name ?? "client");
+        return Wrap(builder.Build(), name ?? "client", events);
+    }
+
+    /// <summary>Records the events of a connection built elsewhere (custom headers, transports).</summary>
+    public static RealtimeClient Wrap(HubConnection connection, string name, params string[] events)
+    {
+        var client = new RealtimeClient(connection, name);
         foreach (var eventName in events.Concat(["authenticated", "pong", Sentinel.EventName]).Distinct())
         {
             client.Listen(eventName);

@@ -52,25 +52,34 @@ internal sealed class ConnectionLifecycle(
     /// <summary>Runs the authenticator and checks the identity it returns; throws <c>unauthenticated</c> on refusal.</summary>
     public async Task<TenantIdentity> AuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
     {
+        var (identity, refusal) = await TryAuthenticateAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return identity ?? throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
+    }
+
+    private async Task<(TenantIdentity? Identity, string? Refusal)> TryAuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
+    {
         var result = await authenticator
             .AuthenticateAsync(new AuthenticationContext(context.ConnectionId, UserOf(context), context.GetHttpContext(), request), cancellationToken)
             .ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(result.FailureReason));
+            return (null, result.FailureReason);
         }
 
         var problem = IdentityCheck.FindProblem(result.Identity, options.CurrentValue.MaxIdLength);
-        return problem is null ? result.Identity : throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(problem));
+        return problem is null ? (result.Identity, null) : (null, problem);
     }
 
     private async Task ConnectCoreAsync(HubCallerContext context, CancellationToken cancellationToken)
     {
-        if (UserOf(context).Identity?.IsAuthenticated != true)
+        // The authenticator sees every connection, so a custom one (API keys, a custom token) can establish an
+        // identity without an ASP.NET Core authentication scheme when AllowAnonymous lets such connections in.
+        var (identity, refusal) = await TryAuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
+        if (identity is null)
         {
-            if (!options.CurrentValue.AllowAnonymous)
+            if (UserOf(context).Identity?.IsAuthenticated == true || !options.CurrentValue.AllowAnonymous)
             {
-                throw Refuse(context.ConnectionId, HubErrors.Unauthenticated("the connection has no authenticated user."));
+                throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
             }
 
             await TrackAsync(new ConnectionState(context, identity: null), cancellationToken).ConfigureAwait(false);
@@ -78,7 +87,6 @@ internal sealed class ConnectionLifecycle(
             return;
         }
 
-        var identity = await AuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
         await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
         var state = new ConnectionState(context, identity);
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
