@@ -2,6 +2,7 @@ using SampleHost.Api;
 using SampleHost.Auth;
 using SampleHost.Demo;
 using SampleHost.Incidents;
+using SampleHost.Observability;
 using SampleHost.Realtime;
 using SampleHost.Services;
 using SampleHost.Status;
@@ -13,7 +14,9 @@ namespace SampleHost;
 internal static class SampleHostApp
 {
     /// <summary>Builds the app from command-line style arguments (<c>--urls</c>, <c>--environment</c>, <c>--Section:Key=value</c>).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="configure">Runs last, just before the app is built: tests add log capture here or inspect the services.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -31,6 +34,8 @@ internal static class SampleHostApp
         builder.Services.AddSampleStatus();
         builder.Services.AddSampleDemo(builder.Configuration);
         builder.Services.AddOpenApi();
+        builder.Services.AddSampleTelemetry(builder.Configuration, builder.Environment);
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseSampleApi();
@@ -40,6 +45,7 @@ internal static class SampleHostApp
         app.UseAuthorization();
 
         app.MapOpenApi();
+        app.MapSampleHealth();
         app.MapSampleRealtime();
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapServiceEndpoints();

@@ -25,7 +25,11 @@ public sealed class SampleHostServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<SampleHostServer> StartAsync(bool seedDemoData = false, params string[] extraArgs)
+    public static Task<SampleHostServer> StartAsync(bool seedDemoData = false, params string[] extraArgs) =>
+        StartAsync(configure: null, seedDemoData, extraArgs);
+
+    /// <summary>Starts the host; <paramref name="configure"/> runs on its builder last (log capture, service inspection).</summary>
+    public static async Task<SampleHostServer> StartAsync(Action<WebApplicationBuilder>? configure, bool seedDemoData = false, params string[] extraArgs)
     {
         string[] args =
         [
@@ -35,13 +39,16 @@ public sealed class SampleHostServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        var app = SampleHostApp.Build(args);
+        var app = SampleHostApp.Build(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new SampleHostServer(app, new Uri(address));
     }
 
     public HttpClient Anonymous => anonymous;
+
+    /// <summary>The host's services (for the log collector a test added, or the health check service).</summary>
+    public IServiceProvider Services => app.Services;
 
     public async Task<string> TokenAsync(string userId, string organizationId, string? tenantId, string role)
     {
