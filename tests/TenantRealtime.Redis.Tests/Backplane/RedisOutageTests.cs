@@ -56,6 +56,10 @@ public sealed class RedisOutageTests : IAsyncLifetime
         dropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "disconnected")).Sum(m => m.Value).Should().BeGreaterThanOrEqualTo(2);
         _sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "BroadcastDropped");
 
+        // A connection's own calls need no Redis: the hub answers its caller directly.
+        (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
+        await client.WaitForAsync("pong");
+
         // Revocation is different: not reaching the other servers is a security problem the caller must hear about.
         var revoke = () => _sender.Connections.DisconnectUserAsync("org-a", "nobody");
         await revoke.Should().ThrowAsync<InvalidOperationException>().WithMessage("*carried out on this server*");

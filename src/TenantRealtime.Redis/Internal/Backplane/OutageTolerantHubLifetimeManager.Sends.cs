@@ -12,10 +12,10 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub>
         Guard("all-except", () => inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken));
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        Guard("connection", () => inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken));
+        Guard("connection", () => inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken), needsRedis: false);
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        Guard("connections", () => inner.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken));
+        Guard("connections", () => inner.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken), needsRedis: false);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         Guard("group", () => inner.SendGroupAsync(groupName, methodName, args, cancellationToken));

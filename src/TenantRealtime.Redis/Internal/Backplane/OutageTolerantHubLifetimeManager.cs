@@ -48,10 +48,14 @@ internal sealed partial class OutageTolerantHubLifetimeManager<THub>(
     public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
         inner.TryGetReturnType(invocationId, out type);
 
-    private Task Guard(string operation, Func<Task> send)
+    /// <param name="operation">A fixed word for logs and metrics.</param>
+    /// <param name="send">The inner send.</param>
+    /// <param name="needsRedis">False for sends to named connections: SignalR writes to a local connection directly
+    /// (a hub's reply to its caller, such as <c>pong</c>), so those must not be dropped for lack of Redis.</param>
+    private Task Guard(string operation, Func<Task> send, bool needsRedis = true)
     {
         // Before the first connection attempt finishes there is nothing to judge by; the bounded wait still applies.
-        if (connection.IsStarted && !connection.IsConnected)
+        if (needsRedis && connection.IsStarted && !connection.IsConnected)
         {
             Drop(operation);
             return Task.CompletedTask;
