@@ -108,6 +108,29 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
         (await _a.Registry.GetSnapshotAsync("org-a:org:org-a")).Organizations.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task DataInRedisThatThisPackageDidNotWriteIsIgnored()
+    {
+        await ConnectAsync(_b, TestUser.Member("alice", "org-a", "t1"));
+        await Eventually.HoldsAsync(async () => await _a.Registry.CountAsync("org-a") == 1, "server A sees B's connection");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var database = redis.GetDatabase();
+        var prefix = "TenantRealtime.Redis.Tests:tenantrealtime:";
+        var forged = Guid.NewGuid().ToString("N");
+        var future = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds();
+        await database.SortedSetAddAsync(prefix + "servers", [new("not-a-server", future), new(forged, future)]);
+        await database.HashSetAsync(prefix + "server:not-a-server", [new("*", 1000), new("org-a", 1000)]);
+        await database.HashSetAsync(prefix + "server:" + forged, [new("*", "many"), new("org-a", -5), new("org:a", 7), new("org-b", "1e9")]);
+        await database.HashSetAsync(prefix + "server:" + forged + ":org:org-a", [new("*", "x"), new("t1", "-3"), new("bad tenant", 4)]);
+
+        (await _a.Registry.CountAsync()).Should().Be(1);
+        (await _a.Registry.CountAsync("org-a")).Should().Be(1);
+        (await _a.Registry.CountAsync("org-a", "t1")).Should().Be(1);
+        (await _a.Registry.CountAsync("org-b")).Should().Be(0);
+        (await _a.Registry.GetSnapshotAsync()).Should().BeEquivalentTo(new ConnectionSnapshot(1,
+            [new OrganizationConnections("org-a", 1, [new TenantConnections("t1", 1)])]));
+    }
+
     private async Task ConnectAsync(RealtimeNode node, TestUser user) => _clients.Add(await Clients.ConnectAsync(node, user));
 
     private (RedisConnectionRegistry Registry, ServiceProvider Provider) CreateStandaloneRegistry()
