@@ -11,7 +11,10 @@ public static class TestJwt
     public const string Issuer = "tenantrealtime-tests";
     public const string Audience = "tenantrealtime-tests";
 
-    public static SymmetricSecurityKey Key { get; } = new(Encoding.UTF8.GetBytes("tenantrealtime-tests-signing-key-0123456789abcdef"));
+    /// <summary>The signing key as an app reads it from configuration (e.g. <c>Jwt:Key</c>).</summary>
+    public const string KeyText = "tenantrealtime-tests-signing-key-0123456789abcdef";
+
+    public static SymmetricSecurityKey Key { get; } = new(Encoding.UTF8.GetBytes(KeyText));
 
     /// <summary>A token with the contract's claims; pass null to leave a claim out.</summary>
     public static string Create(string? userId, string? organizationId, string? tenantId = null, string? role = "member", TimeSpan? lifetime = null, params Claim[] extra)
