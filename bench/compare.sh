@@ -6,6 +6,8 @@
 #                    [--out bench/results/<name>] [--max-load 0.5] -- <run arguments>
 #   e.g. bench/compare.sh --rounds 4 -- --scenario tenant-fanout --connections 1000 --tenants 100 --rate 20000 --duration 10
 #
+# A target may name a server profile (bench/TenantRealtime.Bench/ServerProfiles.cs): "signalr@default signalr@nospin".
+#
 # Several cells: call it once per cell with the same --out; the report covers everything under --out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,10 +46,13 @@ echo "compare.sh: load average before the batch: $(cut -d' ' -f1-3 /proc/loadavg
 
 cell="$(echo "$*" | tr -s ' -' '_' | tr -cd 'A-Za-z0-9_.' | cut -c1-80)"
 for round in $(seq 1 "$rounds"); do
-  for target in $targets; do
-    file="$out/${cell}__${target}__${round}.json"
-    echo "compare.sh: round $round/$rounds $target $*" | tee -a "$out/session.log"
-    $bench --target "$target" "$@" --json "$file" | tee -a "$out/session.log"
+  for spec in $targets; do
+    target="${spec%@*}"
+    profile=()
+    [ "$spec" != "$target" ] && profile=(--profile "${spec#*@}")
+    file="$out/${cell}__${spec}__${round}.json"
+    echo "compare.sh: round $round/$rounds $spec $*" | tee -a "$out/session.log"
+    $bench --target "$target" "${profile[@]}" --label "$spec" "$@" --json "$file" | tee -a "$out/session.log"
   done
 done
 

@@ -192,6 +192,14 @@ internal static class BenchRun
         var mode = o.Target == Targets.SignalR ? "signalr" : o.Target;
         var (env, extra) = ServerProfiles.Get(o.Profile);
         var env2 = new Dictionary<string, string>(env) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+
+        // Profiling hooks, e.g. BENCH_SERVER_ENV="DOTNET_PerfMapEnabled=1" for perf; recorded in the JSON.
+        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_SERVER_ENV") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            env2[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
+        }
+
         List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", Jwt.DefaultKey, .. extra];
         if (redis is not null)
         {
@@ -299,6 +307,7 @@ internal static class BenchRun
             ["memoryGiB"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, 1),
             ["loadAverageAtStart"] = new JsonArray([.. load.Select(l => (JsonNode?)l)]),
             ["serverSettings"] = o.Target == Targets.SocketIo ? $"node {NodeVersion()}" : ProfileText(o.Profile),
+            ["extraServerEnv"] = Environment.GetEnvironmentVariable("BENCH_SERVER_ENV"),
         };
         return machine;
     }

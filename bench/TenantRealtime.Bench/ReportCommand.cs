@@ -35,7 +35,7 @@ internal static class ReportCommand
         var chart = new List<(string Cell, string Target, double Cpu, double? P99)>();
         foreach (var cell in cells)
         {
-            var byTarget = cell.GroupBy(r => (string)r["target"]!).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var byTarget = cell.GroupBy(Key).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             var medians = byTarget.ToDictionary(kv => kv.Key, kv => Metrics.ToDictionary(m => m, m => Median(kv.Value, m)), StringComparer.Ordinal);
             var hasBase = medians.TryGetValue(baseline, out var b);
             md.AppendLine(CultureInfo.InvariantCulture, $"### {cell.Key}");
@@ -44,7 +44,7 @@ internal static class ReportCommand
             md.AppendLine();
             md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg | RSS MB | KB/conn (idle) | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var target in Targets.All.Where(medians.ContainsKey))
+            foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, k.Split('@')[0])).ThenBy(k => k, StringComparer.Ordinal))
             {
                 var m = medians[target];
                 md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
@@ -74,6 +74,9 @@ internal static class ReportCommand
 
         return 0;
     }
+
+    /// <summary>A run's column: its label (compare.sh sets "target" or "target@profile"), else its target.</summary>
+    private static string Key(JsonObject r) => (string?)r["label"] ?? (string)r["target"]!;
 
     private static string RateText(JsonObject r) =>
         (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"

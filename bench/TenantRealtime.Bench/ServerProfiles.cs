@@ -23,6 +23,7 @@ internal static class ServerProfiles
         ["nospin"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, []),
         ["inline"] = (new(), ["--inline-scheduling"]),
         ["workstation-gc"] = (new() { ["DOTNET_gcServer"] = "0" }, []),
+        ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
     };
 
