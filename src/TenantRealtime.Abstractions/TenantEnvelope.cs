@@ -3,8 +3,8 @@ using System.Runtime.Serialization;
 namespace TenantRealtime;
 
 /// <summary>
-/// What every broadcast carries on the wire: <c>{type, data, timestamp, scope, organizationId, tenantId, userId}</c>.
-/// The member names are camelCase under both the JSON and the MessagePack hub protocols.
+/// What every broadcast carries on the wire: <c>{type, data, timestamp, scope, organizationId, tenantId, userId,
+/// room, seq, epoch}</c>. The member names are camelCase under both the JSON and the MessagePack hub protocols.
 /// </summary>
 [DataContract]
 public sealed class TenantEnvelope
@@ -55,4 +55,25 @@ public sealed class TenantEnvelope
     /// <summary>Gets the user of a user broadcast.</summary>
     [DataMember(Name = "userId")]
     public string? UserId { get; }
+
+    /// <summary>
+    /// Gets the opaque, stable key of the room the broadcast was sent to (for example <c>tenant:org-a:t1</c>, or
+    /// <c>all</c>). A client keeps its position per room and names it in <c>Resume</c>.
+    /// </summary>
+    [DataMember(Name = "room")]
+    public string? Room { get; init; }
+
+    /// <summary>
+    /// Gets the broadcast's position in its room: 1, 2, 3, … without gaps across the whole cluster, or
+    /// <see langword="null"/> when missed-message recovery is disabled.
+    /// </summary>
+    [DataMember(Name = "seq")]
+    public long? Seq { get; init; }
+
+    /// <summary>
+    /// Gets the identity of the room's history; it changes when that history is lost (then positions of the old
+    /// epoch cannot be resumed), or <see langword="null"/> when recovery is disabled.
+    /// </summary>
+    [DataMember(Name = "epoch")]
+    public string? Epoch { get; init; }
 }

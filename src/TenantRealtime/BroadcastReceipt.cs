@@ -15,4 +15,14 @@ public sealed record BroadcastReceipt(
     string? UserId,
     string EventName,
     string Type,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp)
+{
+    /// <summary>Gets the key of the room the broadcast went to (the envelope's <c>room</c>).</summary>
+    public string Room { get; init; } = "";
+
+    /// <summary>Gets the broadcast's sequence number in its room, or <see langword="null"/> when recovery is disabled.</summary>
+    public long? Seq { get; init; }
+
+    /// <summary>Gets the epoch of the room's history, or <see langword="null"/> when recovery is disabled.</summary>
+    public string? Epoch { get; init; }
+}

@@ -107,4 +107,19 @@ public sealed class TenantRealtimeOptions
     /// </summary>
     [Range(1, int.MaxValue)]
     public int DisconnectAfterRateLimitedInvocations { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets whether broadcasts are numbered per room (<c>room</c>, <c>seq</c>, <c>epoch</c> in the envelope)
+    /// and kept for a while, so a client that reconnects can <c>Resume</c> what it missed. The default is
+    /// <see langword="true"/>.
+    /// </summary>
+    public bool EnableRecovery { get; set; } = true;
+
+    /// <summary>Gets or sets how many broadcasts are kept per room for <c>Resume</c>. The default is 1,000.</summary>
+    [Range(1, 1_000_000)]
+    public int HistoryMaxMessages { get; set; } = 1_000;
+
+    /// <summary>Gets or sets how long broadcasts are kept for <c>Resume</c>. The default is 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 }

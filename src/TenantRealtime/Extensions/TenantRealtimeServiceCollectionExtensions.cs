@@ -10,6 +10,7 @@ using TenantRealtime.Internal.Hubs;
 using TenantRealtime.Internal.Limits;
 using TenantRealtime.Internal.Identity;
 using TenantRealtime.Internal.Options;
+using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Internal.Rooms;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<LocalConnectionManager>();
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalConnectionManager>());
 
+        services.TryAddSingleton<IRoomHistory, InMemoryRoomHistory>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();

@@ -43,4 +43,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(13, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused: {Reason}")]
     public static partial void LimitExceeded(ILogger logger, string userId, string organizationId, string reason);
+
+    [LoggerMessage(14, LogLevel.Warning, "Connection {ConnectionId} asked to resume room {Room}, which it does not hold.")]
+    public static partial void ResumeRefused(ILogger logger, string connectionId, string room);
 }

@@ -1,10 +1,10 @@
-using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Connections;
 using TenantRealtime.Internal.Diagnostics;
 using TenantRealtime.Internal.Hubs;
+using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Broadcasting;
@@ -17,6 +17,7 @@ internal sealed class TenantBroadcaster(
     IHubContext<TenantRealtimeHub> hub,
     TimeProvider time,
     IOptionsMonitor<TenantRealtimeOptions> options,
+    IRoomHistory history,
     RoomMembership membership,
     LocalConnectionStore store,
     TenantRealtimeMetrics metrics,
@@ -24,64 +25,60 @@ internal sealed class TenantBroadcaster(
 {
     public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
-        var (receipt, envelope) = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
-        return SendAsync(hub.Clients.All, store.Count, receipt, envelope, cancellationToken);
+        var draft = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
+        return SendAsync(hub.Clients.All, RoomKeys.All, store.Count, draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         ValidateId(organizationId);
-        var (receipt, envelope) = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
+        var draft = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
         var group = RoomNames.Organization(organizationId);
-        return SendAsync(hub.Clients.Group(group), membership.MembersOf(group), receipt, envelope, cancellationToken);
+        return SendAsync(hub.Clients.Group(group), group, membership.MembersOf(group), draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         ValidateId(organizationId);
         ValidateId(tenantId);
-        var (receipt, envelope) = Prepare(BroadcastScope.Tenant, organizationId, tenantId, null, eventName, type, data);
+        var draft = Prepare(BroadcastScope.Tenant, organizationId, tenantId, null, eventName, type, data);
 
         // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
+        // The envelope's room is the tenant room either way: that is the history an admin resumes too.
         var groups = DeliveryGroups.ForTenantBroadcast(organizationId, tenantId);
-        return SendAsync(hub.Clients.Groups(groups), membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), receipt, envelope, cancellationToken);
+        return SendAsync(hub.Clients.Groups(groups), groups[0], membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         ValidateId(organizationId);
         ValidateId(userId);
-        var (receipt, envelope) = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
+        var draft = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
         var group = RoomNames.User(organizationId, userId);
-        return SendAsync(hub.Clients.Group(group), membership.MembersOf(group), receipt, envelope, cancellationToken);
+        return SendAsync(hub.Clients.Group(group), group, membership.MembersOf(group), draft, cancellationToken);
     }
 
-    private (BroadcastReceipt Receipt, TenantEnvelope Envelope) Prepare(
-        BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
+    private EnvelopeDraft Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
     {
         EventNames.ThrowIfInvalid(eventName, nameof(eventName));
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        var timestamp = time.GetUtcNow();
-        var envelope = new TenantEnvelope(
-            type,
-            data,
-            timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            ScopeNames.Of(scope),
-            organizationId,
-            tenantId,
-            userId);
-        return (new BroadcastReceipt(scope, organizationId, tenantId, userId, eventName, type, timestamp), envelope);
+        return new EnvelopeDraft(scope, organizationId, tenantId, userId, eventName, type, data, time.GetUtcNow());
     }
 
-    private async Task<BroadcastReceipt> SendAsync(IClientProxy clients, long localRecipients, BroadcastReceipt receipt, TenantEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<BroadcastReceipt> SendAsync(IClientProxy clients, string room, long localRecipients, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
-        var scope = envelope.Scope;
-        using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, receipt.EventName);
+        var scope = ScopeNames.Of(draft.Scope);
+        using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, draft.EventName);
         var started = time.GetTimestamp();
-        await clients.SendAsync(receipt.EventName, envelope, cancellationToken).ConfigureAwait(false);
-        metrics.Broadcast(scope, receipt.EventName, localRecipients, time.GetElapsedTime(started));
-        TenantRealtimeLog.BroadcastSent(logger, scope, receipt.EventName);
-        return receipt;
+
+        // With recovery the history numbers the broadcast (per room, cluster-wide with Redis) before it is sent.
+        var envelope = options.CurrentValue.EnableRecovery
+            ? await history.AppendAsync(room, draft.EventName, (seq, epoch) => draft.ToEnvelope(room, seq, epoch), cancellationToken).ConfigureAwait(false)
+            : draft.ToEnvelope(room, seq: null, epoch: null);
+        await clients.SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        metrics.Broadcast(scope, draft.EventName, localRecipients, time.GetElapsedTime(started));
+        TenantRealtimeLog.BroadcastSent(logger, scope, draft.EventName);
+        return draft.ToReceipt(envelope);
     }
 
     private void ValidateId(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? paramName = null) =>

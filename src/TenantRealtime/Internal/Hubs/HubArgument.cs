@@ -65,6 +65,42 @@ internal readonly struct HubArgument
         };
     }
 
+    /// <summary>Returns the field as a list of objects, or throws <c>invalid-argument</c>.</summary>
+    public IReadOnlyList<HubArgument> GetObjects(string name, string method, string shape, int max)
+    {
+        var items = _fields.TryGetValue(name, out var value) ? value switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Array } json => json.EnumerateArray().Select(e => (object?)e).ToList(),
+            object?[] array => array.ToList(),
+            _ => null,
+        }
+        : null;
+        if (items is null)
+        {
+            throw HubErrors.InvalidArgument($"'{name}' must be an array.");
+        }
+
+        if (items.Count > max)
+        {
+            throw HubErrors.InvalidArgument($"'{name}' may hold at most {max} items.");
+        }
+
+        return [.. items.Select(item => Parse(item, method, shape))];
+    }
+
+    /// <summary>Returns the field as a whole number, or throws <c>invalid-argument</c> when absent or of another type.</summary>
+    public long GetInt64(string name)
+    {
+        _fields.TryGetValue(name, out var value);
+        return value switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Number } json when json.TryGetInt64(out var number) => number,
+            sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+            ulong number when number <= long.MaxValue => (long)number,
+            _ => throw HubErrors.InvalidArgument($"'{name}' must be a whole number."),
+        };
+    }
+
     private static void Add(Dictionary<string, object?> fields, string name, object? value, string method)
     {
         // Two spellings of one field would let a client smuggle a second value past a check.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Connections;
 using TenantRealtime.Internal.Diagnostics;
+using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Hubs;
@@ -16,6 +17,7 @@ internal sealed partial class TenantRealtimeHub(
     ConnectionLifecycle lifecycle,
     IRoomResolver resolver,
     RoomMembership membership,
+    IRoomHistory history,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
