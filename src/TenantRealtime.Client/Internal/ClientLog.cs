@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace TenantRealtime.Client.Internal;
+
+/// <summary>The client's log messages; event ids are never reused.</summary>
+internal static partial class ClientLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Dropped seq {Seq} of room {Room}: already applied up to {Applied}.", EventName = "DuplicateDropped")]
+    public static partial void DuplicateDropped(ILogger logger, string room, long seq, long applied);
+
+    [LoggerMessage(2, LogLevel.Debug, "Holding seq {Seq} of room {Room}: applied up to {Applied}, waiting for the gap to fill.", EventName = "EnvelopeHeld")]
+    public static partial void EnvelopeHeld(ILogger logger, string room, long seq, long applied);
+
+    [LoggerMessage(3, LogLevel.Information, "Gap in room {Room} after seq {Applied} still open after the reorder window; resuming.", EventName = "GapResume")]
+    public static partial void GapResume(ILogger logger, string room, long applied);
+
+    [LoggerMessage(4, LogLevel.Warning, "Room {Room} must be reloaded: {Reason}.", EventName = "ReloadRequired")]
+    public static partial void ReloadRequired(ILogger logger, string room, ReloadReason reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Resumed {Rooms} room(s): {Replayed} broadcast(s) replayed, {NotRecovered} not recovered.", EventName = "Resumed")]
+    public static partial void Resumed(ILogger logger, int rooms, int replayed, int notRecovered);
+
+    [LoggerMessage(6, LogLevel.Warning, "Resume failed.", EventName = "ResumeFailed")]
+    public static partial void ResumeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Error, "A handler of event {EventName} threw.", EventName = "HandlerFailed")]
+    public static partial void HandlerFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Error, "A ReloadRequired handler threw for room {Room}.", EventName = "ReloadHandlerFailed")]
+    public static partial void ReloadHandlerFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "A Resumed handler threw.", EventName = "ResumedHandlerFailed")]
+    public static partial void ResumedHandlerFailed(ILogger logger, Exception exception);
+}

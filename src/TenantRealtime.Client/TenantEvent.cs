@@ -1,0 +1,53 @@
+using System.Runtime.Serialization;
+
+namespace TenantRealtime.Client;
+
+/// <summary>
+/// A broadcast as a handler receives it: the envelope's fields with <see cref="Data"/> read as
+/// <typeparamref name="TData"/>. The member names are the wire's camelCase names under both the JSON and the
+/// MessagePack hub protocols, so the hub protocol reads this type directly.
+/// </summary>
+/// <typeparam name="TData">The type the payload is read as.</typeparam>
+[DataContract]
+public sealed class TenantEvent<TData>
+{
+    /// <summary>Gets what happened, for example <c>created</c>.</summary>
+    [DataMember(Name = "type")]
+    public string Type { get; init; } = string.Empty;
+
+    /// <summary>Gets the payload.</summary>
+    [DataMember(Name = "data")]
+    public TData? Data { get; init; }
+
+    /// <summary>Gets when the broadcast was sent, ISO-8601 UTC.</summary>
+    [DataMember(Name = "timestamp")]
+    public string Timestamp { get; init; } = string.Empty;
+
+    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
+    [DataMember(Name = "scope")]
+    public string Scope { get; init; } = string.Empty;
+
+    /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
+    [DataMember(Name = "organizationId")]
+    public string? OrganizationId { get; init; }
+
+    /// <summary>Gets the tenant of a tenant broadcast.</summary>
+    [DataMember(Name = "tenantId")]
+    public string? TenantId { get; init; }
+
+    /// <summary>Gets the user of a user broadcast.</summary>
+    [DataMember(Name = "userId")]
+    public string? UserId { get; init; }
+
+    /// <summary>Gets the key of the room the broadcast was sent to, for example <c>tenant:org-a:t1</c>.</summary>
+    [DataMember(Name = "room")]
+    public string? Room { get; init; }
+
+    /// <summary>Gets the broadcast's position in its room, or <see langword="null"/> when the server has recovery disabled.</summary>
+    [DataMember(Name = "seq")]
+    public long? Seq { get; init; }
+
+    /// <summary>Gets the identity of the room's history, or <see langword="null"/> when the server has recovery disabled.</summary>
+    [DataMember(Name = "epoch")]
+    public string? Epoch { get; init; }
+}

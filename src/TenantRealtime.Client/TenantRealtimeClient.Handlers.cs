@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using TenantRealtime.Client.Internal;
+
+namespace TenantRealtime.Client;
+
+public sealed partial class TenantRealtimeClient
+{
+    /// <summary>
+    /// Registers a handler for a broadcast event. The handler receives each broadcast once, in its room's seq order,
+    /// with handlers of every event running one at a time; keep them short, and do not await another hub call from
+    /// one (SignalR runs handlers on its receive path).
+    /// </summary>
+    /// <typeparam name="TData">The type to read the payload as. All handlers of one event share it.</typeparam>
+    /// <param name="eventName">The event, for example <c>incident-update</c>.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns>Disposing it removes the handler; the event's room positions stay tracked.</returns>
+    /// <exception cref="InvalidOperationException">The event is already registered with another data type.</exception>
+    public IDisposable On<TData>(string eventName, Func<TenantEvent<TData>, Task> handler)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        return Bind<TData>(eventName).Add(handler);
+    }
+
+    /// <inheritdoc cref="On{TData}(string, Func{TenantEvent{TData}, Task})"/>
+    public IDisposable On<TData>(string eventName, Action<TenantEvent<TData>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On<TData>(eventName, received =>
+        {
+            handler(received);
+            return Task.CompletedTask;
+        });
+    }
+
+    private EventBinding<TData> Bind<TData>(string eventName)
+    {
+        lock (_bindings)
+        {
+            if (_bindings.TryGetValue(eventName, out var existing))
+            {
+                return existing as EventBinding<TData> ?? throw new InvalidOperationException(
+                    $"Event '{eventName}' is already registered with data type {existing.DataType}; every handler of an event reads its data as one type.");
+            }
+
+            var binding = new EventBinding<TData>(eventName, _logger);
+            _connection.On<TenantEvent<TData>>(eventName, received =>
+                _sequencer.ReceiveAsync(new InboundEnvelope(received.Room, received.Seq, received.Epoch, () => binding.DispatchAsync(received))));
+            _bindings.Add(eventName, binding);
+            return binding;
+        }
+    }
+}

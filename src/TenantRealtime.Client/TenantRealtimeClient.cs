@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TenantRealtime.Client.Internal;
+
+namespace TenantRealtime.Client;
+
+/// <summary>
+/// A connection to a TenantRealtime hub that reconnects by itself and hands each broadcast to the application once,
+/// in its room's order, including the broadcasts sent while it was away; when those cannot be recovered it raises
+/// <see cref="ReloadRequired"/> instead.
+/// </summary>
+public sealed partial class TenantRealtimeClient : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly RoomSequencer _sequencer;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, EventBinding> _bindings = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a client; it connects on <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Where and how to connect.</param>
+    /// <exception cref="ArgumentException"><see cref="TenantRealtimeClientOptions.HubUrl"/> is missing or the reorder window is not positive.</exception>
+    public TenantRealtimeClient(TenantRealtimeClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.HubUrl is null)
+        {
+            throw new ArgumentException("TenantRealtimeClientOptions.HubUrl is required.", nameof(options));
+        }
+
+        if (options.ReorderWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("TenantRealtimeClientOptions.ReorderWindow must be positive.", nameof(options));
+        }
+
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<TenantRealtimeClient>();
+
+        var builder = new HubConnectionBuilder().WithUrl(options.HubUrl, http => http.AccessTokenProvider = options.AccessTokenProvider);
+        builder = options.ReconnectPolicy is null ? builder.WithAutomaticReconnect() : builder.WithAutomaticReconnect(options.ReconnectPolicy);
+        builder.Services.AddSingleton(loggerFactory);
+        options.ConfigureConnection?.Invoke(builder);
+        _connection = builder.Build();
+
+        _sequencer = new RoomSequencer(options.ReorderWindow, options.TimeProvider, InvokeResumeAsync, RaiseReloadRequiredAsync, _logger);
+        _connection.Reconnected += _ => ResumeAfterReconnectAsync();
+        foreach (var eventName in options.TrackedEvents)
+        {
+            Bind<object>(eventName);
+        }
+    }
+
+    /// <summary>
+    /// Gets the underlying connection, for hub events that are not broadcasts (for example <c>pong</c>) and its
+    /// lifecycle events. Register broadcast events with <see cref="On{TData}(string, Func{TenantEvent{TData}, Task})"/>
+    /// instead: a handler registered here directly bypasses ordering and dedupe.
+    /// </summary>
+    public HubConnection Connection => _connection;
+
+    /// <summary>Gets the state of the connection.</summary>
+    public HubConnectionState State => _connection.State;
+
+    /// <summary>Connects, and if the client tracked rooms before (a restart after <see cref="StopAsync"/>), resumes them.</summary>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>A task that completes when the connection is up and any resume has been answered.</returns>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_sequencer.GetPositions().Count > 0)
+        {
+            await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>
+    /// <param name="cancellationToken">Cancels the wait for a graceful stop.</param>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);
+
+    /// <summary>Invokes a hub method and returns its result, for example <c>Authenticate</c> or <c>JoinOrganization</c>.</summary>
+    /// <typeparam name="TResult">The type to read the result as.</typeparam>
+    /// <param name="methodName">The hub method, for example one of <see cref="TenantRealtimeWire.Methods"/>.</param>
+    /// <param name="arguments">The method's arguments.</param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <returns>The method's result.</returns>
+    public Task<TResult> InvokeAsync<TResult>(string methodName, object?[] arguments, CancellationToken cancellationToken = default) =>
+        _connection.InvokeCoreAsync<TResult>(methodName, arguments, cancellationToken);
+
+    /// <summary>Disconnects and releases the connection.</summary>
+    /// <returns>A task that completes when the connection is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _sequencer.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}
