@@ -1,4 +1,5 @@
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -15,6 +16,8 @@ internal static class TelemetryServiceCollectionExtensions
     public const string EndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public const string ServiceNameSetting = "OTEL_SERVICE_NAME";
+
+    public const string ProtocolSetting = "OTEL_EXPORTER_OTLP_PROTOCOL";
 
     /// <summary>The library's meter and activity source (see docs/observability.md).</summary>
     public const string TenantRealtimeSource = "TenantRealtime";
@@ -34,7 +37,7 @@ internal static class TelemetryServiceCollectionExtensions
 
         // Every other OTEL_* setting (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_SCHEDULE_DELAY,
         // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, headers) is read by the SDK from configuration as usual.
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 // OTEL_SERVICE_NAME, when set, names the service; otherwise the application does.
@@ -48,8 +51,21 @@ internal static class TelemetryServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation())
             .WithTracing(tracing => tracing
                 .AddSource(TenantRealtimeSource)
-                .AddAspNetCoreInstrumentation())
-            .UseOtlpExporter();
+                .AddAspNetCoreInstrumentation());
+
+        // The .NET exporter defaults to gRPC (port 4317); the OpenTelemetry specification's default, and what the
+        // documented `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318` expects, is http/protobuf. An explicit
+        // OTEL_EXPORTER_OTLP_PROTOCOL still wins.
+        var endpoint = configuration[EndpointSetting]!;
+        if (string.IsNullOrWhiteSpace(configuration[ProtocolSetting]) && Uri.TryCreate(endpoint, UriKind.Absolute, out var baseUrl))
+        {
+            telemetry.UseOtlpExporter(OtlpExportProtocol.HttpProtobuf, baseUrl);
+        }
+        else
+        {
+            telemetry.UseOtlpExporter();
+        }
+
         return services;
     }
 }

@@ -11,19 +11,23 @@ public sealed class OpenTelemetryExportTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    [Fact]
-    public async Task WithAnEndpointMetricsAndTracesOfABroadcastAreExported()
+    [Theory]
+    [InlineData("http/protobuf")]
+    [InlineData(null)] // The host's default is http/protobuf too, as the OpenTelemetry specification's is.
+    public async Task WithAnEndpointMetricsAndTracesOfABroadcastAreExported(string? protocol)
     {
         await using var collector = await FakeOtlpCollector.StartAsync();
 
         // The standard variables, given as configuration: the host and the SDK read both the same way, and a test
         // must not set process-wide environment variables under other tests running in parallel.
-        await using var host = await SampleHostServer.StartAsync(
-            false,
+        string[] settings =
+        [
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={collector.Endpoint.ToString().TrimEnd('/')}",
-            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_METRIC_EXPORT_INTERVAL=200",
-            "--OTEL_BSP_SCHEDULE_DELAY=200");
+            "--OTEL_BSP_SCHEDULE_DELAY=200",
+            .. protocol is null ? Array.Empty<string>() : [$"--OTEL_EXPORTER_OTLP_PROTOCOL={protocol}"],
+        ];
+        await using var host = await SampleHostServer.StartAsync(false, settings);
         host.Services.GetService<MeterProvider>().Should().NotBeNull();
         host.Services.GetService<TracerProvider>().Should().NotBeNull();
 
