@@ -11,6 +11,9 @@ public interface IRealtimeCluster
 
     RealtimeNode Sender { get; }
 
+    /// <summary>How many broadcasts per room the cluster keeps for Resume (its HistoryMaxMessages).</summary>
+    int HistoryWindow => 1_000;
+
     /// <summary>Waits until counts issued on one node are visible from <paramref name="node"/> (immediate in memory).</summary>
     Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition);
 }

@@ -72,6 +72,11 @@ public sealed class RealtimeClient : IAsyncDisposable
     {
         var client = Create(hubUrl, user.Token(), protocol, user.ToString(), events);
         await client.StartAsync().ConfigureAwait(false);
+
+        // SignalR completes the client's start at the handshake, before the hub's OnConnectedAsync has placed the
+        // connection in its rooms. Invocations are dispatched only after OnConnectedAsync, so one round trip that
+        // changes nothing (joining one's own organization) proves the rooms are in place.
+        await client.InvokeAsync("JoinOrganization", new Dictionary<string, object?> { ["organizationId"] = user.OrganizationId }).ConfigureAwait(false);
         return client;
     }
 

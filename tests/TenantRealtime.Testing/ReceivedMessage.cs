@@ -34,7 +34,7 @@ public sealed record ReceivedMessage(string EventName, IReadOnlyDictionary<strin
         JsonValueKind.Object => json.EnumerateObject().ToDictionary(p => p.Name, p => NormalizeJson(p.Value)),
         JsonValueKind.Array => json.EnumerateArray().Select(NormalizeJson).ToList(),
         JsonValueKind.String => json.GetString(),
-        JsonValueKind.Number => json.TryGetInt64(out var l) ? l : json.GetDouble(),
+        JsonValueKind.Number => json.TryGetInt64(out var l) ? (object)l : json.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

@@ -75,7 +75,8 @@ public sealed class FloodTests : IAsyncLifetime
     {
         await using var client = await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Member("alice", "org-a", "t1"));
 
-        for (var i = 0; i < 20; i++)
+        // Connecting spends one token of the burst of 20; stay inside it.
+        for (var i = 0; i < 15; i++)
         {
             (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
         }

@@ -22,7 +22,7 @@ public sealed class CustomizationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
     private async Task<RealtimeClient> ConnectAsync() =>
-        await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Member("anyone", "org-any", "t-any"), HubProtocolKind.Json, "news");
+        await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Member("fixed", "org-fixed", "t1"), HubProtocolKind.Json, "news");
 
     [Fact]
     public async Task RefreshUserRoomsMovesLiveConnectionsToTheirNewRooms()

@@ -24,7 +24,12 @@ public sealed class InMemoryCluster : IRealtimeCluster, IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync();
+    public int HistoryWindow => 100;
+
+    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+    {
+        Configure = o => o.HistoryMaxMessages = HistoryWindow,
+    });
 
     public async Task DisposeAsync()
     {

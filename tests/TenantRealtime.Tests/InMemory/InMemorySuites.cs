@@ -11,3 +11,5 @@ public sealed class InMemoryIsolationTests(InMemoryCluster cluster) : IsolationS
 public sealed class InMemoryRegistryTests(InMemoryCluster cluster) : RegistrySpec<InMemoryCluster>(cluster);
 
 public sealed class InMemoryRevocationTests(InMemoryCluster cluster) : RevocationSpec<InMemoryCluster>(cluster);
+
+public sealed class InMemoryRecoveryTests(InMemoryCluster cluster) : RecoverySpec<InMemoryCluster>(cluster);

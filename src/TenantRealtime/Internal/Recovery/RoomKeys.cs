@@ -29,7 +29,14 @@ internal static class RoomKeys
             return false;
         }
 
-        var organizationAdmins = RoomNames.OrganizationAdmins(rest[..separator].ToString());
+        // Only a well-formed tenant key of an organization the connection administers.
+        var organizationId = rest[..separator].ToString();
+        if (!TenantIds.IsValid(rest[(separator + 1)..].ToString(), TenantIds.MaxSupportedLength))
+        {
+            return false;
+        }
+
+        var organizationAdmins = RoomNames.OrganizationAdmins(organizationId);
         return rooms.Any(r => r.Name == organizationAdmins);
     }
 }
