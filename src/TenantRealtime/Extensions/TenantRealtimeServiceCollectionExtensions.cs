@@ -64,6 +64,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalConnectionManager>());
 
         services.TryAddSingleton<IRoomHistory, InMemoryRoomHistory>();
+        services.TryAddSingleton<IBroadcastSender, DirectBroadcastSender>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();

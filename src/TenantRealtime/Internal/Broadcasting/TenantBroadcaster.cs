@@ -1,23 +1,20 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Connections;
 using TenantRealtime.Internal.Diagnostics;
-using TenantRealtime.Internal.Hubs;
 using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Internal.Rooms;
 
 namespace TenantRealtime.Internal.Broadcasting;
 
 /// <summary>
-/// Builds the envelope once and hands it to SignalR once per broadcast; SignalR serializes it once per protocol
-/// and writes the same bytes to every recipient.
+/// Validates a broadcast, builds its envelope once and hands it to the <see cref="IBroadcastSender"/> once; SignalR
+/// serializes it once per protocol and writes the same bytes to every recipient.
 /// </summary>
 internal sealed class TenantBroadcaster(
-    IHubContext<TenantRealtimeHub> hub,
+    IBroadcastSender sender,
     TimeProvider time,
     IOptionsMonitor<TenantRealtimeOptions> options,
-    IRoomHistory history,
     RoomMembership membership,
     LocalConnectionStore store,
     TenantRealtimeMetrics metrics,
@@ -26,7 +23,7 @@ internal sealed class TenantBroadcaster(
     public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         var draft = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
-        return SendAsync(hub.Clients.All, RoomKeys.All, store.Count, draft, cancellationToken);
+        return SendAsync(new BroadcastTarget(RoomKeys.All, Groups: null), store.Count, draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -34,7 +31,7 @@ internal sealed class TenantBroadcaster(
         ValidateId(organizationId);
         var draft = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
         var group = RoomNames.Organization(organizationId);
-        return SendAsync(hub.Clients.Group(group), group, membership.MembersOf(group), draft, cancellationToken);
+        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -46,7 +43,7 @@ internal sealed class TenantBroadcaster(
         // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
         // The envelope's room is the tenant room either way: that is the history an admin resumes too.
         var groups = DeliveryGroups.ForTenantBroadcast(organizationId, tenantId);
-        return SendAsync(hub.Clients.Groups(groups), groups[0], membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), draft, cancellationToken);
+        return SendAsync(new BroadcastTarget(groups[0], groups), membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), draft, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -55,7 +52,7 @@ internal sealed class TenantBroadcaster(
         ValidateId(userId);
         var draft = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
         var group = RoomNames.User(organizationId, userId);
-        return SendAsync(hub.Clients.Group(group), group, membership.MembersOf(group), draft, cancellationToken);
+        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), draft, cancellationToken);
     }
 
     private EnvelopeDraft Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
@@ -65,17 +62,12 @@ internal sealed class TenantBroadcaster(
         return new EnvelopeDraft(scope, organizationId, tenantId, userId, eventName, type, data, time.GetUtcNow());
     }
 
-    private async Task<BroadcastReceipt> SendAsync(IClientProxy clients, string room, long localRecipients, EnvelopeDraft draft, CancellationToken cancellationToken)
+    private async Task<BroadcastReceipt> SendAsync(BroadcastTarget target, long localRecipients, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
         var scope = ScopeNames.Of(draft.Scope);
         using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, draft.EventName);
         var started = time.GetTimestamp();
-
-        // With recovery the history numbers the broadcast (per room, cluster-wide with Redis) before it is sent.
-        var envelope = options.CurrentValue.EnableRecovery
-            ? await history.AppendAsync(room, draft.EventName, (seq, epoch) => draft.ToEnvelope(room, seq, epoch), cancellationToken).ConfigureAwait(false)
-            : draft.ToEnvelope(room, seq: null, epoch: null);
-        await clients.SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        var envelope = await sender.SendAsync(target, draft, cancellationToken).ConfigureAwait(false);
         metrics.Broadcast(scope, draft.EventName, localRecipients, time.GetElapsedTime(started));
         TenantRealtimeLog.BroadcastSent(logger, scope, draft.EventName);
         return draft.ToReceipt(envelope);
