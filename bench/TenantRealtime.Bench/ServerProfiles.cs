@@ -24,6 +24,7 @@ internal static class ServerProfiles
         ["inline"] = (new(), ["--inline-scheduling"]),
         ["workstation-gc"] = (new() { ["DOTNET_gcServer"] = "0" }, []),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
+        ["full-envelope"] = (new(), ["--full-envelope"]),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
     };
 

@@ -33,18 +33,27 @@ internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster) : IBe
 }
 
 /// <summary>The floor: <see cref="IHubContext{THub}"/> groups, no validation, no envelope type of our own.</summary>
-internal sealed class BareSignalRSender(IHubContext<BareHub> hub) : IBenchSender
+/// <remarks>
+/// With <c>--full-envelope</c> it sends the library's own <see cref="TenantEnvelope"/> (same bytes on the wire as
+/// TenantRealtime), which separates the cost of the larger payload from the cost of the library's code.
+/// </remarks>
+internal sealed class BareSignalRSender(IHubContext<BareHub> hub, ServerSettings settings) : IBenchSender
 {
     public Task ToTenantAsync(string organizationId, string tenantId, BenchData data) =>
-        hub.Clients.Group($"tenant:{organizationId}:{tenantId}").SendAsync(Driver.EventName, Envelope(data));
+        hub.Clients.Group($"tenant:{organizationId}:{tenantId}").SendAsync(Driver.EventName, Envelope(data, "tenant", organizationId, tenantId));
 
     public Task ToOrganizationAsync(string organizationId, BenchData data) =>
-        hub.Clients.Group($"org:{organizationId}").SendAsync(Driver.EventName, Envelope(data));
+        hub.Clients.Group($"org:{organizationId}").SendAsync(Driver.EventName, Envelope(data, "organization", organizationId, null));
 
-    public Task ToAllAsync(BenchData data) => hub.Clients.All.SendAsync(Driver.EventName, Envelope(data));
+    public Task ToAllAsync(BenchData data) => hub.Clients.All.SendAsync(Driver.EventName, Envelope(data, "all", null, null));
 
-    private static BareEnvelope Envelope(BenchData data) =>
-        new("tick", data, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+    private object Envelope(BenchData data, string scope, string? organizationId, string? tenantId)
+    {
+        var timestamp = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        return settings.FullEnvelope
+            ? new TenantEnvelope("tick", data, timestamp, scope, organizationId, tenantId, null)
+            : new BareEnvelope("tick", data, timestamp);
+    }
 }
 
 /// <summary>A bare hub written the way the socket.io design was: read the claims, join org and tenant groups.</summary>

@@ -62,6 +62,9 @@ public class EnvelopeSerialization
 {
     private readonly JsonHubProtocol _json = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
+    /// <summary>Gets the last message written, as text (for the <c>sizes</c> command).</summary>
+    public string LastText => System.Text.Encoding.UTF8.GetString(_buffer.WrittenSpan);
     private readonly BenchData _data = new(123456, 1767225600000000, "abcdefghijklmnopqrstuvwxyz");
 
     [Benchmark(Baseline = true)]
