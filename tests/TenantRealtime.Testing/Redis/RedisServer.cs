@@ -1,14 +1,16 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TenantRealtime.Redis.Tests.Infrastructure;
+namespace TenantRealtime.Testing;
 
 /// <summary>
-/// A private <c>redis-server</c> on a free loopback port, with no persistence, in its own temporary directory.
-/// It can be stopped and started again on the same port to play an outage. Tests fail (never skip) when the
-/// binary is missing, so a CI without Redis cannot pass by running nothing.
+/// A private <c>redis-server</c> on a free loopback port in its own temporary directory, without persistence
+/// unless asked (<see cref="RedisPersistence.AppendOnly"/>). It can be stopped and started again on the same port
+/// and data directory to play an outage. Tests fail (never skip) when the binary is missing, so a CI without Redis
+/// cannot pass by running nothing.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -17,22 +19,28 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("tenantrealtime-redis-").FullName;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, RedisPersistence persistence)
+    {
+        Port = port;
+        Persistence = persistence;
+    }
 
     public int Port { get; }
+
+    public RedisPersistence Persistence { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(RedisPersistence persistence = RedisPersistence.None)
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), persistence);
         await server.RestartAsync();
         return server;
     }
 
-    /// <summary>Starts the server (again) on the same port and waits until it answers.</summary>
+    /// <summary>Starts the server (again) on the same port and data directory and waits until it answers.</summary>
     public async Task RestartAsync()
     {
         if (IsRunning)
@@ -47,7 +55,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = _directory,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory })
+        foreach (var argument in Arguments())
         {
             start.ArgumentList.Add(argument);
         }
@@ -68,7 +76,10 @@ public sealed class RedisServer : IAsyncDisposable
         await WaitUntilAnswersAsync();
     }
 
-    /// <summary>Kills the server: connections drop as in a crash, and its data is gone (no persistence).</summary>
+    /// <summary>
+    /// Kills the server: connections drop as in a crash. Without persistence its data is gone; with
+    /// <see cref="RedisPersistence.AppendOnly"/> every acknowledged write is in the AOF and comes back on restart.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is { } process)
@@ -84,6 +95,13 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server and starts it again on the same port and data directory.</summary>
+    public async Task StopAndRestartAsync()
+    {
+        await StopAsync();
+        await RestartAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -94,6 +112,29 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
             // A temp directory left behind is harmless.
+        }
+    }
+
+    private IEnumerable<string> Arguments()
+    {
+        yield return "--port";
+        yield return Port.ToString(CultureInfo.InvariantCulture);
+        yield return "--bind";
+        yield return "127.0.0.1";
+        yield return "--dir";
+        yield return _directory;
+        yield return "--save";
+        yield return "";
+        yield return "--appendonly";
+        if (Persistence == RedisPersistence.AppendOnly)
+        {
+            yield return "yes";
+            yield return "--appendfsync";
+            yield return "always";
+        }
+        else
+        {
+            yield return "no";
         }
     }
 
@@ -113,14 +154,16 @@ public sealed class RedisServer : IAsyncDisposable
                 await client.ConnectAsync(IPAddress.Loopback, Port);
                 var stream = client.GetStream();
                 await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
+                var buffer = new byte[64];
                 var read = await stream.ReadAsync(buffer);
+
+                // While an AOF is being loaded Redis answers "-LOADING ..."; only +PONG means ready.
                 if (System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
                 {
                     return;
                 }
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when ((ex is SocketException or IOException) && DateTime.UtcNow < deadline)
             {
             }
 
