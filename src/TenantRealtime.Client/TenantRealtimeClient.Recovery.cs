@@ -51,7 +51,8 @@ public sealed partial class TenantRealtimeClient
             return null;
         }
 
-        var request = new Dictionary<string, object> { ["positions"] = positions };
+        // A plain array: MessagePack's resolver serializes arrays and lists, not every IReadOnlyList implementation.
+        var request = new Dictionary<string, object> { ["positions"] = positions.ToArray() };
         try
         {
             return await _connection.InvokeAsync<ResumeResult>(TenantRealtimeWire.Methods.Resume, request, cancellationToken).ConfigureAwait(false);
