@@ -7,8 +7,7 @@ public sealed partial class TenantRealtimeClient
 {
     /// <summary>
     /// Registers a handler for a broadcast event. The handler receives each broadcast once, in its room's seq order,
-    /// with handlers of every event running one at a time; keep them short, and do not await another hub call from
-    /// one (SignalR runs handlers on its receive path).
+    /// with handlers of every event running one at a time: keep them short, the next broadcast waits for them.
     /// </summary>
     /// <typeparam name="TData">The type to read the payload as. All handlers of one event share it.</typeparam>
     /// <param name="eventName">The event, for example <c>incident-update</c>.</param>
