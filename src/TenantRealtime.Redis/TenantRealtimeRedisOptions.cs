@@ -42,9 +42,19 @@ public sealed class TenantRealtimeRedisOptions
     public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Gets or sets the longest a broadcast waits for Redis to confirm a publish before returning to the caller;
-    /// the publish then continues in the background and a failure is logged and counted. While Redis is known to be
-    /// disconnected, broadcasts do not wait at all: they are dropped, logged and counted. The default is 1 second.
+    /// Gets or sets the longest a broadcast waits for Redis (numbering it in the history, then publishing it) before
+    /// returning to the caller. A broadcast Redis has not numbered in time waits in the outbox (see
+    /// <see cref="OutboxCapacity"/>) and is sent in order when Redis answers; a publish not confirmed in time
+    /// continues in the background. While Redis is known to be disconnected, broadcasts do not wait at all: they go
+    /// to the outbox. The default is 1 second.
     /// </summary>
     public TimeSpan BroadcastTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how many broadcasts this server keeps while Redis is unreachable. They are numbered and sent
+    /// in order when Redis returns. When the outbox is full the oldest waiting broadcast is given up (logged as a
+    /// warning and counted as <c>tenantrealtime.redis.outbox.dropped</c>); clients that missed it are told to
+    /// reload when they resume. Between 1 and 1,000,000. The default is 10,000.
+    /// </summary>
+    public int OutboxCapacity { get; set; } = 10_000;
 }

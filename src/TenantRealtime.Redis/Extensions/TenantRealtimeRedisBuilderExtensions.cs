@@ -10,7 +10,10 @@ using TenantRealtime.Redis.Internal;
 using TenantRealtime.Redis.Internal.Backplane;
 using TenantRealtime.Redis.Internal.Connection;
 using TenantRealtime.Redis.Internal.Health;
+using TenantRealtime.Internal.Broadcasting;
+using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Redis.Internal.Options;
+using TenantRealtime.Redis.Internal.Recovery;
 using TenantRealtime.Redis.Internal.Registry;
 using TenantRealtime.Redis.Internal.Revocation;
 
@@ -25,7 +28,9 @@ public static class TenantRealtimeRedisBuilderExtensions
     /// <summary>
     /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/>: SignalR's Redis backplane
     /// with the application's channel prefix, a cluster-wide <see cref="IConnectionRegistry"/>, an
-    /// <see cref="ITenantConnectionManager"/> that revokes on every server, and the <c>tenantrealtime-redis</c> health check.
+    /// <see cref="ITenantConnectionManager"/> that revokes on every server, a room history in Redis (Streams) so
+    /// clients resume on any server, an outbox that keeps broadcasts while Redis is unreachable, and the
+    /// <c>tenantrealtime-redis</c> health check.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
     /// <param name="redisConnectionString">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</param>
@@ -125,6 +130,13 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IConnectionRegistry>(sp => sp.GetRequiredService<RedisConnectionRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<ITenantConnectionManager, RedisConnectionManager>());
         services.TryAddSingleton<RevocationSubscriber>();
+
+        // Missed-message recovery across servers: the history lives in Redis (cluster-wide seq, resume anywhere),
+        // and broadcasts are numbered there before they are sent, with an outbox for when Redis is unreachable.
+        services.TryAddSingleton<RedisRoomHistory>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomHistory>(sp => sp.GetRequiredService<RedisRoomHistory>()));
+        services.TryAddSingleton<RedisBroadcastSender>();
+        services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisHostedService>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>(HealthCheckName, tags: ["tenantrealtime", "redis"], timeout: TimeSpan.FromSeconds(5));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using TenantRealtime.Internal.Hubs;
 using TenantRealtime.Redis.Internal.Connection;
+using TenantRealtime.Redis.Internal.Recovery;
 using TenantRealtime.Redis.Internal.Registry;
 using TenantRealtime.Redis.Internal.Revocation;
 
@@ -9,14 +10,15 @@ namespace TenantRealtime.Redis.Internal;
 
 /// <summary>
 /// Connects at start (so the first broadcast finds a connection, and SignalR's backplane is subscribed before the
-/// first request), starts the registry heartbeat and the revocation subscription, and at stop removes this
-/// server's share of the counts at once.
+/// first request), starts the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
+/// tries briefly to send the outbox, and removes this server's share of the counts at once.
 /// </summary>
 internal sealed class RedisHostedService(
     SharedRedisConnection connection,
     HubLifetimeManager<TenantRealtimeHub> backplane,
     RedisConnectionRegistry registry,
-    RevocationSubscriber revocation) : IHostedService
+    RevocationSubscriber revocation,
+    RedisBroadcastSender sender) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,10 +28,13 @@ internal sealed class RedisHostedService(
         _ = backplane;
         registry.Start();
         revocation.Start();
+        sender.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // First, while Redis and the backplane are still there: a short, bounded try to send the outbox.
+        await sender.StopAsync(cancellationToken).ConfigureAwait(false);
         await revocation.StopAsync().ConfigureAwait(false);
         await registry.StopAsync(cancellationToken).ConfigureAwait(false);
     }

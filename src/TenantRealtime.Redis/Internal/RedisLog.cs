@@ -11,13 +11,13 @@ internal static partial class RedisLog
     [LoggerMessage(1001, LogLevel.Warning, "Redis is not reachable at start; the app runs and keeps reconnecting in the background.")]
     public static partial void NotConnectedAtStart(ILogger logger);
 
-    [LoggerMessage(1002, LogLevel.Error, "Lost the Redis connection to {EndPoint} ({FailureType}); broadcasts to other servers are dropped until it returns.")]
+    [LoggerMessage(1002, LogLevel.Error, "Lost the Redis connection to {EndPoint} ({FailureType}); broadcasts wait in the outbox until it returns.")]
     public static partial void ConnectionFailed(ILogger logger, string endPoint, string failureType, Exception? exception);
 
     [LoggerMessage(1003, LogLevel.Information, "Redis connection to {EndPoint} restored; broadcasts go to other servers again.")]
     public static partial void ConnectionRestored(ILogger logger, string endPoint);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Broadcast {Operation} dropped: Redis is not connected.")]
+    [LoggerMessage(1004, LogLevel.Warning, "Hub send {Operation} (not through the broadcaster) dropped: Redis is not connected.")]
     public static partial void BroadcastDropped(ILogger logger, string operation);
 
     [LoggerMessage(1005, LogLevel.Warning, "Broadcast {Operation} failed in Redis and was dropped.")]
@@ -49,4 +49,28 @@ internal static partial class RedisLog
 
     [LoggerMessage(1014, LogLevel.Warning, "A background publish of broadcast {Operation} failed in Redis; the message was dropped.")]
     public static partial void DetachedBroadcastFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Debug, "Broadcast kept in the outbox ({Reason}); {Count} waiting for Redis.")]
+    public static partial void BroadcastQueued(ILogger logger, string reason, int count);
+
+    [LoggerMessage(1016, LogLevel.Warning, "The broadcast outbox is full ({Capacity}); the oldest waiting broadcast was given up. Clients that missed it reload state when they resume.")]
+    public static partial void OutboxFull(ILogger logger, int capacity);
+
+    [LoggerMessage(1017, LogLevel.Information, "Sent {Count} broadcasts from the outbox, in order, after Redis answered again.")]
+    public static partial void OutboxDrained(ILogger logger, int count);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Could not number a broadcast from the outbox in Redis; it keeps its place and is retried.")]
+    public static partial void OutboxDrainFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Stopping with {Count} broadcasts still in the outbox (Redis unreachable); they are not sent.")]
+    public static partial void OutboxLeftAtShutdown(ILogger logger, int count);
+
+    [LoggerMessage(1020, LogLevel.Error, "A broadcast in the outbox could not be sent and was given up.")]
+    public static partial void OutboxItemFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Numbering a broadcast in the Redis history failed; it waits in the outbox.")]
+    public static partial void HistoryAppendFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1022, LogLevel.Warning, "Reading a room's history from Redis failed; Resume answers recovered=false for it.")]
+    public static partial void HistoryReadFailed(ILogger logger, Exception exception);
 }

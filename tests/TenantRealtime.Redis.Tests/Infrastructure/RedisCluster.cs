@@ -6,6 +6,9 @@ namespace TenantRealtime.Redis.Tests.Infrastructure;
 /// </summary>
 public sealed class RedisCluster : IRealtimeCluster, IAsyncLifetime
 {
+    /// <summary>A small history window, so the recovery suite can overflow it with a few broadcasts.</summary>
+    public const int Window = 20;
+
     private RedisServer? _redis;
     private RealtimeNode? _receiver;
     private RealtimeNode? _sender;
@@ -14,14 +17,16 @@ public sealed class RedisCluster : IRealtimeCluster, IAsyncLifetime
 
     public RealtimeNode Sender => _sender ?? throw new InvalidOperationException("The cluster has not started.");
 
+    public int HistoryWindow => Window;
+
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) =>
         Eventually.HoldsAsync(() => condition(node.Registry), "the registry reached the expected counts", RealtimeClient.DefaultTimeout);
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _receiver = await RedisNodes.StartAsync(_redis);
-        _sender = await RedisNodes.StartAsync(_redis);
+        _receiver = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window);
+        _sender = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window);
     }
 
     public async Task DisposeAsync()

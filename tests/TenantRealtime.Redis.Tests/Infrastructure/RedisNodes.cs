@@ -14,11 +14,13 @@ public static class RedisNodes
         RedisServer redis,
         string applicationName = "TenantRealtime.Redis.Tests",
         Action<TenantRealtimeRedisOptions>? configure = null,
-        string? extraConfiguration = null)
+        string? extraConfiguration = null,
+        Action<TenantRealtimeOptions>? realtime = null)
     {
         var options = new RealtimeNodeOptions
         {
             ApplicationName = applicationName,
+            Configure = realtime,
             Realtime = realtime => realtime.AddRedis(redis.ConnectionString + (extraConfiguration is null ? "" : "," + extraConfiguration), redisOptions =>
             {
                 redisOptions.HeartbeatInterval = HeartbeatInterval;

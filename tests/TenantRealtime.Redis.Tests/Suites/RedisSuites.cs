@@ -12,3 +12,6 @@ public sealed class RedisIsolationTests(RedisCluster cluster) : IsolationSpec<Re
 public sealed class RedisRegistryTests(RedisCluster cluster) : RegistrySpec<RedisCluster>(cluster);
 
 public sealed class RedisRevocationTests(RedisCluster cluster) : RevocationSpec<RedisCluster>(cluster);
+
+// Clients resume on the receiver while the sender numbered the broadcasts: the history is Redis's, not a server's.
+public sealed class RedisRecoveryTests(RedisCluster cluster) : RecoverySpec<RedisCluster>(cluster);

@@ -4,8 +4,9 @@ namespace TenantRealtime.Redis.Internal.Connection;
 
 /// <summary>
 /// The one place Redis names are spelled. The prefix holds no ':' and ids are validated (no ':' either), so every
-/// name maps back to exactly one application, server and organization. Every command touches one key, so the
-/// layout works unchanged on Redis Cluster.
+/// name maps back to exactly one application, server and organization. Every command touches one key, except the
+/// history scripts, whose two keys per room share a hash tag (<c>{room}</c>), so the layout works unchanged on
+/// Redis Cluster.
 /// </summary>
 internal sealed class RedisKeys(string channelPrefix)
 {
@@ -26,4 +27,10 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Hash of one server's share of one organization: its total and one field per tenant.</summary>
     public RedisKey Organization(string serverId, string organizationId) =>
         new($"{ChannelPrefix}:tenantrealtime:server:{serverId}:org:{organizationId}");
+
+    /// <summary>Hash of one room's history: its <c>epoch</c> and last <c>seq</c>. Shares a hash slot with <see cref="HistoryStream"/>.</summary>
+    public RedisKey HistoryMeta(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{room}}}:meta");
+
+    /// <summary>Stream of one room's kept broadcasts; entry ids are <c>{seq}-0</c>, so XRANGE reads by sequence number.</summary>
+    public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{room}}}:stream");
 }

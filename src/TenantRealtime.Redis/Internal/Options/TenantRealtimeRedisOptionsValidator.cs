@@ -7,6 +7,8 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
 {
     public const int MaxPrefixLength = 128;
 
+    public const int MaxOutboxCapacity = 1_000_000;
+
     public ValidateOptionsResult Validate(string? name, TenantRealtimeRedisOptions options)
     {
         var builder = new ValidateOptionsResultBuilder();
@@ -38,6 +40,11 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
         if (options.BroadcastTimeout < TimeSpan.Zero || options.BroadcastTimeout > TimeSpan.FromMinutes(1))
         {
             builder.AddError("must be between 0 and 1 minute.", nameof(TenantRealtimeRedisOptions.BroadcastTimeout));
+        }
+
+        if (options.OutboxCapacity is < 1 or > MaxOutboxCapacity)
+        {
+            builder.AddError($"must be between 1 and {MaxOutboxCapacity}.", nameof(TenantRealtimeRedisOptions.OutboxCapacity));
         }
 
         return builder.Build();
