@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using TenantRealtime;
 
 namespace SampleHost.Realtime;
 
@@ -7,9 +8,16 @@ internal static class RealtimeServiceCollectionExtensions
 {
     public const string RedisSetting = "Redis:Configuration";
 
+    /// <summary>The configuration section bound to <see cref="TenantRealtimeOptions"/>, e.g. <c>TenantRealtime:HistoryMaxMessages</c>.</summary>
+    public const string OptionsSection = "TenantRealtime";
+
     public static IServiceCollection AddSampleRealtime(this IServiceCollection services, IConfiguration configuration)
     {
         var realtime = services.AddTenantRealtime();
+
+        // The library's options from configuration (TenantRealtime__HistoryMaxMessages=50, TenantRealtime__HistoryMaxAge=00:01:00,
+        // …); unset, its defaults. The tests shrink the recovery window this way to watch the page reload instead.
+        services.Configure<TenantRealtimeOptions>(configuration.GetSection(OptionsSection));
         services.AddSingleton<ChangePublisher>();
 
         // ─── The one Redis switch ───────────────────────────────────────────────────────────────────────────────

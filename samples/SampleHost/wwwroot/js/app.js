@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { createRealtime } from './realtime.js';
 import { devSession, forgetToken, identityFromQuery, loadDemoUsers, storedToken, tokenSession, urlFor } from './session.js';
-import { $, el, logEvent, renderBanner, renderConnection, renderIncidents, renderServices, STATUS_LABELS } from './view.js';
+import { $, el, logEvent, renderBanner, renderConnection, renderIncidents, renderRecovery, renderServices, STATUS_LABELS } from './view.js';
 
 const state = { summary: null, services: new Map(), incidents: new Map() };
 let session;
@@ -21,6 +21,7 @@ function render(changedId) {
     new Map(services.map(s => [s.id, s])));
 }
 
+// The whole state, over REST: once after connecting, and again only when missed updates cannot be recovered.
 async function reload() {
   const summary = await api.status(await session.accessToken());
   state.summary = summary;
@@ -66,8 +67,8 @@ const handlers = {
   'status-update': ({ data, timestamp }) => {
     const scope = data.tenantId ? `Tenant ${data.tenantId}` : 'Organization';
     logEvent('status-update', `${scope}: ${data.description}`, timestamp);
-    // The server's view combines every scope this user may read: take it as the authority.
-    reload().catch(() => {});
+    // Nothing to fetch: every update reaches this page exactly once and in order (recovery.js), so the banner
+    // computed from the services and incidents above is the server's combined view.
   },
 };
 
@@ -87,6 +88,7 @@ async function open(newSession) {
   showIdentity(session.identity);
   $('dashboard').hidden = false;
   $('connection').hidden = false;
+  const showRooms = me => { $('fact-rooms').textContent = me ? me.rooms.join(', ') : '—'; };
   const realtime = createRealtime({
     accessToken: () => session.accessToken(),
     handlers,
@@ -95,15 +97,44 @@ async function open(newSession) {
       if (connectionState === 'reconnecting') logEvent('connection', 'Connection lost, reconnecting…');
       if (connectionState === 'disconnected') logEvent('connection', 'Disconnected, retrying shortly');
     },
-    onResynchronize: async () => {
-      // Anything pushed while we were away is lost: reload the whole state, then show which rooms we hold.
-      await reload();
-      logEvent('connection', 'Connected · state loaded');
-      const me = await realtime.whoAmI().catch(() => null);
-      $('fact-rooms').textContent = me ? me.rooms.join(', ') : '—';
+    loadState: () => reload(),
+    requiredRooms: () => requiredRooms(session.identity),
+    onRecovery: report => {
+      // After a reconnect the server replayed what was missed (or told us to reload): say which, then show the rooms.
+      const message = recoveryMessage(report);
+      renderRecovery(report, message);
+      logEvent('connection', message);
+      if (report.trigger === 'reconnect') realtime.whoAmI().then(showRooms, () => showRooms(null));
     },
   });
-  await realtime.start();
+  const me = await realtime.start();
+  if (me) {
+    logEvent('connection', 'Connected · state loaded');
+    showRooms(me);
+  }
+}
+
+/**
+ * The rooms this page's state comes from: org-wide resources arrive in `org:{o}`, a tenant's in `tenant:{o}:{t}`
+ * (an admin receives every tenant of the organization: those it shows resources of). A reconnect can only resume a
+ * room the page has received something in since it loaded; if one of these has nothing yet, it reloads instead.
+ */
+function requiredRooms(identity) {
+  const o = identity.organizationId;
+  const tenants = new Set(identity.tenantId ? [identity.tenantId] : []);
+  if (identity.role === 'admin' || identity.role === 'platform-admin') {
+    for (const item of [...state.services.values(), ...state.incidents.values()]) {
+      if (item.tenantId) tenants.add(item.tenantId);
+    }
+  }
+  return [`org:${o}`, ...[...tenants].map(t => `tenant:${o}:${t}`)];
+}
+
+function recoveryMessage({ trigger, replayed, reloaded }) {
+  if (trigger !== 'reconnect') return 'Some updates could not be recovered — reloaded the latest state';
+  if (reloaded) return 'Reconnected — reloaded the latest state';
+  if (replayed === 0) return 'Reconnected — nothing was missed';
+  return `Reconnected — ${replayed} missed update${replayed === 1 ? '' : 's'} applied`;
 }
 
 function showChooser() {
@@ -132,6 +163,8 @@ function showTokenPrompt() {
     }
   });
 }
+
+$('recovery-close').addEventListener('click', () => { $('recovery-notice').hidden = true; });
 
 $('switch-user').addEventListener('click', () => {
   forgetToken();

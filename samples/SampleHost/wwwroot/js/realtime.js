@@ -1,6 +1,8 @@
-// The page's only realtime code: one SignalR connection to the tenant hub, with automatic reconnect.
-// The server decides which rooms this connection is in (from the token); the page never names a room.
-// Kept separate from rendering so missed-message recovery can be added here without touching the page.
+// The page's only realtime code: one SignalR connection to the tenant hub, with automatic reconnect and
+// missed-message recovery (recovery.js). The server decides which rooms this connection is in (from the token);
+// the page never names a room to join.
+
+import { attachRecovery } from './recovery.js';
 
 const HUB_PATH = '/hubs/realtime';
 
@@ -14,24 +16,25 @@ const RESTART_DELAY_MS = 15000;
  * @param {() => Promise<string>} options.accessToken  Returns a current bearer token (it may refresh it).
  * @param {Record<string, (envelope: any) => void>} options.handlers  Server event name → handler.
  * @param {(state: 'connecting'|'connected'|'reconnecting'|'disconnected', detail?: string) => void} options.onState
- * @param {() => void} options.onResynchronize  Called after every (re)connect: events may have been missed, reload state.
+ * @param {(request: {rooms: string[], reason: string}) => Promise<void>} options.loadState  Loads the whole state
+ *   (after connecting, and when missed updates cannot be recovered).
+ * @param {() => string[]} options.requiredRooms  The rooms the page's state is built from.
+ * @param {(report: object) => void} options.onRecovery  What a reconnect recovered, or that the state was reloaded.
  */
-export function createRealtime({ accessToken, handlers, onState, onResynchronize }) {
+export function createRealtime({ accessToken, handlers, onState, loadState, requiredRooms, onRecovery }) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(HUB_PATH, { accessTokenFactory: accessToken })
     .withAutomaticReconnect(RETRY_DELAYS_MS)
     .configureLogging(signalR.LogLevel.Warning)
     .build();
 
+  const recovery = attachRecovery(connection, { reload: loadState, requiredRooms, onRecovery });
   for (const [eventName, handler] of Object.entries(handlers)) {
-    connection.on(eventName, handler);
+    recovery.on(eventName, handler);
   }
 
   connection.onreconnecting(error => onState('reconnecting', error?.message));
-  connection.onreconnected(() => {
-    onState('connected');
-    onResynchronize();
-  });
+  connection.onreconnected(() => onState('connected')); // recovery.js resumes the rooms by itself
   connection.onclose(error => {
     onState('disconnected', error?.message);
     if (!stopped) {
@@ -41,19 +44,21 @@ export function createRealtime({ accessToken, handlers, onState, onResynchronize
 
   let stopped = false;
 
+  /** Connects; resolves with the hub's `Authenticate` answer (identity and rooms) once the state is loaded or resumed. */
   async function start() {
     if (stopped || connection.state !== signalR.HubConnectionState.Disconnected) {
-      return;
+      return null;
     }
 
     onState('connecting');
     try {
-      await connection.start();
+      const me = await recovery.start();
       onState('connected');
-      onResynchronize();
+      return me;
     } catch (error) {
       onState('disconnected', error?.message);
       setTimeout(start, RESTART_DELAY_MS);
+      return null;
     }
   }
 
@@ -67,5 +72,5 @@ export function createRealtime({ accessToken, handlers, onState, onResynchronize
     return connection.invoke('Authenticate', {});
   }
 
-  return { start, stop, whoAmI };
+  return { start, stop, whoAmI, positions: () => recovery.positions() };
 }

@@ -96,6 +96,24 @@ export function renderConnection(state, detail) {
   $('fact-connection').textContent = state === 'connected' ? 'WebSocket, pushed by the server' : labels[state];
 }
 
+let noticeTimer = null;
+
+/**
+ * What a reconnect recovered: a toast that fades after a while, and the same line kept in the side card.
+ * `data-kind` is "resumed" (missed updates applied) or "reloaded" (the state was fetched again).
+ */
+export function renderRecovery({ reloaded, replayed, reason }, message) {
+  const notice = $('recovery-notice');
+  notice.dataset.kind = reloaded ? 'reloaded' : 'resumed';
+  notice.dataset.replayed = String(replayed);
+  notice.dataset.reason = reason ?? '';
+  $('recovery-text').textContent = message;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, 12000);
+  $('fact-recovery').textContent = `${message} (${clock(new Date().toISOString())})`;
+}
+
 const MAX_LOG = 8;
 
 export function logEvent(name, text, timestamp = new Date().toISOString()) {
