@@ -6,8 +6,8 @@ using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.Backplane;
 
-/// <summary>What a Redis outage does: broadcasts neither throw nor wait, the loss is logged and counted, the health
-/// check says so, and everything resumes by itself when Redis returns.</summary>
+/// <summary>What a Redis outage does: broadcasts neither throw nor wait, they are kept in the outbox (logged and
+/// counted) and sent when Redis returns, the health check says so, and everything resumes by itself.</summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
     // StackExchange.Redis would hold a publish for 20 s before failing it: any broadcast that waited for Redis
@@ -36,25 +36,29 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task BroadcastsDuringAnOutageNeitherThrowNorWaitAndDeliveryResumesWhenRedisReturns()
     {
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
-        using var dropped = new MetricCollector<long>(
+        using var queued = new MetricCollector<long>(
             _sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             BackplaneMetrics.MeterName,
-            "tenantrealtime.redis.broadcasts.dropped");
+            "tenantrealtime.redis.broadcasts.queued");
+        using var drained = new MetricCollector<long>(
+            _sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            BackplaneMetrics.MeterName,
+            "tenantrealtime.redis.outbox.drained");
         await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "before");
         await client.WaitForAsync("news", m => m.String("data") == "before");
         (await HealthAsync(_sender)).Status.Should().Be(HealthStatus.Healthy);
 
         await _redis.StopAsync();
 
-        // Right after the crash the multiplexer may not know yet: the publish is then detached after BroadcastTimeout.
+        // Right after the crash the multiplexer may not know yet: the broadcast then waits BroadcastTimeout at most.
         await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "during-1").WaitAsync(RealtimeClient.DefaultTimeout);
         await Eventually.HoldsAsync(async () => (await HealthAsync(_sender)).Status == HealthStatus.Unhealthy, "the health check reports Redis down");
 
-        // Once it knows, nothing waits at all: the broadcast is dropped, logged and counted.
-        await _sender.Broadcaster.BroadcastToAllAsync("news", "created", "during-2").WaitAsync(RealtimeClient.DefaultTimeout);
-        await _sender.Broadcaster.BroadcastToTenantAsync("org-a", "t1", "news", "created", "during-3").WaitAsync(RealtimeClient.DefaultTimeout);
-        dropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "disconnected")).Sum(m => m.Value).Should().BeGreaterThanOrEqualTo(2);
-        _sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "BroadcastDropped");
+        // Once it knows, nothing waits at all: the broadcast goes to the outbox, logged and counted, without a seq.
+        (await _sender.Broadcaster.BroadcastToAllAsync("news", "created", "during-2").WaitAsync(RealtimeClient.DefaultTimeout)).Seq.Should().BeNull();
+        (await _sender.Broadcaster.BroadcastToTenantAsync("org-a", "t1", "news", "created", "during-3").WaitAsync(RealtimeClient.DefaultTimeout)).Seq.Should().BeNull();
+        queued.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(3);
+        _sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "BroadcastQueued");
 
         // A connection's own calls need no Redis: the hub answers its caller directly.
         (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
@@ -80,7 +84,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
             },
             "a broadcast after the restart reaches the other server",
             TimeSpan.FromSeconds(30));
-        client.Markers("news").Should().NotContain(m => m.StartsWith("during", StringComparison.Ordinal), "what was sent during the outage is dropped, not replayed");
+        // What was sent during the outage left the outbox in order before anything sent after it.
+        drained.GetMeasurementSnapshot().Sum(m => m.Value).Should().BeGreaterThanOrEqualTo(3);
+        _sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "OutboxDrained");
 
         // Redis lost its data (no persistence): the heartbeat rewrites each server's share.
         await Eventually.HoldsAsync(async () => await _sender.Registry.CountAsync("org-a") == 1, "counts are back after the restart");
@@ -90,6 +96,31 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task ABroadcastWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
     {
         await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
+        await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
+        using var queued = new MetricCollector<long>(
+            sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            BackplaneMetrics.MeterName,
+            "tenantrealtime.redis.broadcasts.queued");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+
+        // Redis stops answering for 3 s while every connection stays up: numbering the broadcast in the history
+        // does not answer within BroadcastTimeout, so the caller continues and the broadcast waits in the outbox
+        // behind its numbering, which is already queued in Redis (awaited, never sent twice).
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL");
+        var receipt = await sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "slow").WaitAsync(RealtimeClient.DefaultTimeout);
+
+        receipt.Seq.Should().BeNull();
+        queued.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["reason"].Should().Be("timeout");
+
+        var delivered = await client.WaitForAsync("news", m => m.String("data") == "slow");
+        delivered["seq"].Should().NotBeNull();
+        client.Markers("news").Should().ContainSingle(m => m == "slow");
+    }
+
+    [Fact]
+    public async Task WithoutRecoveryAPublishWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
+    {
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts, realtime: o => o.EnableRecovery = false);
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var unconfirmed = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
