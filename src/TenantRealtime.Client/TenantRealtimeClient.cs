@@ -61,16 +61,19 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     /// <summary>Gets the state of the connection.</summary>
     public HubConnectionState State => _connection.State;
 
-    /// <summary>Connects, and if the client tracked rooms before (a restart after <see cref="StopAsync"/>), resumes them.</summary>
+    /// <summary>
+    /// Connects and resumes the rooms the client tracked before (a restart after <see cref="StopAsync"/>). It
+    /// completes once the server has placed the connection in its rooms, so no broadcast sent afterwards is missed.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
-    /// <returns>A task that completes when the connection is up and any resume has been answered.</returns>
+    /// <returns>A task that completes when the connection is in its rooms and the resume has been answered.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_sequencer.GetPositions().Count > 0)
-        {
-            await ResumeAsync(cancellationToken).ConfigureAwait(false);
-        }
+
+        // SignalR completes the start at the handshake, before the hub has placed the connection in its rooms;
+        // the server dispatches invocations only after that, so the answer to Resume proves the rooms are in place.
+        await ResumeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>

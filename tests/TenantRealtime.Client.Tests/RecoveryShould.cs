@@ -111,6 +111,25 @@ public sealed class RecoveryShould
     }
 
     [Fact]
+    public async Task ResumeFromItsPositionsWhenStartedAgainAfterAStop()
+    {
+        await using var node = await RealtimeNode.StartAsync();
+        await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
+        await alice.BroadcastAsync("before");
+        await alice.Events.WaitForCountAsync(1);
+
+        await alice.Client.StopAsync();
+        await alice.BroadcastAsync("while-stopped-1");
+        await alice.BroadcastAsync("while-stopped-2");
+        await alice.Client.StartAsync();
+        await alice.BroadcastAsync("after");
+        await alice.Events.WaitForAsync(events => events.Any(e => e.Data!.Marker == "after"));
+
+        alice.Markers.Should().Equal("before", "while-stopped-1", "while-stopped-2", "after");
+        alice.Reloads.Items.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ResumeItsTrackedRoomsOnRequest()
     {
         await using var node = await RealtimeNode.StartAsync();

@@ -5,7 +5,7 @@ namespace TenantRealtime.Client.Internal;
 /// <summary>The client's log messages; event ids are never reused.</summary>
 internal static partial class ClientLog
 {
-    [LoggerMessage(1, LogLevel.Debug, "Dropped seq {Seq} of room {Room}: already applied up to {Applied}.", EventName = "DuplicateDropped")]
+    [LoggerMessage(1, LogLevel.Debug, "Dropped seq {Seq} of room {Room}: a duplicate (applied up to {Applied}, or already held).", EventName = "DuplicateDropped")]
     public static partial void DuplicateDropped(ILogger logger, string room, long seq, long applied);
 
     [LoggerMessage(2, LogLevel.Debug, "Holding seq {Seq} of room {Room}: applied up to {Applied}, waiting for the gap to fill.", EventName = "EnvelopeHeld")]

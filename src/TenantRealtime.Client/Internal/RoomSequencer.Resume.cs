@@ -11,12 +11,8 @@ internal sealed partial class RoomSequencer
     /// <returns>The server's answer, or <see langword="null"/> when there is no connection to ask.</returns>
     public async Task<ResumeResult?> ResumeAllAsync(CancellationToken cancellationToken)
     {
+        // Asked even with no positions: the answer proves the server has placed the connection in its rooms.
         var positions = GetPositions();
-        if (positions.Count == 0)
-        {
-            return new ResumeResult([]);
-        }
-
         var result = await _resume(positions, cancellationToken).ConfigureAwait(false);
         if (result is null)
         {
