@@ -26,6 +26,25 @@ public sealed class ConsumerTests(PackedFeed feed)
         await ProveTenantDeliveryAsync(address, address);
     }
 
+    [Fact]
+    public async Task TheReadmeQuickStartWithAddRedisDeliversAcrossTwoServers()
+    {
+        // The quick start with its AddTenantRealtime line replaced by the README's scale-out line.
+        var quickStart = Repository.ReadmeBlock("quickstart");
+        var redisLine = Repository.ReadmeBlock("quickstart-redis").Trim();
+        quickStart.Should().Contain("builder.Services.AddTenantRealtime();");
+        var program = quickStart.Replace("builder.Services.AddTenantRealtime();", redisLine, StringComparison.Ordinal);
+        await using var redis = await RedisServer.StartAsync();
+        await using var app = await ConsumerApp.CreateAsync(feed, program, "TenantRealtime", "TenantRealtime.Redis", "Microsoft.AspNetCore.Authentication.JwtBearer");
+        var settings = JwtSettings();
+        settings["Redis__Configuration"] = redis.ConnectionString;
+
+        var clientsServer = await app.StartAsync(settings);
+        var postServer = await app.StartAsync(settings);
+
+        await ProveTenantDeliveryAsync(clientsServer, postServer);
+    }
+
     /// <summary>Posts notes as two tenants of one organization and checks each tenant's client sees exactly its own.</summary>
     internal static async Task ProveTenantDeliveryAsync(Uri clientsServer, Uri postServer)
     {

@@ -7,7 +7,7 @@ namespace TenantRealtime.Packaging.Tests;
 [Collection(PackedFeedCollection.Name)]
 public sealed class PackageTests(PackedFeed feed)
 {
-    public static TheoryData<string> Packages => new() { "TenantRealtime", "TenantRealtime.Redis" };
+    public static TheoryData<string> Packages => new(PackedFeed.PackageIds);
 
     private XElement Nuspec(string id)
     {
@@ -43,22 +43,34 @@ public sealed class PackageTests(PackedFeed feed)
         metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")!.Value.Should().StartWith("https://");
     }
 
+    private Dictionary<string, string> Dependencies(string id) => Nuspec(id).Descendants().Where(e => e.Name.LocalName == "dependency")
+        .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
+
     [Fact]
-    public void TheCoreDependsOnNothingButTheSharedFramework()
+    public void TheCoreDependsOnTheSharedFrameworkAndItsContractOnly()
     {
         var metadata = Nuspec("TenantRealtime");
 
-        metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Should().BeEmpty();
+        Dependencies("TenantRealtime").Should().BeEquivalentTo(new Dictionary<string, string> { ["TenantRealtime.Abstractions"] = $"[{feed.Version}]" });
         metadata.Descendants().Where(e => e.Name.LocalName == "frameworkReference").Select(e => e.Attribute("name")!.Value).Should().Equal("Microsoft.AspNetCore.App");
+    }
+
+    [Fact]
+    public void TheContractAndTheClientNeedNoAspNetCoreSharedFramework()
+    {
+        Nuspec("TenantRealtime.Abstractions").Descendants().Should().NotContain(e => e.Name.LocalName == "frameworkReference" || e.Name.LocalName == "dependency");
+        Nuspec("TenantRealtime.Client").Descendants().Should().NotContain(e => e.Name.LocalName == "frameworkReference");
+        Dependencies("TenantRealtime.Client").Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["TenantRealtime.Abstractions"] = $"[{feed.Version}]",
+            ["Microsoft.AspNetCore.SignalR.Client"] = Repository.PinnedVersion("Microsoft.AspNetCore.SignalR.Client"),
+        });
     }
 
     [Fact]
     public void RedisDependsOnTheSameCoreVersionAndOnlyOnRedisPackages()
     {
-        var dependencies = Nuspec("TenantRealtime.Redis").Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
-
-        dependencies.Should().BeEquivalentTo(new Dictionary<string, string>
+        Dependencies("TenantRealtime.Redis").Should().BeEquivalentTo(new Dictionary<string, string>
         {
             ["TenantRealtime"] = $"[{feed.Version}]",
             ["Microsoft.AspNetCore.SignalR.StackExchangeRedis"] = Repository.PinnedVersion("Microsoft.AspNetCore.SignalR.StackExchangeRedis"),

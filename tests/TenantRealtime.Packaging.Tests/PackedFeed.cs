@@ -8,6 +8,9 @@ public sealed class PackedFeed : IAsyncLifetime
 {
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "tenantrealtime-feed-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Every package the repository ships.</summary>
+    public static IReadOnlyList<string> PackageIds { get; } = ["TenantRealtime.Abstractions", "TenantRealtime", "TenantRealtime.Redis", "TenantRealtime.Client"];
+
     public string Version { get; } = $"0.1.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Random.Shared.Next(100_000)}";
 
     private string Sources => Path.Combine(Directory, "sources");
@@ -18,8 +21,9 @@ public sealed class PackedFeed : IAsyncLifetime
     {
         System.IO.Directory.CreateDirectory(Sources);
         Repository.CopySourcesTo(Sources);
-        foreach (var project in new[] { "src/TenantRealtime/TenantRealtime.csproj", "src/TenantRealtime.Redis/TenantRealtime.Redis.csproj" })
+        foreach (var id in PackageIds)
         {
+            var project = $"src/{id}/{id}.csproj";
             await Dotnet.RunAsync(Sources, "pack", project, "-c", "Release", "-o", Packages, $"-p:Version={Version}", "-p:ContinuousIntegrationBuild=true");
         }
     }
@@ -30,9 +34,9 @@ public sealed class PackedFeed : IAsyncLifetime
 
         // Leave no consumer-only versions behind in the user's NuGet cache.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "tenantrealtime", "tenantrealtime.redis" })
+        foreach (var id in PackageIds)
         {
-            var cached = Path.Combine(cache, id, Version);
+            var cached = Path.Combine(cache, id.ToLowerInvariant(), Version);
             if (System.IO.Directory.Exists(cached))
             {
                 System.IO.Directory.Delete(cached, recursive: true);
