@@ -13,6 +13,8 @@ namespace TenantRealtime.Redis.Internal.Backplane;
 /// long for Redis. SignalR awaits each publish; while Redis is unreachable StackExchange.Redis queues the command
 /// and fails it only after its timeout (seconds), which would hold every request that broadcasts.
 /// Connection and group operations pass through unchanged: they are the hub's own path, not the app's.
+/// Broadcasts of <c>ITenantBroadcaster</c> reach this class only once numbered in Redis (the outbox keeps them while
+/// Redis is down), so what it still drops is sends made through <c>IHubContext</c> directly.
 /// </summary>
 /// <remarks>
 /// Takes <see cref="SharedRedisConnection"/> before the inner manager so the container creates the owner first and
