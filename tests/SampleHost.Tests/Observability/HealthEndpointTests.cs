@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using SampleHost.Tests.Infrastructure;
-using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace SampleHost.Tests.Observability;
 
