@@ -25,6 +25,9 @@ internal static class ServerProfiles
         ["workstation-gc"] = (new() { ["DOTNET_gcServer"] = "0" }, []),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
+
+        // The recommended settings with the library's recovery history off (EnableRecovery = false).
+        ["no-recovery"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, ["--inline-scheduling", "--no-recovery"]),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
     };
 

@@ -58,7 +58,8 @@ builder.Services.AddSingleton<Driver>();
 
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {
-    var realtime = builder.Services.AddTenantRealtime();
+    // --no-recovery turns off the per-room history (replay after reconnect), to measure what it costs.
+    var realtime = builder.Services.AddTenantRealtime(o => o.EnableRecovery = !settings.NoRecovery);
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {
         realtime.AddRedis(settings.Redis ?? throw new InvalidOperationException("--redis is required in tenantrealtime-redis mode."));
