@@ -24,5 +24,22 @@ done
 
 results="artifacts/test-results"
 rm -rf "$results"
+
+# Every test project must be in the solution: one left out would silently not run.
+in_solution=$(dotnet sln TenantRealtime.sln list | grep -E '^tests/.+\.csproj$' | sort)
+for project in tests/*.Tests/*.Tests.csproj; do
+  if ! grep -qx "$project" <<<"$in_solution"; then
+    echo "error: $project is not in TenantRealtime.sln (dotnet sln add $project)" >&2
+    exit 1
+  fi
+done
+
 dotnet build TenantRealtime.sln -c Release
-dotnet test TenantRealtime.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+
+# One run per test project, each with its own results file, so no run can overwrite another's.
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=1
+done
+exit $status
