@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using System.Text.Json.Serialization;
 
 namespace TenantRealtime;
 
@@ -46,14 +47,17 @@ public sealed class TenantEnvelope
 
     /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
     [DataMember(Name = "organizationId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OrganizationId { get; }
 
     /// <summary>Gets the tenant of a tenant broadcast.</summary>
     [DataMember(Name = "tenantId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TenantId { get; }
 
     /// <summary>Gets the user of a user broadcast.</summary>
     [DataMember(Name = "userId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? UserId { get; }
 
     /// <summary>
@@ -61,6 +65,7 @@ public sealed class TenantEnvelope
     /// <c>all</c>). A client keeps its position per room and names it in <c>Resume</c>.
     /// </summary>
     [DataMember(Name = "room")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Room { get; init; }
 
     /// <summary>
@@ -68,6 +73,7 @@ public sealed class TenantEnvelope
     /// <see langword="null"/> when missed-message recovery is disabled.
     /// </summary>
     [DataMember(Name = "seq")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Seq { get; init; }
 
     /// <summary>
@@ -75,5 +81,6 @@ public sealed class TenantEnvelope
     /// epoch cannot be resumed), or <see langword="null"/> when recovery is disabled.
     /// </summary>
     [DataMember(Name = "epoch")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
 }
