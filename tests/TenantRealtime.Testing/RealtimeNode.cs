@@ -93,6 +93,24 @@ public sealed class RealtimeNode : IAsyncDisposable
         return new RealtimeNode(app, new Uri(address), options.Logs);
     }
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds for this node's registry: a disconnect is processed by the server
+    /// a moment after the client sees its connection close.
+    /// </summary>
+    public async Task WaitForRegistryAsync(Func<IConnectionRegistry, Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
+        while (!await condition(Registry).ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The registry did not reach the expected counts.");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops the server gracefully (connections are closed, shutdown hooks run).</summary>
     public async Task StopAsync()
     {

@@ -41,6 +41,7 @@ public sealed class ChurnTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(50);
         }
 
+        await _node.WaitForRegistryAsync(async registry => await registry.CountAsync() == 0);
         store.Count.Should().Be(0);
         membership.GroupCount.Should().Be(0, "every group a connection joined is left again");
         (await _node.Registry.CountAsync()).Should().Be(0);

@@ -51,7 +51,7 @@ public sealed class CustomizationTests : IAsyncLifetime
         await _node.Connections.RefreshUserRoomsAsync("org-fixed", "fixed");
 
         await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
-        (await _node.Registry.CountAsync("org-fixed")).Should().Be(0);
+        await _node.WaitForRegistryAsync(async registry => await registry.CountAsync("org-fixed") == 0);
     }
 
     [Fact]

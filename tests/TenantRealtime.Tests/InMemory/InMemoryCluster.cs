@@ -9,20 +9,7 @@ public sealed class InMemoryCluster : IRealtimeCluster, IAsyncLifetime
 
     public RealtimeNode Sender => Receiver;
 
-    public async Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition)
-    {
-        // Disconnects are processed after the client's close completes; allow the server a moment to catch up.
-        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
-        while (!await condition(node.Registry))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The registry did not reach the expected counts.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) => node.WaitForRegistryAsync(condition);
 
     public int HistoryWindow => 100;
 
