@@ -137,7 +137,10 @@ public sealed class EventDeliveryTests(SampleHostFixture fixture)
         await writer.DeleteAsync($"/api/services/{id}");
 
         await member.WaitForAsync("service-update", "deleted", id);
-        member.Received.Select(e => $"{e.Name}/{e.Type}").Should().Equal(
+
+        // The status change follows the delete; the sentinel, sent after it, proves it has arrived.
+        await member.WaitForSentinelAsync(await world.SentinelAsync("member-t1"));
+        member.Received.Where(e => e.Name != "sentinel").Select(e => $"{e.Name}/{e.Type}").Should().Equal(
             "service-update/created", "status-update/changed", "service-update/deleted", "status-update/changed");
     }
 }
