@@ -63,7 +63,10 @@ public sealed class RedisRoomHistoryTests : IAsyncLifetime
             ["ok"] = true,
             ["ratio"] = 0.5,
         });
-        replayed.Data.Should().BeOfType<Dictionary<string, object?>>("MessagePack clients must get a map, not a JsonElement");
+        var data = replayed.Data.Should().BeOfType<Dictionary<string, object?>>("MessagePack clients must get a map, not a JsonElement").Subject;
+        ((Dictionary<string, object?>)data["nested"]!)["count"].Should().BeOfType<long>("an integer must replay as an integer, not a double");
+        ((List<object?>)data["list"]!).Should().AllBeOfType<long>();
+        data["ratio"].Should().BeOfType<double>();
         read.Entries[1].Envelope.Data.Should().Be("second");
     }
 

@@ -64,7 +64,8 @@ internal static class StoredEnvelope
         JsonValueKind.Object => ToDictionary(element),
         JsonValueKind.Array => element.EnumerateArray().Select(ToPlain).ToList(),
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        // Boxed per branch: a plain conditional would make every integer a double.
+        JsonValueKind.Number => element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
