@@ -115,7 +115,7 @@ internal sealed partial class RedisBroadcastSender
                 continue;
             }
 
-            await ClientsOf(item.Target).SendAsync(item.Draft.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
+            await item.Target.In(_hub.Clients).SendAsync(item.Draft.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
             Outbox.Complete(item);
             _metrics.Drained();
             sent++;

@@ -100,7 +100,7 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
 
         // The backplane decorator bounds this wait and never throws a Redis failure: once numbered, a broadcast
         // whose publish is lost is still in the history, and clients get it with Resume.
-        await ClientsOf(target).SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        await target.In(_hub.Clients).SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
         return envelope;
     }
 
@@ -120,12 +120,6 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
         return item.Draft.ToEnvelope(item.Target.Room, seq: null, epoch: null);
     }
 
-    private IClientProxy ClientsOf(BroadcastTarget target) => target.Groups switch
-    {
-        null => _hub.Clients.All,
-        [var group] => _hub.Clients.Group(group),
-        var groups => _hub.Clients.Groups(groups),
-    };
 
     private static void Observe(Task task) =>
         task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

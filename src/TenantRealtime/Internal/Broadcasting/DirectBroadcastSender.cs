@@ -17,14 +17,7 @@ internal sealed class DirectBroadcastSender(
         var envelope = options.CurrentValue.EnableRecovery
             ? await history.AppendAsync(room, draft.EventName, (seq, epoch) => draft.ToEnvelope(room, seq, epoch), cancellationToken).ConfigureAwait(false)
             : draft.ToEnvelope(room, seq: null, epoch: null);
-        await ClientsOf(target).SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        await target.In(hub.Clients).SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
         return envelope;
     }
-
-    private IClientProxy ClientsOf(BroadcastTarget target) => target.Groups switch
-    {
-        null => hub.Clients.All,
-        [var group] => hub.Clients.Group(group),
-        var groups => hub.Clients.Groups(groups),
-    };
 }
