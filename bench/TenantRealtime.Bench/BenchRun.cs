@@ -56,13 +56,17 @@ internal static class BenchRun
         var first = Math.Max(1, o.Connections / 10);
         await client.AskAsync($"connect {first}", "connected", Slow);
         await Task.Delay(500);
-        var rss1 = await SettledRssAsync(http, urls, servers);
+        var (rss1, heap1) = await SettledMemoryAsync(http, urls, servers);
         var connected = await client.AskAsync($"connect {o.Connections - first}", "connected", Slow);
         var connectSeconds = (double)connected["seconds"]!;
         var connectPerSec = o.Connections - first > 0 && connectSeconds > 0 ? (o.Connections - first) / connectSeconds : 0;
         await Task.Delay(1000);
-        var rss2 = await SettledRssAsync(http, urls, servers);
+        var (rss2, heap2) = await SettledMemoryAsync(http, urls, servers);
         var kbPerConnection = o.Connections - first > 0 ? (rss2 - rss1) / 1024.0 / (o.Connections - first) : 0;
+
+        // The managed (or V8) heap's share of it: far less noisy than RSS, and where the library's own objects live.
+        var heapKbPerConnection = o.Connections - first > 0 ? (heap2 - heap1) / 1024.0 / (o.Connections - first) : 0;
+        await GcDumpAsync(o, servers);
         var idleRss = rss2;
 
         var result = new JsonObject
@@ -160,6 +164,7 @@ internal static class BenchRun
         result["serverPeakRssMb"] = Round(servers.Sum(s => Proc.RssBytes(s.Pid, peak: true)) / 1048576.0, 1);
         result["idleRssMb"] = Round(idleRss / 1048576.0, 1);
         result["kbPerConnection"] = Round(kbPerConnection, 2);
+        result["heapKbPerConnection"] = Round(heapKbPerConnection, 2);
         result["connectPerSec"] = Round(connectPerSec, 0);
         var disconnects = (long)report!["disconnects"]!;
         var clientErrors = (long)report["errors"]!;
@@ -252,16 +257,41 @@ internal static class BenchRun
         throw new TimeoutException($"the server at {url} did not become healthy within 60 s.");
     }
 
-    private static async Task<long> SettledRssAsync(HttpClient http, List<string> urls, List<Child> servers)
+    private static async Task<(long Rss, long Heap)> SettledMemoryAsync(HttpClient http, List<string> urls, List<Child> servers)
     {
+        long heap = 0;
         foreach (var url in urls)
         {
             using var response = await http.PostAsync(new Uri($"{url}/bench/gc"), null);
             response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            heap += (long?)body?["heapBytes"] ?? 0;
         }
 
         await Task.Delay(300);
-        return Rss(servers);
+        return (Rss(servers), heap);
+    }
+
+    /// <summary>
+    /// With BENCH_GCDUMP_DIR set, writes a heap snapshot of each .NET server while all connections are idle, for
+    /// <c>dotnet-gcdump report</c> (which types hold the memory per connection). Needs the dotnet-gcdump tool.
+    /// </summary>
+    private static async Task GcDumpAsync(RunOptions o, List<Child> servers)
+    {
+        var directory = Environment.GetEnvironmentVariable("BENCH_GCDUMP_DIR");
+        if (string.IsNullOrEmpty(directory) || !IsDotnet(o.Target))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var file = Path.Combine(directory, $"{o.Target}-{o.Profile}-{o.Connections}-{i}.gcdump");
+            using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", $"{servers[i].Pid}", "-o", file])
+                ?? throw new InvalidOperationException("could not start dotnet-gcdump.");
+            await dump.WaitForExitAsync();
+        }
     }
 
     private static async Task<JsonObject> DriveAsync(HttpClient http, string url, JsonObject drive, double seconds)

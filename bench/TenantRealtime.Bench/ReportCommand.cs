@@ -11,7 +11,7 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "connectPerSec", "errors"];
+    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors"];
 
     public static int Run(CommandLine c)
     {
@@ -48,15 +48,15 @@ internal static class ReportCommand
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{baseline}` in the same session.");
             md.AppendLine();
-            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | RSS MB | KB/conn (idle) | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, k.Split('@')[0])).ThenBy(k => k, StringComparer.Ordinal))
             {
                 var m = medians[target];
-                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
                 md.AppendLine(hasBase
-                    ? $" {Ratio(m["serverCpuUsPerMsg"], b!["serverCpuUsPerMsg"])} | {Ratio(m["deliveredPerSec"], b["deliveredPerSec"])} | {Ratio(m["p99Ms"], b["p99Ms"])} | {Delta(m["kbPerConnection"], b["kbPerConnection"])} |"
-                    : " - | - | - | - |");
+                    ? $" {Ratio(m["serverCpuUsPerMsg"], b!["serverCpuUsPerMsg"])} | {Ratio(m["deliveredPerSec"], b["deliveredPerSec"])} | {Ratio(m["p99Ms"], b["p99Ms"])} | {Delta(m["kbPerConnection"], b["kbPerConnection"])} | {Delta(m["heapKbPerConnection"], b["heapKbPerConnection"], "0.00")} |"
+                    : " - | - | - | - | - |");
                 if (m["serverCpuUsPerMsg"] is { } cpu)
                 {
                     chart.Add((cell.Key, target, cpu, m["p99Ms"]));
@@ -104,6 +104,6 @@ internal static class ReportCommand
     private static string Ratio(double? value, double? baseline) =>
         value is { } v && baseline is { } b && b > 0 ? (v / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
 
-    private static string Delta(double? value, double? baseline) =>
-        value is { } v && baseline is { } b ? (v - b).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) : "-";
+    private static string Delta(double? value, double? baseline, string digits = "0.0") =>
+        value is { } v && baseline is { } b ? (v - b).ToString($"+{digits};-{digits};{digits}", CultureInfo.InvariantCulture) : "-";
 }

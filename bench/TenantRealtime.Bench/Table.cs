@@ -21,6 +21,7 @@ internal static class Table
         ("CPU µs/msg", "serverCpuUsPerMsg", "0.00"),
         ("RSS MB", "serverRssMb", "0.0"),
         ("KB/conn", "kbPerConnection", "0.0"),
+        ("heap KB/conn", "heapKbPerConnection", "0.00"),
         ("conn/s", "connectPerSec", "0"),
         ("errors", "errors", "0"),
     ];

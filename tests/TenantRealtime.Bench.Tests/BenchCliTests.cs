@@ -13,7 +13,7 @@ public sealed class BenchCliTests
     private static readonly string[] RequiredKeys =
     [
         "target", "scenario", "connections", "tenants", "rate", "durationS", "deliveredPerSec", "p50Ms", "p99Ms",
-        "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "connectPerSec", "errors", "machine",
+        "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors", "machine",
     ];
 
     [Theory]

@@ -49,6 +49,9 @@ internal sealed class ConnectionLifecycle(
         TenantRealtimeLog.Disconnected(logger, context.ConnectionId);
     }
 
+    /// <summary>The state of a live, tracked connection; null for one that is not (yet, or any longer) tracked.</summary>
+    public ConnectionState? StateOf(HubCallerContext context) => store.Find(context.ConnectionId);
+
     /// <summary>Runs the authenticator and checks the identity it returns; throws <c>unauthenticated</c> on refusal.</summary>
     public async Task<TenantIdentity> AuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
     {
@@ -92,7 +95,8 @@ internal sealed class ConnectionLifecycle(
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
         try
         {
-            await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+            // Not yet in the store, so nothing else can see it: its first rooms need no gate.
+            await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
             await TrackAsync(state, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -128,7 +132,6 @@ internal sealed class ConnectionLifecycle(
             throw Refuse(state.ConnectionId, HubErrors.LimitExceeded($"the user already has the maximum of {max} connections."));
         }
 
-        state.Attach();
         metrics.ConnectionOpened();
         try
         {

@@ -2,9 +2,15 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace TenantRealtime.Internal.Connections;
 
-/// <summary>What the server keeps per live connection: who it is and which rooms it holds.</summary>
+/// <summary>
+/// What the server keeps per live connection: who it is and which rooms it holds. Kept small on purpose (arrays, a
+/// gate made on first use, no <c>Context.Items</c>): an idle connection's cost is counted per thousands of them.
+/// </summary>
 internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? identity)
 {
+    private SemaphoreSlim? _gate;
+    private int _rateLimitedInARow;
+
     public HubCallerContext Context { get; } = context;
 
     public string ConnectionId => Context.ConnectionId;
@@ -14,24 +20,20 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
 
     public TenantConnection Registration { get; } = new(context.ConnectionId, identity);
 
-    /// <summary>Serializes room changes: the connection's own calls and revocation from other threads.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    /// <summary>
+    /// Serializes room changes once the connection is visible to others: its own calls, revocation from other
+    /// threads, and its end. Made on first use, since most connections never change rooms after connecting.
+    /// </summary>
+    public SemaphoreSlim Gate => _gate ?? LazyInitializer.EnsureInitialized(ref _gate, static () => new SemaphoreSlim(1, 1));
 
-    /// <summary>Gets the rooms held now. Replaced (never mutated) under <see cref="Gate"/>, so readers need no lock.</summary>
-    public IReadOnlySet<TenantRoom> Rooms { get; set; } = new HashSet<TenantRoom>();
+    /// <summary>Gets the rooms held now, without duplicates. Replaced (never mutated) under <see cref="Gate"/>, so readers need no lock.</summary>
+    public TenantRoom[] Rooms { get; set; } = [];
 
     /// <summary>Gets the SignalR groups the connection is in, derived from <see cref="Rooms"/> by DeliveryGroups.</summary>
-    public IReadOnlySet<string> Groups { get; set; } = new HashSet<string>(StringComparer.Ordinal);
-
-    private int _rateLimitedInARow;
+    public string[] Groups { get; set; } = [];
 
     /// <summary>Counts a rate-limited invocation; returns how many came in a row.</summary>
     public int CountRateLimited() => Interlocked.Increment(ref _rateLimitedInARow);
 
     public void ResetRateLimited() => Volatile.Write(ref _rateLimitedInARow, 0);
-
-    public static ConnectionState? Of(HubCallerContext context) =>
-        context.Items.TryGetValue(typeof(ConnectionState), out var value) ? value as ConnectionState : null;
-
-    public void Attach() => Context.Items[typeof(ConnectionState)] = this;
 }

@@ -73,6 +73,15 @@ internal sealed class LocalConnectionStore
         }
     }
 
+    /// <summary>The live connection with <paramref name="connectionId"/> on this server, or null.</summary>
+    public ConnectionState? Find(string connectionId)
+    {
+        lock (_gate)
+        {
+            return _byId.GetValueOrDefault(connectionId);
+        }
+    }
+
     public ConnectionState[] OfUser(string organizationId, string userId)
     {
         lock (_gate)

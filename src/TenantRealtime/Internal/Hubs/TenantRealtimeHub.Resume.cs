@@ -19,7 +19,7 @@ internal sealed partial class TenantRealtimeHub
     {
         var argument = Parse(request, nameof(Resume), ResumeShape);
         var positions = ReadPositions(argument);
-        var state = ConnectionState.Of(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
+        var state = lifecycle.StateOf(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var results = new List<RoomResumeResult>(positions.Count);
         foreach (var position in positions)
         {

@@ -37,7 +37,7 @@ internal sealed partial class TenantRealtimeHub(
 
     private ConnectionState RequireIdentity(out TenantIdentity identity)
     {
-        var state = ConnectionState.Of(Context);
+        var state = lifecycle.StateOf(Context);
         identity = state?.Identity ?? throw HubErrors.Unauthenticated("this connection has no authenticated identity.");
         return state;
     }

@@ -14,6 +14,7 @@ namespace TenantRealtime.Internal.Limits;
 /// </summary>
 internal sealed class InvocationLimitFilter(
     InvocationRateLimiter limiter,
+    LocalConnectionStore store,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<InvocationLimitFilter> logger) : IHubFilter
@@ -21,7 +22,7 @@ internal sealed class InvocationLimitFilter(
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var context = invocationContext.Context;
-        var state = ConnectionState.Of(context);
+        var state = store.Find(context.ConnectionId);
         if (limiter.TryAcquire(context.ConnectionId))
         {
             state?.ResetRateLimited();

@@ -10,7 +10,7 @@ internal static class RoomKeys
     /// Whether a connection holding <paramref name="rooms"/> receives the broadcasts of <paramref name="room"/>:
     /// a room it holds, <c>all</c>, or a tenant room of an organization it administers.
     /// </summary>
-    public static bool IsHeld(string room, IReadOnlySet<TenantRoom> rooms)
+    public static bool IsHeld(string room, IReadOnlyList<TenantRoom> rooms)
     {
         if (room == All || rooms.Any(r => r.Name == room))
         {

@@ -7,30 +7,34 @@ namespace TenantRealtime.Internal.Rooms;
 /// </summary>
 internal static class DeliveryGroups
 {
-    public static HashSet<string> For(IEnumerable<TenantRoom> rooms)
+    /// <summary>The groups for <paramref name="rooms"/>, which hold no duplicates.</summary>
+    public static string[] For(IReadOnlyCollection<TenantRoom> rooms)
     {
-        var list = rooms as IReadOnlyCollection<TenantRoom> ?? rooms.ToList();
-        var adminOrganizations = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var room in list)
+        var groups = new List<string>(rooms.Count);
+        foreach (var room in rooms)
         {
-            if (room.Kind == TenantRoomKind.OrganizationAdmins)
-            {
-                adminOrganizations.Add(room.OrganizationId);
-            }
-        }
-
-        var groups = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var room in list)
-        {
-            if (room.Kind != TenantRoomKind.Tenant || !adminOrganizations.Contains(room.OrganizationId))
+            if (room.Kind != TenantRoomKind.Tenant || !HoldsAdminsRoomOf(rooms, room.OrganizationId))
             {
                 groups.Add(room.Name);
             }
         }
 
-        return groups;
+        return [.. groups];
     }
 
     public static string[] ForTenantBroadcast(string organizationId, string tenantId) =>
         [RoomNames.Tenant(organizationId, tenantId), RoomNames.OrganizationAdmins(organizationId)];
+
+    private static bool HoldsAdminsRoomOf(IReadOnlyCollection<TenantRoom> rooms, string organizationId)
+    {
+        foreach (var room in rooms)
+        {
+            if (room.Kind == TenantRoomKind.OrganizationAdmins && string.Equals(room.OrganizationId, organizationId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

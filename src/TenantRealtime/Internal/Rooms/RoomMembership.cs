@@ -27,36 +27,12 @@ internal sealed class RoomMembership(
 
     /// <summary>Replaces the rooms of <paramref name="state"/> with what <paramref name="change"/> returns for the current ones.</summary>
     /// <exception cref="HubException"><c>limit-exceeded</c> when the result holds more rooms than allowed.</exception>
-    public async Task ChangeAsync(ConnectionState state, Func<IReadOnlySet<TenantRoom>, IEnumerable<TenantRoom>> change, CancellationToken cancellationToken)
+    public async Task ChangeAsync(ConnectionState state, Func<TenantRoom[], IEnumerable<TenantRoom>> change, CancellationToken cancellationToken)
     {
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var rooms = new HashSet<TenantRoom>(change(state.Rooms));
-            var max = options.CurrentValue.MaxRoomsPerConnection;
-            if (rooms.Count > max && rooms.Count > state.Rooms.Count)
-            {
-                throw HubErrors.LimitExceeded($"a connection may hold at most {max} rooms.");
-            }
-
-            var groups = DeliveryGroups.For(rooms);
-
-            // Add before removing, so a connection moving between rooms is never briefly in none.
-            foreach (var group in groups.Where(g => !state.Groups.Contains(g)))
-            {
-                await lifetime.AddToGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
-                _members.AddOrUpdate(group, 1, static (_, count) => count + 1);
-            }
-
-            foreach (var group in state.Groups.Where(g => !groups.Contains(g)))
-            {
-                await lifetime.RemoveFromGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
-                Decrement(group);
-            }
-
-            state.Rooms = rooms;
-            state.Groups = groups;
-            TenantRealtimeLog.RoomsChanged(logger, state.ConnectionId, rooms.Count);
+            await ApplyAsync(state, change(state.Rooms), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -66,6 +42,13 @@ internal sealed class RoomMembership(
 
     public Task SetAsync(ConnectionState state, IEnumerable<TenantRoom> rooms, CancellationToken cancellationToken) =>
         ChangeAsync(state, _ => rooms, cancellationToken);
+
+    /// <summary>
+    /// Gives a connection its first rooms before it is visible to anything else (the store, revocation), so
+    /// nothing can race it and it takes no gate: most connections then never need one.
+    /// </summary>
+    public Task InitializeAsync(ConnectionState state, IEnumerable<TenantRoom> rooms, CancellationToken cancellationToken) =>
+        ApplyAsync(state, rooms, cancellationToken);
 
     /// <summary>
     /// Uncounts a connection that ended (SignalR itself drops it from its groups). Waits for a room change in
@@ -81,12 +64,48 @@ internal sealed class RoomMembership(
                 Decrement(group);
             }
 
-            state.Groups = new HashSet<string>(StringComparer.Ordinal);
+            state.Groups = [];
         }
         finally
         {
             state.Gate.Release();
         }
+    }
+
+    private async Task ApplyAsync(ConnectionState state, IEnumerable<TenantRoom> requested, CancellationToken cancellationToken)
+    {
+        var rooms = requested.Distinct().ToArray();
+        var max = options.CurrentValue.MaxRoomsPerConnection;
+        if (rooms.Length > max && rooms.Length > state.Rooms.Length)
+        {
+            throw HubErrors.LimitExceeded($"a connection may hold at most {max} rooms.");
+        }
+
+        var groups = DeliveryGroups.For(rooms);
+
+        // Add before removing, so a connection moving between rooms is never briefly in none. A connection holds a
+        // handful of groups, so a linear scan beats a set.
+        foreach (var group in groups)
+        {
+            if (Array.IndexOf(state.Groups, group) < 0)
+            {
+                await lifetime.AddToGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
+                _members.AddOrUpdate(group, 1, static (_, count) => count + 1);
+            }
+        }
+
+        foreach (var group in state.Groups)
+        {
+            if (Array.IndexOf(groups, group) < 0)
+            {
+                await lifetime.RemoveFromGroupAsync(state.ConnectionId, group, cancellationToken).ConfigureAwait(false);
+                Decrement(group);
+            }
+        }
+
+        state.Rooms = rooms;
+        state.Groups = groups;
+        TenantRealtimeLog.RoomsChanged(logger, state.ConnectionId, rooms.Length);
     }
 
     private void Decrement(string group)
