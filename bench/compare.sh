@@ -7,6 +7,8 @@
 #   e.g. bench/compare.sh --rounds 4 -- --scenario tenant-fanout --connections 1000 --tenants 100 --rate 20000 --duration 10
 #
 # A target may name a server profile (bench/TenantRealtime.Bench/ServerProfiles.cs): "signalr@default signalr@nospin".
+# `-- ... --client node` drives the .NET targets with the Node SignalR client too (socketio is always Node); the
+# report then keys them "signalr[node]" etc., apart from .NET-client runs in the same --out.
 #
 # Several cells: call it once per cell with the same --out; the report covers everything under --out.
 set -euo pipefail

@@ -80,6 +80,7 @@ internal static class BenchRun
             ["durationS"] = o.DurationS,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
+            ["client"] = o.Client,
             ["connected"] = (int)connected["total"]!,
         };
 
@@ -221,9 +222,12 @@ internal static class BenchRun
             "--urls", string.Join(',', urls), "--tenants", $"{o.Tenants}", "--tenants-per-org", $"{o.TenantsPerOrg}",
             "--jwt-key", Jwt.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
         ];
-        if (o.Target == Targets.SocketIo)
+        if (o.Client == Clients.Node)
         {
-            return Child.Start("client", "node", ["client.js", .. common], workingDirectory: paths.SocketIo, jsonLines: true);
+            // The same protocol and arguments as the .NET client: socket.io-client for socketio, @microsoft/signalr otherwise.
+            paths.EnsureNodeModules();
+            var directory = o.Target == Targets.SocketIo ? paths.SocketIo : paths.SignalRNode;
+            return Child.Start("client", "node", ["client.js", .. common], workingDirectory: directory, jsonLines: true);
         }
 
         return Child.Start("client", "dotnet", [paths.ClientDll, "client", .. common], jsonLines: true);
@@ -398,8 +402,13 @@ internal static class BenchRun
 }
 
 /// <summary>Where the harness's parts are, from this assembly's output directory.</summary>
-internal sealed record BenchPaths(string BenchDir, string ServerDll, string ClientDll, string SocketIo)
+/// <remarks>The Node parts (socket.io peer, Node load clients) share one install in <c>bench/peers</c>.</remarks>
+internal sealed record BenchPaths(string BenchDir, string ServerDll, string ClientDll, string Peers)
 {
+    public string SocketIo => Path.Combine(Peers, "socketio");
+
+    public string SignalRNode => Path.Combine(Peers, "signalr-node");
+
     public static BenchPaths Locate()
     {
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -418,22 +427,38 @@ internal sealed record BenchPaths(string BenchDir, string ServerDll, string Clie
             throw new InvalidOperationException($"the bench server is not built: {server} (dotnet build -c {configuration} bench/TenantRealtime.Bench)");
         }
 
-        return new BenchPaths(bench, server, typeof(BenchPaths).Assembly.Location, Path.Combine(bench, "peers", "socketio"));
+        return new BenchPaths(bench, server, typeof(BenchPaths).Assembly.Location, Path.Combine(bench, "peers"));
     }
 
     public void EnsureNodeModules()
     {
-        if (Directory.Exists(Path.Combine(SocketIo, "node_modules", "socket.io")))
+        if (Installed())
         {
             return;
         }
 
         // Exactly what package-lock.json pins.
-        using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = SocketIo })!;
+        using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = Peers })!;
         npm.WaitForExit();
         if (npm.ExitCode != 0)
         {
-            throw new InvalidOperationException("npm ci failed in " + SocketIo);
+            throw new InvalidOperationException("npm ci failed in " + Peers);
         }
+    }
+
+    /// <summary>Every dependency of package.json is in node_modules at its pinned version (an older install is not enough).</summary>
+    private bool Installed()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(Peers, "package.json")))!;
+        foreach (var (name, version) in manifest["dependencies"]!.AsObject())
+        {
+            var installed = Path.Combine(Peers, "node_modules", name, "package.json");
+            if (!File.Exists(installed) || (string?)JsonNode.Parse(File.ReadAllText(installed))?["version"] != (string?)version)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

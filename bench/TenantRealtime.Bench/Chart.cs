@@ -35,7 +35,7 @@ internal static class Chart
             foreach (var bar in group)
             {
                 var w = Math.Max(1, bar.Cpu / max * barArea);
-                var color = Colors.GetValueOrDefault(bar.Target.Split('@')[0], "#38a169");
+                var color = Colors.GetValueOrDefault(ReportCommand.TargetOf(bar.Target), "#38a169");
                 s.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{left + labelWidth - 8}" y="{y + 13}" font-size="12" text-anchor="end">{bar.Target}</text>""");
                 s.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{left + labelWidth}" y="{y}" width="{w:0.0}" height="{barHeight}" fill="{color}"/>""");
                 var p99 = bar.P99 is { } p ? $" · p99 {p:0.0} ms" : string.Empty;

@@ -43,14 +43,16 @@ internal static class ReportCommand
                 m["serverCpuUsPerMsg"] ??= Median(byTarget[key], "serverCpuUsPerConnect");
             }
 
-            var hasBase = medians.TryGetValue(baseline, out var b);
+            // A session driven only by the Node client has "signalr[node]", not "signalr": compare with that.
+            var baseKey = medians.ContainsKey(baseline) ? baseline : $"{baseline}[{Clients.Node}]";
+            var hasBase = medians.TryGetValue(baseKey, out var b);
             md.AppendLine(CultureInfo.InvariantCulture, $"### {cell.Key}");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{baseline}` in the same session.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{(hasBase ? baseKey : baseline)}` in the same session.");
             md.AppendLine();
             md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, k.Split('@')[0])).ThenBy(k => k, StringComparer.Ordinal))
+            foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, TargetOf(k))).ThenBy(k => k, StringComparer.Ordinal))
             {
                 var m = medians[target];
                 md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
@@ -81,8 +83,19 @@ internal static class ReportCommand
         return 0;
     }
 
-    /// <summary>A run's column: its label (compare.sh sets "target" or "target@profile"), else its target.</summary>
-    private static string Key(JsonObject r) => (string?)r["label"] ?? (string)r["target"]!;
+    /// <summary>
+    /// A run's column: its label (compare.sh sets "target" or "target@profile"), else its target; plus "[node]" when a
+    /// .NET target was driven by the Node client, so runs of the two clients are never medians of one another.
+    /// socketio always has a Node client and keeps its plain key; runs from before <c>client</c> was recorded are .NET.
+    /// </summary>
+    private static string Key(JsonObject r)
+    {
+        var key = (string?)r["label"] ?? (string)r["target"]!;
+        return (string?)r["client"] == Clients.Node && (string?)r["target"] != Targets.SocketIo ? $"{key}[{Clients.Node}]" : key;
+    }
+
+    /// <summary>The target a column key starts with ("signalr@default[node]" is signalr), for ordering and colours.</summary>
+    public static string TargetOf(string key) => key.Split('@', '[')[0];
 
     private static string RateText(JsonObject r) =>
         (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"

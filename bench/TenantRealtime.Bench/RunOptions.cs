@@ -10,6 +10,15 @@ internal static class Targets
     public static readonly string[] All = [TenantRealtime, TenantRealtimeRedis, SignalR, SocketIo];
 }
 
+/// <summary>Which load client drives the run: the .NET one, or Node (@microsoft/signalr; socket.io-client for socketio).</summary>
+internal static class Clients
+{
+    public const string Dotnet = "dotnet";
+    public const string Node = "node";
+
+    public static readonly string[] All = [Dotnet, Node];
+}
+
 internal static class Scenarios
 {
     public const string TenantFanout = "tenant-fanout";
@@ -33,12 +42,14 @@ internal sealed record RunOptions(
     string? JsonPath,
     string Profile,
     int ConnectConcurrency,
-    string? Label)
+    string? Label,
+    string Client)
 {
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced) --duration S --json <file>\n" +
-        "       [--tenants-per-org 10] [--warmup S] [--profile recommended|default] [--connect-concurrency 100] [--label text]";
+        "       [--tenants-per-org 10] [--warmup S] [--profile recommended|default] [--connect-concurrency 100] [--label text]\n" +
+        "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -63,6 +74,19 @@ internal sealed record RunOptions(
             throw new ArgumentException($"unknown --profile '{profile}' (one of {string.Join(", ", ServerProfiles.All)}).");
         }
 
+        // socketio has only a Node client: an explicit --client dotnet is refused, not ignored, so no run JSON names a
+        // client it did not use.
+        var client = c.Get("client") ?? (target == Targets.SocketIo ? Clients.Node : Clients.Dotnet);
+        if (!Clients.All.Contains(client))
+        {
+            throw new ArgumentException($"unknown --client '{client}' (dotnet or node).");
+        }
+
+        if (target == Targets.SocketIo && client != Clients.Node)
+        {
+            throw new ArgumentException("--target socketio is driven by the Node socket.io client only: use --client node or leave --client out.");
+        }
+
         return new RunOptions(
             target,
             scenario,
@@ -75,6 +99,7 @@ internal sealed record RunOptions(
             c.Get("json"),
             profile,
             Math.Max(1, c.Int("connect-concurrency", 100)),
-            c.Get("label"));
+            c.Get("label"),
+            client);
     }
 }

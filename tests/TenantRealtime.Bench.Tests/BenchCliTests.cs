@@ -31,6 +31,7 @@ public sealed class BenchCliTests
         }
 
         run.GetProperty("target").GetString().Should().Be(target);
+        run.GetProperty("client").GetString().Should().Be("dotnet");
         run.GetProperty("scenario").GetString().Should().Be("tenant-fanout");
         run.GetProperty("connections").GetInt32().Should().Be(20);
         run.GetProperty("tenants").GetInt32().Should().Be(2);
@@ -58,6 +59,20 @@ public sealed class BenchCliTests
     }
 
     [Fact]
+    public async Task A_tiny_run_driven_by_the_node_signalr_client_delivers_without_errors()
+    {
+        // The Node @microsoft/signalr client against a .NET target (npm ci of bench/peers on first use).
+        var json = await RunAsync("signalr", "tenant-fanout", "--client", "node", "--rate", "500", "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("client").GetString().Should().Be("node");
+        run.GetProperty("connected").GetInt32().Should().Be(20);
+        run.GetProperty("delivered").GetInt64().Should().BeGreaterThan(0);
+        run.GetProperty("p50Ms").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_tiny_connect_storm_reports_a_connect_rate()
     {
         var json = await RunAsync("tenantrealtime", "connect-storm");
@@ -68,7 +83,8 @@ public sealed class BenchCliTests
         run.GetProperty("errors").GetInt64().Should().Be(0);
     }
 
-    private static async Task<string> RunAsync(string target, string scenario)
+    /// <summary>Runs the CLI; <paramref name="extra"/> arguments come last, so they override the tiny defaults.</summary>
+    private static async Task<string> RunAsync(string target, string scenario, params string[] extra)
     {
         var (dll, root) = Locate();
         var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
@@ -79,11 +95,12 @@ public sealed class BenchCliTests
             UseShellExecute = false,
             WorkingDirectory = root,
         };
-        foreach (var arg in new[]
-        {
+        string[] arguments =
+        [
             dll, "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
-            "--rate", "400", "--duration", "2", "--warmup", "1", "--json", output,
-        })
+            "--rate", "400", "--duration", "2", "--warmup", "1", "--json", output, .. extra,
+        ];
+        foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
         }
