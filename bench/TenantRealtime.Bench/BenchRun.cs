@@ -130,7 +130,9 @@ internal static class BenchRun
             var cpu0 = Cpu(servers);
             var ctx0 = Ctx(servers);
             var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
+            var statsBefore = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
             var stats = await DriveAsync(http, urls[0], drive, o.DurationS);
+            result["serverGcCollections"] = GcCollections(statsBefore, stats);
 
             // Let in-flight messages arrive; their send cost is already in the CPU time.
             await Task.Delay(500);
@@ -288,14 +290,43 @@ internal static class BenchRun
             return;
         }
 
+        var tool = FindGcDumpTool();
         Directory.CreateDirectory(directory);
         for (var i = 0; i < servers.Count; i++)
         {
             var file = Path.Combine(directory, $"{o.Target}-{o.Profile}-{o.Connections}-{i}.gcdump");
-            using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", $"{servers[i].Pid}", "-o", file])
-                ?? throw new InvalidOperationException("could not start dotnet-gcdump.");
+            using var dump = System.Diagnostics.Process.Start(tool, ["collect", "-p", $"{servers[i].Pid}", "-o", file])
+                ?? throw new InvalidOperationException($"could not start {tool}.");
             await dump.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Garbage collections per generation during the measured window (first .NET server; null for Node).</summary>
+    private static JsonObject? GcCollections(JsonObject? before, JsonObject after)
+    {
+        if (before?["gcCount0"] is null || after["gcCount0"] is null)
+        {
+            return null;
+        }
+
+        var counts = new JsonObject();
+        for (var generation = 0; generation <= 2; generation++)
+        {
+            counts[$"gen{generation}"] = (long)after[$"gcCount{generation}"]! - (long)before[$"gcCount{generation}"]!;
+        }
+
+        return counts;
+    }
+
+    // A global .NET tool lands in ~/.dotnet/tools, which is often not on PATH.
+    private static string FindGcDumpTool()
+    {
+        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools"))
+            .Select(directory => Path.Combine(directory, "dotnet-gcdump"));
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("BENCH_GCDUMP_DIR is set but dotnet-gcdump was not found: dotnet tool install -g dotnet-gcdump");
     }
 
     private static async Task<JsonObject> DriveAsync(HttpClient http, string url, JsonObject drive, double seconds)
