@@ -43,6 +43,21 @@ public abstract class RecoverySpec<TCluster>(TCluster cluster) : RealtimeCluster
     }
 
     [Fact]
+    public async Task EpochsAreShortRandomAndPerRoom()
+    {
+        // The epoch rides on every envelope to every recipient, so it is kept to 12 URL-safe characters.
+        var tenant = await LastPositionAsync(TestUser.Member("alice", Org("a"), "t1"));
+        var organization = await LastPositionAsync(TestUser.Member("bob", Org("b"), "t1"), scope: "organization");
+
+        foreach (var epoch in new[] { tenant.Epoch, organization.Epoch })
+        {
+            epoch.Should().MatchRegex("^[A-Za-z0-9_-]{12}$");
+        }
+
+        tenant.Epoch.Should().NotBe(organization.Epoch, "each room's history has its own random epoch");
+    }
+
+    [Fact]
     public async Task ResumingAtTheLatestPositionReplaysNothingAndRecovers()
     {
         var user = TestUser.Member("alice", Org("a"), "t1");

@@ -47,7 +47,7 @@ internal sealed class RedisRoomHistory(
             HistoryScripts.Append,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
             [
-                Guid.NewGuid().ToString("N"),
+                RoomEpochs.New(),
                 settings.HistoryMaxMessages,
                 (long)(settings.HistoryMaxAge + ExpiryMargin).TotalMilliseconds,
                 eventName,

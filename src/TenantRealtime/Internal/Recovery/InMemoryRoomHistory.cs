@@ -33,7 +33,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         lock (log)
         {
             var envelope = create(++log.LastSeq, log.Epoch);
-            log.Entries.Enqueue(new Kept(envelope.Seq!.Value, now, new HistoryEntry(eventName, envelope)));
+            log.Entries.Enqueue(new Kept(envelope.Seq!.Value, now, eventName, envelope));
             log.LastAppend = now;
             Trim(log, options, now);
             return ValueTask.FromResult(envelope);
@@ -61,7 +61,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
                 return ValueTask.FromResult(HistoryRead.Lost);
             }
 
-            List<HistoryEntry> missed = [.. log.Entries.Where(k => k.Seq > afterSeq).Select(k => k.Entry)];
+            List<HistoryEntry> missed = [.. log.Entries.Where(k => k.Seq > afterSeq).Select(k => new HistoryEntry(k.EventName, k.Envelope))];
             return ValueTask.FromResult(new HistoryRead(true, missed));
         }
     }
@@ -94,11 +94,12 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         }
     }
 
-    private readonly record struct Kept(long Seq, long At, HistoryEntry Entry);
+    // A struct in the queue, so a kept broadcast costs no object beyond its envelope.
+    private readonly record struct Kept(long Seq, long At, string EventName, TenantEnvelope Envelope);
 
     private sealed class RoomLog
     {
-        public string Epoch { get; } = Guid.NewGuid().ToString("N");
+        public string Epoch { get; } = RoomEpochs.New();
 
         public long LastSeq { get; set; }
 
