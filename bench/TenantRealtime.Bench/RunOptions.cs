@@ -48,7 +48,7 @@ internal sealed record RunOptions(
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced) --duration S --json <file>\n" +
-        "       [--tenants-per-org 10] [--warmup S] [--profile recommended|default] [--connect-concurrency 100] [--label text]\n" +
+        "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
     public static RunOptions From(CommandLine c)
@@ -68,7 +68,7 @@ internal sealed record RunOptions(
         var connections = c.Int("connections", 1000);
         var tenants = Math.Clamp(c.Int("tenants", 100), 1, Math.Max(1, connections));
         var duration = c.Double("duration", 10);
-        var profile = c.Get("profile", ServerProfiles.Recommended);
+        var profile = c.Get("profile", ServerProfiles.Default);
         if (!ServerProfiles.All.Contains(profile))
         {
             throw new ArgumentException($"unknown --profile '{profile}' (one of {string.Join(", ", ServerProfiles.All)}).");

@@ -1,13 +1,13 @@
 namespace TenantRealtime.Bench;
 
 /// <summary>
-/// Runtime settings the .NET bench servers start with. <c>recommended</c> is exactly what docs/benchmarks.md
-/// (and the README) recommends for a production host; <c>default</c> is ASP.NET Core out of the box. The others
-/// are single knobs, kept so each can be measured alone.
+/// Runtime settings the .NET bench servers start with. <c>default</c> is ASP.NET Core out of the box, which is what
+/// the README recommends and the sample host runs (docs/benchmarks.md, "Runtime settings", says why). The others are
+/// knobs kept so each can be measured: <c>nospin-inline</c> was the recommendation until unpaced runs showed it
+/// costs peak throughput.
 /// </summary>
 internal static class ServerProfiles
 {
-    public const string Recommended = "recommended";
     public const string Default = "default";
 
     private static readonly Dictionary<string, (Dictionary<string, string> Env, string[] Args)> Profiles = new(StringComparer.Ordinal)
@@ -15,7 +15,7 @@ internal static class ServerProfiles
         [Default] = (new(), []),
 
         // See docs/benchmarks.md "Runtime settings" for the measurements behind each line.
-        [Recommended] = (new()
+        ["nospin-inline"] = (new()
         {
             ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
         }, ["--inline-scheduling"]),
@@ -26,8 +26,9 @@ internal static class ServerProfiles
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
 
-        // The recommended settings with the library's recovery history off (EnableRecovery = false).
-        ["no-recovery"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, ["--inline-scheduling", "--no-recovery"]),
+        // The library's recovery history off (EnableRecovery = false), on the defaults and on nospin-inline.
+        ["no-recovery"] = (new(), ["--no-recovery"]),
+        ["nospin-inline-no-recovery"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, ["--inline-scheduling", "--no-recovery"]),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
     };
 

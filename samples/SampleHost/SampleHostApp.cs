@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using SampleHost.Api;
 using SampleHost.Auth;
 using SampleHost.Demo;
@@ -28,9 +27,6 @@ internal static class SampleHostApp
             ApplicationName = typeof(SampleHostApp).Assembly.GetName().Name,
         });
 
-        // The README's production settings (the other, the thread-pool spin limit, is in the .csproj). Safe here:
-        // no request code of this app blocks a thread.
-        builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
         builder.Services.AddSampleApi();
         builder.Services.AddSampleAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddSampleRealtime(builder.Configuration);

@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using SampleHost.Tests.Infrastructure;
 
 namespace SampleHost.Tests.Api;
@@ -55,19 +52,5 @@ public sealed class HostConfigurationTests
         acmeStatus.GetProperty("incidents").GetArrayLength().Should().Be(1);
         acmeStatus.GetProperty("indicator").GetString().Should().Be("minor");
         (await globex.GetAsync("/api/status")).Json.GetProperty("indicator").GetString().Should().Be("none");
-    }
-
-    [Fact]
-    public async Task RunsTheReadmeProductionSettings()
-    {
-        await using var server = await SampleHostServer.StartAsync();
-
-        server.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeTrue();
-
-        // The spin limit is a runtime setting: it must reach the host's runtimeconfig.json, which the runtime reads at start.
-        var runtimeConfig = Path.Combine(Path.GetDirectoryName(typeof(SampleHostApp).Assembly.Location)!, "SampleHost.runtimeconfig.json");
-        using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(runtimeConfig));
-        json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
-            .GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetRawText().Should().Be("0");
     }
 }
