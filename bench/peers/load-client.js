@@ -8,20 +8,10 @@
 // create() calls events.message(payload) for every `bench` event and events.lost() for a disconnect it did not ask for.
 const readline = require('node:readline');
 const jwt = require('jsonwebtoken');
+const { DEFAULT_JWT_KEY, JWT_ISSUER, JWT_AUDIENCE, parseArgs } = require('./bench-args');
 
 // Latency histogram in µs: 10 µs buckets to 100 ms, then 1 ms buckets to 60 s (as the .NET client's).
 const FINE = 10000;
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) {
-      const k = argv[i].slice(2);
-      out[k] = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
-    }
-  }
-  return out;
-}
 
 function nowMicros() {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -32,7 +22,7 @@ function run(adapter) {
   const urls = (args.urls || adapter.defaultUrl).split(',');
   const tenants = Number(args.tenants || 100);
   const tenantsPerOrg = Number(args['tenants-per-org'] || 10);
-  const key = args['jwt-key'] || 'tenantrealtime-bench-signing-key-0123456789abcdef';
+  const key = args['jwt-key'] || DEFAULT_JWT_KEY;
   const concurrency = Number(args.concurrency || 100);
 
   const counts = new Float64Array(FINE + 59900 + 1);
@@ -80,7 +70,7 @@ function run(adapter) {
     const token = jwt.sign(
       { sub: `u${j}`, org_id: `o${Math.floor(tenant / tenantsPerOrg)}`, tenant_id: `t${tenant}`, role: 'member', iat: now, nbf: now - 60, exp: now + 3600 },
       key,
-      { algorithm: 'HS256', issuer: 'tenantrealtime-bench', audience: 'tenantrealtime-bench', noTimestamp: true },
+      { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE, noTimestamp: true },
     );
     return adapter.create(urls[j % urls.length], token, events);
   }

@@ -6,12 +6,11 @@
 const http = require('node:http');
 const { Server } = require('socket.io');
 const jwt = require('jsonwebtoken');
+const { DEFAULT_JWT_KEY, JWT_ISSUER, JWT_AUDIENCE, parseArgs } = require('../bench-args');
 
 const args = parseArgs(process.argv.slice(2));
 const port = Number(args.port || 5090);
-const key = args['jwt-key'] || 'tenantrealtime-bench-signing-key-0123456789abcdef';
-const ISSUER = 'tenantrealtime-bench';
-const AUDIENCE = 'tenantrealtime-bench';
+const key = args['jwt-key'] || DEFAULT_JWT_KEY;
 const EVENT = 'bench';
 const PADDING = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -20,7 +19,7 @@ const io = new Server(httpServer, { path: '/hubs/realtime', transports: ['websoc
 
 io.use((socket, next) => {
   try {
-    const claims = jwt.verify(socket.handshake.auth?.token || '', key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    const claims = jwt.verify(socket.handshake.auth?.token || '', key, { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
     if (!claims.sub || !claims.org_id) {
       return next(new Error('unauthenticated'));
     }
@@ -132,17 +131,6 @@ function control(req, res) {
     return;
   }
   send(404, { error: 'not found' });
-}
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) {
-      const k = argv[i].slice(2);
-      out[k] = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
-    }
-  }
-  return out;
 }
 
 httpServer.listen(port, '127.0.0.1');
