@@ -24,7 +24,7 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
     /// Serializes room changes once the connection is visible to others: its own calls, revocation from other
     /// threads, and its end. Made on first use, since most connections never change rooms after connecting.
     /// </summary>
-    public SemaphoreSlim Gate => _gate ?? LazyInitializer.EnsureInitialized(ref _gate, static () => new SemaphoreSlim(1, 1));
+    public SemaphoreSlim Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new SemaphoreSlim(1, 1));
 
     /// <summary>Gets the rooms held now, without duplicates. Replaced (never mutated) under <see cref="Gate"/>, so readers need no lock.</summary>
     public TenantRoom[] Rooms { get; set; } = [];
