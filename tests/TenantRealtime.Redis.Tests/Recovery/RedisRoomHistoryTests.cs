@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using TenantRealtime.Internal.Broadcasting;
 using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Redis.Internal.Connection;
 using TenantRealtime.Redis.Internal.Recovery;
@@ -130,14 +131,6 @@ public sealed class RedisRoomHistoryTests : IAsyncLifetime
         (await History.ReadAfterAsync(_room, envelope.Epoch!, 1, default)).Recovered.Should().BeFalse();
     }
 
-    private async Task<TenantEnvelope> AppendAsync(object data)
-    {
-        var timestamp = _time.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        return await History.AppendAsync(_room, "news", (seq, epoch) => new TenantEnvelope("updated", data, timestamp, "tenant", "o", "t", null)
-        {
-            Room = _room,
-            Seq = seq,
-            Epoch = epoch,
-        }, default);
-    }
+    private Task<TenantEnvelope> AppendAsync(object data) =>
+        History.AppendAsync(_room, new EnvelopeDraft(BroadcastScope.Tenant, "o", "t", null, "news", "updated", data, _time.GetUtcNow()), default);
 }

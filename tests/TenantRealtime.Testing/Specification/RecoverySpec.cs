@@ -23,12 +23,15 @@ public abstract class RecoverySpec<TCluster>(TCluster cluster) : RealtimeCluster
         var user = TestUser.Member("alice", Org("a"), "t1");
         var (room, epoch, seq) = await LastPositionAsync(user, protocol);
 
+        var live = await ConnectAsync(TestUser.Member("carol", user.OrganizationId, "t1"), protocol, Event);
         var missed = new List<string>();
         for (var i = 0; i < 5; i++)
         {
             missed.Add($"missed-{i}");
             await Broadcaster.BroadcastToTenantAsync(user.OrganizationId, "t1", Event, "updated", missed[^1]);
         }
+
+        await live.WaitForAsync(Event, m => m.String("data") == missed[^1]);
 
         var back = await ConnectAsync(user, protocol, Event);
         var result = await ResumeAsync(back, (room, epoch, seq));
@@ -40,6 +43,10 @@ public abstract class RecoverySpec<TCluster>(TCluster cluster) : RealtimeCluster
         back.Markers(Event).Should().Equal(missed, "the replay comes in seq order");
         back.Received.Where(m => m.EventName == Event).Select(m => (long)m["seq"]!).Should().Equal(Enumerable.Range(1, 5).Select(i => seq + i));
         back.Received.Where(m => m.EventName == Event).Should().OnlyContain(m => m.String("room") == room && m.String("epoch") == epoch);
+        back.Received.Where(m => m.EventName == Event).Select(m => m.Fields).Should().BeEquivalentTo(
+            live.Received.Where(m => m.EventName == Event && missed.Contains(m.String("data")!)).Select(m => m.Fields),
+            options => options.WithStrictOrdering(),
+            "a replay is the envelope a live client saw, member for member (timestamp included)");
     }
 
     [Fact]

@@ -24,11 +24,8 @@ internal sealed class RedisRoomHistory(
     /// <summary>Keys outlive the age window by this much, so a reader's slightly different clock never finds them gone early.</summary>
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
-    public async ValueTask<TenantEnvelope> AppendAsync(string room, string eventName, Func<long, string, TenantEnvelope> create, CancellationToken cancellationToken)
-    {
-        var (seq, epoch) = await AppendCoreAsync(room, eventName, create(0, ""), cancellationToken).ConfigureAwait(false);
-        return create(seq, epoch);
-    }
+    ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken) =>
+        new(AppendAsync(room, draft, cancellationToken));
 
     /// <summary>Numbers and keeps a broadcast; the returned envelope carries its room, seq and epoch.</summary>
     public async Task<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal sealed class DirectBroadcastSender(
     {
         var room = target.Room;
         var envelope = options.CurrentValue.EnableRecovery
-            ? await history.AppendAsync(room, draft.EventName, (seq, epoch) => draft.ToEnvelope(room, seq, epoch), cancellationToken).ConfigureAwait(false)
+            ? await history.AppendAsync(room, draft, cancellationToken).ConfigureAwait(false)
             : draft.ToEnvelope(room, seq: null, epoch: null);
         await target.In(hub.Clients).SendAsync(draft.EventName, envelope, cancellationToken).ConfigureAwait(false);
         return envelope;

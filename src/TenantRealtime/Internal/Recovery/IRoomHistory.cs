@@ -1,3 +1,5 @@
+using TenantRealtime.Internal.Broadcasting;
+
 namespace TenantRealtime.Internal.Recovery;
 
 /// <summary>
@@ -8,10 +10,9 @@ internal interface IRoomHistory
 {
     /// <summary>Gives the next broadcast of <paramref name="room"/> its sequence number, keeps it, and returns the envelope sent.</summary>
     /// <param name="room">The room key.</param>
-    /// <param name="eventName">The client-side event name, replayed as is.</param>
-    /// <param name="create">Builds the envelope for a sequence number and epoch.</param>
+    /// <param name="draft">The broadcast; its event name is replayed as is.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask<TenantEnvelope> AppendAsync(string room, string eventName, Func<long, string, TenantEnvelope> create, CancellationToken cancellationToken);
+    ValueTask<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken);
 
     /// <summary>The broadcasts of <paramref name="room"/> after <paramref name="afterSeq"/>, if all of them are still kept in <paramref name="epoch"/>.</summary>
     ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Internal.Broadcasting;
 
 namespace TenantRealtime.Internal.Recovery;
 
@@ -25,19 +26,21 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     /// <summary>Gets how many rooms have a history on this server.</summary>
     public int RoomCount => _rooms.Count;
 
-    public ValueTask<TenantEnvelope> AppendAsync(string room, string eventName, Func<long, string, TenantEnvelope> create, CancellationToken cancellationToken)
+    public ValueTask<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
         var log = _rooms.GetOrAdd(room, static _ => new RoomLog());
         var now = _time.GetTimestamp();
         var options = _options.CurrentValue;
+        long seq;
         lock (log)
         {
-            var envelope = create(++log.LastSeq, log.Epoch);
-            log.Entries.Enqueue(new Kept(envelope.Seq!.Value, now, eventName, envelope));
+            seq = ++log.LastSeq;
+            log.Entries.Enqueue(new Kept(seq, now, draft));
             log.LastAppend = now;
             Trim(log, options, now);
-            return ValueTask.FromResult(envelope);
         }
+
+        return ValueTask.FromResult(draft.ToEnvelope(room, seq, log.Epoch));
     }
 
     public ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
@@ -61,7 +64,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
                 return ValueTask.FromResult(HistoryRead.Lost);
             }
 
-            List<HistoryEntry> missed = [.. log.Entries.Where(k => k.Seq > afterSeq).Select(k => new HistoryEntry(k.EventName, k.Envelope))];
+            List<HistoryEntry> missed = [.. log.Entries.Where(k => k.Seq > afterSeq).Select(k => new HistoryEntry(k.Draft.EventName, k.Draft.ToEnvelope(room, k.Seq, log.Epoch)))];
             return ValueTask.FromResult(new HistoryRead(true, missed));
         }
     }
@@ -94,8 +97,10 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         }
     }
 
-    // A struct in the queue, so a kept broadcast costs no object beyond its envelope.
-    private readonly record struct Kept(long Seq, long At, string EventName, TenantEnvelope Envelope);
+    // The draft, not the envelope sent: a struct in the queue whose only references are the caller's data and ids.
+    // Under heavy load each kept envelope (and its timestamp string) would survive into the older GC generations;
+    // the replayed envelope is rebuilt from the draft and spells the same bytes.
+    private readonly record struct Kept(long Seq, long At, EnvelopeDraft Draft);
 
     private sealed class RoomLog
     {
