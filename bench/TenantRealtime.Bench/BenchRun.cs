@@ -128,6 +128,7 @@ internal static class BenchRun
 
             await client.AskAsync("reset", "reset", Slow);
             var cpu0 = Cpu(servers);
+            var clientCpu0 = Proc.CpuMicros(client.Pid);
             var ctx0 = Ctx(servers);
             var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
             var statsBefore = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
@@ -137,6 +138,7 @@ internal static class BenchRun
             // Let in-flight messages arrive; their send cost is already in the CPU time.
             await Task.Delay(500);
             cpuMicros = Cpu(servers) - cpu0;
+            var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
             ctx = Ctx(servers) - ctx0;
             redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
             report = await client.AskAsync("report", "report", Slow);
@@ -155,6 +157,9 @@ internal static class BenchRun
             result["maxMs"] = report["maxMs"]?.DeepClone();
             result["serverCpuUsPerMsg"] = delivered > 0 ? Round(cpuMicros / delivered) : null;
             result["ctxSwitchesPerMsg"] = delivered > 0 ? Round(ctx / (double)delivered, 3) : null;
+
+            // Server and load client share the cores: unpaced, what the client spends per message is not the server's.
+            result["clientCpuUsPerMsg"] = delivered > 0 ? Round(clientCpuMicros / (double)delivered) : null;
             result["redisCpuUsPerMsg"] = redisCpuMicros is { } r && delivered > 0 ? Round(r / delivered) : null;
         }
 
