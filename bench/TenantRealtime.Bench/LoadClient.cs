@@ -20,6 +20,7 @@ internal static class LoadClient
     private static readonly Histogram Latency = new();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static long s_received;
+    private static long s_from;
     private static long s_errors;
     private static long s_disconnects;
 
@@ -98,6 +99,8 @@ internal static class LoadClient
                     Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors) });
                     break;
                 case "reset":
+                    // "reset <t>": from now on count only messages the server sent at or after t (Unix µs).
+                    Volatile.Write(ref s_from, parts.Length > 1 ? long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0);
                     Latency.Reset();
                     Interlocked.Exchange(ref s_received, 0);
                     Emit(new { @event = "reset" });
@@ -152,6 +155,11 @@ internal static class LoadClient
         var now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         if (envelope.Data is { } data)
         {
+            if (data.T < Volatile.Read(ref s_from))
+            {
+                return;
+            }
+
             Latency.Record(now - data.T);
         }
 

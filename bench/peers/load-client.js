@@ -1,7 +1,7 @@
 'use strict';
 // What every Node load client shares; socketio/client.js and signalr-node/client.js only add the transport.
 // The protocol is the .NET client's (`TenantRealtime.Bench client`): commands on stdin (connect N, reset, report,
-// storm S, quit), one JSON object per line on stdout, `ready` once listening.
+// storm S, quit; `reset <t>` counts only messages sent at or after t, Unix µs), one JSON object per line on stdout, `ready` once listening.
 //
 // An adapter is { defaultUrl, stormPauseMs, create(url, token, events) -> conn, connect(conn) -> Promise (rejects
 // with an Error when the connect fails), isConnected(conn) -> bool, disconnect(conn) -> Promise | undefined }.
@@ -29,6 +29,7 @@ function run(adapter) {
   let count = 0;
   let max = 0;
   let received = 0;
+  let from = 0; // count only messages the server sent at or after this (Unix µs): `reset <t>`
   let errors = 0;
   let disconnects = 0;
   let conns = [];
@@ -55,7 +56,10 @@ function run(adapter) {
   const events = {
     message(message) {
       const now = nowMicros();
-      if (message && message.data) record(now - message.data.t);
+      if (message && message.data) {
+        if (message.data.t < from) return;
+        record(now - message.data.t);
+      }
       received++;
     },
     lost() {
@@ -118,6 +122,7 @@ function run(adapter) {
       const { ok, seconds } = await connectAll(batch);
       emit({ event: 'connected', total: connected(), ok, seconds, errors });
     } else if (cmd === 'reset') {
+      from = Number(arg || 0);
       counts.fill(0);
       count = 0;
       max = 0;
