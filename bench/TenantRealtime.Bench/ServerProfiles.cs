@@ -29,6 +29,8 @@ internal static class ServerProfiles
         // The library's recovery history off (EnableRecovery = false), on the defaults and on nospin-inline.
         ["no-recovery"] = (new(), ["--no-recovery"]),
         ["nospin-inline-no-recovery"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, ["--inline-scheduling", "--no-recovery"]),
+        // Recovery on, 16 broadcasts kept per room instead of 1,000: what keeping them costs under load.
+        ["short-history"] = (new(), ["--history-messages", "16"]),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
     };
 

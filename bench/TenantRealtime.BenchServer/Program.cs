@@ -58,8 +58,13 @@ builder.Services.AddSingleton<Driver>();
 
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {
-    // --no-recovery turns off the per-room history (replay after reconnect), to measure what it costs.
-    var realtime = builder.Services.AddTenantRealtime(o => o.EnableRecovery = !settings.NoRecovery);
+    // --no-recovery turns off the per-room history (replay after reconnect), to measure what it costs;
+    // --history-messages keeps it on but shorter, to tell what keeping broadcasts costs from the rest of it.
+    var realtime = builder.Services.AddTenantRealtime(o =>
+    {
+        o.EnableRecovery = !settings.NoRecovery;
+        o.HistoryMaxMessages = settings.HistoryMessages ?? o.HistoryMaxMessages;
+    });
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {
         realtime.AddRedis(settings.Redis ?? throw new InvalidOperationException("--redis is required in tenantrealtime-redis mode."));
