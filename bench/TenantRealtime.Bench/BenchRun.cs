@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TenantRealtime.BenchShared;
 
 namespace TenantRealtime.Bench;
 
@@ -130,7 +131,7 @@ internal static class BenchRun
 
             // The window counts only messages the server sent in it (payload timestamp from now on), each one however
             // late it arrives: a backlog left by the warm-up is not counted, and the window's own backlog is not cut off.
-            await client.AskAsync(FormattableString.Invariant($"reset {NowMicros()}"), "reset", Slow);
+            await client.AskAsync(FormattableString.Invariant($"reset {UnixMicros.Now()}"), "reset", Slow);
             var cpu0 = Cpu(servers);
             var clientCpu0 = Proc.CpuMicros(client.Pid);
             var ctx0 = Ctx(servers);
@@ -140,14 +141,14 @@ internal static class BenchRun
             result["serverGcCollections"] = GcCollections(statsBefore, stats);
 
             // The window's messages still in flight are sent and received now; that CPU is theirs.
-            report = await DrainAsync(client, (long)stats["expectedDeliveries"]!);
+            expected = (long)stats["expectedDeliveries"]!;
+            report = await DrainAsync(client, expected);
             cpuMicros = Cpu(servers) - cpu0;
             var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
             ctx = Ctx(servers) - ctx0;
             redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
             elapsed = (double)stats["elapsedS"]!;
             broadcasts = (long)stats["broadcasts"]!;
-            expected = (long)stats["expectedDeliveries"]!;
             serverErrors = (long)stats["errors"]!;
             var delivered = (long)report["received"]!;
             result["deliveredPerSec"] = Round(delivered / elapsed);
@@ -385,9 +386,6 @@ internal static class BenchRun
             await Task.Delay(50);
         }
     }
-
-    /// <summary>Wall-clock UTC in Unix microseconds, the clock of the payload's <c>t</c> (servers and client share the machine).</summary>
-    private static long NowMicros() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
     private static long Cpu(List<Child> servers) => servers.Sum(s => Proc.CpuMicros(s.Pid));
 

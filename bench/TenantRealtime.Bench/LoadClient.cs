@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using TenantRealtime.BenchShared;
 
 namespace TenantRealtime.Bench;
 
@@ -152,7 +153,7 @@ internal static class LoadClient
 
     private static void OnMessage(ReceivedEnvelope envelope)
     {
-        var now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        var now = UnixMicros.Now();
         if (envelope.Data is { } data)
         {
             if (data.T < Volatile.Read(ref s_from))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TenantRealtime.BenchShared;
 
 namespace TenantRealtime.BenchServer;
 
@@ -79,7 +80,7 @@ internal sealed class Driver(IBenchSender sender)
             var due = r.Rate > 0 ? r.Rate * clock.Elapsed.TotalSeconds : sent + 2000;
             while (sent < due)
             {
-                var data = new BenchData(Interlocked.Increment(ref _sequence), NowMicros(), Padding);
+                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
                 Task task;
                 int fanout;
                 switch (r.Scenario)
@@ -141,7 +142,4 @@ internal sealed class Driver(IBenchSender sender)
 
         pending.Clear();
     }
-
-    /// <summary>Wall-clock UTC in Unix microseconds: server and client share the machine, so they share this clock.</summary>
-    public static long NowMicros() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }
