@@ -164,6 +164,12 @@ internal static class BenchRun
 
             // Server and load client share the cores: unpaced, what the client spends per message is not the server's.
             result["clientCpuUsPerMsg"] = delivered > 0 ? Round(clientCpuMicros / (double)delivered) : null;
+
+            // The producer: the synchronous part of each broadcast (the target's code and the writes into each
+            // recipient's pipe) and the time the driver waited on back-pressured sends.
+            result["sendUsPerBroadcast"] = broadcasts > 0 && stats["sendS"] is { } sendS ? Round((double)sendS * 1e6 / broadcasts) : null;
+            result["driverWaitS"] = stats["waitS"]?.DeepClone();
+            result["pendingBroadcasts"] = stats["pendingBroadcasts"]?.DeepClone();
             result["redisCpuUsPerMsg"] = redisCpuMicros is { } r && delivered > 0 ? Round(r / delivered) : null;
         }
 

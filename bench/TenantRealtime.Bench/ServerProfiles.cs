@@ -32,6 +32,11 @@ internal static class ServerProfiles
         // Recovery on, 16 broadcasts kept per room instead of 1,000: what keeping them costs under load.
         ["short-history"] = (new(), ["--history-messages", "16"]),
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
+
+        // The driver spins after each broadcast: a slower producer on purpose, to test whether unpaced throughput
+        // answers the producer's cost per broadcast (docs/benchmarks.md, session V).
+        ["spin1us"] = (new(), ["--send-spin-ns", "1000"]),
+        ["spin3us"] = (new(), ["--send-spin-ns", "3000"]),
     };
 
     public static IReadOnlyCollection<string> All => Profiles.Keys;

@@ -13,7 +13,7 @@ namespace TenantRealtime.BenchServer;
 internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg);
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks) through the target's sender.</summary>
-internal sealed class Driver(IBenchSender sender)
+internal sealed class Driver(IBenchSender sender, ServerSettings settings)
 {
     public const string EventName = "bench";
 
@@ -32,6 +32,16 @@ internal sealed class Driver(IBenchSender sender)
 
     public double ElapsedS { get; private set; }
 
+    /// <summary>Gets the time the driver spent inside the senders' calls: the synchronous part of every broadcast
+    /// (the target's own code plus SignalR's writes into each recipient's pipe), the producer's cost.</summary>
+    public double SendS { get; private set; }
+
+    /// <summary>Gets the time the driver spent waiting for sends that did not complete at once (back-pressure).</summary>
+    public double WaitS { get; private set; }
+
+    /// <summary>Gets how many broadcasts did not complete at once.</summary>
+    public long PendingBroadcasts { get; private set; }
+
     public bool Running => !_running.IsCompleted;
 
     public bool TryStart(DriveRequest request)
@@ -47,6 +57,9 @@ internal sealed class Driver(IBenchSender sender)
             ExpectedDeliveries = 0;
             Errors = 0;
             ElapsedS = 0;
+            SendS = 0;
+            WaitS = 0;
+            PendingBroadcasts = 0;
             _running = Task.Run(() => RunAsync(request));
             return true;
         }
@@ -74,6 +87,8 @@ internal sealed class Driver(IBenchSender sender)
         var duration = TimeSpan.FromSeconds(r.DurationS);
         long next = 0;
         double sent = 0;
+        long sendTicks = 0, waitTicks = 0;
+        var spinTicks = settings.SendSpinNs * Stopwatch.Frequency / 1_000_000_000;
         while (clock.Elapsed < duration)
         {
             // Paced: send what is due by now. Unpaced: a batch, then wait for any back-pressured sends.
@@ -81,6 +96,7 @@ internal sealed class Driver(IBenchSender sender)
             while (sent < due)
             {
                 var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
+                var before = Stopwatch.GetTimestamp();
                 Task task;
                 int fanout;
                 switch (r.Scenario)
@@ -101,6 +117,15 @@ internal sealed class Driver(IBenchSender sender)
                         break;
                 }
 
+                if (spinTicks > 0)
+                {
+                    // --send-spin-ns: a producer made slower on purpose, to see how throughput answers the producer's cost.
+                    while (Stopwatch.GetTimestamp() - before < spinTicks)
+                    {
+                    }
+                }
+
+                sendTicks += Stopwatch.GetTimestamp() - before;
                 next++;
                 sent += Math.Max(fanout, 1);
                 Broadcasts++;
@@ -108,10 +133,13 @@ internal sealed class Driver(IBenchSender sender)
                 if (!task.IsCompletedSuccessfully)
                 {
                     pending.Add(task);
+                    PendingBroadcasts++;
                 }
             }
 
+            var waitStarted = Stopwatch.GetTimestamp();
             await DrainAsync(pending);
+            waitTicks += Stopwatch.GetTimestamp() - waitStarted;
             if (r.Rate > 0)
             {
                 await Task.Delay(1);
@@ -123,6 +151,8 @@ internal sealed class Driver(IBenchSender sender)
         }
 
         await DrainAsync(pending);
+        SendS = (double)sendTicks / Stopwatch.Frequency;
+        WaitS = (double)waitTicks / Stopwatch.Frequency;
         ElapsedS = clock.Elapsed.TotalSeconds;
     }
 
