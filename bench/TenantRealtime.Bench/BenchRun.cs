@@ -168,6 +168,9 @@ internal static class BenchRun
             // The producer: the synchronous part of each broadcast (the target's code and the writes into each
             // recipient's pipe) and the time the driver waited on back-pressured sends.
             result["sendUsPerBroadcast"] = broadcasts > 0 && stats["sendS"] is { } sendS ? Round((double)sendS * 1e6 / broadcasts) : null;
+            result["sendCpuUsPerBroadcast"] = broadcasts > 0 && stats["sendCpuS"] is { } sendCpuS ? Round((double)sendCpuS * 1e6 / broadcasts) : null;
+            result["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone();
+            result["broadcastsPerHalfSecond"] = stats["timeline"]?.DeepClone();
             result["driverWaitS"] = stats["waitS"]?.DeepClone();
             result["pendingBroadcasts"] = stats["pendingBroadcasts"]?.DeepClone();
             result["redisCpuUsPerMsg"] = redisCpuMicros is { } r && delivered > 0 ? Round(r / delivered) : null;

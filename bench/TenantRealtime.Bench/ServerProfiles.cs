@@ -37,6 +37,9 @@ internal static class ServerProfiles
         // answers the producer's cost per broadcast (docs/benchmarks.md, session V).
         ["spin1us"] = (new(), ["--send-spin-ns", "1000"]),
         ["spin3us"] = (new(), ["--send-spin-ns", "3000"]),
+
+        // The bare hub keeping 1,000 broadcasts per room like the recovery history, sending nothing more.
+        ["retain"] = (new(), ["--retain", "1000"]),
     };
 
     public static IReadOnlyCollection<string> All => Profiles.Keys;

@@ -39,6 +39,15 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
     /// <summary>Gets the time the driver spent waiting for sends that did not complete at once (back-pressure).</summary>
     public double WaitS { get; private set; }
 
+    /// <summary>Gets the producer thread's own CPU time in the send loop (no preemption, no GC suspension).</summary>
+    public double SendCpuS { get; private set; }
+
+    /// <summary>Gets the time the runtime was paused for garbage collections while the driver ran.</summary>
+    public double GcPauseS { get; private set; }
+
+    /// <summary>Gets the broadcasts issued in each half second of the run, to show whether a run changes pace.</summary>
+    public IReadOnlyList<long> Timeline { get; private set; } = [];
+
     /// <summary>Gets how many broadcasts did not complete at once.</summary>
     public long PendingBroadcasts { get; private set; }
 
@@ -60,6 +69,9 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             SendS = 0;
             WaitS = 0;
             PendingBroadcasts = 0;
+            SendCpuS = 0;
+            GcPauseS = 0;
+            Timeline = [];
             _running = Task.Run(() => RunAsync(request));
             return true;
         }
@@ -87,12 +99,23 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
         var duration = TimeSpan.FromSeconds(r.DurationS);
         long next = 0;
         double sent = 0;
-        long sendTicks = 0, waitTicks = 0;
+        long sendTicks = 0, waitTicks = 0, sendCpuNs = 0;
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var timeline = new List<long>();
+        long lastTimelineBroadcasts = 0;
         var spinTicks = settings.SendSpinNs * Stopwatch.Frequency / 1_000_000_000;
         while (clock.Elapsed < duration)
         {
             // Paced: send what is due by now. Unpaced: a batch, then wait for any back-pressured sends.
             var due = r.Rate > 0 ? r.Rate * clock.Elapsed.TotalSeconds : sent + 2000;
+            if (clock.Elapsed.TotalSeconds >= (timeline.Count + 1) * 0.5)
+            {
+                timeline.Add(Broadcasts - lastTimelineBroadcasts);
+                lastTimelineBroadcasts = Broadcasts;
+            }
+
+            // The batch below never awaits, so it runs on one thread from start to end: its thread CPU time is its own.
+            var batchCpu = ThreadCpu.NowNs();
             while (sent < due)
             {
                 var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
@@ -137,6 +160,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                 }
             }
 
+            sendCpuNs += ThreadCpu.NowNs() - batchCpu;
             var waitStarted = Stopwatch.GetTimestamp();
             await DrainAsync(pending);
             waitTicks += Stopwatch.GetTimestamp() - waitStarted;
@@ -153,6 +177,9 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
         await DrainAsync(pending);
         SendS = (double)sendTicks / Stopwatch.Frequency;
         WaitS = (double)waitTicks / Stopwatch.Frequency;
+        SendCpuS = sendCpuNs / 1e9;
+        GcPauseS = (GC.GetTotalPauseDuration() - gcPause0).TotalSeconds;
+        Timeline = timeline;
         ElapsedS = clock.Elapsed.TotalSeconds;
     }
 

@@ -40,13 +40,27 @@ internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster) : IBe
 /// </remarks>
 internal sealed class BareSignalRSender(IHubContext<BareHub> hub, ServerSettings settings) : IBenchSender
 {
-    public Task ToTenantAsync(string organizationId, string tenantId, BenchData data) =>
-        hub.Clients.Group($"tenant:{organizationId}:{tenantId}").SendAsync(Driver.EventName, Envelope(data, "tenant", organizationId, tenantId));
+    private readonly RetainedBroadcasts _retained = new(settings.Retain);
 
-    public Task ToOrganizationAsync(string organizationId, BenchData data) =>
-        hub.Clients.Group($"org:{organizationId}").SendAsync(Driver.EventName, Envelope(data, "organization", organizationId, null));
+    public Task ToTenantAsync(string organizationId, string tenantId, BenchData data)
+    {
+        var group = $"tenant:{organizationId}:{tenantId}";
+        _retained.Keep(group, data);
+        return hub.Clients.Group(group).SendAsync(Driver.EventName, Envelope(data, "tenant", organizationId, tenantId));
+    }
 
-    public Task ToAllAsync(BenchData data) => hub.Clients.All.SendAsync(Driver.EventName, Envelope(data, "all", null, null));
+    public Task ToOrganizationAsync(string organizationId, BenchData data)
+    {
+        var group = $"org:{organizationId}";
+        _retained.Keep(group, data);
+        return hub.Clients.Group(group).SendAsync(Driver.EventName, Envelope(data, "organization", organizationId, null));
+    }
+
+    public Task ToAllAsync(BenchData data)
+    {
+        _retained.Keep("all", data);
+        return hub.Clients.All.SendAsync(Driver.EventName, Envelope(data, "all", null, null));
+    }
 
     // An epoch's length (RoomEpochs: 12 characters); the value does not matter to the bytes.
     private const string Epoch = "AAAAAAAAAAAA";
@@ -92,4 +106,35 @@ internal sealed class BareHub : Hub
             await Groups.AddToGroupAsync(Context.ConnectionId, $"tenant:{organizationId}:{tenantId}");
         }
     }
+}
+
+/// <summary>
+/// <c>--retain n</c>: the bare hub keeps each room's last n broadcasts' data the way the library's recovery history
+/// does (a queue per room of structs that hold the data), without sending anything more: what keeping broadcasts
+/// alone costs a server under load, apart from the library's other work.
+/// </summary>
+internal sealed class RetainedBroadcasts(int capacity)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Queue<Kept>> _rooms = new(StringComparer.Ordinal);
+
+    public void Keep(string room, BenchData data)
+    {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        var queue = _rooms.GetOrAdd(room, static _ => new Queue<Kept>());
+        lock (queue)
+        {
+            queue.Enqueue(new Kept(data.N, System.Diagnostics.Stopwatch.GetTimestamp(), room, data, DateTimeOffset.UtcNow));
+            while (queue.Count > capacity)
+            {
+                queue.Dequeue();
+            }
+        }
+    }
+
+    // About the size and shape of the library's kept entry: two longs, references to the room and the data, a time.
+    private readonly record struct Kept(long Seq, long At, string Room, object Data, DateTimeOffset Timestamp);
 }

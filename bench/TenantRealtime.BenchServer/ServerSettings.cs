@@ -14,8 +14,8 @@ internal static class BenchAuth
     public const string HubPath = "/hubs/realtime";
 }
 
-/// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n]</c>.</summary>
-internal sealed record ServerSettings(string Mode, string Url, string? Redis, string JwtKey, bool InlineScheduling, int? IoQueueCount, long? MaxBufferSize, bool FullEnvelope, bool NoRecovery, int? HistoryMessages, long SendSpinNs)
+/// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n] [--retain n]</c>.</summary>
+internal sealed record ServerSettings(string Mode, string Url, string? Redis, string JwtKey, bool InlineScheduling, int? IoQueueCount, long? MaxBufferSize, bool FullEnvelope, bool NoRecovery, int? HistoryMessages, long SendSpinNs, int Retain)
 {
     public static ServerSettings Parse(string[] args)
     {
@@ -48,6 +48,7 @@ internal sealed record ServerSettings(string Mode, string Url, string? Redis, st
             map.GetValueOrDefault("full-envelope") == "true",
             map.GetValueOrDefault("no-recovery") == "true",
             map.TryGetValue("history-messages", out var h) ? int.Parse(h, System.Globalization.CultureInfo.InvariantCulture) : null,
-            map.TryGetValue("send-spin-ns", out var spin) ? long.Parse(spin, System.Globalization.CultureInfo.InvariantCulture) : 0);
+            map.TryGetValue("send-spin-ns", out var spin) ? long.Parse(spin, System.Globalization.CultureInfo.InvariantCulture) : 0,
+            map.TryGetValue("retain", out var retain) ? int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
 }
