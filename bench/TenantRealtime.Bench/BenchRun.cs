@@ -13,7 +13,8 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal static class BenchRun
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(180);
+    /// <summary>How long the harness waits for a client or server step that should take seconds.</summary>
+    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(180);
 
     public static async Task<int> RunAsync(RunOptions o)
     {
@@ -77,7 +78,7 @@ internal static class BenchRun
             ["connections"] = o.Connections,
             ["tenants"] = o.Tenants,
             ["tenantsPerOrg"] = o.TenantsPerOrg,
-            ["rate"] = o.Rate,
+            ["rate"] = o.Search is null ? o.Rate : "max",
             ["durationS"] = o.DurationS,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
@@ -85,113 +86,54 @@ internal static class BenchRun
             ["connected"] = (int)connected["total"]!,
         };
 
-        JsonObject? report = null;
-        double cpuMicros;
-        long ctx;
-        double elapsed;
-        long broadcasts = 0, expected = 0, serverErrors = 0;
-        double? redisCpuMicros = null;
         if (o.Scenario == Scenarios.ConnectStorm)
         {
             var cpu0 = Cpu(servers);
-            var ctx0 = Ctx(servers);
-            var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
             var storm = await client.AskAsync(FormattableString.Invariant($"storm {o.DurationS}"), "storm", Slow + TimeSpan.FromSeconds(o.DurationS * 4));
-            cpuMicros = Cpu(servers) - cpu0;
-            ctx = Ctx(servers) - ctx0;
-            redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
+            var cpuMicros = Cpu(servers) - cpu0;
             var connects = (long)storm["connects"]!;
-            elapsed = (double)storm["seconds"]!;
+            var elapsed = (double)storm["seconds"]!;
+            var report = await client.AskAsync("report", "report", Slow);
+            var disconnects = (long)report["disconnects"]!;
             connectPerSec = elapsed > 0 ? connects / elapsed : 0;
             result["connects"] = connects;
             result["serverCpuUsPerConnect"] = connects > 0 ? Round(cpuMicros / connects) : null;
-            report = await client.AskAsync("report", "report", Slow);
+            result["serverCpuPercent"] = Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1);
             result["deliveredPerSec"] = 0;
             result["delivered"] = 0;
+            result["disconnects"] = disconnects;
+            result["lost"] = 0;
+            result["errors"] = (long)report["errors"]! + disconnects;
         }
         else
         {
-            var drive = new JsonObject
-            {
-                ["scenario"] = o.Scenario,
-                ["rate"] = o.Rate,
-                ["connections"] = o.Connections,
-                ["tenants"] = o.Tenants,
-                ["tenantsPerOrg"] = o.TenantsPerOrg,
-            };
-
-            // Warm-up (JIT, tiering, pools): same load, not measured. Its messages are let arrive before the window
-            // opens, so their sends do not cost the window CPU.
+            var window = new Window(http, urls, servers, client, redis, o);
             if (o.WarmupS > 0)
             {
-                await client.AskAsync("reset 0", "reset", Slow);
-                var warmup = await DriveAsync(http, urls[0], drive, o.WarmupS);
-                await DrainAsync(client, (long)warmup["expectedDeliveries"]!);
+                await window.WarmUpAsync(o.Search?.StartRate ?? o.Rate, o.WarmupS);
             }
 
-            // The window counts only messages the server sent in it (payload timestamp from now on), each one however
-            // late it arrives: a backlog left by the warm-up is not counted, and the window's own backlog is not cut off.
-            await client.AskAsync(FormattableString.Invariant($"reset {UnixMicros.Now()}"), "reset", Slow);
-            var cpu0 = Cpu(servers);
-            var clientCpu0 = Proc.CpuMicros(client.Pid);
-            var ctx0 = Ctx(servers);
-            var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
-            var statsBefore = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
-            var stats = await DriveAsync(http, urls[0], drive, o.DurationS);
-            result["serverGcCollections"] = GcCollections(statsBefore, stats);
-
-            // The window's messages still in flight are sent and received now; that CPU is theirs.
-            expected = (long)stats["expectedDeliveries"]!;
-            report = await DrainAsync(client, expected);
-            cpuMicros = Cpu(servers) - cpu0;
-            var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
-            ctx = Ctx(servers) - ctx0;
-            redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
-            elapsed = (double)stats["elapsedS"]!;
-            broadcasts = (long)stats["broadcasts"]!;
-            serverErrors = (long)stats["errors"]!;
-            var delivered = (long)report["received"]!;
-            result["deliveredPerSec"] = Round(delivered / elapsed);
-            result["delivered"] = delivered;
-            result["expectedDeliveries"] = expected;
-            result["broadcasts"] = broadcasts;
-            result["p50Ms"] = report["p50Ms"]?.DeepClone();
-            result["p99Ms"] = report["p99Ms"]?.DeepClone();
-            result["p999Ms"] = report["p999Ms"]?.DeepClone();
-            result["maxMs"] = report["maxMs"]?.DeepClone();
-            result["serverCpuUsPerMsg"] = delivered > 0 ? Round(cpuMicros / delivered) : null;
-            result["ctxSwitchesPerMsg"] = delivered > 0 ? Round(ctx / (double)delivered, 3) : null;
-
-            // Server and load client share the cores: unpaced, what the client spends per message is not the server's.
-            result["clientCpuUsPerMsg"] = delivered > 0 ? Round(clientCpuMicros / (double)delivered) : null;
-
-            // The producer: the synchronous part of each broadcast (the target's code and the writes into each
-            // recipient's pipe) and the time the driver waited on back-pressured sends.
-            result["sendUsPerBroadcast"] = broadcasts > 0 && stats["sendS"] is { } sendS ? Round((double)sendS * 1e6 / broadcasts) : null;
-            result["sendCpuUsPerBroadcast"] = broadcasts > 0 && stats["sendCpuS"] is { } sendCpuS ? Round((double)sendCpuS * 1e6 / broadcasts) : null;
-            result["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone();
-            result["broadcastsPerHalfSecond"] = stats["timeline"]?.DeepClone();
-            result["driverWaitS"] = stats["waitS"]?.DeepClone();
-            result["pendingBroadcasts"] = stats["pendingBroadcasts"]?.DeepClone();
-            result["redisCpuUsPerMsg"] = redisCpuMicros is { } r && delivered > 0 ? Round(r / delivered) : null;
+            var measured = o.Search is { } search
+                ? await search.RunAsync(window, o.DurationS)
+                : await window.MeasureAsync(o.Rate, o.DurationS);
+            foreach (var (name, value) in measured.ToList())
+            {
+                measured.Remove(name);
+                result[name] = value;
+            }
         }
 
-        result["p50Ms"] ??= null;
-        result["p99Ms"] ??= null;
-        result["p999Ms"] ??= null;
-        result["serverCpuUsPerMsg"] ??= null;
-        result["serverCpuPercent"] = Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1);
+        foreach (var name in (string[])["p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg"])
+        {
+            result[name] ??= null;
+        }
+
         result["serverRssMb"] = Round(Rss(servers) / 1048576.0, 1);
         result["serverPeakRssMb"] = Round(servers.Sum(s => Proc.RssBytes(s.Pid, peak: true)) / 1048576.0, 1);
         result["idleRssMb"] = Round(idleRss / 1048576.0, 1);
         result["kbPerConnection"] = Round(kbPerConnection, 2);
         result["heapKbPerConnection"] = Round(heapKbPerConnection, 2);
         result["connectPerSec"] = Round(connectPerSec, 0);
-        var disconnects = (long)report!["disconnects"]!;
-        var clientErrors = (long)report["errors"]!;
-        result["disconnects"] = disconnects;
-        result["lost"] = expected > 0 ? Math.Max(0, expected - (long)report["received"]!) : 0;
-        result["errors"] = clientErrors + disconnects + serverErrors;
         result["machine"] = Machine(o, load);
 
         var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -319,23 +261,6 @@ internal static class BenchRun
         }
     }
 
-    /// <summary>Garbage collections per generation during the measured window (first .NET server; null for Node).</summary>
-    private static JsonObject? GcCollections(JsonObject? before, JsonObject after)
-    {
-        if (before?["gcCount0"] is null || after["gcCount0"] is null)
-        {
-            return null;
-        }
-
-        var counts = new JsonObject();
-        for (var generation = 0; generation <= 2; generation++)
-        {
-            counts[$"gen{generation}"] = (long)after[$"gcCount{generation}"]! - (long)before[$"gcCount{generation}"]!;
-        }
-
-        return counts;
-    }
-
     // A global .NET tool lands in ~/.dotnet/tools, which is often not on PATH.
     private static string FindGcDumpTool()
     {
@@ -347,58 +272,7 @@ internal static class BenchRun
             ?? throw new InvalidOperationException("BENCH_GCDUMP_DIR is set but dotnet-gcdump was not found: dotnet tool install -g dotnet-gcdump");
     }
 
-    private static async Task<JsonObject> DriveAsync(HttpClient http, string url, JsonObject drive, double seconds)
-    {
-        drive["durationS"] = seconds;
-        using (var response = await http.PostAsJsonAsync(new Uri($"{url}/bench/start"), drive))
-        {
-            response.EnsureSuccessStatusCode();
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
-        while (true)
-        {
-            var stats = await http.GetFromJsonAsync<JsonObject>(new Uri($"{url}/bench/stats"));
-            if (stats is not null && !(bool)stats["running"]!)
-            {
-                return stats;
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>
-    /// Waits until the client has every expected message, or until none arrived for 3 s (a loss: the report shows it),
-    /// at most 60 s; returns the last report.
-    /// </summary>
-    private static async Task<JsonObject> DrainAsync(Child client, long expected)
-    {
-        var clock = Stopwatch.StartNew();
-        var progress = Stopwatch.StartNew();
-        long last = -1;
-        while (true)
-        {
-            var report = await client.AskAsync("report", "report", Slow);
-            var received = (long)report["received"]!;
-            if (received >= expected || progress.Elapsed > TimeSpan.FromSeconds(3) || clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                return report;
-            }
-
-            if (received != last)
-            {
-                last = received;
-                progress.Restart();
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     private static long Cpu(List<Child> servers) => servers.Sum(s => Proc.CpuMicros(s.Pid));
-
-    private static long Ctx(List<Child> servers) => servers.Sum(s => Proc.ContextSwitches(s.Pid));
 
     private static long Rss(List<Child> servers) => servers.Sum(s => Proc.RssBytes(s.Pid));
 

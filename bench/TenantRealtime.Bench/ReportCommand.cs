@@ -99,6 +99,7 @@ internal static class ReportCommand
 
     private static string RateText(JsonObject r) =>
         (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"
+        : r["search"] is { } search ? $"highest sustained rate (p99 ≤ {(double)search["maxP99Ms"]!:0} ms)"
         : (double)r["rate"]! <= 0 ? "unpaced" : $"{(double)r["rate"]!:0} deliveries/s";
 
     private static double? Median(List<JsonObject> runs, string metric)

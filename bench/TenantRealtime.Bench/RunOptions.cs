@@ -43,11 +43,13 @@ internal sealed record RunOptions(
     string Profile,
     int ConnectConcurrency,
     string? Label,
-    string Client)
+    string Client,
+    RateSearch? Search = null)
 {
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
-        "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced) --duration S --json <file>\n" +
+        "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
+        "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500] (with --rate max; --duration is then per step)\n" +
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
@@ -82,6 +84,15 @@ internal sealed record RunOptions(
             throw new ArgumentException($"unknown --client '{client}' (dotnet or node).");
         }
 
+        // --rate max: step the paced rate up until the target no longer keeps it (RateSearch).
+        var search = c.Get("rate") == "max"
+            ? new RateSearch(Positive(c.Double("start-rate", 20000), "--start-rate"), Positive(c.Double("rate-step", 10000), "--rate-step"), Positive(c.Double("max-p99-ms", 500), "--max-p99-ms"))
+            : null;
+        if (search is not null && scenario == Scenarios.ConnectStorm)
+        {
+            throw new ArgumentException("--rate max needs a delivery scenario, not connect-storm.");
+        }
+
         if (target == Targets.SocketIo && client != Clients.Node)
         {
             throw new ArgumentException("--target socketio is driven by the Node socket.io client only: use --client node or leave --client out.");
@@ -93,13 +104,17 @@ internal sealed record RunOptions(
             connections > 0 ? connections : throw new ArgumentException("--connections must be positive."),
             tenants,
             Math.Max(1, c.Int("tenants-per-org", 10)),
-            c.Double("rate", 20000),
+            search is null ? c.Double("rate", 20000) : 0,
             duration > 0 ? duration : throw new ArgumentException("--duration must be positive."),
             c.Double("warmup", Math.Min(3, duration)),
             c.Get("json"),
             profile,
             Math.Max(1, c.Int("connect-concurrency", 100)),
             c.Get("label"),
-            client);
+            client,
+            search);
     }
+
+    private static double Positive(double value, string name) =>
+        value > 0 ? value : throw new ArgumentException($"{name} must be positive.");
 }

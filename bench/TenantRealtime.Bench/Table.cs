@@ -47,7 +47,8 @@ internal static class Table
             return "-";
         }
 
-        if (format.Length == 0)
+        // Text is shown as it is: a run's target, or "max" for the rate of a rate search.
+        if (format.Length == 0 || (node is JsonValue value && value.TryGetValue<string>(out _)))
         {
             return node.ToString();
         }

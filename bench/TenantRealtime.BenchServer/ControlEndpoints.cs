@@ -38,6 +38,8 @@ internal static class ControlEndpoints
             gcCount2 = GC.CollectionCount(2),
             gcServer = GCSettings.IsServerGC,
             threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
+            threadPoolThreads = ThreadPool.ThreadCount,
+            workItems = ThreadPool.CompletedWorkItemCount,
         }));
     }
 }

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using TenantRealtime.BenchShared;
+
+namespace TenantRealtime.Bench;
+
+/// <summary>
+/// Measures one window of a delivery scenario on running servers and a connected load client: drive the servers at
+/// a rate for a while, wait for every message the window sent, and read CPU, latency and the producer's figures.
+/// </summary>
+internal sealed class Window(HttpClient http, List<string> urls, List<Child> servers, Child client, Child? redis, RunOptions o)
+{
+    /// <summary>Runs the scenario at <paramref name="rate"/> for <paramref name="seconds"/>, unmeasured (JIT, tiering,
+    /// pools), and lets its messages arrive, so that their sends do not cost the next window CPU.</summary>
+    public async Task WarmUpAsync(double rate, double seconds)
+    {
+        await client.AskAsync("reset 0", "reset", BenchRun.Slow);
+        var warmup = await DriveAsync(Drive(rate), seconds);
+        await DrainAsync((long)warmup["expectedDeliveries"]!);
+    }
+
+    /// <summary>One measured window; the JSON members of a run that describe deliveries.</summary>
+    public async Task<JsonObject> MeasureAsync(double rate, double seconds)
+    {
+        // The window counts only messages the server sent in it (payload timestamp from now on), each one however
+        // late it arrives: a backlog left before it is not counted, and its own backlog is not cut off.
+        await client.AskAsync(FormattableString.Invariant($"reset {UnixMicros.Now()}"), "reset", BenchRun.Slow);
+        var cpu0 = Cpu();
+        var clientCpu0 = Proc.CpuMicros(client.Pid);
+        var ctx0 = servers.Sum(s => Proc.ContextSwitches(s.Pid));
+        var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
+        var before = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
+        var stats = await DriveAsync(Drive(rate), seconds);
+
+        // The window's messages still in flight are sent and received now; that CPU is theirs.
+        var expected = (long)stats["expectedDeliveries"]!;
+        var report = await DrainAsync(expected);
+        var cpuMicros = Cpu() - cpu0;
+        var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
+        var ctx = servers.Sum(s => Proc.ContextSwitches(s.Pid)) - ctx0;
+        double? redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
+        var elapsed = (double)stats["elapsedS"]!;
+        var broadcasts = (long)stats["broadcasts"]!;
+        var delivered = (long)report["received"]!;
+        var disconnects = (long)report["disconnects"]!;
+        double? PerMessage(double? micros, int digits = 2) => micros is { } m && delivered > 0 ? Math.Round(m / delivered, digits) : null;
+        double? PerBroadcast(JsonNode? seconds) => seconds is not null && broadcasts > 0 ? Math.Round((double)seconds * 1e6 / broadcasts, 2) : null;
+
+        return new JsonObject
+        {
+            ["deliveredPerSec"] = Math.Round(delivered / elapsed, 2),
+            ["delivered"] = delivered,
+            ["expectedDeliveries"] = expected,
+            ["broadcasts"] = broadcasts,
+            ["elapsedS"] = Math.Round(elapsed, 3),
+            ["p50Ms"] = report["p50Ms"]?.DeepClone(),
+            ["p99Ms"] = report["p99Ms"]?.DeepClone(),
+            ["p999Ms"] = report["p999Ms"]?.DeepClone(),
+            ["maxMs"] = report["maxMs"]?.DeepClone(),
+            ["serverCpuUsPerMsg"] = PerMessage(cpuMicros),
+            ["serverCpuPercent"] = Math.Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1),
+            ["ctxSwitchesPerMsg"] = PerMessage(ctx, 3),
+
+            // Server and load client share the cores: what the client spends per message is not the server's.
+            ["clientCpuUsPerMsg"] = PerMessage(clientCpuMicros),
+            ["redisCpuUsPerMsg"] = PerMessage(redisCpuMicros),
+            ["serverGcCollections"] = GcCollections(before, stats),
+            ["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone(),
+
+            // The producer: the synchronous part of each broadcast (the target's code and the writes into each
+            // recipient's pipe), by the wall clock and by its thread's own CPU time, and the time it waited on
+            // back-pressured sends.
+            ["sendUsPerBroadcast"] = PerBroadcast(stats["sendS"]),
+            ["sendCpuUsPerBroadcast"] = PerBroadcast(stats["sendCpuS"]),
+            ["driverWaitS"] = stats["waitS"]?.DeepClone(),
+            ["pendingBroadcasts"] = stats["pendingBroadcasts"]?.DeepClone(),
+
+            // Thread-pool work items per delivered message: how often a send had to schedule a send loop (few when
+            // each send loop finds several messages waiting), and the pool's size before and after the window.
+            ["workItemsPerMsg"] = before?["workItems"] is { } w0 && stats["workItems"] is { } w1 ? PerMessage((long)w1 - (long)w0, 3) : null,
+            ["threadPoolThreads"] = new JsonArray(before?["threadPoolThreads"]?.DeepClone(), stats["threadPoolThreads"]?.DeepClone()),
+            ["broadcastsPerHalfSecond"] = stats["timeline"]?.DeepClone(),
+            ["disconnects"] = disconnects,
+            ["lost"] = Math.Max(0, expected - delivered),
+            ["errors"] = (long)report["errors"]! + disconnects + (long)stats["errors"]!,
+        };
+    }
+
+    private JsonObject Drive(double rate) => new()
+    {
+        ["scenario"] = o.Scenario,
+        ["rate"] = rate,
+        ["connections"] = o.Connections,
+        ["tenants"] = o.Tenants,
+        ["tenantsPerOrg"] = o.TenantsPerOrg,
+    };
+
+    private long Cpu() => servers.Sum(s => Proc.CpuMicros(s.Pid));
+
+    private async Task<JsonObject> DriveAsync(JsonObject drive, double seconds)
+    {
+        drive["durationS"] = seconds;
+        using (var response = await http.PostAsJsonAsync(new Uri($"{urls[0]}/bench/start"), drive))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            var stats = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
+            if (stats is not null && !(bool)stats["running"]!)
+            {
+                return stats;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the client has every expected message, or until none arrived for 3 s (a loss: the report shows it),
+    /// at most 60 s; returns the last report.
+    /// </summary>
+    private async Task<JsonObject> DrainAsync(long expected)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = Stopwatch.StartNew();
+        long last = -1;
+        while (true)
+        {
+            var report = await client.AskAsync("report", "report", BenchRun.Slow);
+            var received = (long)report["received"]!;
+            if (received >= expected || progress.Elapsed > TimeSpan.FromSeconds(3) || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return report;
+            }
+
+            if (received != last)
+            {
+                last = received;
+                progress.Restart();
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Garbage collections per generation during the window (first .NET server; null for Node).</summary>
+    private static JsonObject? GcCollections(JsonObject? before, JsonObject after)
+    {
+        if (before?["gcCount0"] is null || after["gcCount0"] is null)
+        {
+            return null;
+        }
+
+        var counts = new JsonObject();
+        for (var generation = 0; generation <= 2; generation++)
+        {
+            counts[$"gen{generation}"] = (long)after[$"gcCount{generation}"]! - (long)before[$"gcCount{generation}"]!;
+        }
+
+        return counts;
+    }
+}
