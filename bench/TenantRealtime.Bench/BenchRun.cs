@@ -80,6 +80,7 @@ internal static class BenchRun
             ["tenantsPerOrg"] = o.TenantsPerOrg,
             ["rate"] = o.Search is null ? o.Rate : "max",
             ["durationS"] = o.DurationS,
+            ["producers"] = o.Producers,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
             ["client"] = o.Client,
@@ -110,7 +111,7 @@ internal static class BenchRun
             var window = new Window(http, urls, servers, client, redis, o);
             if (o.WarmupS > 0)
             {
-                await window.WarmUpAsync(o.Search?.StartRate ?? o.Rate, o.WarmupS);
+                result["warmup"] = await window.WarmUpAsync(o.Search?.StartRate ?? o.Rate, o.WarmupS);
             }
 
             var measured = o.Search is { } search

@@ -118,6 +118,7 @@ internal static class LoadClient
                         errors = Interlocked.Read(ref s_errors),
                         disconnects = Interlocked.Read(ref s_disconnects),
                         connected = connections.Count(x => x.State == HubConnectionState.Connected),
+                        jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
                     });
                     break;
                 case "storm":

@@ -12,7 +12,8 @@ namespace TenantRealtime.Bench;
 /// <param name="StartRate">The first rate tried, deliveries/s.</param>
 /// <param name="Step">How much each step adds, deliveries/s.</param>
 /// <param name="MaxP99Ms">The p99 latency a sustained rate stays within.</param>
-internal sealed record RateSearch(double StartRate, double Step, double MaxP99Ms)
+/// <param name="MaxRate">The highest rate tried.</param>
+internal sealed record RateSearch(double StartRate, double Step, double MaxP99Ms, double MaxRate)
 {
     /// <summary>The search stops after this many failed steps in a row (one failure near the limit can be noise).</summary>
     public const int FailuresToStop = 2;
@@ -26,13 +27,13 @@ internal sealed record RateSearch(double StartRate, double Step, double MaxP99Ms
 
     /// <summary>Steps up from <see cref="StartRate"/> until <see cref="FailuresToStop"/> steps in a row fail; returns
     /// the window of the highest sustained rate (or of the first step, if none was), with every step listed.</summary>
-    public async Task<JsonObject> RunAsync(Window window, double seconds, double ceiling = 2_000_000)
+    public async Task<JsonObject> RunAsync(Window window, double seconds)
     {
         var steps = new JsonArray();
         JsonObject? best = null, first = null;
         double? sustainedRate = null;
         var failures = 0;
-        for (var rate = StartRate; rate <= ceiling && failures < FailuresToStop; rate += Step)
+        for (var rate = StartRate; rate <= MaxRate && failures < FailuresToStop; rate += Step)
         {
             var measured = await window.MeasureAsync(rate, seconds);
             var sustained = Sustained(measured, rate);
@@ -68,6 +69,7 @@ internal sealed record RateSearch(double StartRate, double Step, double MaxP99Ms
             ["startRate"] = StartRate,
             ["step"] = Step,
             ["maxP99Ms"] = MaxP99Ms,
+            ["maxRate"] = MaxRate,
             ["stepS"] = seconds,
             ["steps"] = steps,
         };

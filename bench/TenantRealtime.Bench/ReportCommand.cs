@@ -28,7 +28,7 @@ internal static class ReportCommand
         }
 
         var cells = runs
-            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}")
+            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         var md = new StringBuilder();
@@ -101,6 +101,10 @@ internal static class ReportCommand
         (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"
         : r["search"] is { } search ? $"highest sustained rate (p99 ≤ {(double)search["maxP99Ms"]!:0} ms)"
         : (double)r["rate"]! <= 0 ? "unpaced" : $"{(double)r["rate"]!:0} deliveries/s";
+
+    // Runs from before --producers had one producer; say so only when there were more.
+    private static string ProducersText(JsonObject r) =>
+        r["producers"] is { } p && Table.Number(p) > 1 ? $" · {Table.Number(p):0} producers" : string.Empty;
 
     private static double? Median(List<JsonObject> runs, string metric)
     {

@@ -44,12 +44,14 @@ internal sealed record RunOptions(
     int ConnectConcurrency,
     string? Label,
     string Client,
-    RateSearch? Search = null)
+    RateSearch? Search = null,
+    int Producers = 1)
 {
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
-        "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500] (with --rate max; --duration is then per step)\n" +
+        "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
+        "       [--producers 1] (concurrent producer loops in a .NET server; the Node peer has one event loop)\n" +
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
@@ -86,7 +88,7 @@ internal sealed record RunOptions(
 
         // --rate max: step the paced rate up until the target no longer keeps it (RateSearch).
         var search = c.Get("rate") == "max"
-            ? new RateSearch(Positive(c.Double("start-rate", 20000), "--start-rate"), Positive(c.Double("rate-step", 10000), "--rate-step"), Positive(c.Double("max-p99-ms", 500), "--max-p99-ms"))
+            ? new RateSearch(Positive(c.Double("start-rate", 20000), "--start-rate"), Positive(c.Double("rate-step", 10000), "--rate-step"), Positive(c.Double("max-p99-ms", 500), "--max-p99-ms"), Positive(c.Double("max-rate", 2_000_000), "--max-rate"))
             : null;
         if (search is not null && scenario == Scenarios.ConnectStorm)
         {
@@ -112,7 +114,8 @@ internal sealed record RunOptions(
             Math.Max(1, c.Int("connect-concurrency", 100)),
             c.Get("label"),
             client,
-            search);
+            search,
+            Math.Max(1, c.Int("producers", 1)));
     }
 
     private static double Positive(double value, string name) =>

@@ -38,6 +38,10 @@ internal static class ServerProfiles
         ["spin1us"] = (new(), ["--send-spin-ns", "1000"]),
         ["spin3us"] = (new(), ["--send-spin-ns", "3000"]),
 
+        // Every method compiled optimized at once (no tier 0, no tier-up while measuring): tells what part of a gap is
+        // code that has not tiered up yet, which favours the shared framework's precompiled (ReadyToRun) code.
+        ["no-tiering"] = (new() { ["DOTNET_TieredCompilation"] = "0" }, []),
+
         // The bare hub keeping 1,000 broadcasts per room like the recovery history, sending nothing more.
         ["retain"] = (new(), ["--retain", "1000"]),
     };

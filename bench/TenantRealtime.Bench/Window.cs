@@ -11,13 +11,49 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal sealed class Window(HttpClient http, List<string> urls, List<Child> servers, Child client, Child? redis, RunOptions o)
 {
-    /// <summary>Runs the scenario at <paramref name="rate"/> for <paramref name="seconds"/>, unmeasured (JIT, tiering,
-    /// pools), and lets its messages arrive, so that their sends do not cost the next window CPU.</summary>
-    public async Task WarmUpAsync(double rate, double seconds)
+    /// <summary>A warm-up round compiling fewer methods than this (servers and .NET client together) ends the warm-up.</summary>
+    public const int SettledBelow = 20;
+
+    /// <summary>Warm-up rounds after the first period, at most.</summary>
+    public const int MaxSettleRounds = 15;
+
+    private const double SettleRoundS = 2;
+
+    /// <summary>
+    /// Runs the scenario at <paramref name="rate"/> for <paramref name="seconds"/>, unmeasured, then in further rounds
+    /// until the JIT has settled: a round (2 s of load, then 1 s idle) in which the .NET processes compiled fewer than
+    /// <see cref="SettledBelow"/> methods. Code that has not tiered up yet (tier 0, then instrumented, then optimized)
+    /// runs slower than it does once a server has run a while; the shared framework starts precompiled (ReadyToRun)
+    /// and a library does not, so a window opened too early favours the bare hub. Under full load the JIT's background
+    /// thread gets little CPU, hence the idle second. Each round's messages arrive before the next starts.
+    /// </summary>
+    /// <returns>The warm-up's length, rounds and the last round's compiled methods, for the run's JSON.</returns>
+    public async Task<JsonObject> WarmUpAsync(double rate, double seconds)
     {
         await client.AskAsync("reset 0", "reset", BenchRun.Slow);
-        var warmup = await DriveAsync(Drive(rate), seconds);
-        await DrainAsync((long)warmup["expectedDeliveries"]!);
+        var clock = Stopwatch.StartNew();
+        await DrainAsync((long)(await DriveAsync(Drive(rate), seconds))["expectedDeliveries"]!);
+        var rounds = 0;
+        double? compiled = null;
+        while (rounds < MaxSettleRounds && await JitMethodsAsync() is { } before)
+        {
+            var round = await DriveAsync(Drive(rate), SettleRoundS);
+            await DrainAsync((long)round["expectedDeliveries"]!);
+            await Task.Delay(1000);
+            rounds++;
+            compiled = await JitMethodsAsync() - before;
+            if (compiled < SettledBelow)
+            {
+                break;
+            }
+        }
+
+        return new JsonObject
+        {
+            ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            ["settleRounds"] = rounds,
+            ["lastRoundJitMethods"] = compiled,
+        };
     }
 
     /// <summary>One measured window; the JSON members of a run that describe deliveries.</summary>
@@ -81,11 +117,38 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["workItemsPerMsg"] = before?["workItems"] is { } w0 && stats["workItems"] is { } w1 ? PerMessage((long)w1 - (long)w0, 3) : null,
             ["threadPoolThreads"] = new JsonArray(before?["threadPoolThreads"]?.DeepClone(), stats["threadPoolThreads"]?.DeepClone()),
             ["broadcastsPerHalfSecond"] = stats["timeline"]?.DeepClone(),
+
+            // Methods the JIT compiled during the window, and its time: code still tiering up (tier 0 → instrumented →
+            // optimized) runs slower than it will once the server has run a while.
+            ["jitMethods"] = Delta(before?["jitMethods"], stats["jitMethods"]),
+            ["jitMs"] = Delta(before?["jitMs"], stats["jitMs"]) is { } jitMs ? Math.Round(jitMs, 1) : null,
             ["disconnects"] = disconnects,
             ["lost"] = Math.Max(0, expected - delivered),
             ["errors"] = (long)report["errors"]! + disconnects + (long)stats["errors"]!,
         };
     }
+
+    /// <summary>Methods the JIT has compiled in the servers and the .NET load client, or null for Node processes.</summary>
+    private async Task<double?> JitMethodsAsync()
+    {
+        double total = 0;
+        foreach (var url in urls)
+        {
+            var stats = await http.GetFromJsonAsync<JsonObject>(new Uri($"{url}/bench/stats"));
+            if (stats?["jitMethods"] is not { } methods)
+            {
+                return null;
+            }
+
+            total += Table.Number(methods);
+        }
+
+        var report = await client.AskAsync("report", "report", BenchRun.Slow);
+        return report["jitMethods"] is { } clientMethods ? total + Table.Number(clientMethods) : total;
+    }
+
+    private static double? Delta(JsonNode? before, JsonNode? after) =>
+        before is null || after is null ? null : Table.Number(after) - Table.Number(before);
 
     private JsonObject Drive(double rate) => new()
     {
@@ -94,6 +157,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         ["connections"] = o.Connections,
         ["tenants"] = o.Tenants,
         ["tenantsPerOrg"] = o.TenantsPerOrg,
+        ["producers"] = o.Producers,
     };
 
     private long Cpu() => servers.Sum(s => Proc.CpuMicros(s.Pid));

@@ -20,26 +20,32 @@ internal static class ControlEndpoints
         });
         bench.MapPost("/start", (DriveRequest request, Driver driver) =>
             driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" }));
-        bench.MapGet("/stats", (Driver driver) => Results.Ok(new
+        bench.MapGet("/stats", (Driver driver) =>
         {
-            running = driver.Running,
-            broadcasts = driver.Broadcasts,
-            expectedDeliveries = driver.ExpectedDeliveries,
-            errors = driver.Errors,
-            elapsedS = driver.ElapsedS,
-            sendS = driver.SendS,
-            waitS = driver.WaitS,
-            pendingBroadcasts = driver.PendingBroadcasts,
-            sendCpuS = driver.SendCpuS,
-            gcPauseS = driver.GcPauseS,
-            timeline = driver.Timeline,
-            gcCount0 = GC.CollectionCount(0),
-            gcCount1 = GC.CollectionCount(1),
-            gcCount2 = GC.CollectionCount(2),
-            gcServer = GCSettings.IsServerGC,
-            threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
-            threadPoolThreads = ThreadPool.ThreadCount,
-            workItems = ThreadPool.CompletedWorkItemCount,
-        }));
+            var c = driver.Counters;
+            return Results.Ok(new
+            {
+                running = driver.Running,
+                broadcasts = c.Broadcasts,
+                expectedDeliveries = c.ExpectedDeliveries,
+                errors = c.Errors,
+                elapsedS = c.ElapsedS,
+                sendS = c.SendS,
+                waitS = c.WaitS,
+                pendingBroadcasts = c.PendingBroadcasts,
+                sendCpuS = c.SendCpuS,
+                gcPauseS = c.GcPauseS,
+                timeline = c.Timeline,
+                gcCount0 = GC.CollectionCount(0),
+                gcCount1 = GC.CollectionCount(1),
+                gcCount2 = GC.CollectionCount(2),
+                gcServer = GCSettings.IsServerGC,
+                threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
+                threadPoolThreads = ThreadPool.ThreadCount,
+                workItems = ThreadPool.CompletedWorkItemCount,
+                jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
+                jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            });
+        });
     }
 }

@@ -5,14 +5,16 @@ namespace TenantRealtime.BenchServer;
 
 /// <summary>What the harness asks the server to do: one scenario at one rate for a while.</summary>
 /// <param name="Scenario">tenant-fanout, org-fanout or broadcast-all.</param>
-/// <param name="Rate">Deliveries per second; 0 = as fast as the server sustains (sends awaited, so back-pressure paces it).</param>
+/// <param name="Rate">Deliveries per second; 0 = unpaced: every producer sends as fast as it can.</param>
 /// <param name="DurationS">Seconds to run.</param>
 /// <param name="Connections">Connections across the cluster (for the expected fan-out).</param>
 /// <param name="Tenants">Tenants; connection j belongs to tenant j % Tenants.</param>
 /// <param name="TenantsPerOrg">Tenants per organization; tenant i belongs to organization i / TenantsPerOrg.</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg);
+/// <param name="Producers">Concurrent producer loops, each with its own share of the rooms and of the rate, as
+/// an app broadcasts from many requests at once. One producer is a single thread's share of the cores.</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1);
 
-/// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks) through the target's sender.</summary>
+/// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
 internal sealed class Driver(IBenchSender sender, ServerSettings settings)
 {
     public const string EventName = "bench";
@@ -20,36 +22,16 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
     // Pads the JSON of the data to ~64 bytes, so the bare {type,data,timestamp} envelope is ~116 bytes.
     private const string Padding = "abcdefghijklmnopqrstuvwxyz";
 
+    // Unpaced, a producer sends this many deliveries between yields (and waits for any back-pressured sends).
+    private const int UnpacedBatch = 2000;
+
     private readonly Lock _gate = new();
     private Task _running = Task.CompletedTask;
     private long _sequence;
+    private DriveCounters _counters = new();
 
-    public long Broadcasts { get; private set; }
-
-    public long ExpectedDeliveries { get; private set; }
-
-    public long Errors { get; private set; }
-
-    public double ElapsedS { get; private set; }
-
-    /// <summary>Gets the time the driver spent inside the senders' calls: the synchronous part of every broadcast
-    /// (the target's own code plus SignalR's writes into each recipient's pipe), the producer's cost.</summary>
-    public double SendS { get; private set; }
-
-    /// <summary>Gets the time the driver spent waiting for sends that did not complete at once (back-pressure).</summary>
-    public double WaitS { get; private set; }
-
-    /// <summary>Gets the producer thread's own CPU time in the send loop (no preemption, no GC suspension).</summary>
-    public double SendCpuS { get; private set; }
-
-    /// <summary>Gets the time the runtime was paused for garbage collections while the driver ran.</summary>
-    public double GcPauseS { get; private set; }
-
-    /// <summary>Gets the broadcasts issued in each half second of the run, to show whether a run changes pace.</summary>
-    public IReadOnlyList<long> Timeline { get; private set; } = [];
-
-    /// <summary>Gets how many broadcasts did not complete at once.</summary>
-    public long PendingBroadcasts { get; private set; }
+    /// <summary>Gets the counters of the current or last drive.</summary>
+    public DriveCounters Counters => _counters;
 
     public bool Running => !_running.IsCompleted;
 
@@ -62,84 +44,46 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                 return false;
             }
 
-            Broadcasts = 0;
-            ExpectedDeliveries = 0;
-            Errors = 0;
-            ElapsedS = 0;
-            SendS = 0;
-            WaitS = 0;
-            PendingBroadcasts = 0;
-            SendCpuS = 0;
-            GcPauseS = 0;
-            Timeline = [];
-            _running = Task.Run(() => RunAsync(request));
+            _counters = new DriveCounters();
+            _running = Task.Run(() => RunAsync(request, _counters));
             return true;
         }
     }
 
-    private async Task RunAsync(DriveRequest r)
+    private async Task RunAsync(DriveRequest r, DriveCounters counters)
     {
-        var organizations = (r.Tenants + r.TenantsPerOrg - 1) / r.TenantsPerOrg;
-        var tenantSize = new int[r.Tenants];
-        for (var j = 0; j < r.Connections; j++)
-        {
-            tenantSize[j % r.Tenants]++;
-        }
-
-        var orgSize = new int[organizations];
-        for (var i = 0; i < r.Tenants; i++)
-        {
-            orgSize[i / r.TenantsPerOrg] += tenantSize[i];
-        }
-
-        var organizationIds = Enumerable.Range(0, organizations).Select(o => $"o{o}").ToArray();
-        var tenantIds = Enumerable.Range(0, r.Tenants).Select(t => $"t{t}").ToArray();
-        var pending = new List<Task>();
+        var plan = new DrivePlan(r);
+        var gcPause0 = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(r.DurationS);
-        long next = 0;
-        double sent = 0;
-        long sendTicks = 0, waitTicks = 0, sendCpuNs = 0;
-        var gcPause0 = GC.GetTotalPauseDuration();
-        var timeline = new List<long>();
-        long lastTimelineBroadcasts = 0;
+        var producers = Math.Clamp(r.Producers, 1, plan.Targets);
+        var sampling = SampleAsync(counters, clock, duration);
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() => ProduceAsync(r, plan, p, producers, counters, clock, duration))));
+        counters.Finish(clock.Elapsed.TotalSeconds, GC.GetTotalPauseDuration() - gcPause0);
+        await sampling;
+    }
+
+    /// <summary>One producer: the targets <c>i</c> with <c>i % producers == index</c>, at its share of the rate.</summary>
+    private async Task ProduceAsync(DriveRequest r, DrivePlan plan, int index, int producers, DriveCounters counters, Stopwatch clock, TimeSpan duration)
+    {
+        var rate = r.Rate / producers;
+        var pending = new List<Task>();
         var spinTicks = settings.SendSpinNs * Stopwatch.Frequency / 1_000_000_000;
+        long next = index;
+        double sent = 0;
         while (clock.Elapsed < duration)
         {
             // Paced: send what is due by now. Unpaced: a batch, then wait for any back-pressured sends.
-            var due = r.Rate > 0 ? r.Rate * clock.Elapsed.TotalSeconds : sent + 2000;
-            if (clock.Elapsed.TotalSeconds >= (timeline.Count + 1) * 0.5)
-            {
-                timeline.Add(Broadcasts - lastTimelineBroadcasts);
-                lastTimelineBroadcasts = Broadcasts;
-            }
+            var due = rate > 0 ? rate * clock.Elapsed.TotalSeconds : sent + UnpacedBatch;
 
             // The batch below never awaits, so it runs on one thread from start to end: its thread CPU time is its own.
             var batchCpu = ThreadCpu.NowNs();
+            long sendTicks = 0, broadcasts = 0, expected = 0, pendingCount = 0;
             while (sent < due)
             {
                 var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
                 var before = Stopwatch.GetTimestamp();
-                Task task;
-                int fanout;
-                switch (r.Scenario)
-                {
-                    case "org-fanout":
-                        var o = (int)(next % organizations);
-                        fanout = orgSize[o];
-                        task = sender.ToOrganizationAsync(organizationIds[o], data);
-                        break;
-                    case "broadcast-all":
-                        fanout = r.Connections;
-                        task = sender.ToAllAsync(data);
-                        break;
-                    default:
-                        var t = (int)(next % r.Tenants);
-                        fanout = tenantSize[t];
-                        task = sender.ToTenantAsync(organizationIds[t / r.TenantsPerOrg], tenantIds[t], data);
-                        break;
-                }
-
+                var (task, fanout) = plan.Send(sender, r.Scenario, (int)(next % plan.Targets), data);
                 if (spinTicks > 0)
                 {
                     // --send-spin-ns: a producer made slower on purpose, to see how throughput answers the producer's cost.
@@ -149,22 +93,22 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                 }
 
                 sendTicks += Stopwatch.GetTimestamp() - before;
-                next++;
+                next += producers;
                 sent += Math.Max(fanout, 1);
-                Broadcasts++;
-                ExpectedDeliveries += fanout;
+                broadcasts++;
+                expected += fanout;
                 if (!task.IsCompletedSuccessfully)
                 {
                     pending.Add(task);
-                    PendingBroadcasts++;
+                    pendingCount++;
                 }
             }
 
-            sendCpuNs += ThreadCpu.NowNs() - batchCpu;
+            counters.AddBatch(broadcasts, expected, pendingCount, sendTicks, ThreadCpu.NowNs() - batchCpu);
             var waitStarted = Stopwatch.GetTimestamp();
-            await DrainAsync(pending);
-            waitTicks += Stopwatch.GetTimestamp() - waitStarted;
-            if (r.Rate > 0)
+            await DrainAsync(pending, counters);
+            counters.AddWait(Stopwatch.GetTimestamp() - waitStarted);
+            if (rate > 0)
             {
                 await Task.Delay(1);
             }
@@ -174,16 +118,28 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             }
         }
 
-        await DrainAsync(pending);
-        SendS = (double)sendTicks / Stopwatch.Frequency;
-        WaitS = (double)waitTicks / Stopwatch.Frequency;
-        SendCpuS = sendCpuNs / 1e9;
-        GcPauseS = (GC.GetTotalPauseDuration() - gcPause0).TotalSeconds;
-        Timeline = timeline;
-        ElapsedS = clock.Elapsed.TotalSeconds;
+        await DrainAsync(pending, counters);
     }
 
-    private async Task DrainAsync(List<Task> pending)
+    /// <summary>Broadcasts issued per half second, to show whether a run changes pace.</summary>
+    private static async Task SampleAsync(DriveCounters counters, Stopwatch clock, TimeSpan duration)
+    {
+        long last = 0;
+        for (var i = 1; TimeSpan.FromSeconds(i * 0.5) <= duration; i++)
+        {
+            var wait = TimeSpan.FromSeconds(i * 0.5) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            var now = counters.Broadcasts;
+            counters.AddSample(now - last);
+            last = now;
+        }
+    }
+
+    private static async Task DrainAsync(List<Task> pending, DriveCounters counters)
     {
         foreach (var task in pending)
         {
@@ -193,7 +149,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             }
             catch (Exception)
             {
-                Errors++;
+                counters.AddError();
             }
         }
 

@@ -53,6 +53,13 @@ public sealed class BenchCliTests
         run.GetProperty("connectPerSec").GetDouble().Should().BeGreaterThan(0);
         run.GetProperty("kbPerConnection").ValueKind.Should().Be(JsonValueKind.Number);
 
+        // The producer's figures: the synchronous part of a broadcast by wall clock and by thread CPU time, and the
+        // thread-pool work items each delivered message cost.
+        run.GetProperty("sendUsPerBroadcast").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("sendCpuUsPerBroadcast").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("workItemsPerMsg").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+        run.GetProperty("broadcastsPerHalfSecond").GetArrayLength().Should().BeGreaterThan(0);
+
         var machine = run.GetProperty("machine");
         machine.GetProperty("cores").GetInt32().Should().Be(Environment.ProcessorCount);
         machine.GetProperty("runtime").GetString().Should().StartWith(".NET");
@@ -70,6 +77,41 @@ public sealed class BenchCliTests
         run.GetProperty("delivered").GetInt64().Should().BeGreaterThan(0);
         run.GetProperty("p50Ms").GetDouble().Should().BeGreaterThan(0);
         run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_rate_search_steps_up_to_the_highest_rate_it_may_try_and_reports_it_as_sustained()
+    {
+        // A generous latency bound and a low ceiling: every step of 200, 400, 600 deliveries/s is kept.
+        var json = await RunAsync(
+            "tenantrealtime", "tenant-fanout", "--rate", "max", "--start-rate", "200", "--rate-step", "200", "--max-rate", "600",
+            "--max-p99-ms", "10000", "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("rate").GetString().Should().Be("max");
+        run.GetProperty("sustainedRate").GetDouble().Should().Be(600);
+        var steps = run.GetProperty("search").GetProperty("steps").EnumerateArray().ToList();
+        steps.Select(s => s.GetProperty("rate").GetDouble()).Should().Equal(200, 400, 600);
+        steps.Should().OnlyContain(s => s.GetProperty("sustained").GetBoolean());
+
+        // The run's own figures are those of the sustained step.
+        run.GetProperty("deliveredPerSec").GetDouble().Should().BeInRange(300, 700);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_rate_search_stops_after_two_steps_in_a_row_that_miss_the_latency_bound()
+    {
+        // No delivery is ever within a microsecond: nothing is sustained, and the search gives up after two steps.
+        var json = await RunAsync(
+            "signalr", "tenant-fanout", "--rate", "max", "--start-rate", "200", "--rate-step", "200", "--max-p99-ms", "0.001",
+            "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("sustainedRate").ValueKind.Should().Be(JsonValueKind.Null);
+        var steps = run.GetProperty("search").GetProperty("steps").EnumerateArray().ToList();
+        steps.Should().HaveCount(2);
+        steps.Should().OnlyContain(s => !s.GetProperty("sustained").GetBoolean() && s.GetProperty("lost").GetInt64() == 0);
     }
 
     [Fact]

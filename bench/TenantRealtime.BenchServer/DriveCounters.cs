@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace TenantRealtime.BenchServer;
+
+/// <summary>What a drive did, summed over its producers (thread-safe).</summary>
+internal sealed class DriveCounters
+{
+    private readonly List<long> _timeline = [];
+    private long _broadcasts;
+    private long _expected;
+    private long _errors;
+    private long _pending;
+    private long _sendTicks;
+    private long _waitTicks;
+    private long _sendCpuNs;
+
+    public long Broadcasts => Interlocked.Read(ref _broadcasts);
+
+    public long ExpectedDeliveries => Interlocked.Read(ref _expected);
+
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Gets how many broadcasts did not complete at once (back-pressure).</summary>
+    public long PendingBroadcasts => Interlocked.Read(ref _pending);
+
+    /// <summary>Gets the time the producers spent inside the senders' calls: the synchronous part of every broadcast
+    /// (the target's own code plus SignalR's writes into each recipient's pipe), by the wall clock.</summary>
+    public double SendS => (double)Interlocked.Read(ref _sendTicks) / Stopwatch.Frequency;
+
+    /// <summary>Gets the producers' own thread CPU time in their send loops (no preemption, no GC suspension).</summary>
+    public double SendCpuS => Interlocked.Read(ref _sendCpuNs) / 1e9;
+
+    /// <summary>Gets the time the producers spent waiting for sends that did not complete at once.</summary>
+    public double WaitS => (double)Interlocked.Read(ref _waitTicks) / Stopwatch.Frequency;
+
+    public double ElapsedS { get; private set; }
+
+    /// <summary>Gets the time the runtime was paused for garbage collections while the drive ran.</summary>
+    public double GcPauseS { get; private set; }
+
+    public IReadOnlyList<long> Timeline
+    {
+        get
+        {
+            lock (_timeline)
+            {
+                return [.. _timeline];
+            }
+        }
+    }
+
+    public void AddBatch(long broadcasts, long expected, long pending, long sendTicks, long sendCpuNs)
+    {
+        Interlocked.Add(ref _broadcasts, broadcasts);
+        Interlocked.Add(ref _expected, expected);
+        Interlocked.Add(ref _pending, pending);
+        Interlocked.Add(ref _sendTicks, sendTicks);
+        Interlocked.Add(ref _sendCpuNs, sendCpuNs);
+    }
+
+    public void AddWait(long ticks) => Interlocked.Add(ref _waitTicks, ticks);
+
+    public void AddError() => Interlocked.Increment(ref _errors);
+
+    public void AddSample(long broadcasts)
+    {
+        lock (_timeline)
+        {
+            _timeline.Add(broadcasts);
+        }
+    }
+
+    public void Finish(double elapsedS, TimeSpan gcPause)
+    {
+        ElapsedS = elapsedS;
+        GcPauseS = gcPause.TotalSeconds;
+    }
+}

@@ -1,0 +1,50 @@
+namespace TenantRealtime.BenchServer;
+
+/// <summary>The rooms of a drive and their sizes: which organization and tenant target <c>i</c> is, and its fan-out.</summary>
+internal sealed class DrivePlan
+{
+    private readonly int[] _tenantSize;
+    private readonly int[] _orgSize;
+    private readonly string[] _organizationIds;
+    private readonly string[] _tenantIds;
+    private readonly int _tenantsPerOrg;
+    private readonly int _connections;
+
+    public DrivePlan(DriveRequest r)
+    {
+        _tenantsPerOrg = r.TenantsPerOrg;
+        _connections = r.Connections;
+        var organizations = (r.Tenants + r.TenantsPerOrg - 1) / r.TenantsPerOrg;
+        _tenantSize = new int[r.Tenants];
+        for (var j = 0; j < r.Connections; j++)
+        {
+            _tenantSize[j % r.Tenants]++;
+        }
+
+        _orgSize = new int[organizations];
+        for (var i = 0; i < r.Tenants; i++)
+        {
+            _orgSize[i / r.TenantsPerOrg] += _tenantSize[i];
+        }
+
+        _organizationIds = [.. Enumerable.Range(0, organizations).Select(o => $"o{o}")];
+        _tenantIds = [.. Enumerable.Range(0, r.Tenants).Select(t => $"t{t}")];
+        Targets = r.Scenario switch
+        {
+            "org-fanout" => organizations,
+            "broadcast-all" => 1,
+            _ => r.Tenants,
+        };
+    }
+
+    /// <summary>Gets how many distinct targets the scenario round-robins over.</summary>
+    public int Targets { get; }
+
+    /// <summary>Sends one broadcast to target <paramref name="i"/>; returns the send and its expected fan-out.</summary>
+    public (Task Task, int Fanout) Send(IBenchSender sender, string scenario, int i, BenchData data) => scenario switch
+    {
+        "org-fanout" => (sender.ToOrganizationAsync(_organizationIds[i], data), _orgSize[i]),
+        "broadcast-all" => (sender.ToAllAsync(data), _connections),
+        _ => (sender.ToTenantAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data), _tenantSize[i]),
+    };
+}
