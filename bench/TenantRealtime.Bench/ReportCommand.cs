@@ -66,6 +66,10 @@ internal static class ReportCommand
             }
 
             md.AppendLine();
+            if (cell.Any(r => r["search"] is not null))
+            {
+                AppendSearchSteps(md, byTarget);
+            }
         }
 
         var text = md.ToString();
@@ -81,6 +85,43 @@ internal static class ReportCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The steps of a rate search side by side: at each rate, how many runs of each target kept it, and the medians of
+    /// their CPU and latency there. Each target's sustained rate differs, so the cell's CPU column compares costs at
+    /// different rates; this table compares them at the same one.
+    /// </summary>
+    private static void AppendSearchSteps(StringBuilder md, Dictionary<string, List<JsonObject>> byTarget)
+    {
+        var steps = byTarget.ToDictionary(
+            kv => kv.Key,
+            kv => kv.Value.SelectMany(r => r["search"]?["steps"]?.AsArray() ?? []).OfType<JsonObject>().ToList(),
+            StringComparer.Ordinal);
+        var rates = steps.Values.SelectMany(s => s).Select(s => Table.Number(s["rate"]!)).Distinct().Order().ToList();
+        md.AppendLine("Every step, per rate: runs that kept it / runs that tried it, and medians there.");
+        md.AppendLine();
+        md.AppendLine("| rate/s | target | kept | server CPU µs/msg | client CPU µs/msg | server + client | p50 ms | p99 ms |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var rate in rates)
+        {
+            foreach (var (target, all) in steps.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var at = all.Where(s => Table.Number(s["rate"]!) == rate).ToList();
+                if (at.Count == 0)
+                {
+                    continue;
+                }
+
+                var kept = at.Count(s => (bool?)s["sustained"] == true);
+                var total = at.Where(s => s["serverCpuUsPerMsg"] is not null && s["clientCpuUsPerMsg"] is not null)
+                    .Select(s => new JsonObject { ["sum"] = Table.Number(s["serverCpuUsPerMsg"]!) + Table.Number(s["clientCpuUsPerMsg"]!) })
+                    .ToList();
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {rate:0} | {target} | {kept}/{at.Count} | {F(Median(at, "serverCpuUsPerMsg"), "0.00")} | {F(Median(at, "clientCpuUsPerMsg"), "0.00")} | {F(Median(total, "sum"), "0.00")} | {F(Median(at, "p50Ms"), "0")} | {F(Median(at, "p99Ms"), "0")} |");
+            }
+        }
+
+        md.AppendLine();
     }
 
     /// <summary>
