@@ -14,7 +14,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
     /// <summary>A warm-up round compiling fewer methods than this (servers and .NET client together) ends the warm-up.</summary>
     public const int SettledBelow = 20;
 
-    /// <summary>Warm-up rounds after the first period, at most.</summary>
+    /// <summary>Warm-up rounds after the first period, at most, unless <c>--settle-rounds</c> says otherwise.</summary>
     public const int MaxSettleRounds = 15;
 
     private const double SettleRoundS = 2;
@@ -35,7 +35,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         await DrainAsync((long)(await DriveAsync(Drive(rate), seconds))["expectedDeliveries"]!);
         var rounds = 0;
         double? compiled = null;
-        while (rounds < MaxSettleRounds && await JitMethodsAsync() is { } before)
+        while (rounds < o.SettleRounds && await JitMethodsAsync() is { } before)
         {
             var round = await DriveAsync(Drive(rate), SettleRoundS);
             await DrainAsync((long)round["expectedDeliveries"]!);

@@ -60,6 +60,9 @@ public sealed class BenchCliTests
         run.GetProperty("workItemsPerMsg").GetDouble().Should().BeGreaterThanOrEqualTo(0);
         run.GetProperty("broadcastsPerHalfSecond").GetArrayLength().Should().BeGreaterThan(0);
 
+        // --settle-rounds 0: the warm-up is the --warmup period alone.
+        run.GetProperty("warmup").GetProperty("settleRounds").GetInt32().Should().Be(0);
+
         var machine = run.GetProperty("machine");
         machine.GetProperty("cores").GetInt32().Should().Be(Environment.ProcessorCount);
         machine.GetProperty("runtime").GetString().Should().StartWith(".NET");
@@ -115,6 +118,20 @@ public sealed class BenchCliTests
     }
 
     [Fact]
+    public async Task The_warm_up_goes_on_in_rounds_while_the_JIT_compiles_and_reports_them()
+    {
+        // A new server and client compile hundreds of methods in their first seconds: with up to 2 rounds allowed,
+        // a 1 s first period is never enough, so the warm-up runs at least one round and reports what it compiled.
+        var json = await RunAsync("tenantrealtime", "tenant-fanout", "--settle-rounds", "2", "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var warmup = document.RootElement.GetProperty("warmup");
+        warmup.GetProperty("settleRounds").GetInt32().Should().BeInRange(1, 2);
+        warmup.GetProperty("lastRoundJitMethods").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+        warmup.GetProperty("seconds").GetDouble().Should().BeGreaterThan(3);
+        document.RootElement.GetProperty("jitMethods").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+    }
+
+    [Fact]
     public async Task A_tiny_connect_storm_reports_a_connect_rate()
     {
         var json = await RunAsync("tenantrealtime", "connect-storm");
@@ -140,7 +157,7 @@ public sealed class BenchCliTests
         string[] arguments =
         [
             dll, "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
-            "--rate", "400", "--duration", "2", "--warmup", "1", "--json", output, .. extra,
+            "--rate", "400", "--duration", "2", "--warmup", "1", "--settle-rounds", "0", "--json", output, .. extra,
         ];
         foreach (var arg in arguments)
         {
