@@ -30,14 +30,14 @@ internal sealed class RedisRoomHistory(
     /// <summary>Numbers and keeps a broadcast; the returned envelope carries its room, seq and epoch.</summary>
     public async Task<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
-        var (seq, epoch) = await AppendCoreAsync(room, draft.EventName, draft.ToEnvelope(room, seq: null, epoch: null), cancellationToken).ConfigureAwait(false);
+        var (seq, epoch) = await AppendCoreAsync(room, draft, cancellationToken).ConfigureAwait(false);
         return draft.ToEnvelope(room, seq, epoch);
     }
 
-    private async Task<(long Seq, string Epoch)> AppendCoreAsync(string room, string eventName, TenantEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<(long Seq, string Epoch)> AppendCoreAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var payload = StoredEnvelope.Serialize(envelope, json.Value.PayloadSerializerOptions);
+        var payload = StoredEnvelope.Serialize(draft, json.Value.PayloadSerializerOptions);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var result = await database.ScriptEvaluateAsync(
@@ -47,7 +47,7 @@ internal sealed class RedisRoomHistory(
                 RoomEpochs.New(),
                 settings.HistoryMaxMessages,
                 (long)(settings.HistoryMaxAge + ExpiryMargin).TotalMilliseconds,
-                eventName,
+                draft.EventName,
                 payload,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);

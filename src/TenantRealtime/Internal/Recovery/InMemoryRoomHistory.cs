@@ -1,24 +1,35 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Broadcasting;
 
 namespace TenantRealtime.Internal.Recovery;
 
 /// <summary>
-/// This server's history: per room a counter and a bounded queue (count and age). Each room has its own random
-/// epoch, so a room forgotten after being idle (or a restart) can never be mistaken for its former self.
+/// This server's history: per room a counter and a bounded list of kept broadcasts (count and age), kept as the
+/// bytes <see cref="StoredEnvelope"/> writes, as the Redis history keeps them. Each room has its own random epoch, so
+/// a room forgotten after being idle (or a restart) can never be mistaken for its former self.
 /// </summary>
 internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 {
+    /// <summary>
+    /// A room is remembered this long past the age window, as the Redis history's keys are: a client at the latest
+    /// position of a room that went quiet still resumes with nothing missed instead of reloading.
+    /// </summary>
+    private static readonly TimeSpan ForgetMargin = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, RoomLog> _rooms = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
+    private readonly JsonSerializerOptions _dataOptions;
     private readonly ITimer _sweep;
 
-    public InMemoryRoomHistory(TimeProvider time, IOptionsMonitor<TenantRealtimeOptions> options)
+    public InMemoryRoomHistory(TimeProvider time, IOptionsMonitor<TenantRealtimeOptions> options, IOptions<JsonHubProtocolOptions> json)
     {
         _time = time;
         _options = options;
+        _dataOptions = json.Value.PayloadSerializerOptions;
         var period = options.CurrentValue.HistoryMaxAge;
         _sweep = time.CreateTimer(_ => Sweep(), null, period, period);
     }
@@ -28,6 +39,9 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
     public ValueTask<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
+        // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
+        // the broadcast without leaving a gap in the room's positions.
+        var stored = StoredEnvelope.SerializeToScratch(draft, _dataOptions);
         var log = _rooms.GetOrAdd(room, static _ => new RoomLog());
         var now = _time.GetTimestamp();
         var options = _options.CurrentValue;
@@ -35,7 +49,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         lock (log)
         {
             seq = ++log.LastSeq;
-            log.Entries.Enqueue(new Kept(seq, now, draft));
+            log.Entries.Add(seq, now, draft.EventName, stored);
             log.LastAppend = now;
             Trim(log, options, now);
         }
@@ -58,13 +72,14 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
                 return ValueTask.FromResult(HistoryRead.Lost);
             }
 
-            var oldestKept = log.Entries.TryPeek(out var oldest) ? oldest.Seq : log.LastSeq + 1;
+            var oldestKept = log.Entries.TryPeekOldest(out var oldest, out _) ? oldest : log.LastSeq + 1;
             if (oldestKept > afterSeq + 1)
             {
                 return ValueTask.FromResult(HistoryRead.Lost);
             }
 
-            List<HistoryEntry> missed = [.. log.Entries.Where(k => k.Seq > afterSeq).Select(k => new HistoryEntry(k.Draft.EventName, k.Draft.ToEnvelope(room, k.Seq, log.Epoch)))];
+            var epochOfRoom = log.Epoch;
+            var missed = log.Entries.ReadAfter(afterSeq, (seq, eventName, json) => new HistoryEntry(eventName, StoredEnvelope.Deserialize(json, room, seq, epochOfRoom)));
             return ValueTask.FromResult(new HistoryRead(true, missed));
         }
     }
@@ -74,17 +89,17 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private void Trim(RoomLog log, TenantRealtimeOptions options, long now)
     {
         while (log.Entries.Count > options.HistoryMaxMessages ||
-               (log.Entries.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.At, now) > options.HistoryMaxAge))
+               (log.Entries.TryPeekOldest(out _, out var at) && _time.GetElapsedTime(at, now) > options.HistoryMaxAge))
         {
-            log.Entries.Dequeue();
+            log.Entries.RemoveOldest();
         }
     }
 
-    /// <summary>Forgets rooms idle for longer than the history is kept, so rooms of the past cost nothing.</summary>
+    /// <summary>Forgets rooms idle for longer than the history is kept (and a minute), so rooms of the past cost nothing.</summary>
     private void Sweep()
     {
         var now = _time.GetTimestamp();
-        var maxAge = _options.CurrentValue.HistoryMaxAge;
+        var maxAge = _options.CurrentValue.HistoryMaxAge + ForgetMargin;
         foreach (var (room, log) in _rooms)
         {
             lock (log)
@@ -97,11 +112,6 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         }
     }
 
-    // The draft, not the envelope sent: a struct in the queue whose only references are the caller's data and ids.
-    // Under heavy load each kept envelope (and its timestamp string) would survive into the older GC generations;
-    // the replayed envelope is rebuilt from the draft and spells the same bytes.
-    private readonly record struct Kept(long Seq, long At, EnvelopeDraft Draft);
-
     private sealed class RoomLog
     {
         public string Epoch { get; } = RoomEpochs.New();
@@ -110,6 +120,6 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
         public long LastAppend { get; set; }
 
-        public Queue<Kept> Entries { get; } = new();
+        public KeptBroadcasts Entries { get; } = new();
     }
 }
