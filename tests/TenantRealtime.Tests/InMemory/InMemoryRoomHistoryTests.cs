@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
+using TenantRealtime.Internal.Broadcasting;
 using TenantRealtime.Internal.Recovery;
 using TenantRealtime.Testing.Specification;
 
@@ -50,6 +51,28 @@ public sealed class InMemoryRoomHistoryTests : RoomHistorySpec
         all.Entries.Select(e => e.Envelope.Seq).Should().Equal(Enumerable.Range(301 - Window, Window).Select(i => (long?)i));
         all.Entries.Select(e => e.Envelope.Data).Should().Equal(sent.TakeLast(Window));
         all.Entries.Should().AllSatisfy(e => e.EventName.Should().Be("news"));
+    }
+
+    [Fact]
+    public void KeepsBytesWhenEveryHubProtocolIsJson() =>
+        Memory.KeepsBytes.Should().BeTrue("the default hub speaks JSON only");
+
+    [Fact]
+    public async Task KeepsTheCallersObjectsWhenMessagePackIsRegisteredToo()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddTenantRealtime();
+        services.AddSignalR().AddMessagePackProtocol();
+        await using var provider = services.BuildServiceProvider();
+        var history = (InMemoryRoomHistory)provider.GetRequiredService<IRoomHistory>();
+        var data = new { Marker = "live" };
+
+        var sent = await history.AppendAsync(Room, new EnvelopeDraft(BroadcastScope.Tenant, "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default);
+        var read = await history.ReadAfterAsync(Room, sent.Epoch!, 0, default);
+
+        history.KeepsBytes.Should().BeFalse();
+        read.Entries.Single().Envelope.Data.Should().BeSameAs(data, "MessagePack spells the object's own member names, which JSON would have camel-cased");
     }
 
     protected override Task ConfigureAsync(ITenantRealtimeBuilder builder) => Task.CompletedTask;

@@ -3,13 +3,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Internal.Broadcasting;
+using TenantRealtime.Internal.Hubs;
 
 namespace TenantRealtime.Internal.Recovery;
 
 /// <summary>
-/// This server's history: per room a counter and a bounded list of kept broadcasts (count and age), kept as the
-/// bytes <see cref="StoredEnvelope"/> writes, as the Redis history keeps them. Each room has its own random epoch, so
-/// a room forgotten after being idle (or a restart) can never be mistaken for its former self.
+/// This server's history: per room a counter and a bounded list of kept broadcasts (count and age). When every hub
+/// protocol is JSON they are kept as the bytes <see cref="StoredEnvelope"/> writes, as the Redis history keeps them
+/// (<see cref="KeptAsBytes"/>); otherwise as the caller's objects (<see cref="KeptAsDrafts"/>). Each room has its own
+/// random epoch, so a room forgotten after being idle (or a restart) can never be mistaken for its former self.
 /// </summary>
 internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 {
@@ -23,13 +25,20 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
     private readonly JsonSerializerOptions _dataOptions;
+    private readonly bool _keepBytes;
     private readonly ITimer _sweep;
 
-    public InMemoryRoomHistory(TimeProvider time, IOptionsMonitor<TenantRealtimeOptions> options, IOptions<JsonHubProtocolOptions> json)
+    public InMemoryRoomHistory(
+        TimeProvider time,
+        IOptionsMonitor<TenantRealtimeOptions> options,
+        IOptions<JsonHubProtocolOptions> json,
+        IOptions<HubOptions<TenantRealtimeHub>> hub)
     {
         _time = time;
         _options = options;
         _dataOptions = json.Value.PayloadSerializerOptions;
+        _keepBytes = hub.Value.SupportedProtocols is { Count: > 0 } protocols &&
+            protocols.All(p => string.Equals(p, "json", StringComparison.OrdinalIgnoreCase));
         var period = options.CurrentValue.HistoryMaxAge;
         _sweep = time.CreateTimer(_ => Sweep(), null, period, period);
     }
@@ -37,19 +46,22 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     /// <summary>Gets how many rooms have a history on this server.</summary>
     public int RoomCount => _rooms.Count;
 
+    /// <summary>Gets whether broadcasts are kept as bytes (every hub protocol is JSON) rather than as objects.</summary>
+    public bool KeepsBytes => _keepBytes;
+
     public ValueTask<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
         // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
         // the broadcast without leaving a gap in the room's positions.
-        var stored = StoredEnvelope.SerializeToScratch(draft, _dataOptions);
-        var log = _rooms.GetOrAdd(room, static _ => new RoomLog());
+        var stored = _keepBytes ? StoredEnvelope.SerializeToScratch(draft, _dataOptions) : default;
+        var log = _rooms.GetOrAdd(room, static (_, bytes) => new RoomLog(bytes), _keepBytes);
         var now = _time.GetTimestamp();
         var options = _options.CurrentValue;
         long seq;
         lock (log)
         {
             seq = ++log.LastSeq;
-            log.Entries.Add(seq, now, draft.EventName, stored);
+            log.Entries.Add(seq, now, draft, stored);
             log.LastAppend = now;
             Trim(log, options, now);
         }
@@ -78,8 +90,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
                 return ValueTask.FromResult(HistoryRead.Lost);
             }
 
-            var epochOfRoom = log.Epoch;
-            var missed = log.Entries.ReadAfter(afterSeq, (seq, eventName, json) => new HistoryEntry(eventName, StoredEnvelope.Deserialize(json, room, seq, epochOfRoom)));
+            var missed = log.Entries.ReadAfter(afterSeq, room, log.Epoch);
             return ValueTask.FromResult(new HistoryRead(true, missed));
         }
     }
@@ -112,7 +123,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         }
     }
 
-    private sealed class RoomLog
+    private sealed class RoomLog(bool keepBytes)
     {
         public string Epoch { get; } = RoomEpochs.New();
 
@@ -120,6 +131,6 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
         public long LastAppend { get; set; }
 
-        public KeptBroadcasts Entries { get; } = new();
+        public KeptEntries Entries { get; } = keepBytes ? new KeptAsBytes() : new KeptAsDrafts();
     }
 }

@@ -1,20 +1,21 @@
 using System.Buffers;
 using System.Text;
+using TenantRealtime.Internal.Broadcasting;
 
 namespace TenantRealtime.Internal.Recovery;
 
 /// <summary>
-/// One room's kept broadcasts as bytes: each entry's event name and stored envelope JSON in pooled chunks, indexed by
-/// a ring of structs without references. Not thread-safe; the room's lock guards it.
+/// Kept broadcasts as bytes: each entry's event name and <see cref="StoredEnvelope"/> JSON in pooled chunks, indexed
+/// by a ring of structs without references. Used when every hub protocol is JSON.
 /// </summary>
 /// <remarks>
 /// Why bytes: a server keeps up to <c>HistoryMaxMessages</c> broadcasts per room for seconds to minutes, so every kept
 /// object (the caller's data, boxed values, strings) outlives a few garbage collections and is copied by each; under
 /// load that made every GC pause of the library's server ~1.6× the bare hub's (<c>docs/benchmarks.md</c>). Bytes in
 /// reused chunks give the GC nothing to trace per broadcast, and a replay sends what was sent even if the caller
-/// changes its object afterwards.
+/// changes its object afterwards. A replay's data is the JSON read back as plain values, as Redis replays it.
 /// </remarks>
-internal sealed class KeptBroadcasts
+internal sealed class KeptAsBytes : KeptEntries
 {
     // A quiet room holds a small chunk; a busy one grows to full chunks.
     private const int FirstChunkSize = 512;
@@ -27,12 +28,12 @@ internal sealed class KeptBroadcasts
     private int _head;
     private int _count;
 
-    /// <summary>Gets how many broadcasts are kept.</summary>
-    public int Count => _count;
+    public override int Count => _count;
 
-    /// <summary>Keeps one broadcast; <paramref name="seq"/> must follow the last one kept.</summary>
-    public void Add(long seq, long at, string eventName, ReadOnlySpan<byte> envelopeJson)
+    public override void Add(long seq, long at, in EnvelopeDraft draft, ReadOnlySpan<byte> storedJson)
     {
+        var eventName = draft.EventName;
+        var envelopeJson = storedJson;
         var nameLength = Encoding.UTF8.GetByteCount(eventName);
         var length = nameLength + envelopeJson.Length;
         var chunk = ChunkWithRoom(length);
@@ -52,8 +53,7 @@ internal sealed class KeptBroadcasts
         _count++;
     }
 
-    /// <summary>The oldest kept broadcast's position and time, if any.</summary>
-    public bool TryPeekOldest(out long seq, out long at)
+    public override bool TryPeekOldest(out long seq, out long at)
     {
         if (_count == 0)
         {
@@ -66,8 +66,7 @@ internal sealed class KeptBroadcasts
         return true;
     }
 
-    /// <summary>Forgets the oldest kept broadcast.</summary>
-    public void RemoveOldest()
+    public override void RemoveOldest()
     {
         if (_count == 0)
         {
@@ -91,10 +90,9 @@ internal sealed class KeptBroadcasts
         }
     }
 
-    /// <summary>Every kept broadcast after <paramref name="afterSeq"/>, oldest first, each read by <paramref name="read"/>.</summary>
-    public List<T> ReadAfter<T>(long afterSeq, Func<long, string, ReadOnlyMemory<byte>, T> read)
+    public override List<HistoryEntry> ReadAfter(long afterSeq, string room, string epoch)
     {
-        var result = new List<T>();
+        var result = new List<HistoryEntry>();
         var chunks = _chunks.GetEnumerator();
         Chunk? chunk = null;
         var left = 0;
@@ -114,7 +112,7 @@ internal sealed class KeptBroadcasts
             {
                 var bytes = chunk!.Bytes.AsMemory(slot.Offset, slot.Length);
                 var eventName = Encoding.UTF8.GetString(bytes.Span[..slot.NameLength]);
-                result.Add(read(slot.Seq, eventName, bytes[slot.NameLength..]));
+                result.Add(new HistoryEntry(eventName, StoredEnvelope.Deserialize(bytes[slot.NameLength..], room, slot.Seq, epoch)));
             }
         }
 
