@@ -113,6 +113,10 @@ public sealed class TenantRealtimeOptions
     /// and kept for a while, so a client that reconnects can <c>Resume</c> what it missed. The default is
     /// <see langword="true"/>.
     /// </summary>
+    /// <remarks>
+    /// When the hub speaks only JSON (the default), a broadcast is kept as its envelope's JSON, written when it is
+    /// sent: its data must serialize with the JSON hub protocol's options, or the broadcast throws before it is sent.
+    /// </remarks>
     public bool EnableRecovery { get; set; } = true;
 
     /// <summary>Gets or sets how many broadcasts are kept per room for <c>Resume</c>. The default is 1,000.</summary>
