@@ -25,7 +25,6 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
     private readonly JsonSerializerOptions _dataOptions;
-    private readonly bool _keepBytes;
     private readonly ITimer _sweep;
 
     public InMemoryRoomHistory(
@@ -37,7 +36,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         _time = time;
         _options = options;
         _dataOptions = json.Value.PayloadSerializerOptions;
-        _keepBytes = hub.Value.SupportedProtocols is { Count: > 0 } protocols &&
+        KeepsBytes = hub.Value.SupportedProtocols is { Count: > 0 } protocols &&
             protocols.All(p => string.Equals(p, "json", StringComparison.OrdinalIgnoreCase));
         var period = options.CurrentValue.HistoryMaxAge;
         _sweep = time.CreateTimer(_ => Sweep(), null, period, period);
@@ -47,14 +46,14 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     public int RoomCount => _rooms.Count;
 
     /// <summary>Gets whether broadcasts are kept as bytes (every hub protocol is JSON) rather than as objects.</summary>
-    public bool KeepsBytes => _keepBytes;
+    public bool KeepsBytes { get; }
 
     public ValueTask<TenantEnvelope> AppendAsync(string room, EnvelopeDraft draft, CancellationToken cancellationToken)
     {
         // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
         // the broadcast without leaving a gap in the room's positions.
-        var stored = _keepBytes ? StoredEnvelope.SerializeToScratch(draft, _dataOptions) : default;
-        var log = _rooms.GetOrAdd(room, static (_, bytes) => new RoomLog(bytes), _keepBytes);
+        var stored = KeepsBytes ? StoredEnvelope.SerializeToScratch(draft, _dataOptions) : default;
+        var log = _rooms.GetOrAdd(room, static (_, bytes) => new RoomLog(bytes), KeepsBytes);
         var now = _time.GetTimestamp();
         var options = _options.CurrentValue;
         long seq;

@@ -72,7 +72,6 @@ internal sealed class KeptAsBytes : KeptEntries
             return;
         }
 
-        _slots[_head] = default;
         _head = (_head + 1) % _slots.Length;
         _count--;
 
