@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 
 namespace TenantRealtime.Client.Internal;
 

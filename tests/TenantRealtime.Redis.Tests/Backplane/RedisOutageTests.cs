@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using TenantRealtime.Redis.Internal.Backplane;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.Backplane;
@@ -38,11 +38,11 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             _sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            BackplaneMetrics.MeterName,
+            RedisMetrics.MeterName,
             "tenantrealtime.redis.broadcasts.queued");
         using var drained = new MetricCollector<long>(
             _sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            BackplaneMetrics.MeterName,
+            RedisMetrics.MeterName,
             "tenantrealtime.redis.outbox.drained");
         await _sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "before");
         await client.WaitForAsync("news", m => m.String("data") == "before");
@@ -99,7 +99,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            BackplaneMetrics.MeterName,
+            RedisMetrics.MeterName,
             "tenantrealtime.redis.broadcasts.queued");
         await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
 
@@ -124,7 +124,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var unconfirmed = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            BackplaneMetrics.MeterName,
+            RedisMetrics.MeterName,
             "tenantrealtime.redis.broadcasts.unconfirmed");
         await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TenantRealtime.Redis.Hosting.Internal;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.Hosting;
@@ -88,7 +88,7 @@ public sealed class HostingTests : IAsyncLifetime
 
         realtime.AddRedis(_redis.ConnectionString).AddRedis(_redis.ConnectionString, o => o.ChannelPrefix = "second");
 
-        services.Count(d => d.ImplementationType == typeof(TenantRealtime.Redis.Internal.RedisHostedService)).Should().Be(1);
+        services.Count(d => d.ImplementationType == typeof(RedisHostedService)).Should().Be(1);
         services.Count(d => d.ServiceType == typeof(Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService)).Should().Be(1);
         services.Count(d => d.ServiceType == typeof(Microsoft.AspNetCore.SignalR.HubLifetimeManager<>)).Should().Be(1);
         services.Should().ContainSingle(d => d.ServiceType == typeof(IConnectionRegistry));

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using TenantRealtime.Redis.Internal.Backplane;
-using TenantRealtime.Redis.Internal.Connection;
-using TenantRealtime.Redis.Internal.Recovery;
+using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.Recovery;
@@ -94,8 +94,8 @@ public sealed class RecoveryThroughOutageTests
         await using var redis = await RedisServer.StartAsync(RedisPersistence.AppendOnly);
         await using var receiver = await RedisNodes.StartAsync(redis);
         await using var sender = await RedisNodes.StartAsync(redis, configure: o => o.OutboxCapacity = 3);
-        using var dropped = new MetricCollector<long>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), BackplaneMetrics.MeterName, "tenantrealtime.redis.outbox.dropped");
-        using var queued = new MetricCollector<long>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), BackplaneMetrics.MeterName, "tenantrealtime.redis.broadcasts.queued");
+        using var dropped = new MetricCollector<long>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RedisMetrics.MeterName, "tenantrealtime.redis.outbox.dropped");
+        using var queued = new MetricCollector<long>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RedisMetrics.MeterName, "tenantrealtime.redis.broadcasts.queued");
         var user = TestUser.Member("alice", _organization, "t1");
         await using var client = await Clients.ConnectAsync(receiver, user, Event);
         await BroadcastAsync(sender, "before-", 1);

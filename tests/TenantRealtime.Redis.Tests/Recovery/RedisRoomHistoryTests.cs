@@ -1,13 +1,11 @@
-using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
-using TenantRealtime.Redis.Internal.Connection;
+using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Testing.Specification;
 
 namespace TenantRealtime.Redis.Tests.Recovery;
 
 /// <summary>The shared history behaviour over Redis, plus what only Redis does: expiring an idle room's keys.</summary>
-public sealed class RedisRoomHistoryTests : RoomHistorySpec
+public sealed class RedisRoomHistoryTests : RoomHistoryTests
 {
     private RedisServer? _redis;
 

@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Backplane;
+
+/// <summary>
+/// SignalR's Redis lifetime manager, with sends that never throw a Redis failure into the caller and never wait
+/// long for Redis. SignalR awaits each publish; while Redis is unreachable StackExchange.Redis queues the command
+/// and fails it only after its timeout (seconds), which would hold every request that broadcasts.
+/// Connection and group operations pass through unchanged: they are the hub's own path, not the app's.
+/// Broadcasts of <c>ITenantBroadcaster</c> reach this class only once numbered in Redis (the outbox keeps them while
+/// Redis is down), so what it still drops is sends made through <c>IHubContext</c> directly.
+/// </summary>
+/// <remarks>
+/// Takes <see cref="SharedRedisConnection"/> before the inner manager so the container creates the owner first and
+/// disposes it last, after SignalR's manager has unsubscribed.
+/// </remarks>
+internal sealed partial class OutageTolerantHubLifetimeManager<THub>(
+    SharedRedisConnection connection,
+    RedisHubLifetimeManager<THub> inner,
+    RedisMetrics metrics,
+    IOptions<TenantRealtimeRedisOptions> options,
+    TimeProvider time,
+    ILogger<OutageTolerantHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>
+    where THub : Hub
+{
+    private readonly TimeSpan _timeout = options.Value.BroadcastTimeout;
+
+    public override Task OnConnectedAsync(HubConnectionContext connection) => inner.OnConnectedAsync(connection);
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection) => inner.OnDisconnectedAsync(connection);
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        inner.AddToGroupAsync(connectionId, groupName, cancellationToken);
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
+        inner.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) =>
+        inner.SetConnectionResultAsync(connectionId, result);
+
+    public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
+        inner.TryGetReturnType(invocationId, out type);
+
+    /// <param name="operation">A fixed word for logs and metrics.</param>
+    /// <param name="send">The inner send.</param>
+    /// <param name="needsRedis">False for sends to named connections: SignalR writes to a local connection directly
+    /// (a hub's reply to its caller, such as <c>pong</c>), so those must not be dropped for lack of Redis.</param>
+    private Task Guard(string operation, Func<Task> send, bool needsRedis = true)
+    {
+        // Before the first connection attempt finishes there is nothing to judge by; the bounded wait still applies.
+        if (needsRedis && connection.IsStarted && !connection.IsConnected)
+        {
+            Drop(operation);
+            return Task.CompletedTask;
+        }
+
+        Task task;
+        try
+        {
+            task = send();
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Fail(operation, ex);
+            return Task.CompletedTask;
+        }
+
+        return task.IsCompletedSuccessfully ? task : AwaitBoundedAsync(operation, task);
+    }
+
+    private async Task AwaitBoundedAsync(string operation, Task task)
+    {
+        try
+        {
+            await task.WaitAsync(_timeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            // Redis has not answered in time: stop holding the caller. The publish is already queued in order
+            // behind earlier ones; if it fails later that is logged and counted, not thrown.
+            RedisLog.BroadcastDetached(logger, operation, _timeout);
+            metrics.Unconfirmed();
+            _ = ObserveAsync(operation, task);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            Fail(operation, ex);
+        }
+    }
+
+    private async Task ObserveAsync(string operation, Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RedisLog.DetachedBroadcastFailed(logger, operation, ex);
+            metrics.Dropped("failed");
+        }
+    }
+
+    private void Drop(string operation)
+    {
+        RedisLog.BroadcastDropped(logger, operation);
+        metrics.Dropped("disconnected");
+    }
+
+    private void Fail(string operation, Exception ex)
+    {
+        RedisLog.BroadcastFailed(logger, operation, ex);
+        metrics.Dropped("failed");
+    }
+
+    // RedisTimeoutException derives from TimeoutException, not RedisException. A disposed multiplexer happens only
+    // while the app shuts down.
+    private static bool IsRedisFailure(Exception ex) =>
+        ex is RedisException or RedisTimeoutException or ObjectDisposedException;
+}

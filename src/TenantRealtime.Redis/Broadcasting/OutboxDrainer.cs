@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.SignalR;
+using TenantRealtime.Redis.Diagnostics;
+
+namespace TenantRealtime.Redis.Broadcasting;
+
+/// <summary>The drainer: one loop that numbers and sends the outbox's broadcasts, oldest first, while Redis answers.</summary>
+internal sealed partial class RedisBroadcastSender
+{
+    /// <summary>How often a waiting drainer checks whether Redis is back.</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a graceful stop keeps trying to empty the outbox.</summary>
+    internal static readonly TimeSpan ShutdownDrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+
+    /// <summary>Stops the loop, then tries for a short bounded time to send what is left, and logs what still is.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        if (Outbox.Count == 0)
+        {
+            return;
+        }
+
+        using var bounded = new CancellationTokenSource(ShutdownDrainTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(bounded.Token, cancellationToken);
+        try
+        {
+            await DrainAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (Outbox.Count > 0)
+        {
+            RedisLog.OutboxLeftAtShutdown(_logger, Outbox.Count);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    private void WakeDrainer()
+    {
+        // One pending wake-up is enough: the drainer empties the whole outbox each time.
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                await _wake.WaitAsync(stopping).ConfigureAwait(false);
+                await DrainAsync(stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sends the outbox in order; waits (and retries) while Redis is unreachable.</summary>
+    internal async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        while (Outbox.TryPeek(out var item))
+        {
+            if (!_connection.IsConnected)
+            {
+                await Task.Delay(RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            TenantEnvelope envelope;
+            try
+            {
+                envelope = await NumberAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsRedisFailure(ex))
+            {
+                // Not numbered: it keeps its place and is appended again after a pause.
+                item.Pending = null;
+                RedisLog.OutboxDrainFailed(_logger, ex);
+                await Task.Delay(RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
+                // hold back everything behind it.
+                Outbox.Complete(item);
+                _metrics.OutboxDropped();
+                RedisLog.OutboxItemFailed(_logger, ex);
+                continue;
+            }
+
+            await item.Target.In(_hub.Clients).SendAsync(item.Broadcast.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
+            Outbox.Complete(item);
+            _metrics.Drained();
+            sent++;
+        }
+
+        if (sent > 0)
+        {
+            RedisLog.OutboxDrained(_logger, sent);
+        }
+    }
+
+    private async Task<TenantEnvelope> NumberAsync(OutboxItem item, CancellationToken cancellationToken)
+    {
+        if (item.Pending is { } pending)
+        {
+            return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var (target, broadcast) = (item.Target, item.Broadcast);
+        return _realtime.CurrentValue.EnableRecovery
+            ? await _history.AppendAsync(target.Room, broadcast, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false)
+            : broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
+    }
+}

@@ -1,0 +1,231 @@
+using StackExchange.Redis;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Connections;
+
+/// <summary>The background loop that keeps this server's share in Redis, and its removal at shutdown.</summary>
+internal sealed partial class RedisConnectionRegistry
+{
+    public void Start()
+    {
+        _stopping = new CancellationTokenSource();
+        _running = true;
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>Stops writing and removes this server's share at once, so a graceful stop never leaves counts behind.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        _running = false;
+        await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        try
+        {
+            // Bounded by the host's shutdown token: with Redis down the share simply expires after ServerTimeout.
+            await RemoveShareAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            RedisLog.RegistryRemoveFailed(_logger, ex);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var nextHeartbeat = _time.GetUtcNow();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (_time.GetUtcNow() >= nextHeartbeat)
+                {
+                    nextHeartbeat = _time.GetUtcNow() + _options.HeartbeatInterval;
+                    await WriteAllAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteDirtyAsync().ConfigureAwait(false);
+                }
+
+                if (_failing)
+                {
+                    _failing = false;
+                    RedisLog.RegistryWriteRestored(_logger);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                if (!_failing)
+                {
+                    _failing = true;
+                    RedisLog.RegistryWriteFailed(_logger, ex);
+                }
+
+                // Retry everything at the next heartbeat rather than hammering a Redis that is down.
+                nextHeartbeat = _time.GetUtcNow() + _options.HeartbeatInterval;
+            }
+
+            await WaitForChangeAsync(nextHeartbeat - _time.GetUtcNow(), stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(delay, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        try
+        {
+            // While failing, changes wait for the heartbeat (WriteAll covers them).
+            if (_failing)
+            {
+                await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
+            }
+
+            await _changed.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+            _changed.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException)
+        {
+            // The heartbeat is due, or the server is stopping.
+        }
+    }
+
+    /// <summary>Rewrites the whole share and renews liveness: O(organizations + tenants of this server).</summary>
+    private async Task WriteAllAsync()
+    {
+        lock (_gate)
+        {
+            _dirty.Clear();
+        }
+
+        var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+        var snapshot = await _local.GetSnapshotAsync().ConfigureAwait(false);
+        var current = snapshot.Organizations.Select(o => o.OrganizationId).ToHashSet(StringComparer.Ordinal);
+        string[] gone;
+        lock (_gate)
+        {
+            gone = [.. _published.Where(id => !current.Contains(id))];
+            _published.UnionWith(current);
+        }
+
+        var ttl = _options.ServerTimeout;
+        var server = Keys.Server(ServerId);
+        var writes = new List<Task>();
+        var top = database.CreateTransaction();
+        _ = top.KeyDeleteAsync(server);
+        _ = top.HashSetAsync(server, [new(RedisKeys.TotalField, snapshot.Connections), .. snapshot.Organizations.Select(o => new HashEntry(o.OrganizationId, o.Connections))]);
+        _ = top.KeyExpireAsync(server, ttl);
+        writes.Add(top.ExecuteAsync());
+        foreach (var organization in snapshot.Organizations)
+        {
+            writes.Add(WriteOrganization(database, organization, ttl));
+        }
+
+        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(ServerId, id))));
+
+        // Liveness last: a server becomes visible only with its counts in place.
+        writes.Add(database.SortedSetAddAsync(Keys.Servers, ServerId, ExpiryScore()));
+
+        // Servers that died long ago: their keys expired already; drop them from the set too.
+        writes.Add(database.SortedSetRemoveRangeByScoreAsync(Keys.Servers, double.NegativeInfinity, _time.GetUtcNow().ToUnixTimeMilliseconds() - ttl.TotalMilliseconds));
+        await Task.WhenAll(writes).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _published.ExceptWith(gone);
+        }
+    }
+
+    /// <summary>Writes the organizations that changed since the last write, and the server's total.</summary>
+    private async Task WriteDirtyAsync()
+    {
+        string[] dirty;
+        lock (_gate)
+        {
+            dirty = [.. _dirty];
+            _dirty.Clear();
+            _published.UnionWith(dirty);
+        }
+
+        try
+        {
+            var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            var ttl = _options.ServerTimeout;
+            var server = Keys.Server(ServerId);
+            var writes = new List<Task>
+            {
+                database.HashSetAsync(server, RedisKeys.TotalField, await _local.CountAsync().ConfigureAwait(false)),
+            };
+            foreach (var organizationId in dirty)
+            {
+                var snapshot = await _local.GetSnapshotAsync(organizationId).ConfigureAwait(false);
+                if (snapshot.Organizations is [var organization])
+                {
+                    writes.Add(database.HashSetAsync(server, organizationId, organization.Connections));
+                    writes.Add(WriteOrganization(database, organization, ttl));
+                }
+                else
+                {
+                    writes.Add(database.HashDeleteAsync(server, organizationId));
+                    writes.Add(database.KeyDeleteAsync(Keys.Organization(ServerId, organizationId)));
+                }
+            }
+
+            writes.Add(database.KeyExpireAsync(server, ttl));
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _dirty.UnionWith(dirty);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Replaces one organization's hash atomically, so a reader never sees half of it.</summary>
+    private Task<bool> WriteOrganization(IDatabase database, OrganizationConnections organization, TimeSpan ttl)
+    {
+        var key = Keys.Organization(ServerId, organization.OrganizationId);
+        var transaction = database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(key);
+        _ = transaction.HashSetAsync(key, [new(RedisKeys.TotalField, organization.Connections), .. organization.Tenants.Select(t => new HashEntry(t.TenantId, t.Connections))]);
+        _ = transaction.KeyExpireAsync(key, ttl);
+        return transaction.ExecuteAsync();
+    }
+
+    private async Task RemoveShareAsync()
+    {
+        if (!_connection.IsStarted)
+        {
+            return;
+        }
+
+        string[] published;
+        lock (_gate)
+        {
+            published = [.. _published];
+        }
+
+        var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+
+        // Out of the live set first, so readers stop counting this server before its keys go.
+        await database.SortedSetRemoveAsync(Keys.Servers, ServerId).ConfigureAwait(false);
+        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(ServerId, id)))
+            .Append(database.KeyDeleteAsync(Keys.Server(ServerId)))).ConfigureAwait(false);
+    }
+
+    private double ExpiryScore() => (_time.GetUtcNow() + _options.ServerTimeout).ToUnixTimeMilliseconds();
+}

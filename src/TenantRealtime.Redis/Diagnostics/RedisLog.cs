@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+
+namespace TenantRealtime.Redis.Diagnostics;
+
+/// <summary>Every log line of the Redis package. Event ids start at 1000 (the core uses low numbers) and are never reused: add new ones at the end.</summary>
+internal static partial class RedisLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "Connected to Redis; channels and keys are prefixed with '{ChannelPrefix}'.")]
+    public static partial void Connected(ILogger logger, string channelPrefix);
+
+    [LoggerMessage(1001, LogLevel.Warning, "Redis is not reachable at start; the app runs and keeps reconnecting in the background.")]
+    public static partial void NotConnectedAtStart(ILogger logger);
+
+    [LoggerMessage(1002, LogLevel.Error, "Lost the Redis connection to {EndPoint} ({FailureType}); broadcasts wait in the outbox until it returns.")]
+    public static partial void ConnectionFailed(ILogger logger, string endPoint, string failureType, Exception? exception);
+
+    [LoggerMessage(1003, LogLevel.Information, "Redis connection to {EndPoint} restored; broadcasts go to other servers again.")]
+    public static partial void ConnectionRestored(ILogger logger, string endPoint);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Hub send {Operation} (not through the broadcaster) dropped: Redis is not connected.")]
+    public static partial void BroadcastDropped(ILogger logger, string operation);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Broadcast {Operation} failed in Redis and was dropped.")]
+    public static partial void BroadcastFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Broadcast {Operation} was not confirmed by Redis within {Timeout}; the caller continues and the publish completes in the background.")]
+    public static partial void BroadcastDetached(ILogger logger, string operation, TimeSpan timeout);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Could not write this server's connection counts to Redis; retrying on the next heartbeat.")]
+    public static partial void RegistryWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Information, "This server's connection counts are written to Redis again.")]
+    public static partial void RegistryWriteRestored(ILogger logger);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Could not remove this server's connection counts from Redis at shutdown; they stop counting after the server timeout.")]
+    public static partial void RegistryRemoveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Ignored a revocation message from Redis: {Reason}")]
+    public static partial void RevocationRejected(ILogger logger, string reason);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Applying revocation {Operation} for organization {OrganizationId} from server {ServerId}.")]
+    public static partial void RevocationReceived(ILogger logger, string operation, string organizationId, string serverId);
+
+    [LoggerMessage(1012, LogLevel.Error, "Applying revocation {Operation} for organization {OrganizationId} failed on this server.")]
+    public static partial void RevocationFailed(ILogger logger, string operation, string organizationId, Exception exception);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Could not subscribe to the revocation channel; retrying.")]
+    public static partial void RevocationSubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1014, LogLevel.Warning, "A background publish of broadcast {Operation} failed in Redis; the message was dropped.")]
+    public static partial void DetachedBroadcastFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Debug, "Broadcast kept in the outbox ({Reason}); {Count} waiting for Redis.")]
+    public static partial void BroadcastQueued(ILogger logger, string reason, int count);
+
+    [LoggerMessage(1016, LogLevel.Warning, "The broadcast outbox is full ({Capacity}); the oldest waiting broadcast was given up. Clients that missed it reload state when they resume.")]
+    public static partial void OutboxFull(ILogger logger, int capacity);
+
+    [LoggerMessage(1017, LogLevel.Information, "Sent {Count} broadcasts from the outbox, in order, after Redis answered again.")]
+    public static partial void OutboxDrained(ILogger logger, int count);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Could not number a broadcast from the outbox in Redis; it keeps its place and is retried.")]
+    public static partial void OutboxDrainFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Stopping with {Count} broadcasts still in the outbox (Redis unreachable); they are not sent.")]
+    public static partial void OutboxLeftAtShutdown(ILogger logger, int count);
+
+    [LoggerMessage(1020, LogLevel.Error, "A broadcast in the outbox could not be sent and was given up.")]
+    public static partial void OutboxItemFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Numbering a broadcast in the Redis history failed; it waits in the outbox.")]
+    public static partial void HistoryAppendFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1022, LogLevel.Warning, "Reading a room's history from Redis failed; Resume answers recovered=false for it.")]
+    public static partial void HistoryReadFailed(ILogger logger, Exception exception);
+}

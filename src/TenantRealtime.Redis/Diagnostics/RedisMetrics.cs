@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+
+namespace TenantRealtime.Redis.Diagnostics;
+
+/// <summary>
+/// What the outage handling did, through the standard metrics pipeline. Tags are fixed words, never ids.
+/// </summary>
+internal sealed class RedisMetrics
+{
+    public const string MeterName = "TenantRealtime.Redis";
+
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _unconfirmed;
+    private readonly Counter<long> _queued;
+    private readonly Counter<long> _drained;
+    private readonly Counter<long> _outboxDropped;
+    private readonly Meter _meter;
+
+    public RedisMetrics(IMeterFactory meterFactory)
+    {
+        var meter = _meter = meterFactory.Create(MeterName);
+        _dropped = meter.CreateCounter<long>(
+            "tenantrealtime.redis.broadcasts.dropped",
+            unit: "{message}",
+            description: "Hub sends that bypass the outbox (IHubContext used directly) not delivered to other servers because Redis was disconnected or the publish failed.");
+        _unconfirmed = meter.CreateCounter<long>(
+            "tenantrealtime.redis.broadcasts.unconfirmed",
+            unit: "{message}",
+            description: "Broadcasts that returned to the caller before Redis confirmed them (they continue in the background).");
+        _queued = meter.CreateCounter<long>(
+            "tenantrealtime.redis.broadcasts.queued",
+            unit: "{message}",
+            description: "Broadcasts put in the local outbox because Redis was unreachable, slow, or older broadcasts were waiting.");
+        _drained = meter.CreateCounter<long>(
+            "tenantrealtime.redis.outbox.drained",
+            unit: "{message}",
+            description: "Broadcasts taken from the outbox, numbered and sent after Redis answered again.");
+        _outboxDropped = meter.CreateCounter<long>(
+            "tenantrealtime.redis.outbox.dropped",
+            unit: "{message}",
+            description: "Broadcasts given up from the outbox: the oldest when it was full, or one that could not be sent at all.");
+    }
+
+    /// <summary>Counts a dropped broadcast; <paramref name="reason"/> is <c>disconnected</c> or <c>failed</c>.</summary>
+    public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Unconfirmed() => _unconfirmed.Add(1);
+
+    /// <summary>Counts a broadcast put in the outbox; <paramref name="reason"/> is <c>disconnected</c>, <c>timeout</c>, <c>failed</c> or <c>backlog</c>.</summary>
+    public void Queued(string reason) => _queued.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Drained() => _drained.Add(1);
+
+    public void OutboxDropped() => _outboxDropped.Add(1);
+
+    /// <summary>Publishes the outbox's current length as <c>tenantrealtime.redis.outbox.size</c>.</summary>
+    public void ObserveOutbox(Func<int> size) =>
+        _meter.CreateObservableGauge(
+            "tenantrealtime.redis.outbox.size",
+            size,
+            unit: "{message}",
+            description: "Broadcasts waiting in the local outbox for Redis.");
+}

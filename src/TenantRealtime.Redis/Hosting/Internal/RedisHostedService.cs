@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
+using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Hosting.Internal;
+
+/// <summary>
+/// Connects at start (so the first broadcast finds a connection, and SignalR's backplane is subscribed before the
+/// first request), starts the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
+/// tries briefly to send the outbox, and removes this server's share of the counts at once.
+/// </summary>
+internal sealed class RedisHostedService(
+    SharedRedisConnection connection,
+    HubLifetimeManager<TenantRealtimeHub> backplane,
+    RedisConnectionRegistry registry,
+    RevocationSubscriber revocation,
+    RedisBroadcastSender sender) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // With AbortOnConnectFail off this returns after the first attempt even when Redis is down.
+        await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Resolving the backplane (constructor) already made SignalR start subscribing; nothing else to do with it.
+        _ = backplane;
+        registry.Start();
+        revocation.Start();
+        sender.Start();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // First, while Redis and the backplane are still there: a short, bounded try to send the outbox.
+        await sender.StopAsync(cancellationToken).ConfigureAwait(false);
+        await revocation.StopAsync().ConfigureAwait(false);
+        await registry.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

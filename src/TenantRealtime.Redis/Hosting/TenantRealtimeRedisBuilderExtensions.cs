@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TenantRealtime;
+using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
+using TenantRealtime.Redis;
+using TenantRealtime.Redis.Backplane;
+using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.Hosting.Internal;
+using TenantRealtime.Redis.Recovery;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Scales TenantRealtime out over Redis: <c>AddTenantRealtime(...).AddRedis("host:6379")</c>.</summary>
+public static class TenantRealtimeRedisBuilderExtensions
+{
+    /// <summary>The name of the Redis health check this package registers.</summary>
+    public const string HealthCheckName = "tenantrealtime-redis";
+
+    /// <summary>
+    /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/>: SignalR's Redis backplane
+    /// with the application's channel prefix, a cluster-wide <see cref="IConnectionRegistry"/>, an
+    /// <see cref="ITenantConnectionManager"/> that revokes on every server, a room history in Redis (Streams) so
+    /// clients resume on any server, an outbox that keeps broadcasts while Redis is unreachable, and the
+    /// <c>tenantrealtime-redis</c> health check.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="redisConnectionString">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder AddRedis(this ITenantRealtimeBuilder builder, string redisConnectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConnectionString);
+        return AddRedis(builder, redisConnectionString, _ => { });
+    }
+
+    /// <summary>Adds Redis scale-out configured by <paramref name="configure"/> (see <see cref="AddRedis(ITenantRealtimeBuilder, string)"/>).</summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="configure">Configures <see cref="TenantRealtimeRedisOptions"/>; it must set an endpoint or a connection factory.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder AddRedis(this ITenantRealtimeBuilder builder, Action<TenantRealtimeRedisOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        AddServices(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/>, then applies <paramref name="configure"/>.</summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="redisConnectionString">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</param>
+    /// <param name="configure">Configures <see cref="TenantRealtimeRedisOptions"/> further.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder AddRedis(this ITenantRealtimeBuilder builder, string redisConnectionString, Action<TenantRealtimeRedisOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConnectionString);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddRedis(builder, options =>
+        {
+            options.Configuration = ConfigurationOptions.Parse(redisConnectionString);
+            options.Configuration.AbortOnConnectFail = false;
+            configure(options);
+        });
+    }
+
+    /// <summary>
+    /// Adds Redis scale-out over a multiplexer the app already has (and keeps owning: the package never disposes it).
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="connectionFactory">Returns the multiplexer; called once, on first use.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder AddRedis(this ITenantRealtimeBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connectionFactory) =>
+        AddRedis(builder, connectionFactory, _ => { });
+
+    /// <summary>
+    /// Adds Redis scale-out over a multiplexer the app already has (and keeps owning), then applies <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="connectionFactory">Returns the multiplexer; called once, on first use.</param>
+    /// <param name="configure">Configures <see cref="TenantRealtimeRedisOptions"/> further.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder AddRedis(this ITenantRealtimeBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connectionFactory, Action<TenantRealtimeRedisOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(connectionFactory);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddRedis(builder, options =>
+        {
+            options.ConnectionFactory = connectionFactory;
+            configure(options);
+        });
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(Marker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<Marker>();
+        services.AddOptions<TenantRealtimeRedisOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TenantRealtimeRedisOptions>, DefaultChannelPrefix>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenantRealtimeRedisOptions>, TenantRealtimeRedisOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SharedRedisConnection>();
+        services.TryAddSingleton<RedisMetrics>();
+
+        // SignalR's own Redis backplane, handed a non-owning, prefixing view of the shared multiplexer...
+        services.AddSignalR();
+        services.AddOptions<RedisOptions>().Configure<SharedRedisConnection>((options, connection) =>
+            options.ConnectionFactory = _ => connection.GetBackplaneAsync());
+        services.TryAddSingleton(typeof(RedisHubLifetimeManager<>));
+
+        // ...behind a decorator that keeps Redis outages off the caller's path. It replaces whichever lifetime
+        // manager is registered (SignalR's in-memory default, or AddStackExchangeRedis's).
+        services.RemoveAll(typeof(HubLifetimeManager<>));
+        services.AddSingleton(typeof(HubLifetimeManager<>), typeof(OutageTolerantHubLifetimeManager<>));
+
+        // Cluster-wide versions of the core's registry and revocation; the core's local ones do the work on each server.
+        services.TryAddSingleton<RedisConnectionRegistry>();
+        services.Replace(ServiceDescriptor.Singleton<IConnectionRegistry>(sp => sp.GetRequiredService<RedisConnectionRegistry>()));
+        services.Replace(ServiceDescriptor.Singleton<ITenantConnectionManager, ClusterRevocation>());
+        services.TryAddSingleton<RevocationSubscriber>();
+
+        // Missed-message recovery across servers: the history lives in Redis (cluster-wide seq, resume anywhere),
+        // and broadcasts are numbered there before they are sent, with an outbox for when Redis is unreachable.
+        services.TryAddSingleton<RedisRoomHistory>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomHistory>(sp => sp.GetRequiredService<RedisRoomHistory>()));
+        services.TryAddSingleton<RedisBroadcastSender>();
+        services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisHostedService>());
+
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>(HealthCheckName, tags: ["tenantrealtime", "redis"], timeout: TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Registered once by AddRedis, so a second call only applies its options.</summary>
+    private sealed class Marker;
+}

@@ -1,0 +1,45 @@
+
+namespace TenantRealtime.Redis.Recovery;
+
+/// <summary>
+/// The Lua scripts of the Redis history. Each runs atomically on the shard holding the room (both keys share a hash
+/// tag), so numbering and keeping a broadcast is one step that no other server can interleave with.
+/// </summary>
+internal static class HistoryScripts
+{
+    /// <summary>
+    /// KEYS: meta hash, stream. ARGV: candidate epoch, max entries, TTL (ms), event name, envelope JSON, timestamp (ms).
+    /// Returns <c>{epoch, seq}</c>.
+    /// </summary>
+    /// <remarks>
+    /// A missing hash means the room's history is gone (never written, expired, or Redis lost its data): the room
+    /// starts a new epoch at seq 1, and a stream left behind (evicted separately) is dropped so ids start over.
+    /// Ids are <c>{seq}-0</c>, so XRANGE reads by sequence number; MAXLEN trims exactly to the window.
+    /// Every append renews the TTL of both keys, so a room idle for longer than the history is kept costs nothing.
+    /// </remarks>
+    public const string Append = """
+        local epoch = redis.call('HGET', KEYS[1], 'epoch')
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('DEL', KEYS[2])
+          redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
+        end
+        local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+        redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'e', ARGV[4], 'p', ARGV[5], 't', ARGV[6])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        return {epoch, seq}
+        """;
+
+    /// <summary>
+    /// KEYS: meta hash, stream. ARGV: first id to read (<c>afterSeq + 1</c>), max entries.
+    /// Returns <c>false</c> when the room has no history, else <c>{epoch, lastSeq, entries}</c>.
+    /// </summary>
+    public const string Read = """
+        local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
+        if not meta[1] then
+          return false
+        end
+        return {meta[1], meta[2], redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])}
+        """;
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Recovery;
+
+/// <summary>
+/// The cluster-wide history: per room a hash (<c>epoch</c>, last <c>seq</c>) and a stream of the kept broadcasts,
+/// both under the application's prefix, written by one Lua script per broadcast. Sequence numbers therefore count
+/// across every server, and a client can resume on any server.
+/// </summary>
+internal sealed class RedisRoomHistory(
+    SharedRedisConnection connection,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    IOptions<JsonHubProtocolOptions> json,
+    TimeProvider time,
+    ILogger<RedisRoomHistory> logger) : IRoomHistory
+{
+    /// <summary>Keys outlive the age window by this much, so a reader's slightly different clock never finds them gone early.</summary>
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
+
+    ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken) =>
+        new(AppendAsync(room, broadcast, cancellationToken));
+
+    /// <summary>Numbers and keeps a broadcast; the returned envelope carries its room, seq and epoch.</summary>
+    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    {
+        var (seq, epoch) = await AppendCoreAsync(room, broadcast, cancellationToken).ConfigureAwait(false);
+        return broadcast.ToEnvelope(room, seq, epoch);
+    }
+
+    private async Task<(long Seq, string Epoch)> AppendCoreAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var payload = StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var keys = connection.Keys;
+        var result = await database.ScriptEvaluateAsync(
+            HistoryScripts.Append,
+            [keys.HistoryMeta(room), keys.HistoryStream(room)],
+            [
+                RoomEpochs.New(),
+                settings.HistoryMaxMessages,
+                (long)(settings.HistoryMaxAge + ExpiryMargin).TotalMilliseconds,
+                broadcast.EventName,
+                payload,
+                time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        return ((long)parts[1], (string)parts[0]!);
+    }
+
+    public async ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
+    {
+        // Redis known to be down: waiting for the client library's timeout would hold the Resume for seconds, and
+        // the answer could only be "not recovered" anyway.
+        if (afterSeq == long.MaxValue || (connection.IsStarted && !connection.IsConnected))
+        {
+            return HistoryRead.Lost;
+        }
+
+        try
+        {
+            return await ReadCoreAsync(room, epoch, afterSeq, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            RedisLog.HistoryReadFailed(logger, ex);
+            return HistoryRead.Lost;
+        }
+    }
+
+    private async Task<HistoryRead> ReadCoreAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var keys = connection.Keys;
+        var result = await database.ScriptEvaluateAsync(
+            HistoryScripts.Read,
+            [keys.HistoryMeta(room), keys.HistoryStream(room)],
+            [afterSeq + 1, settings.HistoryMaxMessages]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsNull)
+        {
+            return HistoryRead.Lost;
+        }
+
+        var parts = (RedisResult[])result!;
+        var currentEpoch = (string)parts[0]!;
+        var lastSeq = (long)parts[1];
+        if (!string.Equals(epoch, currentEpoch, StringComparison.Ordinal) || afterSeq > lastSeq)
+        {
+            return HistoryRead.Lost;
+        }
+
+        var entries = (RedisResult[])parts[2]!;
+
+        // Every broadcast after the position must still be there: trimmed by the count window (or more missed than
+        // it holds) shows as fewer entries than missed, or as a first entry after the one needed.
+        if (entries.Length != lastSeq - afterSeq)
+        {
+            return HistoryRead.Lost;
+        }
+
+        var oldestKept = time.GetUtcNow() - settings.HistoryMaxAge;
+        var missed = new List<HistoryEntry>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = Entry.Parse(entries[i]);
+            if (entry.Seq != afterSeq + 1 + i || (i == 0 && entry.At < oldestKept))
+            {
+                // A gap, or the oldest missed broadcast is older than the age window (age is enforced on read).
+                return HistoryRead.Lost;
+            }
+
+            missed.Add(new HistoryEntry(entry.EventName, StoredEnvelopeSerializer.Deserialize(entry.Payload, room, entry.Seq, currentEpoch)));
+        }
+
+        return new HistoryRead(true, missed);
+    }
+
+    private async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken) =>
+        (await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>One stream entry: id <c>{seq}-0</c>, fields <c>e</c> (event), <c>p</c> (envelope JSON), <c>t</c> (Unix ms).</summary>
+    private readonly record struct Entry(long Seq, string EventName, ReadOnlyMemory<byte> Payload, DateTimeOffset At)
+    {
+        public static Entry Parse(RedisResult raw)
+        {
+            var parts = (RedisResult[])raw!;
+            var id = (string)parts[0]!;
+            var seq = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
+            var fields = (RedisResult[])parts[1]!;
+            string eventName = "";
+            byte[] payload = [];
+            long at = 0;
+            for (var f = 0; f + 1 < fields.Length; f += 2)
+            {
+                switch ((string)fields[f]!)
+                {
+                    case "e": eventName = (string)fields[f + 1]!; break;
+                    case "p": payload = (byte[])fields[f + 1]!; break;
+                    case "t": at = (long)fields[f + 1]; break;
+                }
+            }
+
+            return new Entry(seq, eventName, payload, DateTimeOffset.FromUnixTimeMilliseconds(at));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Connections.Internal;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Identity.Internal;
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.Broadcasting.Internal;
+
+/// <summary>
+/// Validates a broadcast, builds its envelope once and hands it to the <see cref="IBroadcastSender"/> once; SignalR
+/// serializes it once per protocol and writes the same bytes to every recipient.
+/// </summary>
+internal sealed class TenantBroadcaster(
+    IBroadcastSender sender,
+    TimeProvider time,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    RoomMembership membership,
+    LocalConnectionStore store,
+    TenantRealtimeMetrics metrics,
+    ILogger<TenantBroadcaster> logger) : ITenantBroadcaster
+{
+    public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
+    {
+        var broadcast = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
+        return SendAsync(new BroadcastTarget(RoomNames.All, Groups: null), store.Count, broadcast, cancellationToken);
+    }
+
+    public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
+    {
+        ValidateId(organizationId);
+        var broadcast = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
+        var group = RoomNames.Organization(organizationId);
+        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), broadcast, cancellationToken);
+    }
+
+    public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
+    {
+        ValidateId(organizationId);
+        ValidateId(tenantId);
+        var broadcast = Prepare(BroadcastScope.Tenant, organizationId, tenantId, null, eventName, type, data);
+
+        // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
+        // The envelope's room is the tenant room either way: that is the history an admin resumes too.
+        var groups = RoomNames.TenantBroadcast(organizationId, tenantId);
+        return SendAsync(new BroadcastTarget(groups[0], groups), membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), broadcast, cancellationToken);
+    }
+
+    public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
+    {
+        ValidateId(organizationId);
+        ValidateId(userId);
+        var broadcast = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
+        var group = RoomNames.User(organizationId, userId);
+        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), broadcast, cancellationToken);
+    }
+
+    private OutgoingBroadcast Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
+    {
+        EventNameRules.ThrowIfInvalid(eventName, nameof(eventName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        return new OutgoingBroadcast(scope, organizationId, tenantId, userId, eventName, type, data, time.GetUtcNow());
+    }
+
+    private async Task<BroadcastReceipt> SendAsync(BroadcastTarget target, long localRecipients, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    {
+        var scope = ScopeNames.Of(broadcast.Scope);
+        using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, broadcast.EventName);
+        var started = time.GetTimestamp();
+        var envelope = await sender.SendAsync(target, broadcast, cancellationToken).ConfigureAwait(false);
+        metrics.Broadcast(scope, broadcast.EventName, localRecipients, time.GetElapsedTime(started));
+        TenantRealtimeLog.BroadcastSent(logger, scope, broadcast.EventName);
+        return broadcast.ToReceipt(envelope);
+    }
+
+    private void ValidateId(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? paramName = null) =>
+        Ids.ThrowIfInvalid(id, options.CurrentValue.MaxIdLength, paramName);
+}

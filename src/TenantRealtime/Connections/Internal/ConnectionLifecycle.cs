@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Identity.Internal;
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.Connections.Internal;
+
+/// <summary>Connect: authenticate, check limits, resolve and join rooms, count. Disconnect: forget and uncount.</summary>
+internal sealed class ConnectionLifecycle(
+    IAuthenticator authenticator,
+    IRoomResolver resolver,
+    RoomMembership membership,
+    LocalConnectionStore store,
+    IConnectionRegistry registry,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    ILogger<ConnectionLifecycle> logger)
+{
+    public async Task ConnectAsync(HubCallerContext context)
+    {
+        using var activity = TenantRealtimeActivitySource.StartConnect();
+        try
+        {
+            await ConnectCoreAsync(context, context.ConnectionAborted).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            var code = HubErrors.CodeOf(ex);
+            activity.Fail(code);
+            metrics.Refused("connect", code);
+            throw;
+        }
+    }
+
+    public async Task DisconnectAsync(HubCallerContext context)
+    {
+        // SignalR removes the connection from its groups itself; we forget it and stop counting it.
+        if (store.Remove(context.ConnectionId, out var state))
+        {
+            await membership.ForgetAsync(state!).ConfigureAwait(false);
+            await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
+            metrics.ConnectionClosed();
+        }
+
+        TenantRealtimeLog.Disconnected(logger, context.ConnectionId);
+    }
+
+    /// <summary>The state of a live, tracked connection; null for one that is not (yet, or any longer) tracked.</summary>
+    public ConnectionState? StateOf(HubCallerContext context) => store.Find(context.ConnectionId);
+
+    /// <summary>Runs the authenticator and checks the identity it returns; throws <c>unauthenticated</c> on refusal.</summary>
+    public async Task<TenantIdentity> AuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
+    {
+        var (identity, refusal) = await TryAuthenticateAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return identity ?? throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
+    }
+
+    private async Task<(TenantIdentity? Identity, string? Refusal)> TryAuthenticateAsync(HubCallerContext context, AuthenticateRequest? request, CancellationToken cancellationToken)
+    {
+        var result = await authenticator
+            .AuthenticateAsync(new AuthenticationContext(context.ConnectionId, UserOf(context), context.GetHttpContext(), request), cancellationToken)
+            .ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            return (null, result.FailureReason);
+        }
+
+        var problem = IdentityCheck.FindProblem(result.Identity, options.CurrentValue.MaxIdLength);
+        return problem is null ? (result.Identity, null) : (null, problem);
+    }
+
+    private async Task ConnectCoreAsync(HubCallerContext context, CancellationToken cancellationToken)
+    {
+        // The authenticator sees every connection, so a custom one (API keys, a custom token) can establish an
+        // identity without an ASP.NET Core authentication scheme when AllowAnonymous lets such connections in.
+        var (identity, refusal) = await TryAuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
+        if (identity is null)
+        {
+            if (UserOf(context).Identity?.IsAuthenticated == true || !options.CurrentValue.AllowAnonymous)
+            {
+                throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
+            }
+
+            await TrackAsync(new ConnectionState(context, identity: null), cancellationToken).ConfigureAwait(false);
+            TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
+            return;
+        }
+
+        await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
+        var state = new ConnectionState(context, identity);
+        var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Not yet in the store, so nothing else can see it: its first rooms need no gate.
+            await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+            await TrackAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The hub's OnDisconnectedAsync does not run after a failed OnConnectedAsync: uncount here.
+            await membership.ForgetAsync(state).ConfigureAwait(false);
+            throw;
+        }
+
+        TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
+    }
+
+    private async Task EnsureTenantHasRoomAsync(HubCallerContext context, TenantIdentity identity, CancellationToken cancellationToken)
+    {
+        if (identity.TenantId is null)
+        {
+            return;
+        }
+
+        // Checked against the registry (cluster-wide with Redis) before joining; concurrent connects may overshoot slightly.
+        var max = options.CurrentValue.MaxConnectionsPerTenant;
+        if (await registry.CountAsync(identity.OrganizationId, identity.TenantId, cancellationToken).ConfigureAwait(false) >= max)
+        {
+            throw Refuse(context.ConnectionId, HubErrors.LimitExceeded($"the tenant already has the maximum of {max} connections."));
+        }
+    }
+
+    private async Task TrackAsync(ConnectionState state, CancellationToken cancellationToken)
+    {
+        var max = options.CurrentValue.MaxConnectionsPerUser;
+        if (!store.TryAdd(state, max))
+        {
+            throw Refuse(state.ConnectionId, HubErrors.LimitExceeded($"the user already has the maximum of {max} connections."));
+        }
+
+        metrics.ConnectionOpened();
+        try
+        {
+            await registry.AddAsync(state.Registration, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            store.Remove(state.ConnectionId, out _);
+            metrics.ConnectionClosed();
+            throw;
+        }
+    }
+
+    private HubException Refuse(string connectionId, HubException error)
+    {
+        TenantRealtimeLog.ConnectionRefused(logger, connectionId, error.Message);
+        return error;
+    }
+
+    private static ClaimsPrincipal UserOf(HubCallerContext context) => context.User ?? new ClaimsPrincipal();
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Identity.Internal;
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.Connections.Internal;
+
+/// <summary>
+/// Revocation on this server. The default <see cref="ITenantConnectionManager"/>; the Redis package calls it on
+/// every server when a request arrives over Redis.
+/// </summary>
+internal sealed class LocalRevocation(
+    LocalConnectionStore store,
+    ConnectionLifecycle lifecycle,
+    IRoomResolver resolver,
+    RoomMembership membership,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    ILogger<LocalRevocation> logger) : ITenantConnectionManager
+{
+    public Task DisconnectUserAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
+    {
+        ValidateIds(organizationId, userId);
+        Abort(store.OfUser(organizationId, userId), "the user's connections were revoked.");
+        return Task.CompletedTask;
+    }
+
+    public Task DisconnectTenantAsync(string organizationId, string tenantId, CancellationToken cancellationToken = default)
+    {
+        ValidateIds(organizationId, tenantId);
+        Abort(store.OfTenant(organizationId, tenantId), "the tenant's connections were revoked.");
+        return Task.CompletedTask;
+    }
+
+    public async Task RefreshUserRoomsAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
+    {
+        ValidateIds(organizationId, userId);
+        foreach (var state in store.OfUser(organizationId, userId))
+        {
+            await RefreshAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefreshAsync(ConnectionState state, CancellationToken cancellationToken)
+    {
+        TenantIdentity identity;
+        try
+        {
+            identity = await lifecycle.AuthenticateAsync(state.Context, request: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException)
+        {
+            Abort([state], "the connection is no longer authenticated.");
+            return;
+        }
+
+        if (identity != state.Identity)
+        {
+            // Rooms follow the identity; a connection whose identity changed must reconnect as the new one.
+            Abort([state], "the connection's identity changed.");
+            return;
+        }
+
+        var rooms = new List<TenantRoom>(await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false));
+        foreach (var organizationId in JoinedOrganizations(state, identity))
+        {
+            var decision = await resolver.CanJoinOrganizationAsync(identity, organizationId, cancellationToken).ConfigureAwait(false);
+            if (decision.Allowed)
+            {
+                rooms.AddRange(decision.Rooms.Where(room => string.Equals(room.OrganizationId, organizationId, StringComparison.Ordinal)));
+            }
+        }
+
+        await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<string> JoinedOrganizations(ConnectionState state, TenantIdentity identity) =>
+        state.Rooms
+            .Select(room => room.OrganizationId)
+            .Where(id => !string.Equals(id, identity.OrganizationId, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    private void Abort(IEnumerable<ConnectionState> states, string reason)
+    {
+        foreach (var state in states)
+        {
+            TenantRealtimeLog.ConnectionRevoked(logger, state.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", reason);
+            metrics.ClosedByServer("revoked");
+            state.Context.Abort();
+        }
+    }
+
+    private void ValidateIds(string organizationId, string otherId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(otherId))] string? otherName = null)
+    {
+        var max = options.CurrentValue.MaxIdLength;
+        Ids.ThrowIfInvalid(organizationId, max);
+        Ids.ThrowIfInvalid(otherId, max, otherName);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace TenantRealtime.Diagnostics;
+
+/// <summary>Every log line of the library. Event ids are never reused: add new ones at the end.</summary>
+internal static partial class TenantRealtimeLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} authenticated as user {UserId} of organization {OrganizationId} (tenant {TenantId}, role {Role}).")]
+    public static partial void ConnectionAuthenticated(ILogger logger, string connectionId, string userId, string organizationId, string? tenantId, string role);
+
+    [LoggerMessage(2, LogLevel.Warning, "Connection {ConnectionId} refused: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused joining organization {RequestedOrganizationId}: {Reason}")]
+    public static partial void JoinRefused(ILogger logger, string userId, string organizationId, string requestedOrganizationId, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "User {UserId} of organization {OrganizationId} sent an Authenticate request that does not match its identity: {Reason}")]
+    public static partial void AuthenticateMismatch(ILogger logger, string userId, string organizationId, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "Anonymous connection {ConnectionId} accepted (global broadcasts only).")]
+    public static partial void AnonymousConnected(ILogger logger, string connectionId);
+
+    [LoggerMessage(6, LogLevel.Debug, "Connection {ConnectionId} disconnected.")]
+    public static partial void Disconnected(ILogger logger, string connectionId);
+
+    [LoggerMessage(7, LogLevel.Information, "Connection {ConnectionId} of user {UserId} of organization {OrganizationId} closed by the server: {Reason}")]
+    public static partial void ConnectionRevoked(ILogger logger, string connectionId, string userId, string organizationId, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Connection {ConnectionId} now holds {RoomCount} rooms.")]
+    public static partial void RoomsChanged(ILogger logger, string connectionId, int roomCount);
+
+    [LoggerMessage(9, LogLevel.Debug, "Hub method {Method} refused an argument: {Reason}")]
+    public static partial void InvalidArgument(ILogger logger, string method, string reason);
+
+    [LoggerMessage(10, LogLevel.Warning, "The room resolver granted room {Room} while user {UserId} joined organization {OrganizationId}; the room was ignored because it belongs to another organization.")]
+    public static partial void ForeignRoomIgnored(ILogger logger, string room, string userId, string organizationId);
+
+    [LoggerMessage(11, LogLevel.Debug, "Broadcast {EventName} sent to scope {Scope}.")]
+    public static partial void BroadcastSent(ILogger logger, string scope, string eventName);
+
+    [LoggerMessage(12, LogLevel.Debug, "Connection {ConnectionId} was rate-limited invoking {Method}.")]
+    public static partial void RateLimited(ILogger logger, string connectionId, string method);
+
+    [LoggerMessage(13, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused: {Reason}")]
+    public static partial void LimitExceeded(ILogger logger, string userId, string organizationId, string reason);
+
+    [LoggerMessage(14, LogLevel.Warning, "Connection {ConnectionId} asked to resume room {Room}, which it does not hold.")]
+    public static partial void ResumeRefused(ILogger logger, string connectionId, string room);
+}

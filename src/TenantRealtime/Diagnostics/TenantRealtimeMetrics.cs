@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace TenantRealtime.Diagnostics;
+
+/// <summary>
+/// The <c>TenantRealtime</c> meter. Tags carry scopes, event names and refusal codes, never raw ids (cardinality).
+/// </summary>
+internal sealed class TenantRealtimeMetrics
+{
+    public const string MeterName = "TenantRealtime";
+
+    private readonly UpDownCounter<long> _activeConnections;
+    private readonly Counter<long> _broadcasts;
+    private readonly Counter<long> _fannedOut;
+    private readonly Histogram<double> _broadcastDuration;
+    private readonly Counter<long> _refusals;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _closedByServer;
+
+    public TenantRealtimeMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _activeConnections = meter.CreateUpDownCounter<long>(
+            "tenantrealtime.connections.active", "{connection}", "Connections accepted by this server and not yet closed.");
+        _broadcasts = meter.CreateCounter<long>(
+            "tenantrealtime.broadcasts", "{broadcast}", "Broadcasts sent, by scope and event.");
+        _fannedOut = meter.CreateCounter<long>(
+            "tenantrealtime.messages.fanned_out", "{message}", "Recipients of broadcasts among this server's connections at send time.");
+        _broadcastDuration = meter.CreateHistogram<double>(
+            "tenantrealtime.broadcast.duration", "s", "Time to hand a broadcast to SignalR.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
+        _refusals = meter.CreateCounter<long>(
+            "tenantrealtime.refusals", "{refusal}", "Refused connections, joins and Authenticate requests, by code.");
+        _rateLimited = meter.CreateCounter<long>(
+            "tenantrealtime.invocations.rate_limited", "{invocation}", "Hub invocations refused by the per-connection rate limit.");
+        _closedByServer = meter.CreateCounter<long>(
+            "tenantrealtime.connections.closed_by_server", "{connection}", "Connections the server closed, by reason.");
+    }
+
+    public void ConnectionOpened() => _activeConnections.Add(1);
+
+    public void ConnectionClosed() => _activeConnections.Add(-1);
+
+    public void Broadcast(string scope, string eventName, long localRecipients, TimeSpan duration)
+    {
+        var tags = new TagList { { "tenantrealtime.scope", scope }, { "tenantrealtime.event", eventName } };
+        _broadcasts.Add(1, tags);
+        _fannedOut.Add(localRecipients, tags);
+        _broadcastDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
+    }
+
+    /// <param name="operation">connect, join, authenticate.</param>
+    /// <param name="code">The contract's error code: unauthenticated, forbidden, limit-exceeded.</param>
+    public void Refused(string operation, string code) =>
+        _refusals.Add(1, new KeyValuePair<string, object?>("tenantrealtime.operation", operation), new KeyValuePair<string, object?>("tenantrealtime.reason", code));
+
+    public void RateLimited() => _rateLimited.Add(1);
+
+    /// <param name="reason">revoked, flooding.</param>
+    public void ClosedByServer(string reason) => _closedByServer.Add(1, new KeyValuePair<string, object?>("tenantrealtime.reason", reason));
+}

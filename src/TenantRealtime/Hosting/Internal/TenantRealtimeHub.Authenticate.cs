@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.SignalR;
+using TenantRealtime.Diagnostics;
+
+namespace TenantRealtime.Hosting.Internal;
+
+internal sealed partial class TenantRealtimeHub
+{
+    private const string AuthenticateShape = "{userId?, organizationId?, tenantId?, userRole?}";
+
+    /// <summary>
+    /// <c>Authenticate({userId?, organizationId?, tenantId?, userRole?})</c>: confirms who the connection is. Every value
+    /// given must match the server-side identity (a cross-organization role may name an organization it joined);
+    /// rooms never change here.
+    /// </summary>
+    public async Task<Dictionary<string, object?>> Authenticate(object? request)
+    {
+        var argument = Parse(request, nameof(Authenticate), AuthenticateShape);
+        var max = options.CurrentValue.MaxIdLength;
+        var claimed = new AuthenticateRequest(
+            ReadOptionalId(argument, "userId", max),
+            ReadOptionalId(argument, "organizationId", max),
+            ReadOptionalId(argument, "tenantId", max),
+            argument.GetString("userRole"));
+
+        var state = RequireIdentity(out var identity);
+        var current = await lifecycle.AuthenticateAsync(Context, claimed, Context.ConnectionAborted).ConfigureAwait(false);
+        if (current != identity)
+        {
+            throw Mismatch(identity, "the identity changed since the connection started; reconnect.");
+        }
+
+        var organizationId = identity.OrganizationId;
+        if (claimed.UserId is not null && !Same(claimed.UserId, identity.UserId))
+        {
+            throw Mismatch(identity, "'userId' does not match the authenticated user.");
+        }
+
+        if (claimed.OrganizationId is not null && !Same(claimed.OrganizationId, identity.OrganizationId))
+        {
+            var joined = options.CurrentValue.CrossOrganizationRoles.Contains(identity.Role) &&
+                state.Rooms.Any(room => Same(room.OrganizationId, claimed.OrganizationId));
+            organizationId = joined ? claimed.OrganizationId : throw Mismatch(identity, "'organizationId' does not match the authenticated organization.");
+        }
+
+        if (claimed.TenantId is not null && !Same(claimed.TenantId, identity.TenantId))
+        {
+            throw Mismatch(identity, "'tenantId' does not match the authenticated tenant.");
+        }
+
+        if (claimed.UserRole is not null && !Same(claimed.UserRole, identity.Role))
+        {
+            throw Mismatch(identity, "'userRole' does not match the authenticated role.");
+        }
+
+        var result = new Dictionary<string, object?>
+        {
+            ["success"] = true,
+            ["clientId"] = Context.ConnectionId,
+            ["userId"] = identity.UserId,
+            ["organizationId"] = organizationId,
+            ["tenantId"] = identity.TenantId,
+            ["role"] = identity.Role,
+            ["rooms"] = state.Rooms.Select(room => room.Name).Order(StringComparer.Ordinal).ToArray(),
+            ["timestamp"] = Now(),
+        };
+        await Clients.Caller.SendAsync("authenticated", result, Context.ConnectionAborted).ConfigureAwait(false);
+        return result;
+    }
+
+    private string? ReadOptionalId(HubArgument argument, string name, int max)
+    {
+        var value = argument.GetString(name);
+        return value is null || TenantIds.IsValid(value, max)
+            ? value
+            : throw InvalidArgument(nameof(Authenticate), $"'{name}' must be 1 to {max} characters of [A-Za-z0-9_.-].");
+    }
+
+    private HubException Mismatch(TenantIdentity identity, string reason)
+    {
+        TenantRealtimeLog.AuthenticateMismatch(logger, identity.UserId, identity.OrganizationId, reason);
+        metrics.Refused("authenticate", HubErrors.ForbiddenCode);
+        return HubErrors.Forbidden(reason);
+    }
+
+    private static bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.Ordinal);
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.SignalR;
+using TenantRealtime.Connections.Internal;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.Hosting.Internal;
+
+internal sealed partial class TenantRealtimeHub
+{
+    private const string ResumeShape = "{positions: [{room, epoch, seq}]}";
+    private const string PositionShape = "{room, epoch, seq}";
+    private const int MaxRoomKeyLength = 3 * TenantIds.MaxSupportedLength;
+
+    /// <summary>
+    /// <c>Resume({positions: [{room, epoch, seq}]})</c>: for each room the connection holds now, sends the broadcasts
+    /// after <c>seq</c> as their original events, in order, then answers <c>{rooms: [{room, recovered, replayed, error?}]}</c>.
+    /// A room the connection does not hold gets <c>recovered=false, error="forbidden"</c>. Never joins a room.
+    /// </summary>
+    public async Task<ResumeResult> Resume(object? request)
+    {
+        var argument = Parse(request, nameof(Resume), ResumeShape);
+        var positions = ReadPositions(argument);
+        var state = lifecycle.StateOf(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
+        var results = new List<RoomResumeResult>(positions.Count);
+        foreach (var position in positions)
+        {
+            results.Add(await ResumeRoomAsync(state, position).ConfigureAwait(false));
+        }
+
+        return new ResumeResult(results);
+    }
+
+    private async Task<RoomResumeResult> ResumeRoomAsync(ConnectionState state, RoomPosition position)
+    {
+        if (!RoomNames.IsHeld(position.Room, state.Rooms))
+        {
+            TenantRealtimeLog.ResumeRefused(logger, Context.ConnectionId, position.Room);
+            return new RoomResumeResult(position.Room, recovered: false, replayed: 0, HubErrors.ForbiddenCode);
+        }
+
+        if (!options.CurrentValue.EnableRecovery)
+        {
+            return new RoomResumeResult(position.Room, recovered: false, replayed: 0, error: null);
+        }
+
+        var read = await history.ReadAfterAsync(position.Room, position.Epoch, position.Seq, Context.ConnectionAborted).ConfigureAwait(false);
+        foreach (var entry in read.Entries)
+        {
+            await Clients.Caller.SendAsync(entry.EventName, entry.Envelope, Context.ConnectionAborted).ConfigureAwait(false);
+        }
+
+        return new RoomResumeResult(position.Room, read.Recovered, read.Entries.Count, error: null);
+    }
+
+    private List<RoomPosition> ReadPositions(HubArgument argument)
+    {
+        // One position per room a connection can hold, plus "all".
+        var max = options.CurrentValue.MaxRoomsPerConnection + 1;
+        var positions = new List<RoomPosition>();
+        foreach (var item in argument.GetObjects("positions", nameof(Resume), PositionShape, max))
+        {
+            var room = item.GetString("room");
+            var epoch = item.GetString("epoch");
+            var seq = item.GetInt64("seq");
+            if (string.IsNullOrEmpty(room) || room.Length > MaxRoomKeyLength)
+            {
+                throw InvalidArgument(nameof(Resume), $"'room' must be a room key of 1 to {MaxRoomKeyLength} characters.");
+            }
+
+            if (string.IsNullOrEmpty(epoch) || epoch.Length > 128)
+            {
+                throw InvalidArgument(nameof(Resume), "'epoch' must be the epoch of a received envelope.");
+            }
+
+            if (seq < 0)
+            {
+                throw InvalidArgument(nameof(Resume), "'seq' must not be negative.");
+            }
+
+            positions.Add(new RoomPosition(room, epoch, seq));
+        }
+
+        return positions;
+    }
+}

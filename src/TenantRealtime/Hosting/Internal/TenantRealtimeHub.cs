@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Connections.Internal;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Recovery;
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.Hosting.Internal;
+
+/// <summary>
+/// The hub of the wire contract. Membership is decided here from the server-side identity; method arguments are
+/// requests checked against it. Method bodies are split by concern into partial files.
+/// </summary>
+internal sealed partial class TenantRealtimeHub(
+    ConnectionLifecycle lifecycle,
+    IRoomResolver resolver,
+    RoomMembership membership,
+    IRoomHistory history,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    TimeProvider time,
+    ILogger<TenantRealtimeHub> logger) : Microsoft.AspNetCore.SignalR.Hub
+{
+    public override Task OnConnectedAsync() => lifecycle.ConnectAsync(Context);
+
+    public override Task OnDisconnectedAsync(Exception? exception) => lifecycle.DisconnectAsync(Context);
+
+    /// <summary><c>Ping()</c> → <c>{timestamp}</c>, and a <c>pong</c> event with the same payload.</summary>
+    public async Task<Dictionary<string, object?>> Ping()
+    {
+        var result = new Dictionary<string, object?> { ["timestamp"] = Now() };
+        await Clients.Caller.SendAsync("pong", result, Context.ConnectionAborted).ConfigureAwait(false);
+        return result;
+    }
+
+    private ConnectionState RequireIdentity(out TenantIdentity identity)
+    {
+        var state = lifecycle.StateOf(Context);
+        identity = state?.Identity ?? throw HubErrors.Unauthenticated("this connection has no authenticated identity.");
+        return state;
+    }
+
+    private string ReadOrganizationId(HubArgument argument, string method)
+    {
+        var organizationId = argument.GetString("organizationId");
+        if (organizationId is null)
+        {
+            throw InvalidArgument(method, "'organizationId' is required.");
+        }
+
+        return TenantIds.IsValid(organizationId, options.CurrentValue.MaxIdLength)
+            ? organizationId
+            : throw InvalidArgument(method, $"'organizationId' must be 1 to {options.CurrentValue.MaxIdLength} characters of [A-Za-z0-9_.-].");
+    }
+
+    private HubArgument Parse(object? request, string method, string shape)
+    {
+        try
+        {
+            return HubArgument.Parse(request, method, shape);
+        }
+        catch (HubException ex)
+        {
+            TenantRealtimeLog.InvalidArgument(logger, method, ex.Message);
+            throw;
+        }
+    }
+
+    private HubException InvalidArgument(string method, string sentence)
+    {
+        TenantRealtimeLog.InvalidArgument(logger, method, sentence);
+        return HubErrors.InvalidArgument(sentence);
+    }
+
+    private string Now() => time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+}

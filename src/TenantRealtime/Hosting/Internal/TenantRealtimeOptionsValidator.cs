@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace TenantRealtime.Hosting.Internal;
+
+/// <summary>The data-annotation checks, source-generated (no reflection at start-up).</summary>
+[OptionsValidator]
+internal sealed partial class TenantRealtimeOptionsAnnotationsValidator : IValidateOptions<TenantRealtimeOptions>;
+
+/// <summary>The annotation checks plus the rules attributes cannot express.</summary>
+internal sealed class TenantRealtimeOptionsValidator : IValidateOptions<TenantRealtimeOptions>
+{
+    private readonly TenantRealtimeOptionsAnnotationsValidator _annotations = new();
+
+    public ValidateOptionsResult Validate(string? name, TenantRealtimeOptions options)
+    {
+        var builder = new ValidateOptionsResultBuilder();
+        builder.AddResult(_annotations.Validate(name, options));
+        AddRoleSetErrors(builder, options.AdminRoles, nameof(TenantRealtimeOptions.AdminRoles));
+        AddRoleSetErrors(builder, options.CrossOrganizationRoles, nameof(TenantRealtimeOptions.CrossOrganizationRoles));
+        if (options.CrossOrganizationRoles.Any(role => !options.AdminRoles.Contains(role)))
+        {
+            // Joining another organization grants its org-admins room, so only admin roles may do it.
+            builder.AddError("every role in CrossOrganizationRoles must also be in AdminRoles.", nameof(TenantRealtimeOptions.CrossOrganizationRoles));
+        }
+
+        return builder.Build();
+    }
+
+    private static void AddRoleSetErrors(ValidateOptionsResultBuilder builder, ISet<string> roles, string property)
+    {
+        if (roles.Any(string.IsNullOrWhiteSpace))
+        {
+            builder.AddError("role names must not be empty.", property);
+        }
+    }
+}

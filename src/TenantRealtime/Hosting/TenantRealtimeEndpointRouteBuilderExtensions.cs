@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TenantRealtime;
+using TenantRealtime.Hosting.Internal;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the TenantRealtime hub.</summary>
+public static class TenantRealtimeEndpointRouteBuilderExtensions
+{
+    /// <summary>The default hub path of the wire contract.</summary>
+    public const string DefaultPattern = "/hubs/realtime";
+
+    /// <summary>
+    /// Maps the tenant hub at <paramref name="pattern"/>. Unless <see cref="TenantRealtimeOptions.AllowAnonymous"/> is
+    /// set, the endpoint requires an authenticated user (401 at negotiate), and this call fails when the app has no
+    /// authentication configured: a real-time endpoint is never silently open.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoint route builder.</param>
+    /// <param name="pattern">The hub path. The default is <c>/hubs/realtime</c>.</param>
+    /// <param name="configureConnection">Configures the endpoint's transport options (transports, buffer sizes,
+    /// <c>CloseOnAuthenticationExpiration</c>), or <see langword="null"/>.</param>
+    /// <returns>The hub's convention builder, to add more conventions (CORS, policies).</returns>
+    /// <exception cref="InvalidOperationException"><c>AddTenantRealtime</c> was not called, or authentication is missing.</exception>
+    public static HubEndpointConventionBuilder MapTenantRealtime(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern, Action<HttpConnectionDispatcherOptions>? configureConnection = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<TenantRealtimeBuilder.Marker>() is null)
+        {
+            throw new InvalidOperationException(
+                "TenantRealtime's services are missing: call builder.Services.AddTenantRealtime() before app.MapTenantRealtime().");
+        }
+
+        // Reading the value runs the options validators now, so a bad configuration fails at startup.
+        var options = services.GetRequiredService<IOptions<TenantRealtimeOptions>>().Value;
+        var hub = endpoints.MapHub<TenantRealtimeHub>(pattern, connection => configureConnection?.Invoke(connection));
+        if (!options.AllowAnonymous)
+        {
+            EnsureAuthenticationConfigured(services);
+            hub.RequireAuthorization(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        }
+
+        return hub;
+    }
+
+    private static void EnsureAuthenticationConfigured(IServiceProvider services)
+    {
+        var schemes = services.GetService<IAuthenticationSchemeProvider>();
+
+        // The scheme provider answers synchronously from memory; there is no I/O to block on.
+        var configured = schemes is not null && schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
+        if (!configured)
+        {
+            throw new InvalidOperationException(
+                "TenantRealtime refuses to map a hub that anyone could connect to: the app has no authentication configured. " +
+                "Add authentication, for example builder.Services.AddAuthentication().AddJwtBearer(...) (reading the " +
+                "access_token query string for the hub path), or opt in to anonymous connections with " +
+                "AddTenantRealtime(o => o.AllowAnonymous = true) (they receive global broadcasts only).");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TenantRealtime;
+using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Connections.Internal;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Identity.Internal;
+using TenantRealtime.Limits;
+using TenantRealtime.Recovery;
+using TenantRealtime.Rooms.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds TenantRealtime to an app's services.</summary>
+public static class TenantRealtimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds SignalR, the tenant hub's services and their defaults: a claims-based <see cref="IAuthenticator"/>, the
+    /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, an in-memory
+    /// <see cref="IConnectionRegistry"/> and <see cref="ITenantConnectionManager"/>. Each default is added with
+    /// <c>TryAdd</c>, so registering your own implementation (before or after) replaces it. Calling this again only
+    /// applies <paramref name="configure"/>. Options are validated when the app starts. Also registers the
+    /// <c>tenantrealtime</c> health check and the <c>TenantRealtime</c> meter.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Configures <see cref="TenantRealtimeOptions"/>.</param>
+    /// <returns>A builder for chaining extensions such as <c>AddRedis</c>.</returns>
+    public static ITenantRealtimeBuilder AddTenantRealtime(this IServiceCollection services, Action<TenantRealtimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        var builder = new TenantRealtimeBuilder(services);
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(TenantRealtimeBuilder.Marker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<TenantRealtimeBuilder.Marker>();
+        services.AddMetrics();
+        services.AddAuthorization();
+
+        // AddHubOptions makes SignalR use per-hub options for our hub (copied from the app's global ones),
+        // which ConfigureTenantHubOptions then tightens.
+        services.AddSignalR().AddHubOptions<TenantRealtimeHub>(_ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HubOptions<TenantRealtimeHub>>, ConfigureTenantHubOptions>());
+        services.AddHealthChecks().AddCheck<TenantRealtimeHealthCheck>(TenantRealtimeHealthCheck.Name, tags: ["tenantrealtime"]);
+        services.AddOptions<TenantRealtimeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenantRealtimeOptions>, TenantRealtimeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IAuthenticator, ClaimsAuthenticator>();
+        services.TryAddSingleton<IRoomResolver, DefaultRoomResolver>();
+        services.TryAddSingleton<ITenantBroadcaster, TenantBroadcaster>();
+        services.TryAddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
+        services.TryAddSingleton<LocalRevocation>();
+        services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalRevocation>());
+
+        services.TryAddSingleton<IRoomHistory, InMemoryRoomHistory>();
+        services.TryAddSingleton<IBroadcastSender, LocalBroadcastSender>();
+        services.TryAddSingleton<TenantRealtimeMetrics>();
+        services.TryAddSingleton<InvocationRateLimiter>();
+        services.TryAddSingleton<InvocationLimitFilter>();
+        services.TryAddSingleton<LocalConnectionStore>();
+        services.TryAddSingleton<RoomMembership>();
+        services.TryAddSingleton<ConnectionLifecycle>();
+        return builder;
+    }
+}

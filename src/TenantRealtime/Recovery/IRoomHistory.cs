@@ -1,0 +1,32 @@
+
+using TenantRealtime.Broadcasting.Internal;
+
+namespace TenantRealtime.Recovery;
+
+/// <summary>
+/// Numbers and keeps each room's broadcasts so a reconnecting client can resume. In memory for one server; the
+/// Redis package keeps it in Redis so sequence numbers are cluster-wide and a client can resume anywhere.
+/// </summary>
+internal interface IRoomHistory
+{
+    /// <summary>Gives the next broadcast of <paramref name="room"/> its sequence number, keeps it, and returns the envelope sent.</summary>
+    /// <param name="room">The room key.</param>
+    /// <param name="broadcast">The broadcast; its event name is replayed as is.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken);
+
+    /// <summary>The broadcasts of <paramref name="room"/> after <paramref name="afterSeq"/>, if all of them are still kept in <paramref name="epoch"/>.</summary>
+    ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken);
+}
+
+/// <summary>A kept broadcast.</summary>
+internal sealed record HistoryEntry(string EventName, TenantEnvelope Envelope);
+
+/// <summary>
+/// The outcome of a read: <see cref="Recovered"/> is false when the epoch changed or broadcasts after the position
+/// are no longer kept; the client must then reload its state.
+/// </summary>
+internal readonly record struct HistoryRead(bool Recovered, IReadOnlyList<HistoryEntry> Entries)
+{
+    public static HistoryRead Lost { get; } = new(false, []);
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using TenantRealtime.Broadcasting.Internal;
+
+namespace TenantRealtime.Recovery;
+
+/// <summary>
+/// An envelope as a history entry keeps it (in memory and in Redis alike): its fields as camelCase JSON, without
+/// <c>room</c>, <c>seq</c> and <c>epoch</c> (the history holds those). Read back, <c>data</c> becomes plain
+/// dictionaries, lists and primitives, never <see cref="JsonElement"/>, so SignalR's MessagePack protocol writes
+/// maps and arrays just as its JSON protocol writes objects and arrays.
+/// </summary>
+internal static class StoredEnvelopeSerializer
+{
+    // One writer per thread: a broadcast is serialized and copied into the history before the thread moves on.
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    /// <summary>The stored JSON of <paramref name="broadcast"/> as a new array.</summary>
+    public static byte[] Serialize(OutgoingBroadcast broadcast, JsonSerializerOptions dataOptions) =>
+        SerializeToScratch(broadcast, dataOptions).ToArray();
+
+    /// <summary>
+    /// The stored JSON of <paramref name="broadcast"/> in this thread's buffer: valid until the thread's next call, so
+    /// copy it before anything else can run on the thread.
+    /// </summary>
+    public static ReadOnlySpan<byte> SerializeToScratch(OutgoingBroadcast broadcast, JsonSerializerOptions dataOptions)
+    {
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Buffer.ResetWrittenCount();
+        scratch.Writer.Reset(scratch.Buffer);
+        Write(scratch.Writer, broadcast, dataOptions);
+        scratch.Writer.Flush();
+
+        // A rare huge payload must not pin its buffer to the thread for good.
+        var written = scratch.Buffer.WrittenSpan;
+        if (scratch.Buffer.Capacity > Scratch.MaxKeptCapacity)
+        {
+            t_scratch = null;
+        }
+
+        return written;
+    }
+
+    public static TenantEnvelope Deserialize(ReadOnlyMemory<byte> json, string room, long seq, string epoch)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new TenantEnvelope(
+            String(root, "type") ?? "",
+            root.TryGetProperty("data", out var data) ? ToPlain(data) : null,
+            String(root, "timestamp") ?? "",
+            String(root, "scope") ?? "",
+            String(root, "organizationId"),
+            String(root, "tenantId"),
+            String(root, "userId"))
+        {
+            Room = room,
+            Seq = seq,
+            Epoch = epoch,
+        };
+    }
+
+    /// <summary>JSON to the values both hub protocols serialize naturally: maps, arrays, strings, numbers, booleans, null.</summary>
+    public static object? ToPlain(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => ToDictionary(element),
+        JsonValueKind.Array => element.EnumerateArray().Select(ToPlain).ToList(),
+        JsonValueKind.String => element.GetString(),
+        // Boxed per branch: a plain conditional would make every integer a double.
+        JsonValueKind.Number => element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+
+    private static void Write(Utf8JsonWriter writer, OutgoingBroadcast broadcast, JsonSerializerOptions dataOptions)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", broadcast.Type);
+        writer.WritePropertyName("data");
+        if (broadcast.Data is { } data)
+        {
+            // The options SignalR's JSON protocol uses, so a replay spells data as a live JSON client saw it.
+            JsonSerializer.Serialize(writer, data, data.GetType(), dataOptions);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        // The live envelope's spelling ("O"); Utf8JsonWriter's own DateTime format trims trailing zeros.
+        Span<char> timestamp = stackalloc char[40];
+        broadcast.Timestamp.UtcDateTime.TryFormat(timestamp, out var length, "O", CultureInfo.InvariantCulture);
+        writer.WriteString("timestamp", timestamp[..length]);
+        writer.WriteString("scope", ScopeNames.Of(broadcast.Scope));
+        WriteOptional(writer, "organizationId", broadcast.OrganizationId);
+        WriteOptional(writer, "tenantId", broadcast.TenantId);
+        WriteOptional(writer, "userId", broadcast.UserId);
+        writer.WriteEndObject();
+    }
+
+    private static Dictionary<string, object?> ToDictionary(JsonElement element)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            map[property.Name] = ToPlain(property.Value);
+        }
+
+        return map;
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private sealed class Scratch
+    {
+        public const int MaxKeptCapacity = 64 * 1024;
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+        // Validation off: the writer only ever writes what this class writes, and checks cost every broadcast.
+        public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
+    }
+}

@@ -1,0 +1,66 @@
+namespace TenantRealtime.Rooms.Internal;
+
+/// <summary>
+/// The one place room names are spelled: the rooms of the wire contract, the key of global broadcasts, the groups a
+/// tenant broadcast goes to, and which keys a connection may resume. Callers pass validated ids, which cannot
+/// contain ':', so every name maps back to exactly one (kind, ids) tuple.
+/// </summary>
+internal static class RoomNames
+{
+    public const string OrganizationPrefix = "org:";
+    public const string TenantPrefix = "tenant:";
+    public const string UserPrefix = "user:";
+    public const string OrganizationAdminsPrefix = "org-admins:";
+
+    /// <summary>The key of global broadcasts: every connection holds it, and it is no SignalR group.</summary>
+    public const string All = "all";
+
+    public static string Organization(string organizationId) => string.Concat(OrganizationPrefix, organizationId);
+
+    public static string Tenant(string organizationId, string tenantId) => string.Concat(TenantPrefix, organizationId, ":", tenantId);
+
+    public static string User(string organizationId, string userId) => string.Concat(UserPrefix, organizationId, ":", userId);
+
+    public static string OrganizationAdmins(string organizationId) => string.Concat(OrganizationAdminsPrefix, organizationId);
+
+    /// <summary>
+    /// The groups a tenant broadcast goes to: the tenant room first (it names the broadcast's history), then the
+    /// organization's admins, who see every tenant of it.
+    /// </summary>
+    public static string[] TenantBroadcast(string organizationId, string tenantId) =>
+        [Tenant(organizationId, tenantId), OrganizationAdmins(organizationId)];
+
+    /// <summary>
+    /// Whether a connection holding <paramref name="rooms"/> receives the broadcasts of <paramref name="room"/>:
+    /// a room it holds, <see cref="All"/>, or a tenant room of an organization it administers.
+    /// </summary>
+    public static bool IsHeld(string room, IReadOnlyList<TenantRoom> rooms)
+    {
+        if (room == All || rooms.Any(r => r.Name == room))
+        {
+            return true;
+        }
+
+        if (!room.StartsWith(TenantPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = room.AsSpan(TenantPrefix.Length);
+        var separator = rest.IndexOf(':');
+        if (separator <= 0)
+        {
+            return false;
+        }
+
+        // Only a well-formed tenant key of an organization the connection administers.
+        var organizationId = rest[..separator].ToString();
+        if (!TenantIds.IsValid(rest[(separator + 1)..].ToString(), TenantIds.MaxSupportedLength))
+        {
+            return false;
+        }
+
+        var organizationAdmins = OrganizationAdmins(organizationId);
+        return rooms.Any(r => r.Name == organizationAdmins);
+    }
+}

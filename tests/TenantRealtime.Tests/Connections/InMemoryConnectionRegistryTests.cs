@@ -1,0 +1,53 @@
+
+using TenantRealtime.Connections.Internal;
+
+namespace TenantRealtime.Tests.Connections;
+
+public sealed class InMemoryConnectionRegistryTests
+{
+    private readonly InMemoryConnectionRegistry _registry = new();
+
+    private static TenantConnection Connection(string id, string org, string? tenant) => new(id, new TenantIdentity("u-" + id, org, tenant, TenantRoles.Member));
+
+    [Fact]
+    public async Task CountPerOrganizationAndTenant()
+    {
+        await _registry.AddAsync(Connection("1", "o", "t1"), default);
+        await _registry.AddAsync(Connection("2", "o", "t1"), default);
+        await _registry.AddAsync(Connection("3", "o", null), default);
+        await _registry.AddAsync(Connection("4", "p", "t1"), default);
+        await _registry.AddAsync(new TenantConnection("5", null), default);
+
+        (await _registry.CountAsync()).Should().Be(5);
+        (await _registry.CountAsync("o")).Should().Be(3);
+        (await _registry.CountAsync("o", "t1")).Should().Be(2);
+        (await _registry.CountAsync("p", "t1")).Should().Be(1);
+        (await _registry.CountAsync("missing")).Should().Be(0);
+        var snapshot = await _registry.GetSnapshotAsync();
+        snapshot.Connections.Should().Be(5);
+        snapshot.Organizations.Select(o => o.OrganizationId).Should().Equal("o", "p");
+        snapshot.Organizations[0].Tenants.Should().Equal(new TenantConnections("t1", 2));
+    }
+
+    [Fact]
+    public async Task IgnoreDuplicateAddsAndUnknownRemoves()
+    {
+        var connection = Connection("1", "o", "t1");
+        await _registry.AddAsync(connection, default);
+        await _registry.AddAsync(connection, default);
+        await _registry.RemoveAsync(Connection("unknown", "o", "t1"), default);
+
+        (await _registry.CountAsync("o", "t1")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task LeaveNothingBehindAfterChurn()
+    {
+        var connections = Enumerable.Range(0, 1000).Select(i => Connection(i.ToString(System.Globalization.CultureInfo.InvariantCulture), $"o{i % 7}", $"t{i % 13}")).ToList();
+        await Parallel.ForEachAsync(connections, async (c, ct) => await _registry.AddAsync(c, ct));
+        await Parallel.ForEachAsync(connections, async (c, ct) => await _registry.RemoveAsync(c, ct));
+
+        (await _registry.CountAsync()).Should().Be(0);
+        (await _registry.GetSnapshotAsync()).Organizations.Should().BeEmpty();
+    }
+}

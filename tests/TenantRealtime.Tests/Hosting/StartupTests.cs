@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TenantRealtime.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task RefuseToMapAnOpenHubWhenTheAppHasNoAuthentication()
+    {
+        var start = () => RealtimeNode.StartAsync(new RealtimeNodeOptions { UseJwtAuthentication = false });
+
+        await start.Should().ThrowAsync<InvalidOperationException>()
+            .WithMessage("*no authentication configured*AddAuthentication()*AllowAnonymous = true*");
+    }
+
+    [Fact]
+    public void RefuseToMapTheHubWithoutItsServices()
+    {
+        var app = WebApplication.CreateSlimBuilder().Build();
+
+        var map = () => app.MapTenantRealtime();
+
+        map.Should().Throw<InvalidOperationException>().WithMessage("*AddTenantRealtime()*");
+    }
+
+    [Fact]
+    public async Task AcceptAnonymousConnectionsOnlyWhenAskedAndGiveThemGlobalBroadcastsOnly()
+    {
+        await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+        {
+            UseJwtAuthentication = false,
+            Configure = o => o.AllowAnonymous = true,
+        });
+        await using var anonymous = RealtimeClient.Create(node.HubUrl, token: null, events: "news");
+        await anonymous.StartAsync();
+
+        var join = () => anonymous.InvokeAsync("JoinOrganization", new { organizationId = "org-a" });
+        var authenticate = () => anonymous.InvokeAsync("Authenticate", new { });
+        await node.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "org-only");
+        await node.Broadcaster.BroadcastToAllAsync("news", "created", "everyone");
+
+        await anonymous.WaitForAsync("news", m => m.String("data") == "everyone");
+        anonymous.Markers("news").Should().Equal("everyone");
+        (await join.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("HubException: unauthenticated: ");
+        (await authenticate.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("HubException: unauthenticated: ");
+        (await node.Registry.CountAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public void BeIdempotentAndApplyEveryConfiguration()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+
+        services.AddTenantRealtime(o => o.MaxIdLength = 32);
+        var builder = services.AddTenantRealtime(o => o.AllowAnonymous = true);
+
+        builder.Services.Should().BeSameAs(services);
+        services.Count(d => d.ServiceType == typeof(ITenantBroadcaster)).Should().Be(1);
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TenantRealtimeOptions>>().Value;
+        options.MaxIdLength.Should().Be(32);
+        options.AllowAnonymous.Should().BeTrue();
+    }
+
+    [Fact]
+    public void LetTheAppReplaceEveryDefault()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IRoomResolver, GrantingResolver>();
+        services.AddTenantRealtime();
+        services.AddSingleton<IAuthenticator, FixedAuthenticator>();
+
+        using var provider = services.AddLogging().BuildServiceProvider();
+
+        provider.GetRequiredService<IRoomResolver>().Should().BeOfType<GrantingResolver>();
+        provider.GetRequiredService<IAuthenticator>().Should().BeOfType<FixedAuthenticator>();
+    }
+}

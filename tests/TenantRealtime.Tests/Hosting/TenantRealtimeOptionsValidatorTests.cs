@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using TenantRealtime.Hosting.Internal;
+
+namespace TenantRealtime.Tests.Hosting;
+
+public sealed class TenantRealtimeOptionsValidatorTests
+{
+    private static ValidateOptionsResult Validate(Action<TenantRealtimeOptions> configure)
+    {
+        var options = new TenantRealtimeOptions();
+        configure(options);
+        return new TenantRealtimeOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+    }
+
+    [Fact]
+    public void AcceptTheDefaults() => Validate(_ => { }).Succeeded.Should().BeTrue();
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(257)]
+    public void RefuseAnOutOfRangeMaximumIdLength(int length) =>
+        Validate(o => o.MaxIdLength = length).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxIdLength));
+
+    [Fact]
+    public void RefuseAnEmptyClaimType() =>
+        Validate(o => o.OrganizationIdClaimType = "").FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.OrganizationIdClaimType));
+
+    [Fact]
+    public void RefuseACrossOrganizationRoleThatIsNoAdmin() =>
+        Validate(o => o.CrossOrganizationRoles.Add("support")).FailureMessage.Should().Contain("CrossOrganizationRoles must also be in AdminRoles");
+
+    [Fact]
+    public void RefuseAnEmptyRoleName() =>
+        Validate(o => o.AdminRoles.Add(" ")).FailureMessage.Should().Contain("role names must not be empty");
+
+    [Fact]
+    public async Task FailTheAppAtStart()
+    {
+        var start = () => RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.MaxIdLength = 0 });
+
+        await start.Should().ThrowAsync<OptionsValidationException>().WithMessage("*MaxIdLength*");
+    }
+}
