@@ -1,6 +1,4 @@
 
-using TenantRealtime.Broadcasting.Internal;
-
 namespace TenantRealtime.Redis.Broadcasting;
 
 /// <summary>
@@ -80,18 +78,4 @@ internal sealed class BroadcastOutbox(int capacity)
         _items.Enqueue(item);
         return dropped;
     }
-}
-
-/// <summary>A broadcast waiting for Redis: where it goes, what it says, and a numbering already under way, if any.</summary>
-internal sealed class OutboxItem(BroadcastTarget target, OutgoingBroadcast broadcast)
-{
-    public BroadcastTarget Target { get; } = target;
-
-    public OutgoingBroadcast Broadcast { get; } = broadcast;
-
-    /// <summary>
-    /// A history append that did not answer within the broadcast timeout. It is already queued in Redis, so the
-    /// drainer awaits it instead of appending again (which would number the broadcast twice).
-    /// </summary>
-    public Task<TenantEnvelope>? Pending { get; set; }
 }

@@ -1,11 +1,37 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.Recovery;
+using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Broadcasting;
 
-/// <summary>The drainer: one loop that numbers and sends the outbox's broadcasts, oldest first, while Redis answers.</summary>
-internal sealed partial class RedisBroadcastSender
+/// <summary>
+/// One loop that numbers and sends the <see cref="BroadcastOutbox"/>'s broadcasts, oldest first, while Redis answers;
+/// woken by <see cref="Wake"/> and idle otherwise. At a graceful stop it tries for a short, bounded time to send what
+/// is left.
+/// </summary>
+internal sealed class OutboxDrainer(
+    BroadcastOutbox outbox,
+    SharedRedisConnection connection,
+    RedisRoomHistory history,
+    IHubContext<TenantRealtimeHub> hub,
+    IOptionsMonitor<TenantRealtimeOptions> realtime,
+    RedisMetrics metrics,
+    TimeProvider time,
+    ILogger<OutboxDrainer> logger) : IAsyncDisposable
 {
+    private readonly BroadcastOutbox _outbox = outbox;
+    private readonly SharedRedisConnection _connection = connection;
+    private readonly RedisRoomHistory _history = history;
+    private readonly IHubContext<TenantRealtimeHub> _hub = hub;
+    private readonly IOptionsMonitor<TenantRealtimeOptions> _realtime = realtime;
+    private readonly RedisMetrics _metrics = metrics;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<OutboxDrainer> _logger = logger;
+
     /// <summary>How often a waiting drainer checks whether Redis is back.</summary>
     internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
 
@@ -23,7 +49,7 @@ internal sealed partial class RedisBroadcastSender
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        if (Outbox.Count == 0)
+        if (_outbox.Count == 0)
         {
             return;
         }
@@ -38,9 +64,9 @@ internal sealed partial class RedisBroadcastSender
         {
         }
 
-        if (Outbox.Count > 0)
+        if (_outbox.Count > 0)
         {
-            RedisLog.OutboxLeftAtShutdown(_logger, Outbox.Count);
+            RedisLog.OutboxLeftAtShutdown(_logger, _outbox.Count);
         }
     }
 
@@ -56,7 +82,8 @@ internal sealed partial class RedisBroadcastSender
         _wake.Dispose();
     }
 
-    private void WakeDrainer()
+    /// <summary>Asks the loop to drain; called whenever a broadcast enters the outbox.</summary>
+    public void Wake()
     {
         // One pending wake-up is enough: the drainer empties the whole outbox each time.
         if (_wake.CurrentCount == 0)
@@ -84,7 +111,7 @@ internal sealed partial class RedisBroadcastSender
     internal async Task DrainAsync(CancellationToken cancellationToken)
     {
         var sent = 0;
-        while (Outbox.TryPeek(out var item))
+        while (_outbox.TryPeek(out var item))
         {
             if (!_connection.IsConnected)
             {
@@ -97,7 +124,7 @@ internal sealed partial class RedisBroadcastSender
             {
                 envelope = await NumberAsync(item, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsRedisFailure(ex))
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 // Not numbered: it keeps its place and is appended again after a pause.
                 item.Pending = null;
@@ -109,14 +136,14 @@ internal sealed partial class RedisBroadcastSender
             {
                 // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
                 // hold back everything behind it.
-                Outbox.Complete(item);
+                _outbox.Complete(item);
                 _metrics.OutboxDropped();
                 RedisLog.OutboxItemFailed(_logger, ex);
                 continue;
             }
 
             await item.Target.In(_hub.Clients).SendAsync(item.Broadcast.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
-            Outbox.Complete(item);
+            _outbox.Complete(item);
             _metrics.Drained();
             sent++;
         }

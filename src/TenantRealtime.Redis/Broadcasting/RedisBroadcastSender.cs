@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Redis.Diagnostics;
@@ -16,8 +15,10 @@ namespace TenantRealtime.Redis.Broadcasting;
 /// broadcast goes to the bounded <see cref="BroadcastOutbox"/> and the caller continues at once (its receipt has no
 /// seq); the drainer numbers and sends the outbox in order when Redis answers again.
 /// </summary>
-internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDisposable
+internal sealed class RedisBroadcastSender : IBroadcastSender
 {
+    private readonly BroadcastOutbox _outbox;
+    private readonly OutboxDrainer _drainer;
     private readonly SharedRedisConnection _connection;
     private readonly RedisRoomHistory _history;
     private readonly IHubContext<TenantRealtimeHub> _hub;
@@ -28,6 +29,8 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
     private readonly TimeSpan _timeout;
 
     public RedisBroadcastSender(
+        BroadcastOutbox outbox,
+        OutboxDrainer drainer,
         SharedRedisConnection connection,
         RedisRoomHistory history,
         IHubContext<TenantRealtimeHub> hub,
@@ -45,18 +48,17 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
         _time = time;
         _logger = logger;
         _timeout = options.Value.BroadcastTimeout;
-        Outbox = new BroadcastOutbox(options.Value.OutboxCapacity);
-        metrics.ObserveOutbox(() => Outbox.Count);
+        _outbox = outbox;
+        _drainer = drainer;
+        metrics.ObserveOutbox(() => outbox.Count);
     }
-
-    public BroadcastOutbox Outbox { get; }
 
     public ValueTask<TenantEnvelope> SendAsync(BroadcastTarget target, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
         var item = new OutboxItem(target, broadcast);
 
         // Older broadcasts are waiting: this one goes behind them, so a room's broadcasts keep their order.
-        if (Outbox.EnqueueIfBacklogged(item, out var dropped))
+        if (_outbox.EnqueueIfBacklogged(item, out var dropped))
         {
             return ValueTask.FromResult(Queued(item, "backlog", dropped));
         }
@@ -88,7 +90,7 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
                 Observe(numbering);
                 return Queue(item, "timeout");
             }
-            catch (Exception ex) when (IsRedisFailure(ex))
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 RedisLog.HistoryAppendFailed(_logger, ex);
                 return Queue(item, "failed");
@@ -105,28 +107,23 @@ internal sealed partial class RedisBroadcastSender : IBroadcastSender, IAsyncDis
         return envelope;
     }
 
-    private TenantEnvelope Queue(OutboxItem item, string reason) => Queued(item, reason, Outbox.Enqueue(item));
+    private TenantEnvelope Queue(OutboxItem item, string reason) => Queued(item, reason, _outbox.Enqueue(item));
 
     private TenantEnvelope Queued(OutboxItem item, string reason, OutboxItem? dropped)
     {
         _metrics.Queued(reason);
-        RedisLog.BroadcastQueued(_logger, reason, Outbox.Count);
+        RedisLog.BroadcastQueued(_logger, reason, _outbox.Count);
         if (dropped is not null)
         {
             _metrics.OutboxDropped();
-            RedisLog.OutboxFull(_logger, Outbox.Capacity);
+            RedisLog.OutboxFull(_logger, _outbox.Capacity);
         }
 
-        WakeDrainer();
+        _drainer.Wake();
         return item.Broadcast.ToEnvelope(item.Target.Room, seq: null, epoch: null);
     }
-
 
     private static void Observe(Task task) =>
         task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    // RedisTimeoutException derives from TimeoutException, not RedisException. A disposed multiplexer happens only
-    // while the app shuts down.
-    private static bool IsRedisFailure(Exception ex) =>
-        ex is RedisException or RedisTimeoutException or ObjectDisposedException;
 }

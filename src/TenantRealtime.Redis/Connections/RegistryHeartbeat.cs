@@ -1,12 +1,61 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using TenantRealtime.Connections.Internal;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Connections;
 
-/// <summary>The background loop that keeps this server's share in Redis, and its removal at shutdown.</summary>
-internal sealed partial class RedisConnectionRegistry
+/// <summary>
+/// Keeps this server's share of the cluster-wide counts in Redis: one background loop writes the organizations
+/// that changed (marked by <see cref="MarkDirty"/>) as soon as it can, and rewrites the whole share and renews this
+/// server's liveness every <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> (which also heals a Redis
+/// that lost its data). A graceful stop removes the share at once; a crashed server's share expires after
+/// <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.
+/// </summary>
+internal sealed class RegistryHeartbeat(
+    InMemoryConnectionRegistry local,
+    SharedRedisConnection connection,
+    string serverId,
+    TenantRealtimeRedisOptions options,
+    TimeProvider time,
+    ILogger logger) : IAsyncDisposable
 {
+    private readonly InMemoryConnectionRegistry _local = local;
+    private readonly SharedRedisConnection _connection = connection;
+    private readonly string _serverId = serverId;
+    private readonly TenantRealtimeRedisOptions _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+
+    // Organizations whose key may exist in Redis; a superset, so a failed delete is retried on the next heartbeat.
+    private readonly HashSet<string> _published = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _stopping;
+    private Task _loop = Task.CompletedTask;
+    private volatile bool _running;
+    private bool _failing;
+
+    private RedisKeys Keys => _connection.Keys;
+
+    /// <summary>Notes that this server's count of <paramref name="organizationId"/> (and its total) changed.</summary>
+    public void MarkDirty(string? organizationId)
+    {
+        if (organizationId is not null)
+        {
+            lock (_gate)
+            {
+                _dirty.Add(organizationId);
+            }
+        }
+
+        // The total changes on every call, so there is always something to write.
+        _changed.Writer.TryWrite(true);
+    }
+
     public void Start()
     {
         _stopping = new CancellationTokenSource();
@@ -30,7 +79,8 @@ internal sealed partial class RedisConnectionRegistry
             // Bounded by the host's shutdown token: with Redis down the share simply expires after ServerTimeout.
             await RemoveShareAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        // The wait is bounded by the host's shutdown token, hence the cancellation beside Redis's own failures.
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is OperationCanceledException)
         {
             RedisLog.RegistryRemoveFailed(_logger, ex);
         }
@@ -59,7 +109,7 @@ internal sealed partial class RedisConnectionRegistry
                     RedisLog.RegistryWriteRestored(_logger);
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 if (!_failing)
                 {
@@ -120,7 +170,7 @@ internal sealed partial class RedisConnectionRegistry
         }
 
         var ttl = _options.ServerTimeout;
-        var server = Keys.Server(ServerId);
+        var server = Keys.Server(_serverId);
         var writes = new List<Task>();
         var top = database.CreateTransaction();
         _ = top.KeyDeleteAsync(server);
@@ -132,10 +182,10 @@ internal sealed partial class RedisConnectionRegistry
             writes.Add(WriteOrganization(database, organization, ttl));
         }
 
-        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(ServerId, id))));
+        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(_serverId, id))));
 
         // Liveness last: a server becomes visible only with its counts in place.
-        writes.Add(database.SortedSetAddAsync(Keys.Servers, ServerId, ExpiryScore()));
+        writes.Add(database.SortedSetAddAsync(Keys.Servers, _serverId, ExpiryScore()));
 
         // Servers that died long ago: their keys expired already; drop them from the set too.
         writes.Add(database.SortedSetRemoveRangeByScoreAsync(Keys.Servers, double.NegativeInfinity, _time.GetUtcNow().ToUnixTimeMilliseconds() - ttl.TotalMilliseconds));
@@ -161,7 +211,7 @@ internal sealed partial class RedisConnectionRegistry
         {
             var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             var ttl = _options.ServerTimeout;
-            var server = Keys.Server(ServerId);
+            var server = Keys.Server(_serverId);
             var writes = new List<Task>
             {
                 database.HashSetAsync(server, RedisKeys.TotalField, await _local.CountAsync().ConfigureAwait(false)),
@@ -177,7 +227,7 @@ internal sealed partial class RedisConnectionRegistry
                 else
                 {
                     writes.Add(database.HashDeleteAsync(server, organizationId));
-                    writes.Add(database.KeyDeleteAsync(Keys.Organization(ServerId, organizationId)));
+                    writes.Add(database.KeyDeleteAsync(Keys.Organization(_serverId, organizationId)));
                 }
             }
 
@@ -198,7 +248,7 @@ internal sealed partial class RedisConnectionRegistry
     /// <summary>Replaces one organization's hash atomically, so a reader never sees half of it.</summary>
     private Task<bool> WriteOrganization(IDatabase database, OrganizationConnections organization, TimeSpan ttl)
     {
-        var key = Keys.Organization(ServerId, organization.OrganizationId);
+        var key = Keys.Organization(_serverId, organization.OrganizationId);
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
         _ = transaction.HashSetAsync(key, [new(RedisKeys.TotalField, organization.Connections), .. organization.Tenants.Select(t => new HashEntry(t.TenantId, t.Connections))]);
@@ -222,10 +272,18 @@ internal sealed partial class RedisConnectionRegistry
         var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
 
         // Out of the live set first, so readers stop counting this server before its keys go.
-        await database.SortedSetRemoveAsync(Keys.Servers, ServerId).ConfigureAwait(false);
-        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(ServerId, id)))
-            .Append(database.KeyDeleteAsync(Keys.Server(ServerId)))).ConfigureAwait(false);
+        await database.SortedSetRemoveAsync(Keys.Servers, _serverId).ConfigureAwait(false);
+        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(_serverId, id)))
+            .Append(database.KeyDeleteAsync(Keys.Server(_serverId)))).ConfigureAwait(false);
     }
 
     private double ExpiryScore() => (_time.GetUtcNow() + _options.ServerTimeout).ToUnixTimeMilliseconds();
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping?.Cancel();
+        _stopping?.Dispose();
+        _stopping = null;
+        return ValueTask.CompletedTask;
+    }
 }

@@ -37,7 +37,7 @@ internal sealed class RevocationSubscriber(
             {
                 await queue.UnsubscribeAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 // The subscription dies with the multiplexer anyway.
             }
@@ -58,7 +58,7 @@ internal sealed class RevocationSubscriber(
                 _queue = queue;
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 RedisLog.RevocationSubscribeFailed(logger, ex);
                 try

@@ -134,6 +134,8 @@ public static class TenantRealtimeRedisBuilderExtensions
         // and broadcasts are numbered there before they are sent, with an outbox for when Redis is unreachable.
         services.TryAddSingleton<RedisRoomHistory>();
         services.Replace(ServiceDescriptor.Singleton<IRoomHistory>(sp => sp.GetRequiredService<RedisRoomHistory>()));
+        services.TryAddSingleton(sp => new BroadcastOutbox(sp.GetRequiredService<IOptions<TenantRealtimeRedisOptions>>().Value.OutboxCapacity));
+        services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();
         services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisHostedService>());

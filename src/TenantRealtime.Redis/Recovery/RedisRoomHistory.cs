@@ -69,7 +69,7 @@ internal sealed class RedisRoomHistory(
         {
             return await ReadCoreAsync(room, epoch, afterSeq, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             RedisLog.HistoryReadFailed(logger, ex);
             return HistoryRead.Lost;

@@ -141,7 +141,7 @@ public sealed class RecoveryThroughOutageTests
 
     private static IEnumerable<string> Markers(string prefix, int count) => Enumerable.Range(0, count).Select(i => $"{prefix}{i}");
 
-    private static BroadcastOutbox Outbox(RealtimeNode node) => node.Services.GetRequiredService<RedisBroadcastSender>().Outbox;
+    private static BroadcastOutbox Outbox(RealtimeNode node) => node.Services.GetRequiredService<BroadcastOutbox>();
 
     private static Task WaitConnectedAsync(RealtimeNode node) =>
         Eventually.HoldsAsync(() => node.Services.GetRequiredService<SharedRedisConnection>().IsConnected, "the server reconnects to Redis", ReconnectTimeout);

@@ -17,7 +17,7 @@ internal sealed class RedisHostedService(
     HubLifetimeManager<TenantRealtimeHub> backplane,
     RedisConnectionRegistry registry,
     RevocationSubscriber revocation,
-    RedisBroadcastSender sender) : IHostedService
+    OutboxDrainer drainer) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,13 +27,13 @@ internal sealed class RedisHostedService(
         _ = backplane;
         registry.Start();
         revocation.Start();
-        sender.Start();
+        drainer.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // First, while Redis and the backplane are still there: a short, bounded try to send the outbox.
-        await sender.StopAsync(cancellationToken).ConfigureAwait(false);
+        await drainer.StopAsync(cancellationToken).ConfigureAwait(false);
         await revocation.StopAsync().ConfigureAwait(false);
         await registry.StopAsync(cancellationToken).ConfigureAwait(false);
     }

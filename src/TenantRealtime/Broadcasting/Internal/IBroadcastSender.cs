@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-
 namespace TenantRealtime.Broadcasting.Internal;
 
 /// <summary>
@@ -11,18 +9,4 @@ internal interface IBroadcastSender
 {
     /// <summary>Sends <paramref name="broadcast"/> to <paramref name="target"/> and returns the envelope as sent (or queued).</summary>
     ValueTask<TenantEnvelope> SendAsync(BroadcastTarget target, OutgoingBroadcast broadcast, CancellationToken cancellationToken);
-}
-
-/// <summary>Where a broadcast goes: its room key (the history it belongs to) and the SignalR groups, or everyone.</summary>
-/// <param name="Room">The room key carried in the envelope.</param>
-/// <param name="Groups">The SignalR groups to send to, or <see langword="null"/> for every connection.</param>
-internal readonly record struct BroadcastTarget(string Room, IReadOnlyList<string>? Groups)
-{
-    /// <summary>The SignalR clients this target names among <paramref name="clients"/>.</summary>
-    public IClientProxy In(IHubClients clients) => Groups switch
-    {
-        null => clients.All,
-        [var group] => clients.Group(group),
-        var groups => clients.Groups(groups),
-    };
 }
