@@ -1,4 +1,3 @@
-
 namespace TenantRealtime.Client.Internal;
 
 internal sealed partial class RoomSequencer

@@ -1,4 +1,3 @@
-
 namespace TenantRealtime.Redis.Recovery;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 using TenantRealtime.Identity.Internal;
 using TenantRealtime.Rooms.Internal;
 

@@ -1,4 +1,3 @@
-
 using TenantRealtime.Connections.Internal;
 
 namespace TenantRealtime.Tests.Connections;

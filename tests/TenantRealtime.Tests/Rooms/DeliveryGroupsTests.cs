@@ -1,4 +1,3 @@
-
 using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Tests.Rooms;

@@ -1,4 +1,3 @@
-
 namespace TenantRealtime.Tests.Rooms;
 
 public sealed class TenantRoomTests
