@@ -30,33 +30,33 @@ public sealed class TenantEnvelope
     }
 
     /// <summary>Gets what happened, for example <c>created</c>.</summary>
-    [DataMember(Name = "type")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Type)]
     public string Type { get; }
 
     /// <summary>Gets the payload.</summary>
-    [DataMember(Name = "data")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Data)]
     public object? Data { get; }
 
     /// <summary>Gets when the broadcast was sent, ISO-8601 UTC (for example <c>2026-01-31T12:00:00.0000000Z</c>).</summary>
-    [DataMember(Name = "timestamp")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Timestamp)]
     public string Timestamp { get; }
 
     /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
-    [DataMember(Name = "scope")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Scope)]
     public string Scope { get; }
 
     /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
-    [DataMember(Name = "organizationId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.OrganizationId)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OrganizationId { get; }
 
     /// <summary>Gets the tenant of a tenant broadcast.</summary>
-    [DataMember(Name = "tenantId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.TenantId)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TenantId { get; }
 
     /// <summary>Gets the user of a user broadcast.</summary>
-    [DataMember(Name = "userId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.UserId)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? UserId { get; }
 
@@ -64,7 +64,7 @@ public sealed class TenantEnvelope
     /// Gets the opaque, stable key of the room the broadcast was sent to (for example <c>tenant:org-a:t1</c>, or
     /// <c>all</c>). A client keeps its position per room and names it in <c>Resume</c>.
     /// </summary>
-    [DataMember(Name = "room")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Room)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Room { get; init; }
 
@@ -72,7 +72,7 @@ public sealed class TenantEnvelope
     /// Gets the broadcast's position in its room: 1, 2, 3, … without gaps across the whole cluster, or
     /// <see langword="null"/> when missed-message recovery is disabled.
     /// </summary>
-    [DataMember(Name = "seq")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Seq)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Seq { get; init; }
 
@@ -80,7 +80,7 @@ public sealed class TenantEnvelope
     /// Gets the identity of the room's history; it changes when that history is lost (then positions of the old
     /// epoch cannot be resumed), or <see langword="null"/> when recovery is disabled.
     /// </summary>
-    [DataMember(Name = "epoch")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Epoch)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
 }

@@ -53,4 +53,41 @@ public static class TenantRealtimeWire
         /// <summary>A limit (rooms, connections) would be exceeded.</summary>
         public const string LimitExceeded = "limit-exceeded";
     }
+
+    /// <summary>
+    /// The envelope's field names, as every broadcast spells them under both hub protocols (camelCase). Servers,
+    /// clients and stored histories read and write them from here.
+    /// </summary>
+    public static class EnvelopeFields
+    {
+        /// <summary><c>type</c>: what happened, for example <c>created</c>.</summary>
+        public const string Type = "type";
+
+        /// <summary><c>data</c>: the payload.</summary>
+        public const string Data = "data";
+
+        /// <summary><c>timestamp</c>: when it was sent, ISO-8601 UTC.</summary>
+        public const string Timestamp = "timestamp";
+
+        /// <summary><c>scope</c>: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
+        public const string Scope = "scope";
+
+        /// <summary><c>organizationId</c>: the organization of an organization, tenant or user broadcast.</summary>
+        public const string OrganizationId = "organizationId";
+
+        /// <summary><c>tenantId</c>: the tenant of a tenant broadcast.</summary>
+        public const string TenantId = "tenantId";
+
+        /// <summary><c>userId</c>: the user of a user broadcast.</summary>
+        public const string UserId = "userId";
+
+        /// <summary><c>room</c>: the key of the room the broadcast was sent to.</summary>
+        public const string Room = "room";
+
+        /// <summary><c>seq</c>: the broadcast's position in its room.</summary>
+        public const string Seq = "seq";
+
+        /// <summary><c>epoch</c>: the identity of the room's history.</summary>
+        public const string Epoch = "epoch";
+    }
 }

@@ -12,42 +12,42 @@ namespace TenantRealtime.Client;
 public sealed class TenantEvent<TData>
 {
     /// <summary>Gets what happened, for example <c>created</c>.</summary>
-    [DataMember(Name = "type")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Type)]
     public string Type { get; init; } = string.Empty;
 
     /// <summary>Gets the payload.</summary>
-    [DataMember(Name = "data")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Data)]
     public TData? Data { get; init; }
 
     /// <summary>Gets when the broadcast was sent, ISO-8601 UTC.</summary>
-    [DataMember(Name = "timestamp")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Timestamp)]
     public string Timestamp { get; init; } = string.Empty;
 
     /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
-    [DataMember(Name = "scope")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Scope)]
     public string Scope { get; init; } = string.Empty;
 
     /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
-    [DataMember(Name = "organizationId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.OrganizationId)]
     public string? OrganizationId { get; init; }
 
     /// <summary>Gets the tenant of a tenant broadcast.</summary>
-    [DataMember(Name = "tenantId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.TenantId)]
     public string? TenantId { get; init; }
 
     /// <summary>Gets the user of a user broadcast.</summary>
-    [DataMember(Name = "userId")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.UserId)]
     public string? UserId { get; init; }
 
     /// <summary>Gets the key of the room the broadcast was sent to, for example <c>tenant:org-a:t1</c>.</summary>
-    [DataMember(Name = "room")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Room)]
     public string? Room { get; init; }
 
     /// <summary>Gets the broadcast's position in its room, or <see langword="null"/> when the server has recovery disabled.</summary>
-    [DataMember(Name = "seq")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Seq)]
     public long? Seq { get; init; }
 
     /// <summary>Gets the identity of the room's history, or <see langword="null"/> when the server has recovery disabled.</summary>
-    [DataMember(Name = "epoch")]
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Epoch)]
     public string? Epoch { get; init; }
 }

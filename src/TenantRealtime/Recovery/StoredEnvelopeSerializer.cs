@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using TenantRealtime.Broadcasting.Internal;
+using Fields = TenantRealtime.TenantRealtimeWire.EnvelopeFields;
 
 namespace TenantRealtime.Recovery;
 
@@ -13,6 +14,15 @@ namespace TenantRealtime.Recovery;
 /// </summary>
 internal static class StoredEnvelopeSerializer
 {
+    // The envelope's names, encoded once (as SignalR's JsonHubProtocol does with its property names).
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode(Fields.Type);
+    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode(Fields.Data);
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode(Fields.Timestamp);
+    private static readonly JsonEncodedText ScopeName = JsonEncodedText.Encode(Fields.Scope);
+    private static readonly JsonEncodedText OrganizationIdName = JsonEncodedText.Encode(Fields.OrganizationId);
+    private static readonly JsonEncodedText TenantIdName = JsonEncodedText.Encode(Fields.TenantId);
+    private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode(Fields.UserId);
+
     // One writer per thread: a broadcast is serialized and copied into the history before the thread moves on.
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -48,13 +58,13 @@ internal static class StoredEnvelopeSerializer
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         return new TenantEnvelope(
-            String(root, "type") ?? "",
-            root.TryGetProperty("data", out var data) ? ToPlain(data) : null,
-            String(root, "timestamp") ?? "",
-            String(root, "scope") ?? "",
-            String(root, "organizationId"),
-            String(root, "tenantId"),
-            String(root, "userId"))
+            String(root, Fields.Type) ?? "",
+            root.TryGetProperty(Fields.Data, out var data) ? ToPlain(data) : null,
+            String(root, Fields.Timestamp) ?? "",
+            String(root, Fields.Scope) ?? "",
+            String(root, Fields.OrganizationId),
+            String(root, Fields.TenantId),
+            String(root, Fields.UserId))
         {
             Room = room,
             Seq = seq,
@@ -78,8 +88,8 @@ internal static class StoredEnvelopeSerializer
     private static void Write(Utf8JsonWriter writer, OutgoingBroadcast broadcast, JsonSerializerOptions dataOptions)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", broadcast.Type);
-        writer.WritePropertyName("data");
+        writer.WriteString(TypeName, broadcast.Type);
+        writer.WritePropertyName(DataName);
         if (broadcast.Data is { } data)
         {
             // The options SignalR's JSON protocol uses, so a replay spells data as a live JSON client saw it.
@@ -93,11 +103,11 @@ internal static class StoredEnvelopeSerializer
         // The live envelope's spelling ("O"); Utf8JsonWriter's own DateTime format trims trailing zeros.
         Span<char> timestamp = stackalloc char[40];
         broadcast.Timestamp.UtcDateTime.TryFormat(timestamp, out var length, "O", CultureInfo.InvariantCulture);
-        writer.WriteString("timestamp", timestamp[..length]);
-        writer.WriteString("scope", ScopeNames.Of(broadcast.Scope));
-        WriteOptional(writer, "organizationId", broadcast.OrganizationId);
-        WriteOptional(writer, "tenantId", broadcast.TenantId);
-        WriteOptional(writer, "userId", broadcast.UserId);
+        writer.WriteString(TimestampName, timestamp[..length]);
+        writer.WriteString(ScopeName, ScopeNames.Of(broadcast.Scope));
+        WriteOptional(writer, OrganizationIdName, broadcast.OrganizationId);
+        WriteOptional(writer, TenantIdName, broadcast.TenantId);
+        WriteOptional(writer, UserIdName, broadcast.UserId);
         writer.WriteEndObject();
     }
 
@@ -115,7 +125,7 @@ internal static class StoredEnvelopeSerializer
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {

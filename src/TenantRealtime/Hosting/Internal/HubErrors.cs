@@ -1,25 +1,23 @@
 using Microsoft.AspNetCore.SignalR;
+using Codes = TenantRealtime.TenantRealtimeWire.Errors;
 
 namespace TenantRealtime.Hosting.Internal;
 
-/// <summary>The coded errors of the wire contract: <c>HubException("&lt;code&gt;: &lt;sentence&gt;")</c>.</summary>
+/// <summary>
+/// The coded errors of the wire contract: <c>HubException("&lt;code&gt;: &lt;sentence&gt;")</c>, with the codes of
+/// <see cref="TenantRealtimeWire.Errors"/>.
+/// </summary>
 internal static class HubErrors
 {
-    public const string InvalidArgumentCode = "invalid-argument";
-    public const string ForbiddenCode = "forbidden";
-    public const string UnauthenticatedCode = "unauthenticated";
-    public const string RateLimitedCode = "rate-limited";
-    public const string LimitExceededCode = "limit-exceeded";
+    public static HubException InvalidArgument(string sentence) => Create(Codes.InvalidArgument, sentence);
 
-    public static HubException InvalidArgument(string sentence) => Create(InvalidArgumentCode, sentence);
+    public static HubException Forbidden(string sentence) => Create(Codes.Forbidden, sentence);
 
-    public static HubException Forbidden(string sentence) => Create(ForbiddenCode, sentence);
+    public static HubException Unauthenticated(string sentence) => Create(Codes.Unauthenticated, sentence);
 
-    public static HubException Unauthenticated(string sentence) => Create(UnauthenticatedCode, sentence);
+    public static HubException RateLimited(string sentence) => Create(Codes.RateLimited, sentence);
 
-    public static HubException RateLimited(string sentence) => Create(RateLimitedCode, sentence);
-
-    public static HubException LimitExceeded(string sentence) => Create(LimitExceededCode, sentence);
+    public static HubException LimitExceeded(string sentence) => Create(Codes.LimitExceeded, sentence);
 
     /// <summary>The code of a coded HubException message, for metrics tags.</summary>
     public static string CodeOf(HubException exception) =>

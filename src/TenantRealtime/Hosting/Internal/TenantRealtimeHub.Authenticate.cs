@@ -63,7 +63,7 @@ internal sealed partial class TenantRealtimeHub
             ["rooms"] = state.Rooms.Select(room => room.Name).Order(StringComparer.Ordinal).ToArray(),
             ["timestamp"] = Now(),
         };
-        await Clients.Caller.SendAsync("authenticated", result, Context.ConnectionAborted).ConfigureAwait(false);
+        await Clients.Caller.SendAsync(TenantRealtimeWire.Events.Authenticated, result, Context.ConnectionAborted).ConfigureAwait(false);
         return result;
     }
 
@@ -78,7 +78,7 @@ internal sealed partial class TenantRealtimeHub
     private HubException Mismatch(TenantIdentity identity, string reason)
     {
         TenantRealtimeLog.AuthenticateMismatch(logger, identity.UserId, identity.OrganizationId, reason);
-        metrics.Refused("authenticate", HubErrors.ForbiddenCode);
+        metrics.Refused("authenticate", TenantRealtimeWire.Errors.Forbidden);
         return HubErrors.Forbidden(reason);
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class TenantRealtimeHub
             if (!decision.Allowed)
             {
                 TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, decision.Reason);
-                metrics.Refused("join", HubErrors.ForbiddenCode);
+                metrics.Refused("join", TenantRealtimeWire.Errors.Forbidden);
                 throw HubErrors.Forbidden(decision.Reason);
             }
 
@@ -58,7 +58,7 @@ internal sealed partial class TenantRealtimeHub
         if (Same(organizationId, identity.OrganizationId))
         {
             TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, "leaving one's own organization");
-            metrics.Refused("leave", HubErrors.ForbiddenCode);
+            metrics.Refused("leave", TenantRealtimeWire.Errors.Forbidden);
             throw HubErrors.Forbidden("a connection cannot leave its own organization.");
         }
 

@@ -35,7 +35,7 @@ internal sealed partial class TenantRealtimeHub
         if (!RoomNames.IsHeld(position.Room, state.Rooms))
         {
             TenantRealtimeLog.ResumeRefused(logger, Context.ConnectionId, position.Room);
-            return new RoomResumeResult(position.Room, recovered: false, replayed: 0, HubErrors.ForbiddenCode);
+            return new RoomResumeResult(position.Room, recovered: false, replayed: 0, TenantRealtimeWire.Errors.Forbidden);
         }
 
         if (!options.CurrentValue.EnableRecovery)

@@ -31,7 +31,7 @@ internal sealed partial class TenantRealtimeHub(
     public async Task<Dictionary<string, object?>> Ping()
     {
         var result = new Dictionary<string, object?> { ["timestamp"] = Now() };
-        await Clients.Caller.SendAsync("pong", result, Context.ConnectionAborted).ConfigureAwait(false);
+        await Clients.Caller.SendAsync(TenantRealtimeWire.Events.Pong, result, Context.ConnectionAborted).ConfigureAwait(false);
         return result;
     }
 
