@@ -155,7 +155,7 @@ internal static class BenchRun
         if (o.Target == Targets.SocketIo)
         {
             paths.EnsureNodeModules();
-            return Child.Start("socketio-server", "node", ["--expose-gc", "server.js", "--port", port, "--jwt-key", Jwt.DefaultKey], workingDirectory: paths.SocketIo);
+            return Child.Start("socketio-server", "node", ["--expose-gc", "server.js", "--port", port, "--jwt-key", BenchAuth.DefaultKey], workingDirectory: paths.SocketIo);
         }
 
         var mode = o.Target == Targets.SignalR ? "signalr" : o.Target;
@@ -169,7 +169,7 @@ internal static class BenchRun
             env2[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
         }
 
-        List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", Jwt.DefaultKey, .. extra];
+        List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", BenchAuth.DefaultKey, .. extra];
         if (redis is not null)
         {
             args.AddRange(["--redis", redis]);
@@ -183,7 +183,7 @@ internal static class BenchRun
         List<string> common =
         [
             "--urls", string.Join(',', urls), "--tenants", $"{o.Tenants}", "--tenants-per-org", $"{o.TenantsPerOrg}",
-            "--jwt-key", Jwt.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
+            "--jwt-key", BenchAuth.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
         ];
         if (o.Client == Clients.Node)
         {

@@ -30,16 +30,17 @@ internal static class LoadClient
         var urls = c.Get("urls", "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var tenants = c.Int("tenants", 100);
         var tenantsPerOrg = c.Int("tenants-per-org", 10);
-        var key = c.Get("jwt-key", Jwt.DefaultKey);
+        var key = c.Get("jwt-key", BenchAuth.DefaultKey);
         var concurrency = c.Int("concurrency", 100);
         var connections = new List<HubConnection>();
 
         HubConnection Create(int j)
         {
             var tenant = j % tenants;
-            var token = Jwt.Mint(key, $"u{j}", $"o{tenant / tenantsPerOrg}", $"t{tenant}");
+            var claims = Hs256Jwt.IdentityClaims($"u{j}", $"o{tenant / tenantsPerOrg}", $"t{tenant}", "member");
+            var token = Hs256Jwt.Mint(key, BenchAuth.Issuer, BenchAuth.Audience, claims, TimeSpan.FromHours(1));
             var connection = new HubConnectionBuilder()
-                .WithUrl($"{urls[j % urls.Length]}/hubs/realtime", HttpTransportType.WebSockets, o =>
+                .WithUrl($"{urls[j % urls.Length]}{BenchAuth.HubPath}", HttpTransportType.WebSockets, o =>
                 {
                     o.SkipNegotiation = true;
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.IdentityModel.Tokens;
 using TenantRealtime.BenchServer;
+using TenantRealtime.BenchShared;
 
 // The benchmark server. One process, one mode:
 //   tenantrealtime        AddTenantRealtime() + MapTenantRealtime(), in memory

@@ -1,3 +1,5 @@
+using TenantRealtime.BenchShared;
+
 namespace TenantRealtime.BenchServer;
 
 internal static class ServerModes
@@ -5,13 +7,6 @@ internal static class ServerModes
     public const string TenantRealtime = "tenantrealtime";
     public const string TenantRealtimeRedis = "tenantrealtime-redis";
     public const string SignalR = "signalr";
-}
-
-internal static class BenchAuth
-{
-    public const string Issuer = "tenantrealtime-bench";
-    public const string Audience = "tenantrealtime-bench";
-    public const string HubPath = "/hubs/realtime";
 }
 
 /// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n] [--retain n]</c>.</summary>
@@ -41,7 +36,7 @@ internal sealed record ServerSettings(string Mode, string Url, string? Redis, st
             mode,
             map.GetValueOrDefault("url", "http://127.0.0.1:5080"),
             map.GetValueOrDefault("redis"),
-            map.GetValueOrDefault("jwt-key", "tenantrealtime-bench-signing-key-0123456789abcdef"),
+            map.GetValueOrDefault("jwt-key", BenchAuth.DefaultKey),
             map.GetValueOrDefault("inline-scheduling") == "true",
             map.TryGetValue("io-queues", out var q) ? int.Parse(q, System.Globalization.CultureInfo.InvariantCulture) : null,
             map.TryGetValue("max-buffer", out var b) ? long.Parse(b, System.Globalization.CultureInfo.InvariantCulture) : null,

@@ -1,6 +1,6 @@
 'use strict';
 // What the Node peer server and the Node load clients share with each other and with the .NET harness: the
-// `--name value` command line and the JWT every target accepts (bench/TenantRealtime.Bench/Jwt.cs).
+// `--name value` command line and the JWT every target accepts (bench/Shared/BenchAuth.cs).
 
 const DEFAULT_JWT_KEY = 'tenantrealtime-bench-signing-key-0123456789abcdef';
 const JWT_ISSUER = 'tenantrealtime-bench';

@@ -1,11 +1,14 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using TenantRealtime.BenchShared;
 
 namespace TenantRealtime.Testing;
 
-/// <summary>Signs real JWTs with a test key, as an identity provider would.</summary>
+/// <summary>
+/// Signs real JWTs with a test key, as an identity provider would. Minting is <see cref="Hs256Jwt"/>
+/// (bench/Shared), the one implementation the bench's load client uses too.
+/// </summary>
 public static class TestJwt
 {
     public const string Issuer = "tenantrealtime-tests";
@@ -16,24 +19,19 @@ public static class TestJwt
 
     public static SymmetricSecurityKey Key { get; } = new(Encoding.UTF8.GetBytes(KeyText));
 
-    /// <summary>A token with the contract's claims; pass null to leave a claim out.</summary>
+    /// <summary>
+    /// A token with the contract's claims; pass null to leave a claim out. <paramref name="extra"/> claims are added
+    /// (one of a type given twice becomes an array; one of a contract claim's type replaces it).
+    /// </summary>
     public static string Create(string? userId, string? organizationId, string? tenantId = null, string? role = "member", TimeSpan? lifetime = null, params Claim[] extra)
     {
-        var claims = new List<Claim>();
-        AddIfPresent(claims, "sub", userId);
-        AddIfPresent(claims, "org_id", organizationId);
-        AddIfPresent(claims, "tenant_id", tenantId);
-        AddIfPresent(claims, "role", role);
-        claims.AddRange(extra);
-        var now = DateTime.UtcNow;
-        var token = new JwtSecurityToken(
-            Issuer,
-            Audience,
-            claims,
-            notBefore: now.AddMinutes(-1),
-            expires: now + (lifetime ?? TimeSpan.FromHours(1)),
-            signingCredentials: new SigningCredentials(Key, SecurityAlgorithms.HmacSha256));
-        return new JwtSecurityTokenHandler().WriteToken(token);
+        var claims = Hs256Jwt.IdentityClaims(userId, organizationId, tenantId, role);
+        foreach (var group in extra.GroupBy(c => c.Type, StringComparer.Ordinal))
+        {
+            claims[group.Key] = group.Count() == 1 ? group.Single().Value : group.Select(c => c.Value).ToArray();
+        }
+
+        return Hs256Jwt.Mint(KeyText, Issuer, Audience, claims, lifetime ?? TimeSpan.FromHours(1));
     }
 
     public static TokenValidationParameters ValidationParameters() => new()
@@ -43,12 +41,4 @@ public static class TestJwt
         IssuerSigningKey = Key,
         ClockSkew = TimeSpan.Zero,
     };
-
-    private static void AddIfPresent(List<Claim> claims, string type, string? value)
-    {
-        if (value is not null)
-        {
-            claims.Add(new Claim(type, value));
-        }
-    }
 }

@@ -20,9 +20,9 @@ internal sealed class IncidentCommands(
     public async Task<Outcome<Incident>> CreateAsync(Caller caller, IncidentDraft draft, CancellationToken cancellationToken)
     {
         var tenantId = draft.TenantId.Or(caller.DefaultTenantId);
-        if (!caller.CanWrite(caller.OrganizationId, tenantId))
+        if (WriteRules.CheckCreate<Incident>(caller, tenantId) is { } denied)
         {
-            return Outcome<Incident>.Forbidden(ServiceCommands.WriteDenied(caller, tenantId));
+            return denied;
         }
 
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
@@ -57,38 +57,41 @@ internal sealed class IncidentCommands(
     public async Task<Outcome<Incident>> AddUpdateAsync(Caller caller, string id, IncidentUpdateDraft draft, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
-        var current = incidents.Find(caller.OrganizationId, id);
-        if ((Deny(caller, current, id) ?? CheckServices(caller, draft.ServiceStatuses)) is { } denied)
+        var found = WriteRules.FindWritable(incidents, caller, Resource, id);
+        if (found.Value is not { } current)
         {
-            return denied;
+            return found;
+        }
+
+        if (CheckServices(caller, draft.ServiceStatuses) is { } invalid)
+        {
+            return invalid;
         }
 
         var now = time.GetUtcNow();
-        var (next, targets, resolved) = IncidentProgress.Advance(current!, draft.Status ?? current!.Status, draft.ServiceStatuses, now);
+        var (next, targets, resolved) = IncidentProgress.Advance(current, draft.Status ?? current.Status, draft.ServiceStatuses, now);
         var update = new IncidentUpdate(IdRules.NewId("upd"), next.Status, draft.Body, NullIfEmpty(draft.ServiceStatuses), now);
-        next = next with { Updates = [.. current!.Updates, update] };
+        next = next with { Updates = [.. current.Updates, update] };
         return await SaveAsync(next, targets, resolved, now);
     }
 
     public async Task<Outcome<Incident>> PatchAsync(Caller caller, string id, IncidentPatch patch, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
-        var current = incidents.Find(caller.OrganizationId, id);
-        if (Deny(caller, current, id) is { } denied)
+        var found = WriteRules.FindWritable(incidents, caller, Resource, id);
+        if (found.Value is not { } current)
         {
-            return denied;
+            return found;
         }
 
-        if (patch.TenantId.IsSet && patch.TenantId.Value != current!.TenantId)
+        if (WriteRules.CheckTenantUnchanged(current, patch.TenantId) is { } invalid)
         {
-            var errors = new FieldErrors();
-            errors.Add("tenantId", "'tenantId' cannot change after creation.");
-            return Outcome<Incident>.Invalid(errors);
+            return invalid;
         }
 
         var now = time.GetUtcNow();
         var noServices = new Dictionary<string, ServiceStatus>(StringComparer.Ordinal);
-        var (next, targets, resolved) = IncidentProgress.Advance(current!, patch.Status.Or(current!.Status), noServices, now);
+        var (next, targets, resolved) = IncidentProgress.Advance(current, patch.Status.Or(current.Status), noServices, now);
         next = next with { Name = patch.Name.Or(current.Name), Impact = patch.Impact.Or(current.Impact) };
         return await SaveAsync(next, targets, resolved, now);
     }
@@ -96,15 +99,14 @@ internal sealed class IncidentCommands(
     public async Task<Outcome<Incident>> DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
-        var current = incidents.Find(caller.OrganizationId, id);
-        if (Deny(caller, current, id) is { } denied)
+        var found = WriteRules.FindWritable(incidents, caller, Resource, id);
+        if (found.Value is { } current)
         {
-            return denied;
+            incidents.Remove(current.OrganizationId, current.Id);
+            await publisher.PublishAsync(new ChangeSet(current.OrganizationId, [], (ChangeTypes.Deleted, current)));
         }
 
-        incidents.Remove(current!.OrganizationId, current.Id);
-        await publisher.PublishAsync(new ChangeSet(current.OrganizationId, [], (ChangeTypes.Deleted, current)));
-        return Outcome<Incident>.Ok(current);
+        return found;
     }
 
     private async Task<Outcome<Incident>> SaveAsync(Incident next, Dictionary<string, ServiceStatus> targets, bool resolved, DateTimeOffset now)
@@ -153,11 +155,6 @@ internal sealed class IncidentCommands(
 
         return errors.Any ? Outcome<Incident>.Invalid(errors) : null;
     }
-
-    private static Outcome<Incident>? Deny(Caller caller, Incident? current, string id) =>
-        current is null || !caller.CanRead(current.OrganizationId, current.TenantId) ? Outcome<Incident>.NotFound(Resource, id)
-        : !caller.CanWrite(current.OrganizationId, current.TenantId) ? Outcome<Incident>.Forbidden(ServiceCommands.WriteDenied(caller, current.TenantId))
-        : null;
 
     private static Dictionary<string, ServiceStatus>? NullIfEmpty(IReadOnlyDictionary<string, ServiceStatus> statuses) =>
         statuses.Count == 0 ? null : new Dictionary<string, ServiceStatus>(statuses, StringComparer.Ordinal);

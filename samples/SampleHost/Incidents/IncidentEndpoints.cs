@@ -7,6 +7,9 @@ namespace SampleHost.Incidents;
 /// <summary><c>/api/incidents</c>: thin HTTP handlers over <see cref="IncidentCommands"/>.</summary>
 internal static class IncidentEndpoints
 {
+    /// <summary>Creating an incident and posting an update both answer 201 with the whole incident.</summary>
+    private static readonly Func<Incident, IResult> Created = ResourceHandlers.CreatedUnder<Incident>("/api/incidents");
+
     public static void MapIncidentEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/incidents").WithTags("Incidents");
@@ -24,9 +27,10 @@ internal static class IncidentEndpoints
 
     private static IResult List(Caller caller, OrganizationStore<Incident> incidents, string? state, string? organizationId)
     {
-        if (organizationId is not null && organizationId != caller.OrganizationId)
+        var (visible, error) = ResourceHandlers.Visible(caller, incidents, organizationId);
+        if (visible is null)
         {
-            return Problems.ForeignOrganization();
+            return error!;
         }
 
         Func<Incident, bool>? filter = (state ?? "all") switch
@@ -41,74 +45,28 @@ internal static class IncidentEndpoints
             return Problems.Validation("state", "'state' must be one of unresolved, resolved, all.");
         }
 
-        return TypedResults.Ok(incidents.List(caller.OrganizationId)
-            .Where(i => caller.CanRead(i.OrganizationId, i.TenantId) && filter(i))
+        return TypedResults.Ok(visible
+            .Where(filter)
             .OrderByDescending(i => i.CreatedAt)
             .ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToList());
     }
 
-    private static IResult Get(Caller caller, OrganizationStore<Incident> incidents, string id)
-    {
-        if (IdRules.CheckRoute(id) is { } invalid)
-        {
-            return invalid;
-        }
+    private static IResult Get(Caller caller, OrganizationStore<Incident> incidents, string id) =>
+        ResourceHandlers.Get(caller, incidents, "incident", id);
 
-        var incident = incidents.Find(caller.OrganizationId, id);
-        return incident is not null && caller.CanRead(incident.OrganizationId, incident.TenantId)
-            ? TypedResults.Ok(incident)
-            : Problems.NotFound("incident", id);
-    }
+    private static Task<IResult> CreateAsync(Caller caller, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, routeId: null, IncidentInput.ReadDraft, draft => commands.CreateAsync(caller, draft, cancellationToken), Created, cancellationToken);
 
-    private static async Task<IResult> CreateAsync(Caller caller, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken)
-    {
-        var (draft, error) = await RequestReader.ReadAsync<IncidentDraft>(caller, request, IncidentInput.ReadDraft, cancellationToken);
-        if (draft is null)
-        {
-            return error!;
-        }
+    private static Task<IResult> AddUpdateAsync(Caller caller, string id, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, id, IncidentInput.ReadUpdate, update => commands.AddUpdateAsync(caller, id, update, cancellationToken), Created, cancellationToken);
 
-        var outcome = await commands.CreateAsync(caller, draft, cancellationToken);
-        return outcome.ToResult(i => TypedResults.Created($"/api/incidents/{i.Id}", i));
-    }
+    private static Task<IResult> PatchAsync(Caller caller, string id, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, id, IncidentInput.ReadPatch, patch => commands.PatchAsync(caller, id, patch, cancellationToken), TypedResults.Ok, cancellationToken);
 
-    private static async Task<IResult> AddUpdateAsync(Caller caller, string id, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken)
-    {
-        var (draft, error) = IdRules.CheckRoute(id) is { } invalid
-            ? (null, invalid)
-            : await RequestReader.ReadAsync<IncidentUpdateDraft>(caller, request, IncidentInput.ReadUpdate, cancellationToken);
-        if (draft is null)
-        {
-            return error!;
-        }
-
-        var outcome = await commands.AddUpdateAsync(caller, id, draft, cancellationToken);
-        return outcome.ToResult(i => TypedResults.Created($"/api/incidents/{i.Id}", i));
-    }
-
-    private static async Task<IResult> PatchAsync(Caller caller, string id, HttpRequest request, IncidentCommands commands, CancellationToken cancellationToken)
-    {
-        var (patch, error) = IdRules.CheckRoute(id) is { } invalid
-            ? (null, invalid)
-            : await RequestReader.ReadAsync<IncidentPatch>(caller, request, IncidentInput.ReadPatch, cancellationToken);
-        if (patch is null)
-        {
-            return error!;
-        }
-
-        var outcome = await commands.PatchAsync(caller, id, patch, cancellationToken);
-        return outcome.ToResult(TypedResults.Ok);
-    }
-
-    private static async Task<IResult> DeleteAsync(Caller caller, string id, IncidentCommands commands, CancellationToken cancellationToken)
-    {
-        if (IdRules.CheckRoute(id) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var outcome = await commands.DeleteAsync(caller, id, cancellationToken);
-        return outcome.ToResult(_ => TypedResults.NoContent());
-    }
+    private static Task<IResult> DeleteAsync(Caller caller, string id, IncidentCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.DeleteAsync(id, () => commands.DeleteAsync(caller, id, cancellationToken));
 }

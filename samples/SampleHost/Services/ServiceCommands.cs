@@ -5,7 +5,7 @@ using SampleHost.Storage;
 
 namespace SampleHost.Services;
 
-/// <summary>Creates, changes and deletes services, then announces each change. Access is checked inside the gate.</summary>
+/// <summary>Creates, changes and deletes services, then announces each change. Access (<see cref="WriteRules"/>) is checked inside the gate.</summary>
 internal sealed class ServiceCommands(OrganizationStore<Service> services, OrganizationGate gate, ChangePublisher publisher, TimeProvider time)
 {
     private const string Resource = "service";
@@ -13,9 +13,9 @@ internal sealed class ServiceCommands(OrganizationStore<Service> services, Organ
     public async Task<Outcome<Service>> CreateAsync(Caller caller, ServiceDraft draft, CancellationToken cancellationToken)
     {
         var tenantId = draft.TenantId.Or(caller.DefaultTenantId);
-        if (!caller.CanWrite(caller.OrganizationId, tenantId))
+        if (WriteRules.CheckCreate<Service>(caller, tenantId) is { } denied)
         {
-            return Outcome<Service>.Forbidden(WriteDenied(caller, tenantId));
+            return denied;
         }
 
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
@@ -50,55 +50,40 @@ internal sealed class ServiceCommands(OrganizationStore<Service> services, Organ
     public async Task<Outcome<Service>> DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
-        var current = services.Find(caller.OrganizationId, id);
-        if (Deny(caller, current, id) is { } denied)
+        var found = WriteRules.FindWritable(services, caller, Resource, id);
+        if (found.Value is { } current)
         {
-            return denied;
+            services.Remove(current.OrganizationId, current.Id);
+            await publisher.PublishAsync(ChangeSet.ForService(ChangeTypes.Deleted, current));
         }
 
-        services.Remove(current!.OrganizationId, current.Id);
-        await publisher.PublishAsync(ChangeSet.ForService(ChangeTypes.Deleted, current));
-        return Outcome<Service>.Ok(current);
+        return found;
     }
 
     private async Task<Outcome<Service>> ChangeAsync(
         Caller caller, string id, Optional<string?> tenantId, Func<Service, Service> change, CancellationToken cancellationToken)
     {
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
-        var current = services.Find(caller.OrganizationId, id);
-        if (Deny(caller, current, id) is { } denied)
+        var found = WriteRules.FindWritable(services, caller, Resource, id);
+        if (found.Value is not { } current)
         {
-            return denied;
+            return found;
         }
 
-        if (tenantId.IsSet && tenantId.Value != current!.TenantId)
+        if (WriteRules.CheckTenantUnchanged(current, tenantId) is { } invalid)
         {
-            var errors = new FieldErrors();
-            errors.Add("tenantId", "'tenantId' cannot change after creation.");
-            return Outcome<Service>.Invalid(errors);
+            return invalid;
         }
 
-        var updated = change(current!) with { UpdatedAt = time.GetUtcNow() };
+        var updated = change(current) with { UpdatedAt = time.GetUtcNow() };
         services.Save(updated);
         await publisher.PublishAsync(ChangeSet.ForService(ChangeTypes.Updated, updated));
         return Outcome<Service>.Ok(updated);
     }
-
-    /// <summary>Another tenant's service is 404 (its existence is not revealed); a readable but unwritable one is 403.</summary>
-    private static Outcome<Service>? Deny(Caller caller, Service? current, string id) =>
-        current is null || !caller.CanRead(current.OrganizationId, current.TenantId) ? Outcome<Service>.NotFound(Resource, id)
-        : !caller.CanWrite(current.OrganizationId, current.TenantId) ? Outcome<Service>.Forbidden(WriteDenied(caller, current.TenantId))
-        : null;
 
     private int NextPosition(string organizationId, string? group)
     {
         var siblings = services.List(organizationId).Where(s => s.Group == group).ToList();
         return siblings.Count == 0 ? 0 : siblings.Max(s => s.Position) + 1;
     }
-
-    internal static string WriteDenied(Caller caller, string? tenantId) => tenantId is null
-        ? "Only an organization admin may change organization-wide resources."
-        : caller.TenantId is null
-            ? "Your token has no tenant, so you may not change tenant resources."
-            : $"Members may only change resources of their own tenant ('{caller.TenantId}').";
 }

@@ -7,6 +7,8 @@ namespace SampleHost.Services;
 /// <summary><c>/api/services</c>: thin HTTP handlers over <see cref="ServiceCommands"/>.</summary>
 internal static class ServiceEndpoints
 {
+    private static readonly Func<Service, IResult> Created = ResourceHandlers.CreatedUnder<Service>("/api/services");
+
     public static void MapServiceEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/services").WithTags("Services");
@@ -23,74 +25,27 @@ internal static class ServiceEndpoints
 
     private static IResult List(Caller caller, OrganizationStore<Service> services, string? organizationId)
     {
-        if (organizationId is not null && organizationId != caller.OrganizationId)
-        {
-            return Problems.ForeignOrganization();
-        }
-
-        var visible = services.List(caller.OrganizationId).Where(s => caller.CanRead(s.OrganizationId, s.TenantId));
-        return TypedResults.Ok(ServiceOrder.Sort(visible).ToList());
+        var (visible, error) = ResourceHandlers.Visible(caller, services, organizationId);
+        return visible is null ? error! : TypedResults.Ok(ServiceOrder.Sort(visible).ToList());
     }
 
-    private static IResult Get(Caller caller, OrganizationStore<Service> services, string id)
-    {
-        if (IdRules.CheckRoute(id) is { } invalid)
-        {
-            return invalid;
-        }
+    private static IResult Get(Caller caller, OrganizationStore<Service> services, string id) =>
+        ResourceHandlers.Get(caller, services, "service", id);
 
-        var service = services.Find(caller.OrganizationId, id);
-        return service is not null && caller.CanRead(service.OrganizationId, service.TenantId)
-            ? TypedResults.Ok(service)
-            : Problems.NotFound("service", id);
-    }
+    private static Task<IResult> CreateAsync(Caller caller, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, routeId: null, ServiceInput.ReadDraft, draft => commands.CreateAsync(caller, draft, cancellationToken), Created, cancellationToken);
 
-    private static async Task<IResult> CreateAsync(Caller caller, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken)
-    {
-        var (draft, error) = await RequestReader.ReadAsync<ServiceDraft>(caller, request, ServiceInput.ReadDraft, cancellationToken);
-        if (draft is null)
-        {
-            return error!;
-        }
+    private static Task<IResult> ReplaceAsync(Caller caller, string id, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, id, ServiceInput.ReadDraft, draft => commands.ReplaceAsync(caller, id, draft, cancellationToken), TypedResults.Ok, cancellationToken);
 
-        var outcome = await commands.CreateAsync(caller, draft, cancellationToken);
-        return outcome.ToResult(s => TypedResults.Created($"/api/services/{s.Id}", s));
-    }
+    private static Task<IResult> PatchAsync(Caller caller, string id, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.WriteAsync(
+            caller, request, id, ServiceInput.ReadPatch, patch => commands.PatchAsync(caller, id, patch, cancellationToken), TypedResults.Ok, cancellationToken);
 
-    private static async Task<IResult> ReplaceAsync(Caller caller, string id, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken)
-    {
-        var (draft, error) = IdRules.CheckRoute(id) is { } invalid ? (null, invalid) : await RequestReader.ReadAsync<ServiceDraft>(caller, request, ServiceInput.ReadDraft, cancellationToken);
-        if (draft is null)
-        {
-            return error!;
-        }
-
-        var outcome = await commands.ReplaceAsync(caller, id, draft, cancellationToken);
-        return outcome.ToResult(TypedResults.Ok);
-    }
-
-    private static async Task<IResult> PatchAsync(Caller caller, string id, HttpRequest request, ServiceCommands commands, CancellationToken cancellationToken)
-    {
-        var (patch, error) = IdRules.CheckRoute(id) is { } invalid ? (null, invalid) : await RequestReader.ReadAsync<ServicePatch>(caller, request, ServiceInput.ReadPatch, cancellationToken);
-        if (patch is null)
-        {
-            return error!;
-        }
-
-        var outcome = await commands.PatchAsync(caller, id, patch, cancellationToken);
-        return outcome.ToResult(TypedResults.Ok);
-    }
-
-    private static async Task<IResult> DeleteAsync(Caller caller, string id, ServiceCommands commands, CancellationToken cancellationToken)
-    {
-        if (IdRules.CheckRoute(id) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var outcome = await commands.DeleteAsync(caller, id, cancellationToken);
-        return outcome.ToResult(_ => TypedResults.NoContent());
-    }
+    private static Task<IResult> DeleteAsync(Caller caller, string id, ServiceCommands commands, CancellationToken cancellationToken) =>
+        ResourceHandlers.DeleteAsync(id, () => commands.DeleteAsync(caller, id, cancellationToken));
 }
 
 /// <summary>The service body, for the OpenAPI document (bodies are read by hand; see <see cref="JsonBody"/>).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using SampleHost.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SampleHost.Tests.Browser;
 
@@ -8,9 +9,13 @@ namespace SampleHost.Tests.Browser;
 /// The page in real headless Chromium (the Debian package, driven by Playwright's bundled driver, no browser
 /// download): a change made through the API appears within 2 s; a change in another organization never does.
 /// </summary>
-public sealed class StatusPageBrowserTests
+public sealed class StatusPageBrowserTests(ITestOutputHelper output)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Set to 1 to refresh the README's image from this test's screenshot (docs/sample-host.md says how).</summary>
+    private const string UpdateScreenshotVariable = "TENANTREALTIME_UPDATE_SCREENSHOT";
+
     private static readonly float LiveTimeoutMs = 2000;
 
     [Fact]
@@ -59,7 +64,11 @@ public sealed class StatusPageBrowserTests
             await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
             errors.Should().BeEmpty();
 
-            await page.ScreenshotAsync(new() { Path = ScreenshotPath(), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+            var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "status-page.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+            output.WriteLine($"Screenshot: {screenshot}");
+            UpdateReadmeImageIfAsked(screenshot);
         }
         finally
         {
@@ -67,17 +76,27 @@ public sealed class StatusPageBrowserTests
         }
     }
 
-    /// <summary>docs/images/status-page.png in the repository, found from the test's output directory.</summary>
-    private static string ScreenshotPath()
+    /// <summary>
+    /// The screenshot stays in the test output, so a test run never changes a tracked file; only when asked does it
+    /// replace docs/images/status-page.png (the README's image) in the repository this test was built from.
+    /// </summary>
+    private void UpdateReadmeImageIfAsked(string screenshot)
     {
+        if (Environment.GetEnvironmentVariable(UpdateScreenshotVariable) != "1")
+        {
+            return;
+        }
+
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TenantRealtime.sln")))
         {
             directory = directory.Parent;
         }
 
-        var images = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "docs", "images");
-        Directory.CreateDirectory(images);
-        return Path.Combine(images, "status-page.png");
+        var repository = directory
+            ?? throw new InvalidOperationException($"{UpdateScreenshotVariable}=1, but there is no TenantRealtime.sln above {AppContext.BaseDirectory}.");
+        var image = Path.Combine(repository.FullName, "docs", "images", "status-page.png");
+        File.Copy(screenshot, image, overwrite: true);
+        output.WriteLine($"Updated {image}");
     }
 }
