@@ -7,7 +7,7 @@ namespace TenantRealtime.Bench;
 /// <c>--rate max</c>: the highest delivery rate a target sustains, found by pacing it at rising rates on the same
 /// connections (the method of the OpenMessaging Benchmark's rate discovery). Unpaced driving (<c>--rate 0</c>) measures
 /// a server under overload instead: a producer that never waits competes for the cores with the sends it causes, and
-/// where that settles varies by ±25 % from run to run (docs/benchmarks.md, session V).
+/// where that settles varies by ±25 % from run to run (bench/NOTEBOOK.md, session V).
 /// </summary>
 /// <param name="StartRate">The first rate tried, deliveries/s.</param>
 /// <param name="Step">How much each step adds, deliveries/s.</param>

@@ -34,7 +34,7 @@ internal static class ServerProfiles
         ["small-buffers"] = (new(), ["--max-buffer", "16384"]),
 
         // The driver spins after each broadcast: a slower producer on purpose, to test whether unpaced throughput
-        // answers the producer's cost per broadcast (docs/benchmarks.md, session V).
+        // answers the producer's cost per broadcast (bench/NOTEBOOK.md, session V).
         ["spin1us"] = (new(), ["--send-spin-ns", "1000"]),
         ["spin3us"] = (new(), ["--send-spin-ns", "3000"]),
 

@@ -8,7 +8,7 @@ public sealed class RecoveryTests
     [Theory]
     [InlineData(HubProtocolKind.Json)]
     [InlineData(HubProtocolKind.MessagePack)]
-    public async Task ApplyExactlyTheBroadcastsMissedWhileAwayInOrderOnceEach(HubProtocolKind protocol)
+    public async Task ClientAppliesExactlyTheBroadcastsMissedWhileAwayInOrderOnceEach(HubProtocolKind protocol)
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, protocol);
@@ -36,7 +36,7 @@ public sealed class RecoveryTests
     [Theory]
     [InlineData(HubProtocolKind.Json)]
     [InlineData(HubProtocolKind.MessagePack)]
-    public async Task ReadTheWholeEnvelopeWithTypedData(HubProtocolKind protocol)
+    public async Task ClientReadsTheWholeEnvelopeWithTypedData(HubProtocolKind protocol)
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, protocol);
@@ -60,7 +60,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task AskForAReloadWhenMoreWasMissedThanTheServerKeeps()
+    public async Task ClientAsksForAReloadWhenMoreWasMissedThanTheServerKeeps()
     {
         await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.HistoryMaxMessages = 5 });
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
@@ -86,7 +86,7 @@ public sealed class RecoveryTests
     [Theory]
     [InlineData(HubProtocolKind.Json)]
     [InlineData(HubProtocolKind.MessagePack)]
-    public async Task ApplyBroadcastsReplayedTwiceOnlyOnce(HubProtocolKind protocol)
+    public async Task ClientAppliesBroadcastsReplayedTwiceOnlyOnce(HubProtocolKind protocol)
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, protocol);
@@ -111,7 +111,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task ResumeFromItsPositionsWhenStartedAgainAfterAStop()
+    public async Task ClientResumesFromItsPositionsWhenStartedAgainAfterAStop()
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
@@ -130,7 +130,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task ResumeItsTrackedRoomsOnRequest()
+    public async Task ClientResumesItsTrackedRoomsOnRequest()
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
@@ -143,7 +143,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task KeepPositionsGaplessAcrossTrackedEventsWithoutHandlers()
+    public async Task ClientKeepsPositionsGaplessAcrossTrackedEventsWithoutHandlers()
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json, o => o.TrackedEvents.Add("other"));
@@ -159,7 +159,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task AskForAReloadWhenAnEventItDoesNotReceiveLeavesAGap()
+    public async Task ClientAsksForAReloadWhenAnEventItDoesNotReceiveLeavesAGap()
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json, o => o.ReorderWindow = TimeSpan.FromMilliseconds(200));
@@ -174,7 +174,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task DeliverBroadcastsAsTheyComeWhenTheServerHasRecoveryDisabled()
+    public async Task ClientDeliversBroadcastsAsTheyComeWhenTheServerHasRecoveryDisabled()
     {
         await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.EnableRecovery = false });
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
@@ -189,7 +189,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task RefuseASecondDataTypeForOneEvent()
+    public async Task ClientRefusesASecondDataTypeForOneEvent()
     {
         await using var node = await RealtimeNode.StartAsync();
         await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);

@@ -62,6 +62,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalRevocation>());
 
         services.TryAddSingleton<IRoomHistory, InMemoryRoomHistory>();
+        services.TryAddSingleton<BroadcastNumbering>();
         services.TryAddSingleton<IBroadcastSender, LocalBroadcastSender>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();

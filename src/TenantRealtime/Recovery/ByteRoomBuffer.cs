@@ -11,7 +11,7 @@ namespace TenantRealtime.Recovery;
 /// <remarks>
 /// Why bytes: a server keeps up to <c>HistoryMaxMessages</c> broadcasts per room for seconds to minutes, so every kept
 /// object (the caller's data, boxed values, strings) outlives a few garbage collections and is copied by each; under
-/// load that made every GC pause of the library's server ~1.7× the bare hub's (<c>docs/benchmarks.md</c>). Bytes in
+/// load that made every GC pause of the library's server ~1.7× the bare hub's (<c>bench/NOTEBOOK.md</c>, finding 11). Bytes in
 /// reused chunks give the GC nothing to trace per broadcast, and a replay sends what was sent even if the caller
 /// changes its object afterwards. A replay's data is the JSON read back as plain values, as Redis replays it.
 /// </remarks>

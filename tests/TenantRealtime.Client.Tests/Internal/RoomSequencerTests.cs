@@ -38,7 +38,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ApplyOutOfOrderEnvelopesInSeqOrder()
+    public async Task SequencerAppliesOutOfOrderEnvelopesInSeqOrder()
     {
         await ReceiveAsync(1, 3, 5, 4, 2, 6);
 
@@ -48,7 +48,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task DropEnvelopesAtOrBelowThePosition()
+    public async Task SequencerDropsEnvelopesAtOrBelowThePosition()
     {
         await ReceiveAsync(1, 2, 2, 1, 4, 4, 3, 3);
 
@@ -56,7 +56,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task StartARoomAtTheFirstEnvelopeSeen()
+    public async Task SequencerStartsARoomAtTheFirstEnvelopeSeen()
     {
         await ReceiveAsync(41, 42);
 
@@ -66,7 +66,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task KeepAPerRoomOrder()
+    public async Task SequencerKeepsAPerRoomOrder()
     {
         await ReceiveAsync(1);
         await _sequencer.ReceiveAsync(Envelope(1, room: "org:org-a"));
@@ -78,7 +78,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ResumeAGapStillOpenAfterTheWindowAndApplyWhatItReplays()
+    public async Task SequencerResumesAGapStillOpenAfterTheWindowAndAppliesWhatItReplays()
     {
         _server = async positions =>
         {
@@ -101,7 +101,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReloadWhenAGapStaysOpenAfterResume()
+    public async Task SequencerReloadsWhenAGapStaysOpenAfterResume()
     {
         await ReceiveAsync(1, 3, 4);
 
@@ -118,7 +118,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReloadAtOnceWhenResumeCannotRecoverTheGap()
+    public async Task SequencerReloadsAtOnceWhenResumeCannotRecoverTheGap()
     {
         _server = positions => Task.FromResult<ResumeResult?>(Answer(positions, recovered: false));
         await ReceiveAsync(1, 3);
@@ -131,7 +131,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReloadWhenResumeFailsOnALiveConnection()
+    public async Task SequencerReloadsWhenResumeFailsOnALiveConnection()
     {
         _server = _ => Task.FromException<ResumeResult?>(new InvalidOperationException("boom"));
         await ReceiveAsync(1, 3);
@@ -143,7 +143,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task WaitForTheReconnectWhenThereIsNoConnectionToAsk()
+    public async Task SequencerWaitsForTheReconnectWhenThereIsNoConnectionToAsk()
     {
         _server = _ => Task.FromResult<ResumeResult?>(null);
         await ReceiveAsync(1, 3);
@@ -158,7 +158,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReloadWhenTheEpochChanges()
+    public async Task SequencerReloadsWhenTheEpochChanges()
     {
         await ReceiveAsync(1, 2);
 
@@ -171,7 +171,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task PassEnvelopesWithoutASeqStraightThrough()
+    public async Task SequencerPassesEnvelopesWithoutASeqStraightThrough()
     {
         await _sequencer.ReceiveAsync(new InboundEnvelope(Room, null, null, () => Apply("a")));
         await _sequencer.ReceiveAsync(new InboundEnvelope(null, null, null, () => Apply("b")));
@@ -182,7 +182,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task ResumeEveryTrackedRoomAndReloadThoseNotRecovered()
+    public async Task SequencerResumesEveryTrackedRoomAndReloadsThoseNotRecovered()
     {
         await ReceiveAsync(3);
         await _sequencer.ReceiveAsync(Envelope(7, room: "org:org-a"));
@@ -202,7 +202,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task StartARoomAfreshAfterAReset()
+    public async Task SequencerStartsARoomAfreshAfterAReset()
     {
         await ReceiveAsync(1, 3);
 

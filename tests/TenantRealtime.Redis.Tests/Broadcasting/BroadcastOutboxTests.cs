@@ -6,7 +6,7 @@ namespace TenantRealtime.Redis.Tests.Broadcasting;
 public sealed class BroadcastOutboxTests
 {
     [Fact]
-    public void HandOutBroadcastsOldestFirst()
+    public void OutboxHandsOutBroadcastsOldestFirst()
     {
         var outbox = new BroadcastOutbox(10);
         var items = Enumerable.Range(0, 5).Select(Item).ToList();
@@ -16,7 +16,7 @@ public sealed class BroadcastOutboxTests
     }
 
     [Fact]
-    public void GiveUpTheOldestWhenFull()
+    public void OutboxGivesUpTheOldestWhenFull()
     {
         var outbox = new BroadcastOutbox(3);
         var items = Enumerable.Range(0, 5).Select(Item).ToList();
@@ -29,7 +29,7 @@ public sealed class BroadcastOutboxTests
     }
 
     [Fact]
-    public void QueueANewBroadcastBehindWaitingOnesButNotWhenNoneWait()
+    public void OutboxQueuesANewBroadcastBehindWaitingOnesButNotWhenNoneWait()
     {
         var outbox = new BroadcastOutbox(3);
 
@@ -45,7 +45,7 @@ public sealed class BroadcastOutboxTests
     }
 
     [Fact]
-    public void KeepTheHeadUntilItIsCompleted()
+    public void OutboxKeepsTheHeadUntilItIsCompleted()
     {
         var outbox = new BroadcastOutbox(2);
         var head = Item(0);
@@ -63,7 +63,7 @@ public sealed class BroadcastOutboxTests
     }
 
     [Fact]
-    public void RefuseANonPositiveCapacity() =>
+    public void OutboxRefusesANonPositiveCapacity() =>
         FluentActions.Invoking(() => new BroadcastOutbox(0)).Should().Throw<ArgumentOutOfRangeException>();
 
     private static List<OutboxItem> Drain(BroadcastOutbox outbox)

@@ -9,7 +9,7 @@ public sealed class InMemoryConnectionRegistryTests
     private static TenantConnection Connection(string id, string org, string? tenant) => new(id, new TenantIdentity("u-" + id, org, tenant, TenantRoles.Member));
 
     [Fact]
-    public async Task CountPerOrganizationAndTenant()
+    public async Task RegistryCountsPerOrganizationAndTenant()
     {
         await _registry.AddAsync(Connection("1", "o", "t1"), default);
         await _registry.AddAsync(Connection("2", "o", "t1"), default);
@@ -29,7 +29,7 @@ public sealed class InMemoryConnectionRegistryTests
     }
 
     [Fact]
-    public async Task IgnoreDuplicateAddsAndUnknownRemoves()
+    public async Task RegistryIgnoresDuplicateAddsAndUnknownRemoves()
     {
         var connection = Connection("1", "o", "t1");
         await _registry.AddAsync(connection, default);
@@ -40,7 +40,7 @@ public sealed class InMemoryConnectionRegistryTests
     }
 
     [Fact]
-    public async Task LeaveNothingBehindAfterChurn()
+    public async Task RegistryLeavesNothingBehindAfterChurn()
     {
         var connections = Enumerable.Range(0, 1000).Select(i => Connection(i.ToString(System.Globalization.CultureInfo.InvariantCulture), $"o{i % 7}", $"t{i % 13}")).ToList();
         await Parallel.ForEachAsync(connections, async (c, ct) => await _registry.AddAsync(c, ct));

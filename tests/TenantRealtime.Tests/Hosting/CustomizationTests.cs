@@ -6,18 +6,17 @@ namespace TenantRealtime.Tests.Hosting;
 /// <summary>Custom authenticators and resolvers plug in, and the hub still enforces the security rules around them.</summary>
 public sealed class CustomizationTests : IAsyncLifetime
 {
-    private readonly FixedAuthenticator _authenticator = new();
-    private readonly GrantingResolver _resolver = new();
     private RealtimeNode _node = null!;
 
+    // Plugged in the documented way (docs/customizing.md): the builder registers them; the tests reach the instances.
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
     {
-        Services = services =>
-        {
-            services.AddSingleton<IAuthenticator>(_authenticator);
-            services.AddSingleton<IRoomResolver>(_resolver);
-        },
+        Realtime = realtime => realtime.WithAuthenticator<FixedAuthenticator>().WithRoomResolver<GrantingResolver>(),
     });
+
+    private FixedAuthenticator Authenticator => (FixedAuthenticator)_node.Services.GetRequiredService<IAuthenticator>();
+
+    private GrantingResolver Resolver => (GrantingResolver)_node.Services.GetRequiredService<IRoomResolver>();
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
@@ -27,13 +26,13 @@ public sealed class CustomizationTests : IAsyncLifetime
     [Fact]
     public async Task RefreshUserRoomsMovesLiveConnectionsToTheirNewRooms()
     {
-        _resolver.Tenants.Add("t1");
+        Resolver.Tenants.Add("t1");
         await using var client = await ConnectAsync();
         await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t1", "news", "created", "t1-before");
         await client.WaitForAsync("news", m => m.String("data") == "t1-before");
 
-        _resolver.Tenants.Clear();
-        _resolver.Tenants.Add("t2");
+        Resolver.Tenants.Clear();
+        Resolver.Tenants.Add("t2");
         await _node.Connections.RefreshUserRoomsAsync("org-fixed", "fixed");
         await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t1", "news", "created", "t1-after");
         await _node.Broadcaster.BroadcastToTenantAsync("org-fixed", "t2", "news", "created", "t2-after");
@@ -47,7 +46,7 @@ public sealed class CustomizationTests : IAsyncLifetime
     {
         await using var client = await ConnectAsync();
 
-        _authenticator.Identity = null;
+        Authenticator.Identity = null;
         await _node.Connections.RefreshUserRoomsAsync("org-fixed", "fixed");
 
         await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
@@ -61,8 +60,8 @@ public sealed class CustomizationTests : IAsyncLifetime
 
         await client.InvokeAsync("Authenticate", new { userId = "fixed", tenantId = "t1" });
 
-        _authenticator.Requests.Should().Contain(new AuthenticateRequest("fixed", null, "t1", null));
-        _authenticator.Requests.Should().Contain((AuthenticateRequest?)null, "the connect-time call has no request");
+        Authenticator.Requests.Should().Contain(new AuthenticateRequest("fixed", null, "t1", null));
+        Authenticator.Requests.Should().Contain((AuthenticateRequest?)null, "the connect-time call has no request");
     }
 
     [Fact]

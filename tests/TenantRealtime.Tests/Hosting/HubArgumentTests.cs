@@ -9,7 +9,7 @@ public sealed class HubArgumentTests
     private static HubArgument Json(string json) => HubArgument.Parse(JsonDocument.Parse(json).RootElement.Clone(), "M", "{x}");
 
     [Fact]
-    public void ReadStringsFromAJsonObject()
+    public void ArgumentReadsStringsFromAJsonObject()
     {
         var argument = Json("""{"organizationId":"org-a","tenantId":null}""");
 
@@ -19,7 +19,7 @@ public sealed class HubArgumentTests
     }
 
     [Fact]
-    public void ReadStringsFromAMessagePackMap()
+    public void ArgumentReadsStringsFromAMessagePackMap()
     {
         var argument = HubArgument.Parse(new Dictionary<object, object?> { ["organizationId"] = "org-a" }, "M", "{x}");
 
@@ -41,7 +41,7 @@ public sealed class HubArgumentTests
     [Theory]
     [InlineData("""{"organizationId":"a","organizationId":"b"}""")]
     [InlineData("""{"organizationId":"a","OrganizationId":"b"}""")]
-    public void RefuseAFieldGivenTwice(string json)
+    public void ArgumentRefusesAFieldGivenTwice(string json)
     {
         var parse = () => Json(json);
 
@@ -61,7 +61,7 @@ public sealed class HubArgumentTests
     }
 
     [Fact]
-    public void RefuseNull()
+    public void ArgumentRefusesNull()
     {
         var parse = () => HubArgument.Parse(null, "M", "{x}");
 

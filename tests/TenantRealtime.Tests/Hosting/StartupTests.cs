@@ -6,7 +6,7 @@ namespace TenantRealtime.Tests.Hosting;
 public sealed class StartupTests
 {
     [Fact]
-    public async Task RefuseToMapAnOpenHubWhenTheAppHasNoAuthentication()
+    public async Task SetupRefusesToMapAnOpenHubWhenTheAppHasNoAuthentication()
     {
         var start = () => RealtimeNode.StartAsync(new RealtimeNodeOptions { UseJwtAuthentication = false });
 
@@ -15,7 +15,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public void RefuseToMapTheHubWithoutItsServices()
+    public void SetupRefusesToMapTheHubWithoutItsServices()
     {
         var app = WebApplication.CreateSlimBuilder().Build();
 
@@ -25,7 +25,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task AcceptAnonymousConnectionsOnlyWhenAskedAndGiveThemGlobalBroadcastsOnly()
+    public async Task SetupAcceptsAnonymousConnectionsOnlyWhenAskedAndGivesThemGlobalBroadcastsOnly()
     {
         await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
         {
@@ -48,7 +48,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public void BeIdempotentAndApplyEveryConfiguration()
+    public void SetupIsIdempotentAndAppliesEveryConfiguration()
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -65,7 +65,7 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public void LetTheAppReplaceEveryDefault()
+    public void SetupLetsTheAppReplaceEveryDefault()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IRoomResolver, GrantingResolver>();
@@ -76,5 +76,27 @@ public sealed class StartupTests
 
         provider.GetRequiredService<IRoomResolver>().Should().BeOfType<GrantingResolver>();
         provider.GetRequiredService<IAuthenticator>().Should().BeOfType<FixedAuthenticator>();
+    }
+
+    [Fact]
+    public void SetupLetsTheBuilderReplaceTheAuthenticatorAndTheResolverWhateverWasRegisteredBefore()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IAuthenticator, FixedAuthenticator>();
+
+        services.AddTenantRealtime().WithRoomResolver<GrantingResolver>().WithAuthenticator<SecondAuthenticator>();
+
+        services.Count(d => d.ServiceType == typeof(IAuthenticator)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IRoomResolver)).Should().Be(1);
+        using var provider = services.AddLogging().BuildServiceProvider();
+        provider.GetRequiredService<IAuthenticator>().Should().BeOfType<SecondAuthenticator>();
+        provider.GetRequiredService<IRoomResolver>().Should().BeOfType<GrantingResolver>();
+        provider.GetRequiredService<IAuthenticator>().Should().BeSameAs(provider.GetRequiredService<IAuthenticator>(), "the library resolves it from singletons");
+    }
+
+    private sealed class SecondAuthenticator : IAuthenticator
+    {
+        public ValueTask<AuthenticationResult> AuthenticateAsync(AuthenticationContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AuthenticationResult.Fail("not used."));
     }
 }

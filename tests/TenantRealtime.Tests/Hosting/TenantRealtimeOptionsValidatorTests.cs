@@ -13,28 +13,28 @@ public sealed class TenantRealtimeOptionsValidatorTests
     }
 
     [Fact]
-    public void AcceptTheDefaults() => Validate(_ => { }).Succeeded.Should().BeTrue();
+    public void ValidatorAcceptsTheDefaults() => Validate(_ => { }).Succeeded.Should().BeTrue();
 
     [Theory]
     [InlineData(0)]
     [InlineData(257)]
-    public void RefuseAnOutOfRangeMaximumIdLength(int length) =>
+    public void ValidatorRefusesAnOutOfRangeMaximumIdLength(int length) =>
         Validate(o => o.MaxIdLength = length).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxIdLength));
 
     [Fact]
-    public void RefuseAnEmptyClaimType() =>
+    public void ValidatorRefusesAnEmptyClaimType() =>
         Validate(o => o.OrganizationIdClaimType = "").FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.OrganizationIdClaimType));
 
     [Fact]
-    public void RefuseACrossOrganizationRoleThatIsNoAdmin() =>
+    public void ValidatorRefusesACrossOrganizationRoleThatIsNoAdmin() =>
         Validate(o => o.CrossOrganizationRoles.Add("support")).FailureMessage.Should().Contain("CrossOrganizationRoles must also be in AdminRoles");
 
     [Fact]
-    public void RefuseAnEmptyRoleName() =>
+    public void ValidatorRefusesAnEmptyRoleName() =>
         Validate(o => o.AdminRoles.Add(" ")).FailureMessage.Should().Contain("role names must not be empty");
 
     [Fact]
-    public async Task FailTheAppAtStart()
+    public async Task ValidatorFailsTheAppAtStart()
     {
         var start = () => RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.MaxIdLength = 0 });
 

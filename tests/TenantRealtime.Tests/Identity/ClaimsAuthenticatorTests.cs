@@ -15,7 +15,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task ReadTheContractClaims()
+    public async Task AuthenticatorReadsTheContractClaims()
     {
         var result = await AuthenticateAsync([new("sub", "alice"), new("org_id", "org-a"), new("tenant_id", "t1"), new("role", "admin")]);
 
@@ -24,7 +24,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task GiveTheDefaultRoleWhenTheTokenHasNone()
+    public async Task AuthenticatorGivesTheDefaultRoleWhenTheTokenHasNone()
     {
         var result = await AuthenticateAsync([new("sub", "alice"), new("org_id", "org-a")]);
 
@@ -33,7 +33,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task FallBackToMappedClaimTypes()
+    public async Task AuthenticatorFallsBackToMappedClaimTypes()
     {
         var result = await AuthenticateAsync([new(ClaimTypes.NameIdentifier, "alice"), new("org_id", "org-a"), new(ClaimTypes.Role, "admin")]);
 
@@ -41,7 +41,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task UseConfiguredClaimTypes()
+    public async Task AuthenticatorUsesConfiguredClaimTypes()
     {
         var result = await AuthenticateAsync(
             [new("uid", "alice"), new("organization", "org-a"), new("workspace", "w1"), new("r", "member")],
@@ -59,7 +59,7 @@ public sealed class ClaimsAuthenticatorTests
     [Theory]
     [InlineData("org_id", "the token has no 'org_id' claim.")]
     [InlineData("sub", "the token has no 'sub' claim.")]
-    public async Task RefuseATokenWithoutUserOrOrganization(string missing, string reason)
+    public async Task AuthenticatorRefusesATokenWithoutUserOrOrganization(string missing, string reason)
     {
         Claim[] claims = [new("sub", "alice"), new("org_id", "org-a")];
 
@@ -70,7 +70,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task RefuseATokenWithTwoOrganizations()
+    public async Task AuthenticatorRefusesATokenWithTwoOrganizations()
     {
         var result = await AuthenticateAsync([new("sub", "alice"), new("org_id", "org-a"), new("org_id", "org-b")]);
 
@@ -78,7 +78,7 @@ public sealed class ClaimsAuthenticatorTests
     }
 
     [Fact]
-    public async Task RefuseAnUnauthenticatedUser()
+    public async Task AuthenticatorRefusesAnUnauthenticatedUser()
     {
         var result = await AuthenticateAsync([new("sub", "alice"), new("org_id", "org-a")], authenticated: false);
 

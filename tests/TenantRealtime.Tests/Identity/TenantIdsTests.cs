@@ -7,7 +7,7 @@ public sealed class TenantIdsTests
     [InlineData("org-a")]
     [InlineData("Tenant_1.prod")]
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
-    public void AcceptWellFormedIds(string id) => TenantIds.IsValid(id).Should().BeTrue();
+    public void ValidationAcceptsWellFormedIds(string id) => TenantIds.IsValid(id).Should().BeTrue();
 
     [Theory]
     [InlineData(null)]
@@ -24,7 +24,7 @@ public sealed class TenantIdsTests
     public void RefuseEverythingElse(string? id) => TenantIds.IsValid(id).Should().BeFalse();
 
     [Fact]
-    public void HonourAConfiguredMaximumLength()
+    public void ValidationHonoursAConfiguredMaximumLength()
     {
         TenantIds.IsValid("abcd", maxLength: 3).Should().BeFalse();
         TenantIds.IsValid(new string('a', 100), maxLength: 128).Should().BeTrue();

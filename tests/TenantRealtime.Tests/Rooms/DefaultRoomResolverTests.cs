@@ -12,7 +12,7 @@ public sealed class DefaultRoomResolverTests
     }
 
     [Fact]
-    public async Task GiveAMemberItsOrganizationTenantAndUserRooms()
+    public async Task ResolverGivesAMemberItsOrganizationTenantAndUserRooms()
     {
         var rooms = await Resolver().GetInitialRoomsAsync(new TenantIdentity("alice", "org-a", "t1", TenantRoles.Member), default);
 
@@ -20,7 +20,7 @@ public sealed class DefaultRoomResolverTests
     }
 
     [Fact]
-    public async Task GiveAnAdminTheOrganizationAdminsRoom()
+    public async Task ResolverGivesAnAdminTheOrganizationAdminsRoom()
     {
         var rooms = await Resolver().GetInitialRoomsAsync(new TenantIdentity("ada", "org-a", null, TenantRoles.Admin), default);
 
@@ -28,7 +28,7 @@ public sealed class DefaultRoomResolverTests
     }
 
     [Fact]
-    public async Task TreatAnUnknownRoleAsHavingNoPrivileges()
+    public async Task ResolverTreatsAnUnknownRoleAsHavingNoPrivileges()
     {
         var rooms = await Resolver().GetInitialRoomsAsync(new TenantIdentity("eve", "org-a", "t1", "superuser"), default);
 
@@ -39,7 +39,7 @@ public sealed class DefaultRoomResolverTests
     [InlineData(TenantRoles.Member, false)]
     [InlineData(TenantRoles.Admin, false)]
     [InlineData(TenantRoles.PlatformAdmin, true)]
-    public async Task LetOnlyCrossOrganizationRolesJoinAnotherOrganization(string role, bool allowed)
+    public async Task ResolverLetsOnlyCrossOrganizationRolesJoinAnotherOrganization(string role, bool allowed)
     {
         var decision = await Resolver().CanJoinOrganizationAsync(new TenantIdentity("u", "org-a", null, role), "org-b", default);
 
@@ -55,7 +55,7 @@ public sealed class DefaultRoomResolverTests
     }
 
     [Fact]
-    public async Task FollowTheConfiguredRoles()
+    public async Task ResolverFollowsTheConfiguredRoles()
     {
         var resolver = Resolver(o =>
         {

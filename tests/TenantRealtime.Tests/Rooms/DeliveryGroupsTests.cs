@@ -5,7 +5,7 @@ namespace TenantRealtime.Tests.Rooms;
 public sealed class DeliveryGroupsTests
 {
     [Fact]
-    public void KeepAnAdminOutOfTenantGroupsOfItsAdminOrganization()
+    public void DeliveryGroupsKeepAnAdminOutOfTenantGroupsOfItsAdminOrganization()
     {
         var groups = DeliveryGroups.For([
             TenantRoom.Organization("o"), TenantRoom.Tenant("o", "t1"), TenantRoom.User("o", "abe"), TenantRoom.OrganizationAdmins("o"),
@@ -15,7 +15,7 @@ public sealed class DeliveryGroupsTests
     }
 
     [Fact]
-    public void KeepAMemberInItsTenantGroup()
+    public void DeliveryGroupsKeepAMemberInItsTenantGroup()
     {
         var groups = DeliveryGroups.For([TenantRoom.Organization("o"), TenantRoom.Tenant("o", "t1")]);
 
@@ -23,7 +23,7 @@ public sealed class DeliveryGroupsTests
     }
 
     [Fact]
-    public void KeepTenantGroupsOfOtherOrganizations()
+    public void DeliveryGroupsKeepTenantGroupsOfOtherOrganizations()
     {
         var groups = DeliveryGroups.For([TenantRoom.OrganizationAdmins("o"), TenantRoom.Tenant("p", "t1")]);
 
@@ -31,6 +31,6 @@ public sealed class DeliveryGroupsTests
     }
 
     [Fact]
-    public void SendATenantBroadcastToTheTenantAndItsOrganizationsAdmins() =>
+    public void ATenantBroadcastGoesToTheTenantAndItsOrganizationsAdmins() =>
         RoomNames.TenantBroadcast("o", "t1").Should().Equal("tenant:o:t1", "org-admins:o");
 }

@@ -3,7 +3,7 @@ namespace TenantRealtime.Tests.Rooms;
 public sealed class TenantRoomTests
 {
     [Fact]
-    public void BeNamedAsTheContractSays()
+    public void RoomIsNamedAsTheContractSays()
     {
         TenantRoom.Organization("org-a").Name.Should().Be("org:org-a");
         TenantRoom.Tenant("org-a", "t1").Name.Should().Be("tenant:org-a:t1");
@@ -12,14 +12,14 @@ public sealed class TenantRoomTests
     }
 
     [Fact]
-    public void KeepEqualTenantIdsOfTwoOrganizationsApart()
+    public void RoomKeepsEqualTenantIdsOfTwoOrganizationsApart()
     {
         TenantRoom.Tenant("org-a", "t1").Should().NotBe(TenantRoom.Tenant("org-b", "t1"));
         TenantRoom.User("org-a", "u").Should().NotBe(TenantRoom.User("org-b", "u"));
     }
 
     [Fact]
-    public void NeverGiveTwoDifferentRoomsTheSameName()
+    public void TwoDifferentRoomsNeverGetTheSameName()
     {
         // Ids that would collide under naive concatenation ("a" + "-b" vs "a-" + "b") and across kinds.
         string[] ids = ["a", "b", "a-b", "a.b", "a_b", "-", ".", "org", "tenant", "user", "org-admins", "admins", "x1"];
@@ -44,7 +44,7 @@ public sealed class TenantRoomTests
     [InlineData("a b")]
     [InlineData("a/b")]
     [InlineData("\u00e9")]
-    public void RefuseIdsThatCouldForgeAName(string id)
+    public void RoomRefusesIdsThatCouldForgeAName(string id)
     {
         var organization = () => TenantRoom.Organization(id);
         var tenant = () => TenantRoom.Tenant("org-a", id);
@@ -56,7 +56,7 @@ public sealed class TenantRoomTests
     }
 
     [Fact]
-    public void CompareByName()
+    public void RoomComparesByName()
     {
         TenantRoom.Tenant("o", "t").Should().Be(TenantRoom.Tenant("o", "t"));
         TenantRoom.Tenant("o", "t").GetHashCode().Should().Be(TenantRoom.Tenant("o", "t").GetHashCode());

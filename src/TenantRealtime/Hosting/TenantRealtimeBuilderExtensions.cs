@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TenantRealtime;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Replaces TenantRealtime's seams on the builder: <c>AddTenantRealtime().WithAuthenticator&lt;T&gt;()</c>.</summary>
+public static class TenantRealtimeBuilderExtensions
+{
+    /// <summary>
+    /// Uses <typeparamref name="TAuthenticator"/> to decide who a connection is, instead of the default that reads the
+    /// claims named in <see cref="TenantRealtimeOptions"/>. It is a singleton: it may take singleton services (or an
+    /// <see cref="IServiceScopeFactory"/> for scoped ones such as a <c>DbContext</c>). The last call wins.
+    /// </summary>
+    /// <typeparam name="TAuthenticator">The authenticator.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder WithAuthenticator<TAuthenticator>(this ITenantRealtimeBuilder builder)
+        where TAuthenticator : class, IAuthenticator
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthenticator, TAuthenticator>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses <typeparamref name="TResolver"/> to decide which rooms an identity holds and whether it may join another
+    /// organization, instead of the wire contract's default rooms. It is a singleton: it may take singleton services
+    /// (or an <see cref="IServiceScopeFactory"/> for scoped ones). The last call wins.
+    /// </summary>
+    /// <typeparam name="TResolver">The room resolver.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder WithRoomResolver<TResolver>(this ITenantRealtimeBuilder builder)
+        where TResolver : class, IRoomResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRoomResolver, TResolver>());
+        return builder;
+    }
+}
