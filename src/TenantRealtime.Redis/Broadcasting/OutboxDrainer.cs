@@ -23,14 +23,6 @@ internal sealed class OutboxDrainer(
     TimeProvider time,
     ILogger<OutboxDrainer> logger) : IAsyncDisposable
 {
-    private readonly BroadcastOutbox _outbox = outbox;
-    private readonly SharedRedisConnection _connection = connection;
-    private readonly RedisRoomHistory _history = history;
-    private readonly IHubContext<TenantRealtimeHub> _hub = hub;
-    private readonly IOptionsMonitor<TenantRealtimeOptions> _realtime = realtime;
-    private readonly RedisMetrics _metrics = metrics;
-    private readonly TimeProvider _time = time;
-    private readonly ILogger<OutboxDrainer> _logger = logger;
 
     /// <summary>How often a waiting drainer checks whether Redis is back.</summary>
     internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
@@ -49,12 +41,12 @@ internal sealed class OutboxDrainer(
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        if (_outbox.Count == 0)
+        if (outbox.Count == 0)
         {
             return;
         }
 
-        using var bounded = new CancellationTokenSource(ShutdownDrainTimeout, _time);
+        using var bounded = new CancellationTokenSource(ShutdownDrainTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(bounded.Token, cancellationToken);
         try
         {
@@ -64,9 +56,9 @@ internal sealed class OutboxDrainer(
         {
         }
 
-        if (_outbox.Count > 0)
+        if (outbox.Count > 0)
         {
-            RedisLog.OutboxLeftAtShutdown(_logger, _outbox.Count);
+            RedisLog.OutboxLeftAtShutdown(logger, outbox.Count);
         }
     }
 
@@ -111,11 +103,11 @@ internal sealed class OutboxDrainer(
     internal async Task DrainAsync(CancellationToken cancellationToken)
     {
         var sent = 0;
-        while (_outbox.TryPeek(out var item))
+        while (outbox.TryPeek(out var item))
         {
-            if (!_connection.IsConnected)
+            if (!connection.IsConnected)
             {
-                await Task.Delay(RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -128,29 +120,29 @@ internal sealed class OutboxDrainer(
             {
                 // Not numbered: it keeps its place and is appended again after a pause.
                 item.Pending = null;
-                RedisLog.OutboxDrainFailed(_logger, ex);
-                await Task.Delay(RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                RedisLog.OutboxDrainFailed(logger, ex);
+                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
                 // hold back everything behind it.
-                _outbox.Complete(item);
-                _metrics.OutboxDropped();
-                RedisLog.OutboxItemFailed(_logger, ex);
+                outbox.Complete(item);
+                metrics.OutboxDropped();
+                RedisLog.OutboxItemFailed(logger, ex);
                 continue;
             }
 
-            await item.Target.In(_hub.Clients).SendAsync(item.Broadcast.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
-            _outbox.Complete(item);
-            _metrics.Drained();
+            await item.Target.In(hub.Clients).SendAsync(item.Broadcast.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
+            outbox.Complete(item);
+            metrics.Drained();
             sent++;
         }
 
         if (sent > 0)
         {
-            RedisLog.OutboxDrained(_logger, sent);
+            RedisLog.OutboxDrained(logger, sent);
         }
     }
 
@@ -162,8 +154,8 @@ internal sealed class OutboxDrainer(
         }
 
         var (target, broadcast) = (item.Target, item.Broadcast);
-        return _realtime.CurrentValue.EnableRecovery
-            ? await _history.AppendAsync(target.Room, broadcast, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false)
+        return realtime.CurrentValue.EnableRecovery
+            ? await history.AppendAsync(target.Room, broadcast, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false)
             : broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
     }
 }

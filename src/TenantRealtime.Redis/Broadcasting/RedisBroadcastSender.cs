@@ -15,56 +15,32 @@ namespace TenantRealtime.Redis.Broadcasting;
 /// broadcast goes to the bounded <see cref="BroadcastOutbox"/> and the caller continues at once (its receipt has no
 /// seq); the drainer numbers and sends the outbox in order when Redis answers again.
 /// </summary>
-internal sealed class RedisBroadcastSender : IBroadcastSender
+internal sealed class RedisBroadcastSender(
+    BroadcastOutbox outbox,
+    OutboxDrainer drainer,
+    SharedRedisConnection connection,
+    RedisRoomHistory history,
+    IHubContext<TenantRealtimeHub> hub,
+    IOptionsMonitor<TenantRealtimeOptions> realtime,
+    IOptions<TenantRealtimeRedisOptions> options,
+    RedisMetrics metrics,
+    TimeProvider time,
+    ILogger<RedisBroadcastSender> logger) : IBroadcastSender
 {
-    private readonly BroadcastOutbox _outbox;
-    private readonly OutboxDrainer _drainer;
-    private readonly SharedRedisConnection _connection;
-    private readonly RedisRoomHistory _history;
-    private readonly IHubContext<TenantRealtimeHub> _hub;
-    private readonly IOptionsMonitor<TenantRealtimeOptions> _realtime;
-    private readonly RedisMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger<RedisBroadcastSender> _logger;
-    private readonly TimeSpan _timeout;
-
-    public RedisBroadcastSender(
-        BroadcastOutbox outbox,
-        OutboxDrainer drainer,
-        SharedRedisConnection connection,
-        RedisRoomHistory history,
-        IHubContext<TenantRealtimeHub> hub,
-        IOptionsMonitor<TenantRealtimeOptions> realtime,
-        IOptions<TenantRealtimeRedisOptions> options,
-        RedisMetrics metrics,
-        TimeProvider time,
-        ILogger<RedisBroadcastSender> logger)
-    {
-        _connection = connection;
-        _history = history;
-        _hub = hub;
-        _realtime = realtime;
-        _metrics = metrics;
-        _time = time;
-        _logger = logger;
-        _timeout = options.Value.BroadcastTimeout;
-        _outbox = outbox;
-        _drainer = drainer;
-        metrics.ObserveOutbox(() => outbox.Count);
-    }
+    private readonly TimeSpan _timeout = options.Value.BroadcastTimeout;
 
     public ValueTask<TenantEnvelope> SendAsync(BroadcastTarget target, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
         var item = new OutboxItem(target, broadcast);
 
         // Older broadcasts are waiting: this one goes behind them, so a room's broadcasts keep their order.
-        if (_outbox.EnqueueIfBacklogged(item, out var dropped))
+        if (outbox.EnqueueIfBacklogged(item, out var dropped))
         {
             return ValueTask.FromResult(Queued(item, "backlog", dropped));
         }
 
         // Redis is known to be down: do not wait for the client library to give up (seconds).
-        if (_connection.IsStarted && !_connection.IsConnected)
+        if (connection.IsStarted && !connection.IsConnected)
         {
             return ValueTask.FromResult(Queue(item, "disconnected"));
         }
@@ -76,13 +52,13 @@ internal sealed class RedisBroadcastSender : IBroadcastSender
     {
         var (target, broadcast) = (item.Target, item.Broadcast);
         TenantEnvelope envelope;
-        if (_realtime.CurrentValue.EnableRecovery)
+        if (realtime.CurrentValue.EnableRecovery)
         {
             // Not cancelled by the caller: once under way the append may complete in Redis, and then it must be sent.
-            var numbering = _history.AppendAsync(target.Room, broadcast, CancellationToken.None);
+            var numbering = history.AppendAsync(target.Room, broadcast, CancellationToken.None);
             try
             {
-                envelope = await numbering.WaitAsync(_timeout, _time, CancellationToken.None).ConfigureAwait(false);
+                envelope = await numbering.WaitAsync(_timeout, time, CancellationToken.None).ConfigureAwait(false);
             }
             catch (TimeoutException) when (!numbering.IsCompleted)
             {
@@ -92,7 +68,7 @@ internal sealed class RedisBroadcastSender : IBroadcastSender
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
             {
-                RedisLog.HistoryAppendFailed(_logger, ex);
+                RedisLog.HistoryAppendFailed(logger, ex);
                 return Queue(item, "failed");
             }
         }
@@ -103,23 +79,23 @@ internal sealed class RedisBroadcastSender : IBroadcastSender
 
         // The backplane decorator bounds this wait and never throws a Redis failure: once numbered, a broadcast
         // whose publish is lost is still in the history, and clients get it with Resume.
-        await target.In(_hub.Clients).SendAsync(broadcast.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        await target.In(hub.Clients).SendAsync(broadcast.EventName, envelope, cancellationToken).ConfigureAwait(false);
         return envelope;
     }
 
-    private TenantEnvelope Queue(OutboxItem item, string reason) => Queued(item, reason, _outbox.Enqueue(item));
+    private TenantEnvelope Queue(OutboxItem item, string reason) => Queued(item, reason, outbox.Enqueue(item));
 
     private TenantEnvelope Queued(OutboxItem item, string reason, OutboxItem? dropped)
     {
-        _metrics.Queued(reason);
-        RedisLog.BroadcastQueued(_logger, reason, _outbox.Count);
+        metrics.Queued(reason);
+        RedisLog.BroadcastQueued(logger, reason, outbox.Count);
         if (dropped is not null)
         {
-            _metrics.OutboxDropped();
-            RedisLog.OutboxFull(_logger, _outbox.Capacity);
+            metrics.OutboxDropped();
+            RedisLog.OutboxFull(logger, outbox.Capacity);
         }
 
-        _drainer.Wake();
+        drainer.Wake();
         return item.Broadcast.ToEnvelope(item.Target.Room, seq: null, epoch: null);
     }
 

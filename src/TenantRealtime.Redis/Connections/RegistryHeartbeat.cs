@@ -22,12 +22,6 @@ internal sealed class RegistryHeartbeat(
     TimeProvider time,
     ILogger logger) : IAsyncDisposable
 {
-    private readonly InMemoryConnectionRegistry _local = local;
-    private readonly SharedRedisConnection _connection = connection;
-    private readonly string _serverId = serverId;
-    private readonly TenantRealtimeRedisOptions _options = options;
-    private readonly TimeProvider _time = time;
-    private readonly ILogger _logger = logger;
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -39,7 +33,7 @@ internal sealed class RegistryHeartbeat(
     private volatile bool _running;
     private bool _failing;
 
-    private RedisKeys Keys => _connection.Keys;
+    private RedisKeys Keys => connection.Keys;
 
     /// <summary>Notes that this server's count of <paramref name="organizationId"/> (and its total) changed.</summary>
     public void MarkDirty(string? organizationId)
@@ -82,20 +76,20 @@ internal sealed class RegistryHeartbeat(
         // The wait is bounded by the host's shutdown token, hence the cancellation beside Redis's own failures.
         catch (Exception ex) when (RedisFailure.Is(ex) || ex is OperationCanceledException)
         {
-            RedisLog.RegistryRemoveFailed(_logger, ex);
+            RedisLog.RegistryRemoveFailed(logger, ex);
         }
     }
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var nextHeartbeat = _time.GetUtcNow();
+        var nextHeartbeat = time.GetUtcNow();
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                if (_time.GetUtcNow() >= nextHeartbeat)
+                if (time.GetUtcNow() >= nextHeartbeat)
                 {
-                    nextHeartbeat = _time.GetUtcNow() + _options.HeartbeatInterval;
+                    nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
                     await WriteAllAsync().ConfigureAwait(false);
                 }
                 else
@@ -106,7 +100,7 @@ internal sealed class RegistryHeartbeat(
                 if (_failing)
                 {
                     _failing = false;
-                    RedisLog.RegistryWriteRestored(_logger);
+                    RedisLog.RegistryWriteRestored(logger);
                 }
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
@@ -114,14 +108,14 @@ internal sealed class RegistryHeartbeat(
                 if (!_failing)
                 {
                     _failing = true;
-                    RedisLog.RegistryWriteFailed(_logger, ex);
+                    RedisLog.RegistryWriteFailed(logger, ex);
                 }
 
                 // Retry everything at the next heartbeat rather than hammering a Redis that is down.
-                nextHeartbeat = _time.GetUtcNow() + _options.HeartbeatInterval;
+                nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
             }
 
-            await WaitForChangeAsync(nextHeartbeat - _time.GetUtcNow(), stopping).ConfigureAwait(false);
+            await WaitForChangeAsync(nextHeartbeat - time.GetUtcNow(), stopping).ConfigureAwait(false);
         }
     }
 
@@ -132,7 +126,7 @@ internal sealed class RegistryHeartbeat(
             return;
         }
 
-        using var timeout = new CancellationTokenSource(delay, _time);
+        using var timeout = new CancellationTokenSource(delay, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         try
         {
@@ -159,8 +153,8 @@ internal sealed class RegistryHeartbeat(
             _dirty.Clear();
         }
 
-        var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
-        var snapshot = await _local.GetSnapshotAsync().ConfigureAwait(false);
+        var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+        var snapshot = await local.GetSnapshotAsync().ConfigureAwait(false);
         var current = snapshot.Organizations.Select(o => o.OrganizationId).ToHashSet(StringComparer.Ordinal);
         string[] gone;
         lock (_gate)
@@ -169,8 +163,8 @@ internal sealed class RegistryHeartbeat(
             _published.UnionWith(current);
         }
 
-        var ttl = _options.ServerTimeout;
-        var server = Keys.Server(_serverId);
+        var ttl = options.ServerTimeout;
+        var server = Keys.Server(serverId);
         var writes = new List<Task>();
         var top = database.CreateTransaction();
         _ = top.KeyDeleteAsync(server);
@@ -182,13 +176,13 @@ internal sealed class RegistryHeartbeat(
             writes.Add(WriteOrganization(database, organization, ttl));
         }
 
-        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(_serverId, id))));
+        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(serverId, id))));
 
         // Liveness last: a server becomes visible only with its counts in place.
-        writes.Add(database.SortedSetAddAsync(Keys.Servers, _serverId, ExpiryScore()));
+        writes.Add(database.SortedSetAddAsync(Keys.Servers, serverId, ExpiryScore()));
 
         // Servers that died long ago: their keys expired already; drop them from the set too.
-        writes.Add(database.SortedSetRemoveRangeByScoreAsync(Keys.Servers, double.NegativeInfinity, _time.GetUtcNow().ToUnixTimeMilliseconds() - ttl.TotalMilliseconds));
+        writes.Add(database.SortedSetRemoveRangeByScoreAsync(Keys.Servers, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeMilliseconds() - ttl.TotalMilliseconds));
         await Task.WhenAll(writes).ConfigureAwait(false);
         lock (_gate)
         {
@@ -209,16 +203,16 @@ internal sealed class RegistryHeartbeat(
 
         try
         {
-            var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
-            var ttl = _options.ServerTimeout;
-            var server = Keys.Server(_serverId);
+            var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            var ttl = options.ServerTimeout;
+            var server = Keys.Server(serverId);
             var writes = new List<Task>
             {
-                database.HashSetAsync(server, RedisKeys.TotalField, await _local.CountAsync().ConfigureAwait(false)),
+                database.HashSetAsync(server, RedisKeys.TotalField, await local.CountAsync().ConfigureAwait(false)),
             };
             foreach (var organizationId in dirty)
             {
-                var snapshot = await _local.GetSnapshotAsync(organizationId).ConfigureAwait(false);
+                var snapshot = await local.GetSnapshotAsync(organizationId).ConfigureAwait(false);
                 if (snapshot.Organizations is [var organization])
                 {
                     writes.Add(database.HashSetAsync(server, organizationId, organization.Connections));
@@ -227,7 +221,7 @@ internal sealed class RegistryHeartbeat(
                 else
                 {
                     writes.Add(database.HashDeleteAsync(server, organizationId));
-                    writes.Add(database.KeyDeleteAsync(Keys.Organization(_serverId, organizationId)));
+                    writes.Add(database.KeyDeleteAsync(Keys.Organization(serverId, organizationId)));
                 }
             }
 
@@ -248,7 +242,7 @@ internal sealed class RegistryHeartbeat(
     /// <summary>Replaces one organization's hash atomically, so a reader never sees half of it.</summary>
     private Task<bool> WriteOrganization(IDatabase database, OrganizationConnections organization, TimeSpan ttl)
     {
-        var key = Keys.Organization(_serverId, organization.OrganizationId);
+        var key = Keys.Organization(serverId, organization.OrganizationId);
         var transaction = database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(key);
         _ = transaction.HashSetAsync(key, [new(RedisKeys.TotalField, organization.Connections), .. organization.Tenants.Select(t => new HashEntry(t.TenantId, t.Connections))]);
@@ -258,7 +252,7 @@ internal sealed class RegistryHeartbeat(
 
     private async Task RemoveShareAsync()
     {
-        if (!_connection.IsStarted)
+        if (!connection.IsStarted)
         {
             return;
         }
@@ -269,15 +263,15 @@ internal sealed class RegistryHeartbeat(
             published = [.. _published];
         }
 
-        var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+        var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
 
         // Out of the live set first, so readers stop counting this server before its keys go.
-        await database.SortedSetRemoveAsync(Keys.Servers, _serverId).ConfigureAwait(false);
-        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(_serverId, id)))
-            .Append(database.KeyDeleteAsync(Keys.Server(_serverId)))).ConfigureAwait(false);
+        await database.SortedSetRemoveAsync(Keys.Servers, serverId).ConfigureAwait(false);
+        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(serverId, id)))
+            .Append(database.KeyDeleteAsync(Keys.Server(serverId)))).ConfigureAwait(false);
     }
 
-    private double ExpiryScore() => (_time.GetUtcNow() + _options.ServerTimeout).ToUnixTimeMilliseconds();
+    private double ExpiryScore() => (time.GetUtcNow() + options.ServerTimeout).ToUnixTimeMilliseconds();
 
     public ValueTask DisposeAsync()
     {

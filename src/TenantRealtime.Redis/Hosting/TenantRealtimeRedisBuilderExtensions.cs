@@ -134,7 +134,12 @@ public static class TenantRealtimeRedisBuilderExtensions
         // and broadcasts are numbered there before they are sent, with an outbox for when Redis is unreachable.
         services.TryAddSingleton<RedisRoomHistory>();
         services.Replace(ServiceDescriptor.Singleton<IRoomHistory>(sp => sp.GetRequiredService<RedisRoomHistory>()));
-        services.TryAddSingleton(sp => new BroadcastOutbox(sp.GetRequiredService<IOptions<TenantRealtimeRedisOptions>>().Value.OutboxCapacity));
+        services.TryAddSingleton(sp =>
+        {
+            var outbox = new BroadcastOutbox(sp.GetRequiredService<IOptions<TenantRealtimeRedisOptions>>().Value.OutboxCapacity);
+            sp.GetRequiredService<RedisMetrics>().ObserveOutbox(() => outbox.Count);
+            return outbox;
+        });
         services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();
         services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
