@@ -52,6 +52,12 @@ public static class TenantRealtimeWire
 
         /// <summary>A limit (rooms, connections) would be exceeded.</summary>
         public const string LimitExceeded = "limit-exceeded";
+
+        /// <summary>
+        /// The server closed the connection because it did not read its messages fast enough; reconnect and
+        /// <c>Resume</c>.
+        /// </summary>
+        public const string SlowConsumer = "slow-consumer";
     }
 
     /// <summary>

@@ -20,57 +20,25 @@ internal sealed class RevocationSubscriber(
     ILogger<RevocationSubscriber> logger) : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private ChannelMessageQueue? _queue;
-    private Task _subscribing = Task.CompletedTask;
+    private ChannelSubscription? _subscription;
 
-    /// <summary>Subscribes in the background, retrying while Redis is unreachable; StackExchange.Redis then
-    /// re-subscribes by itself after every reconnect.</summary>
-    public void Start() => _subscribing = Task.Run(() => SubscribeAsync(_stopping.Token));
+    /// <summary>Subscribes in the background (see <see cref="ChannelSubscription"/>).</summary>
+    public void Start()
+    {
+        _subscription = new ChannelSubscription(connection, connection.Keys.Revocation, OnMessageAsync, ex => RedisLog.RevocationSubscribeFailed(logger, ex), time);
+        _subscription.Start();
+    }
 
     public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _subscribing.ConfigureAwait(false);
-        if (_queue is { } queue)
-        {
-            try
-            {
-                await queue.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RedisFailure.Is(ex))
-            {
-                // The subscription dies with the multiplexer anyway.
-            }
-        }
+        await (_subscription?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task SubscribeAsync(CancellationToken stopping)
+    public void Dispose()
     {
-        var subscriber = await connection.GetSubscriberAsync().ConfigureAwait(false);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                var queue = await subscriber.SubscribeAsync(connection.Keys.Revocation).ConfigureAwait(false);
-                queue.OnMessage(OnMessageAsync);
-                _queue = queue;
-                return;
-            }
-            catch (Exception ex) when (RedisFailure.Is(ex))
-            {
-                RedisLog.RevocationSubscribeFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), time, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        _subscription?.Dispose();
+        _stopping.Dispose();
     }
 
     internal async Task OnMessageAsync(ChannelMessage channelMessage)

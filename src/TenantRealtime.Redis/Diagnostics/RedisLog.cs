@@ -73,4 +73,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(1022, LogLevel.Warning, "Reading a room's history from Redis failed; Resume answers recovered=false for it.")]
     public static partial void HistoryReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the delivery channel; retrying. Broadcasts from other servers do not reach this server's connections until it succeeds.")]
+    public static partial void DeliverySubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1024, LogLevel.Warning, "Ignored a message of {Bytes} bytes on the delivery channel: it is not a delivery this package wrote.")]
+    public static partial void DeliveryRejected(ILogger logger, int bytes);
 }

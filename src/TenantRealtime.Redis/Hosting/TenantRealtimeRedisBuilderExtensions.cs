@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime;
 using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Delivery;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis;
 using TenantRealtime.Redis.Backplane;
@@ -113,14 +114,20 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton<SharedRedisConnection>();
         services.TryAddSingleton<RedisMetrics>();
 
-        // SignalR's own Redis backplane, handed a non-owning, prefixing view of the shared multiplexer...
+        // The tenant hub's sends reach the other servers on the application's delivery channel, and each server writes
+        // them to its own connections through their bounded senders (TenantHubLifetimeManager).
+        services.TryAddSingleton<RedisDelivery>();
+        services.Replace(ServiceDescriptor.Singleton<IRemoteDelivery>(sp => sp.GetRequiredService<RedisDelivery>()));
+        services.TryAddSingleton<DeliverySubscriber>();
+
+        // The app's own hubs: SignalR's Redis backplane, handed a non-owning, prefixing view of the shared
+        // multiplexer, behind a decorator that keeps Redis outages off the caller's path. It replaces whichever
+        // open-generic lifetime manager is registered (SignalR's in-memory default, or AddStackExchangeRedis's); the
+        // tenant hub's own manager is registered for its closed type and stays.
         services.AddSignalR();
         services.AddOptions<RedisOptions>().Configure<SharedRedisConnection>((options, connection) =>
             options.ConnectionFactory = _ => connection.GetBackplaneAsync());
         services.TryAddSingleton(typeof(RedisHubLifetimeManager<>));
-
-        // ...behind a decorator that keeps Redis outages off the caller's path. It replaces whichever lifetime
-        // manager is registered (SignalR's in-memory default, or AddStackExchangeRedis's).
         services.RemoveAll(typeof(HubLifetimeManager<>));
         services.AddSingleton(typeof(HubLifetimeManager<>), typeof(OutageTolerantHubLifetimeManager<>));
 

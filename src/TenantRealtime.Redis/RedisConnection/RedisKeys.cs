@@ -18,6 +18,9 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Revocation requests; passed to the prefixing subscriber, which adds <see cref="ChannelPrefix"/>.</summary>
     public RedisChannel Revocation { get; } = RedisChannel.Literal("tenantrealtime:revocation");
 
+    /// <summary>The tenant hub's sends between servers; passed to the prefixing subscriber, like <see cref="Revocation"/>.</summary>
+    public RedisChannel Deliveries { get; } = RedisChannel.Literal("tenantrealtime:deliveries");
+
     /// <summary>Sorted set of live servers, scored by the Unix time (ms) their share stops counting.</summary>
     public RedisKey Servers => new($"{ChannelPrefix}:tenantrealtime:servers");
 

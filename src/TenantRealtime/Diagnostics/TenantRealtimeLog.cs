@@ -46,4 +46,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(14, LogLevel.Warning, "Connection {ConnectionId} asked to resume room {Room}, which it does not hold.")]
     public static partial void ResumeRefused(ILogger logger, string connectionId, string room);
+
+    [LoggerMessage(20, LogLevel.Warning, "Connection {ConnectionId} was closed as a slow consumer: {Bytes} bytes in {Messages} messages were waiting for it to read. It may reconnect and resume.")]
+    public static partial void SlowConsumer(ILogger logger, string connectionId, long bytes, int messages);
 }

@@ -126,4 +126,19 @@ public sealed class TenantRealtimeOptions
     /// <summary>Gets or sets how long broadcasts are kept for <c>Resume</c>. The default is 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan HistoryMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how many bytes may wait to be written to one connection while it reads slower than it is sent to.
+    /// A connection over it is closed as <c>slow-consumer</c> (reconnect allowed), so it never holds up a broadcast or
+    /// another client; it then resumes what it missed. Replays for <c>Resume</c> do not count. The default is 1 MiB.
+    /// </summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public long MaxSendBacklogBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how many messages may wait to be written to one connection; over it the connection is closed as
+    /// <c>slow-consumer</c>, as with <see cref="MaxSendBacklogBytes"/>. The default is 10,000.
+    /// </summary>
+    [Range(16, 10_000_000)]
+    public int MaxSendBacklogMessages { get; set; } = 10_000;
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TenantRealtime;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Identity.Internal;
@@ -61,9 +62,14 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<LocalRevocation>();
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalRevocation>());
 
-        services.TryAddSingleton<IRoomHistory, InMemoryRoomHistory>();
-        services.TryAddSingleton<BroadcastNumbering>();
+        services.TryAddSingleton<InMemoryRoomHistory>();
+        services.TryAddSingleton<IRoomHistory>(sp => sp.GetRequiredService<InMemoryRoomHistory>());
         services.TryAddSingleton<IBroadcastSender, LocalBroadcastSender>();
+
+        // The tenant hub's own lifetime manager (bounded, non-blocking sends); the app's other hubs keep SignalR's.
+        services.TryAddSingleton<TenantHubLifetimeManager>();
+        services.TryAddSingleton<HubLifetimeManager<TenantRealtimeHub>>(sp => sp.GetRequiredService<TenantHubLifetimeManager>());
+        services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();

@@ -48,7 +48,15 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     /// <summary>Gets whether broadcasts are kept as bytes (every hub protocol is JSON) rather than as objects.</summary>
     public bool KeepsBytes { get; }
 
-    public ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    public ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Append(room, broadcast, static (_, _) => { }, 0));
+
+    /// <summary>
+    /// Numbers and keeps <paramref name="broadcast"/>, and runs <paramref name="numbered"/> with its envelope while still
+    /// holding the room: the next broadcast of the room is numbered only after it, so whatever it hands the envelope to
+    /// sees a room's broadcasts in seq order. It must not block.
+    /// </summary>
+    public TenantEnvelope Append<TState>(string room, OutgoingBroadcast broadcast, Action<TenantEnvelope, TState> numbered, TState state)
     {
         // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
         // the broadcast without leaving a gap in the room's positions.
@@ -56,16 +64,16 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         var log = _rooms.GetOrAdd(room, static (_, bytes) => new RoomLog(bytes), KeepsBytes);
         var now = _time.GetTimestamp();
         var options = _options.CurrentValue;
-        long seq;
         lock (log)
         {
-            seq = ++log.LastSeq;
+            var seq = ++log.LastSeq;
             log.Entries.Add(seq, now, broadcast, stored);
             log.LastAppend = now;
             Trim(log, options, now);
+            var envelope = broadcast.ToEnvelope(room, seq, log.Epoch);
+            numbered(envelope, state);
+            return envelope;
         }
-
-        return ValueTask.FromResult(broadcast.ToEnvelope(room, seq, log.Epoch));
     }
 
     public ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
-using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Broadcasting;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.RedisConnection;
@@ -8,13 +7,13 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Hosting.Internal;
 
 /// <summary>
-/// Connects at start (so the first broadcast finds a connection, and SignalR's backplane is subscribed before the
-/// first request), starts the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
+/// Connects at start (so the first broadcast finds a connection), subscribes to the other servers' deliveries, starts
+/// the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
 /// tries briefly to send the outbox, and removes this server's share of the counts at once.
 /// </summary>
 internal sealed class RedisHostedService(
     SharedRedisConnection connection,
-    HubLifetimeManager<TenantRealtimeHub> backplane,
+    DeliverySubscriber deliveries,
     RedisConnectionRegistry registry,
     RevocationSubscriber revocation,
     OutboxDrainer drainer) : IHostedService
@@ -23,8 +22,7 @@ internal sealed class RedisHostedService(
     {
         // With AbortOnConnectFail off this returns after the first attempt even when Redis is down.
         await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        // Resolving the backplane (constructor) already made SignalR start subscribing; nothing else to do with it.
-        _ = backplane;
+        deliveries.Start();
         registry.Start();
         revocation.Start();
         drainer.Start();
@@ -35,6 +33,7 @@ internal sealed class RedisHostedService(
         // First, while Redis and the backplane are still there: a short, bounded try to send the outbox.
         await drainer.StopAsync(cancellationToken).ConfigureAwait(false);
         await revocation.StopAsync().ConfigureAwait(false);
+        await deliveries.StopAsync().ConfigureAwait(false);
         await registry.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 }

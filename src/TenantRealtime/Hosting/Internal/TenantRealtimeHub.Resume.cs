@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Rooms.Internal;
 
@@ -16,21 +17,37 @@ internal sealed partial class TenantRealtimeHub
     /// after <c>seq</c> as their original events, in order, then answers <c>{rooms: [{room, recovered, replayed, error?}]}</c>.
     /// A room the connection does not hold gets <c>recovered=false, error="forbidden"</c>. Never joins a room.
     /// </summary>
+    /// <remarks>
+    /// The replay goes through the connection's sender: its place is taken before the history is read, so live
+    /// broadcasts arriving meanwhile are written after it (those it already holds are not written twice), and the
+    /// answer comes once the client has been written all of it, at the pace it reads.
+    /// </remarks>
     public async Task<ResumeResult> Resume(object? request)
     {
         var argument = Parse(request, nameof(Resume), ResumeShape);
         var positions = ReadPositions(argument);
         var state = lifecycle.StateOf(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
+        var sender = delivery.Find(Context.ConnectionId) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var results = new List<RoomResumeResult>(positions.Count);
-        foreach (var position in positions)
+        var replay = new List<Outgoing>();
+        var slot = sender.BeginReplay();
+        try
         {
-            results.Add(await ResumeRoomAsync(state, position).ConfigureAwait(false));
+            foreach (var position in positions)
+            {
+                results.Add(await ResumeRoomAsync(state, position, replay).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            sender.CompleteReplay(slot, replay);
         }
 
+        await slot.Written.WaitAsync(Context.ConnectionAborted).ConfigureAwait(false);
         return new ResumeResult(results);
     }
 
-    private async Task<RoomResumeResult> ResumeRoomAsync(ConnectionState state, RoomPosition position)
+    private async Task<RoomResumeResult> ResumeRoomAsync(ConnectionState state, RoomPosition position, List<Outgoing> replay)
     {
         if (!RoomNames.IsHeld(position.Room, state.Rooms))
         {
@@ -46,7 +63,7 @@ internal sealed partial class TenantRealtimeHub
         var read = await history.ReadAfterAsync(position.Room, position.Epoch, position.Seq, Context.ConnectionAborted).ConfigureAwait(false);
         foreach (var entry in read.Entries)
         {
-            await Clients.Caller.SendAsync(entry.EventName, entry.Envelope, Context.ConnectionAborted).ConfigureAwait(false);
+            replay.Add(new Outgoing(new InvocationMessage(entry.EventName, [entry.Envelope]), entry.Envelope.Room, entry.Envelope.Seq ?? 0));
         }
 
         return new RoomResumeResult(position.Room, read.Recovered, read.Entries.Count, error: null);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
@@ -18,6 +19,7 @@ internal sealed partial class TenantRealtimeHub(
     IRoomResolver resolver,
     RoomMembership membership,
     IRoomHistory history,
+    TenantHubLifetimeManager delivery,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,

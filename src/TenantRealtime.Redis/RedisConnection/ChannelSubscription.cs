@@ -1,0 +1,70 @@
+using StackExchange.Redis;
+
+namespace TenantRealtime.Redis.RedisConnection;
+
+/// <summary>
+/// One channel subscription of the package: subscribed in the background, retried every second while Redis is
+/// unreachable (StackExchange.Redis re-subscribes by itself after a reconnect), its messages handled one at a time in
+/// publish order (a <see cref="ChannelMessageQueue"/>; handler subscriptions are unordered).
+/// </summary>
+internal sealed class ChannelSubscription(
+    SharedRedisConnection connection,
+    RedisChannel channel,
+    Func<ChannelMessage, Task> handler,
+    Action<Exception> subscribeFailed,
+    TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private ChannelMessageQueue? _queue;
+    private Task _subscribing = Task.CompletedTask;
+
+    public void Start() => _subscribing = Task.Run(() => SubscribeAsync(_stopping.Token));
+
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _subscribing.ConfigureAwait(false);
+        if (_queue is { } queue)
+        {
+            try
+            {
+                await queue.UnsubscribeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisFailure.Is(ex))
+            {
+                // The subscription dies with the multiplexer anyway.
+            }
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task SubscribeAsync(CancellationToken stopping)
+    {
+        var subscriber = await connection.GetSubscriberAsync().ConfigureAwait(false);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
+                queue.OnMessage(handler);
+                _queue = queue;
+                return;
+            }
+            catch (Exception ex) when (RedisFailure.Is(ex))
+            {
+                subscribeFailed(ex);
+                try
+                {
+                    await Task.Delay(RetryInterval, time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace TenantRealtime.Delivery;
+
+/// <summary>
+/// One connection's outgoing messages. A message is written inline while nothing is queued or in flight; only while a
+/// flush is pending (the client reads slower than we write) are messages queued, and one drain task writes them in
+/// order and ends when the queue is empty. The queue is bounded in bytes and messages: a connection over the bound is
+/// cut loose (<see cref="OverBound"/>) instead of holding anyone else up. An idle connection holds no task, timer or
+/// queue.
+/// </summary>
+/// <remarks>
+/// Every write goes through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>
+/// (or its <see cref="HubMessage"/> overload), which takes SignalR's write lock; the transport's pipe is never touched.
+/// </remarks>
+internal sealed partial class ConnectionSender(HubConnectionContext connection, SendLimits limits)
+{
+    private readonly Lock _lock = new();
+    private Queue<Outgoing>? _queue;
+    private long _queuedBytes;
+    private int _queuedMessages;
+
+    // Whoever holds the writer role writes: an inline sender, the drain task, or nobody while a replay slot at the
+    // head of the queue waits for its entries (parked). Everyone else queues behind.
+    private bool _writing;
+    private bool _parked;
+    private bool _closed;
+
+    public HubConnectionContext Connection { get; } = connection;
+
+    public string ConnectionId => Connection.ConnectionId;
+
+    /// <summary>Called once, outside the lock, with the backlog that passed the bound; the connection must then be closed.</summary>
+    public Action<ConnectionSender, long, int>? OverBound { get; init; }
+
+    /// <summary>Gets the SignalR groups the connection is in; replaced (never mutated) under the group store's lock.</summary>
+    public string[] Groups { get; set; } = [];
+
+    /// <summary>Sends a message shared by many recipients (serialized once per protocol).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="room">The room of a numbered broadcast, so that a replay can drop what it already sent.</param>
+    /// <param name="seq">The broadcast's seq in <paramref name="room"/>, or 0.</param>
+    public void Send(SerializedHubMessage message, string? room = null, long seq = 0) => Send(new Outgoing(message, room, seq));
+
+    /// <summary>Sends a message to this connection only: a reply such as <c>pong</c>, or a close message.</summary>
+    public void Send(HubMessage message) => Send(new Outgoing(message, room: null, seq: 0));
+
+    /// <summary>Stops sending: queued messages are dropped and replays in progress end. Idempotent.</summary>
+    public void Close()
+    {
+        List<ReplaySlot>? slots;
+        lock (_lock)
+        {
+            slots = CloseLocked();
+        }
+
+        MarkWritten(slots);
+    }
+
+    private void Send(Outgoing message)
+    {
+        var writeNow = false;
+        long bytes = 0;
+        var messages = 0;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (!_writing)
+            {
+                _writing = true;
+                writeNow = true;
+            }
+            else
+            {
+                message.Bytes = message.SizeFor(Connection.Protocol);
+                (_queue ??= new Queue<Outgoing>()).Enqueue(message);
+                _queuedBytes += message.Bytes;
+                _queuedMessages++;
+                if (_queuedBytes <= limits.MaxBytes && _queuedMessages <= limits.MaxMessages)
+                {
+                    return;
+                }
+
+                (bytes, messages) = (_queuedBytes, _queuedMessages);
+            }
+        }
+
+        if (writeNow)
+        {
+            Write(message.WriteTo(Connection));
+        }
+        else
+        {
+            CutLoose(bytes, messages);
+        }
+    }
+
+    /// <summary>
+    /// Holds the writer role after a write: keeps writing what queued meanwhile, inline while each write completes at
+    /// once, and hands over to a drain task at the first pending flush.
+    /// </summary>
+    private void Write(ValueTask write)
+    {
+        while (true)
+        {
+            if (!write.IsCompletedSuccessfully)
+            {
+                _ = DrainAsync(write);
+                return;
+            }
+
+            // A ValueTask backed by a pooled source must be observed before it is reused.
+            write.GetAwaiter().GetResult();
+            if (!TryTakeNext(out var next))
+            {
+                return;
+            }
+
+            write = next.WriteTo(Connection);
+        }
+    }
+
+    private async Task DrainAsync(ValueTask pending)
+    {
+        // SignalR's WriteAsync completes successfully even when the write fails: it aborts the connection instead.
+        await pending.ConfigureAwait(false);
+        while (TryTakeNext(out var next))
+        {
+            await next.WriteTo(Connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes the next message to write, or gives up the writer role (or parks it) when there is none.</summary>
+    private bool TryTakeNext(out Outgoing next)
+    {
+        lock (_lock)
+        {
+            while (!_closed && _queue is { Count: > 0 } queue)
+            {
+                var head = queue.Peek();
+                if (head.Slot is not { } slot)
+                {
+                    queue.Dequeue();
+                    _queuedBytes -= head.Bytes;
+                    _queuedMessages--;
+                    next = head;
+                    return true;
+                }
+
+                if (slot.TryTakeEntry(out next))
+                {
+                    return true;
+                }
+
+                if (!slot.IsFilled)
+                {
+                    // Its entries are still being read from the history: keep the role so nothing overtakes the
+                    // replay; filling the slot resumes writing.
+                    _parked = true;
+                    return false;
+                }
+
+                queue.Dequeue();
+                DropReplayedLocked(slot);
+                slot.MarkWritten();
+            }
+
+            _writing = false;
+            next = default;
+            return false;
+        }
+    }
+
+    /// <summary>Live broadcasts that queued behind a replay and were part of it are not written twice.</summary>
+    private void DropReplayedLocked(ReplaySlot slot)
+    {
+        if (_queue is not { Count: > 0 } queue || !slot.ReplayedAny)
+        {
+            return;
+        }
+
+        var kept = new Queue<Outgoing>(queue.Count);
+        foreach (var item in queue)
+        {
+            if (item.Slot is null && slot.Replayed(item.Room, item.Seq))
+            {
+                _queuedBytes -= item.Bytes;
+                _queuedMessages--;
+                continue;
+            }
+
+            kept.Enqueue(item);
+        }
+
+        _queue = kept;
+    }
+
+    private void CutLoose(long bytes, int messages)
+    {
+        List<ReplaySlot>? slots;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            slots = CloseLocked();
+        }
+
+        MarkWritten(slots);
+        OverBound?.Invoke(this, bytes, messages);
+    }
+
+    private List<ReplaySlot>? CloseLocked()
+    {
+        if (_closed)
+        {
+            return null;
+        }
+
+        _closed = true;
+        List<ReplaySlot>? slots = null;
+        foreach (var item in _queue ?? [])
+        {
+            if (item.Slot is { } slot)
+            {
+                (slots ??= []).Add(slot);
+            }
+        }
+
+        _queue = null;
+        _queuedBytes = 0;
+        _queuedMessages = 0;
+        return slots;
+    }
+
+    private static void MarkWritten(List<ReplaySlot>? slots)
+    {
+        foreach (var slot in slots ?? [])
+        {
+            slot.MarkWritten();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace TenantRealtime.Delivery;
+
+/// <summary>One queued item of a <see cref="ConnectionSender"/>: a message (shared or for this connection), or a replay's place.</summary>
+internal struct Outgoing
+{
+    private readonly object? _message;
+
+    public Outgoing(SerializedHubMessage message, string? room, long seq) => (_message, Room, Seq) = (message, room, seq);
+
+    public Outgoing(HubMessage message, string? room, long seq) => (_message, Room, Seq) = (message, room, seq);
+
+    public Outgoing(ReplaySlot slot) => Slot = slot;
+
+    /// <summary>Gets the room of a numbered broadcast, or <see langword="null"/>.</summary>
+    public string? Room { get; }
+
+    /// <summary>Gets the broadcast's seq in <see cref="Room"/>, or 0.</summary>
+    public long Seq { get; }
+
+    /// <summary>Gets the replay whose place this is, or <see langword="null"/> for a message.</summary>
+    public ReplaySlot? Slot { get; }
+
+    /// <summary>Gets or sets the bytes this message holds while it waits in the queue.</summary>
+    public int Bytes { get; set; }
+
+    public readonly ValueTask WriteTo(HubConnectionContext connection) => _message switch
+    {
+        SerializedHubMessage shared => connection.WriteAsync(shared),
+        HubMessage own => connection.WriteAsync(own),
+        _ => default,
+    };
+
+    /// <summary>Its size in the connection's protocol: shared messages are serialized once per protocol anyway.</summary>
+    public readonly int SizeFor(IHubProtocol protocol) => _message switch
+    {
+        SerializedHubMessage shared => shared.GetSerializedMessage(protocol).Length,
+        HubMessage own => protocol.GetMessageBytes(own).Length,
+        _ => 0,
+    };
+}

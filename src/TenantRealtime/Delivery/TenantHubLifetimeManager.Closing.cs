@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using TenantRealtime.Diagnostics;
+
+namespace TenantRealtime.Delivery;
+
+/// <summary>Closing a connection on purpose, with a coded reason the client may still read, and reconnect allowed.</summary>
+internal sealed partial class TenantHubLifetimeManager
+{
+    /// <summary>
+    /// How long the reason may take to reach the client before the connection is closed anyway: a client that reads
+    /// slowly still gets it; a stalled one never would.
+    /// </summary>
+    internal static readonly TimeSpan ReasonGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message that allows reconnecting
+    /// (best effort), then closes the connection so that the official clients reconnect (<c>Abort</c> would tell them
+    /// not to). Returns at once.
+    /// </summary>
+    public void CloseWithReason(ConnectionSender sender, string reason)
+    {
+        sender.Close();
+
+        // SignalR's write lock keeps this behind a write that is still flushing; it never overtakes a frame.
+        var write = sender.Connection.WriteAsync(new CloseMessage(reason, allowReconnect: true));
+        _ = RequestCloseAsync(sender.Connection, write);
+    }
+
+    private async Task RequestCloseAsync(HubConnectionContext connection, ValueTask written)
+    {
+        try
+        {
+            await written.AsTask().WaitAsync(ReasonGrace, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The client is not reading: close without waiting for it.
+        }
+
+        // A close request ends the connection as a server shutdown does: with reconnecting allowed.
+        if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            lifetime.RequestClose();
+        }
+        else
+        {
+            connection.Abort();
+        }
+    }
+
+    private void CutLoose(ConnectionSender sender, long bytes, int messages)
+    {
+        metrics.ClosedByServer("slow-consumer");
+        TenantRealtimeLog.SlowConsumer(logger, sender.ConnectionId, bytes, messages);
+        CloseWithReason(sender, $"{TenantRealtimeWire.Errors.SlowConsumer}: the connection did not read its messages fast enough ({bytes} bytes waiting); reconnect and Resume.");
+    }
+}

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Hosting.Internal;
+
+namespace TenantRealtime.Delivery;
+
+/// <summary>
+/// The tenant hub's lifetime manager: its connections and groups on this server, and every send to them through each
+/// connection's bounded <see cref="ConnectionSender"/>, so a send hands the once-serialized message to each recipient
+/// and returns without waiting for any of them to read it. Sends for other servers go to the
+/// <see cref="IRemoteDelivery"/>, which delivers them there the same way. The app's own hubs keep SignalR's managers.
+/// </summary>
+internal sealed partial class TenantHubLifetimeManager(
+    IRemoteDelivery remote,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    TenantRealtimeMetrics metrics,
+    TimeProvider time,
+    ILogger<TenantHubLifetimeManager> logger) : HubLifetimeManager<TenantRealtimeHub>
+{
+    private readonly ConcurrentDictionary<string, ConnectionSender> _connections = new(StringComparer.Ordinal);
+    private readonly HubGroups _groups = new();
+
+    /// <summary>Gets the number of groups with at least one member on this server.</summary>
+    public int GroupCount => _groups.Count;
+
+    /// <summary>The sender of a connection of this server, or <see langword="null"/>.</summary>
+    public ConnectionSender? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        var o = options.CurrentValue;
+        _connections[connection.ConnectionId] = new ConnectionSender(connection, new SendLimits(o.MaxSendBacklogBytes, o.MaxSendBacklogMessages))
+        {
+            OverBound = CutLoose,
+        };
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (_connections.TryRemove(connection.ConnectionId, out var sender))
+        {
+            _groups.RemoveAll(sender);
+            sender.Close();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentException.ThrowIfNullOrEmpty(groupName);
+        if (_connections.TryGetValue(connectionId, out var sender))
+        {
+            _groups.Add(sender, groupName);
+
+            // Disconnected while being added: take it out again, as OnDisconnectedAsync may have run before the add.
+            if (!_connections.ContainsKey(connectionId))
+            {
+                _groups.RemoveAll(sender);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentException.ThrowIfNullOrEmpty(groupName);
+        if (_connections.TryGetValue(connectionId, out var sender))
+        {
+            _groups.Remove(sender, groupName);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.All, [], [], methodName, args, cancellationToken);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.AllExcept, [], excludedConnectionIds, methodName, args, cancellationToken);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+
+        // The hub's replies to its caller (pong, authenticated) are for a connection of this server: no serialization
+        // cache and no other server needed.
+        if (_connections.TryGetValue(connectionId, out var sender))
+        {
+            sender.Send(new InvocationMessage(methodName, args));
+            return Task.CompletedTask;
+        }
+
+        return SendAsync(SendTarget.Connections, [connectionId], [], methodName, args, cancellationToken);
+    }
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.Connections, connectionIds, [], methodName, args, cancellationToken);
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.Groups, [groupName], [], methodName, args, cancellationToken);
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.Groups, groupNames, [], methodName, args, cancellationToken);
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.GroupExcept, [groupName], excludedConnectionIds, methodName, args, cancellationToken);
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.Users, [userId], [], methodName, args, cancellationToken);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(SendTarget.Users, userIds, [], methodName, args, cancellationToken);
+
+    /// <summary>The tenant hub never asks clients for results; SignalR's own managers serve the app's hubs that do.</summary>
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The TenantRealtime hub does not invoke client methods for results.");
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) => Task.CompletedTask;
+
+    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type)
+    {
+        type = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Delivers a numbered broadcast to this server's connections of <paramref name="groups"/> (every connection when
+    /// null). Returns at once: nothing waits for a recipient. The in-memory sender calls it under the room's lock,
+    /// so each connection gets a room's broadcasts in seq order.
+    /// </summary>
+    public SerializedHubMessage DeliverLocally(IReadOnlyList<string>? groups, string eventName, TenantEnvelope envelope)
+    {
+        var message = new SerializedHubMessage(new InvocationMessage(eventName, [envelope]));
+        var seq = envelope.Seq ?? 0;
+        if (groups is null)
+        {
+            Deliver(new RemoteSend(SendTarget.All, [], [], message, envelope.Room, seq));
+        }
+        else
+        {
+            Deliver(new RemoteSend(SendTarget.Groups, groups, [], message, envelope.Room, seq));
+        }
+
+        return message;
+    }
+
+    /// <summary>Delivers a send that another server published to this server's connections.</summary>
+    public void Deliver(in RemoteSend send)
+    {
+        switch (send.Target)
+        {
+            case SendTarget.All:
+            case SendTarget.AllExcept:
+                foreach (var (_, sender) in _connections)
+                {
+                    SendUnlessExcluded(sender, send);
+                }
+
+                break;
+            case SendTarget.Groups:
+            case SendTarget.GroupExcept:
+                foreach (var group in send.Names)
+                {
+                    if (_groups.TryGetMembers(group, out var members))
+                    {
+                        foreach (var (_, sender) in members)
+                        {
+                            SendUnlessExcluded(sender, send);
+                        }
+                    }
+                }
+
+                break;
+            case SendTarget.Connections:
+                foreach (var connectionId in send.Names)
+                {
+                    if (_connections.TryGetValue(connectionId, out var sender))
+                    {
+                        sender.Send(send.Message, send.Room, send.Seq);
+                    }
+                }
+
+                break;
+            case SendTarget.Users:
+                foreach (var (_, sender) in _connections)
+                {
+                    if (sender.Connection.UserIdentifier is { } user && send.Names.Contains(user, StringComparer.Ordinal))
+                    {
+                        sender.Send(send.Message, send.Room, send.Seq);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private Task SendAsync(SendTarget target, IReadOnlyList<string> names, IReadOnlyList<string> excluded, string methodName, object?[] args, CancellationToken cancellationToken)
+    {
+        // A numbered broadcast carries its room position, so a replay racing it can drop a duplicate.
+        var (room, seq) = args is [TenantEnvelope { Seq: { } number } envelope] ? (envelope.Room, number) : (null, 0L);
+        var send = new RemoteSend(target, names, excluded, new SerializedHubMessage(new InvocationMessage(methodName, args)), room, seq);
+        Deliver(send);
+        return remote.IsEnabled ? remote.PublishAsync(send, cancellationToken) : Task.CompletedTask;
+    }
+
+    private static void SendUnlessExcluded(ConnectionSender sender, in RemoteSend send)
+    {
+        if (send.Excluded.Count == 0 || !send.Excluded.Contains(sender.ConnectionId, StringComparer.Ordinal))
+        {
+            sender.Send(send.Message, send.Room, send.Seq);
+        }
+    }
+}
