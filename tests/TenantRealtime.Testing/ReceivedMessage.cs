@@ -8,6 +8,9 @@ namespace TenantRealtime.Testing;
 /// </summary>
 public sealed record ReceivedMessage(string EventName, IReadOnlyDictionary<string, object?> Fields)
 {
+    /// <summary>Gets when the client handed the event to its handler (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public string? String(string name) => Fields.TryGetValue(name, out var value) ? value as string : null;
 
     public object? this[string name] => Fields.TryGetValue(name, out var value) ? value : null;

@@ -14,7 +14,7 @@ namespace TenantRealtime.Delivery;
 /// Every write goes through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>
 /// (or its <see cref="HubMessage"/> overload), which takes SignalR's write lock; the transport's pipe is never touched.
 /// </remarks>
-internal sealed partial class ConnectionSender(HubConnectionContext connection, SendLimits limits)
+internal sealed partial class ConnectionSender(HubConnectionContext connection, SendLimits limits, SendBacklog backlog)
 {
     private readonly Lock _lock = new();
     private Queue<Outgoing>? _queue;
@@ -81,6 +81,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                 (_queue ??= new Queue<Outgoing>()).Enqueue(message);
                 _queuedBytes += message.Bytes;
                 _queuedMessages++;
+                backlog.Add(message.Bytes);
                 if (_queuedBytes <= limits.MaxBytes && _queuedMessages <= limits.MaxMessages)
                 {
                     return;
@@ -148,6 +149,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                     queue.Dequeue();
                     _queuedBytes -= head.Bytes;
                     _queuedMessages--;
+                    backlog.Add(-head.Bytes);
                     next = head;
                     return true;
                 }
@@ -191,6 +193,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
             {
                 _queuedBytes -= item.Bytes;
                 _queuedMessages--;
+                backlog.Add(-item.Bytes);
                 continue;
             }
 
@@ -235,6 +238,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
         }
 
         _queue = null;
+        backlog.Add(-_queuedBytes);
         _queuedBytes = 0;
         _queuedMessages = 0;
         return slots;

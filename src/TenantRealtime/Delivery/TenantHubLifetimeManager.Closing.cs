@@ -36,7 +36,14 @@ internal sealed partial class TenantHubLifetimeManager
         }
         catch (TimeoutException)
         {
-            // The client is not reading: close without waiting for it.
+            // The client is not reading. Any close SignalR would send waits behind the same full pipe until the
+            // transport's send timeout; aborting the transport ends it now, and without a close message clients treat
+            // it as a lost connection, which they reconnect.
+            if (connection.Features.Get<IConnectionLifetimeFeature>() is { } transport)
+            {
+                transport.Abort();
+                return;
+            }
         }
 
         // A close request ends the connection as a server shutdown does: with reconnecting allowed.

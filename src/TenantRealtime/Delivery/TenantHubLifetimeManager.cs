@@ -24,9 +24,13 @@ internal sealed partial class TenantHubLifetimeManager(
 {
     private readonly ConcurrentDictionary<string, ConnectionSender> _connections = new(StringComparer.Ordinal);
     private readonly HubGroups _groups = new();
+    private readonly SendBacklog _backlog = CreateBacklog(metrics);
 
     /// <summary>Gets the number of groups with at least one member on this server.</summary>
     public int GroupCount => _groups.Count;
+
+    /// <summary>Gets the bytes waiting to be written across this server's connections.</summary>
+    public long BacklogBytes => _backlog.Bytes;
 
     /// <summary>The sender of a connection of this server, or <see langword="null"/>.</summary>
     public ConnectionSender? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
@@ -34,7 +38,7 @@ internal sealed partial class TenantHubLifetimeManager(
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         var o = options.CurrentValue;
-        _connections[connection.ConnectionId] = new ConnectionSender(connection, new SendLimits(o.MaxSendBacklogBytes, o.MaxSendBacklogMessages))
+        _connections[connection.ConnectionId] = new ConnectionSender(connection, new SendLimits(o.MaxSendBacklogBytes, o.MaxSendBacklogMessages), _backlog)
         {
             OverBound = CutLoose,
         };
@@ -211,6 +215,13 @@ internal sealed partial class TenantHubLifetimeManager(
         var send = new RemoteSend(target, names, excluded, new SerializedHubMessage(new InvocationMessage(methodName, args)), room, seq);
         Deliver(send);
         return remote.IsEnabled ? remote.PublishAsync(send, cancellationToken) : Task.CompletedTask;
+    }
+
+    private static SendBacklog CreateBacklog(TenantRealtimeMetrics metrics)
+    {
+        var backlog = new SendBacklog();
+        metrics.ObserveSendBacklog(() => backlog.Bytes);
+        return backlog;
     }
 
     private static void SendUnlessExcluded(ConnectionSender sender, in RemoteSend send)

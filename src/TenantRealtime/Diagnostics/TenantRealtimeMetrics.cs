@@ -17,10 +17,11 @@ internal sealed class TenantRealtimeMetrics
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _closedByServer;
+    private readonly Meter _meter;
 
     public TenantRealtimeMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         _activeConnections = meter.CreateUpDownCounter<long>(
             "tenantrealtime.connections.active", "{connection}", "Connections accepted by this server and not yet closed.");
         _broadcasts = meter.CreateCounter<long>(
@@ -57,6 +58,11 @@ internal sealed class TenantRealtimeMetrics
 
     public void RateLimited() => _rateLimited.Add(1);
 
-    /// <param name="reason">revoked, flooding.</param>
+    /// <summary>Publishes what waits to be written across this server's connections as <c>tenantrealtime.send.backlog</c>.</summary>
+    public void ObserveSendBacklog(Func<long> bytes) =>
+        _meter.CreateObservableGauge(
+            "tenantrealtime.send.backlog", bytes, "By", "Bytes waiting to be written to connections that read slower than they are sent to.");
+
+    /// <param name="reason">revoked, flooding, slow-consumer, expired.</param>
     public void ClosedByServer(string reason) => _closedByServer.Add(1, new KeyValuePair<string, object?>("tenantrealtime.reason", reason));
 }

@@ -15,3 +15,6 @@ public sealed class RedisRevocationTests(RedisCluster cluster) : RevocationTests
 
 // Clients resume on the receiver while the sender numbered the broadcasts: the history is Redis's, not a server's.
 public sealed class RedisRecoveryTests(RedisCluster cluster) : RecoveryTests<RedisCluster>(cluster);
+
+// Stalled readers on the receiver while the sender broadcasts: deliveries arriving from another server are bounded too.
+public sealed class RedisSlowConsumerTests(RedisCluster cluster) : SlowConsumerTests<RedisCluster>(cluster);

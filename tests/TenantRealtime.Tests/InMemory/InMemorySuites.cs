@@ -13,3 +13,5 @@ public sealed class InMemoryRegistryTests(InMemoryCluster cluster) : RegistryTes
 public sealed class InMemoryRevocationTests(InMemoryCluster cluster) : RevocationTests<InMemoryCluster>(cluster);
 
 public sealed class InMemoryRecoveryTests(InMemoryCluster cluster) : RecoveryTests<InMemoryCluster>(cluster);
+
+public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowConsumerTests<InMemoryCluster>(cluster);
