@@ -18,7 +18,7 @@ public sealed class ClientHarness : IAsyncDisposable
 
     private TaskCompletionSource _gate = Opened();
     private readonly ILoggerFactory _loggerFactory;
-    private volatile WebSocket? _socket;
+    private volatile PausableWebSocket? _socket;
 
     private ClientHarness(RealtimeNode node, TestUser user, HubProtocolKind protocol, Action<TenantRealtimeClientOptions>? configure)
     {
@@ -41,8 +41,9 @@ public sealed class ClientHarness : IAsyncDisposable
                     var socket = new ClientWebSocket();
                     socket.Options.SetRequestHeader("Authorization", $"Bearer {user.Token()}");
                     await socket.ConnectAsync(context.Uri, cancellationToken);
-                    _socket = socket;
-                    return socket;
+                    var pausable = new PausableWebSocket(socket);
+                    _socket = pausable;
+                    return pausable;
                 });
                 if (protocol == HubProtocolKind.MessagePack)
                 {
@@ -110,6 +111,12 @@ public sealed class ClientHarness : IAsyncDisposable
         await Reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Client.State.Should().Be(HubConnectionState.Reconnecting);
     }
+
+    /// <summary>Stops reading the socket (the connection stays open): what the server writes backs up.</summary>
+    public void StopReading() => _socket!.PauseReading();
+
+    /// <summary>Reads the socket again.</summary>
+    public void ReadAgain() => _socket!.ResumeReading();
 
     /// <summary>Lets the client reconnect and waits for its automatic Resume to be answered.</summary>
     public async Task<ResumeResult> ReturnAsync()
