@@ -81,6 +81,7 @@ internal static class BenchRun
             ["rate"] = o.Search is null ? o.Rate : "max",
             ["durationS"] = o.DurationS,
             ["producers"] = o.Producers,
+            ["payloadBytes"] = o.PayloadBytes,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
             ["client"] = o.Client,

@@ -28,7 +28,7 @@ internal static class ReportCommand
         }
 
         var cells = runs
-            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}")
+            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}{PayloadText(r)}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         var md = new StringBuilder();
@@ -146,6 +146,10 @@ internal static class ReportCommand
     // Runs from before --producers had one producer; say so only when there were more.
     private static string ProducersText(JsonObject r) =>
         r["producers"] is { } p && Table.Number(p) > 1 ? $" · {Table.Number(p):0} producers" : string.Empty;
+
+    // Runs from before --payload-bytes had the default padding; say so only when it was another.
+    private static string PayloadText(JsonObject r) =>
+        r["payloadBytes"] is { } p && Table.Number(p) != RunOptions.DefaultPayloadBytes ? $" · {Table.Number(p):0}-byte padding" : string.Empty;
 
     private static double? Median(List<JsonObject> runs, string metric)
     {

@@ -46,14 +46,19 @@ internal sealed record RunOptions(
     string Client,
     RateSearch? Search = null,
     int Producers = 1,
-    int SettleRounds = Window.MaxSettleRounds)
+    int SettleRounds = Window.MaxSettleRounds,
+    int PayloadBytes = RunOptions.DefaultPayloadBytes)
 {
+    /// <summary>The padding of every message's data unless <c>--payload-bytes</c> says otherwise (bench/NOTEBOOK.md, Method).</summary>
+    public const int DefaultPayloadBytes = 26;
+
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
         "       [--settle-rounds 15] (warm-up rounds until the JIT settles; 0 = the --warmup period only)\n" +
         "       [--producers 1] (concurrent producer loops in a .NET server; the Node peer has one event loop)\n" +
+        "       [--payload-bytes 26] (the padding in each message's data, bytes)\n" +
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
@@ -118,7 +123,8 @@ internal sealed record RunOptions(
             client,
             search,
             Math.Max(1, c.Int("producers", 1)),
-            Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)));
+            Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)),
+            (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"));
     }
 
     private static double Positive(double value, string name) =>

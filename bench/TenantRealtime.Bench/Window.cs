@@ -158,6 +158,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         ["tenants"] = o.Tenants,
         ["tenantsPerOrg"] = o.TenantsPerOrg,
         ["producers"] = o.Producers,
+        ["payloadBytes"] = o.PayloadBytes,
     };
 
     private long Cpu() => servers.Sum(s => Proc.CpuMicros(s.Pid));

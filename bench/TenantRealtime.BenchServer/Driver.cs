@@ -12,7 +12,8 @@ namespace TenantRealtime.BenchServer;
 /// <param name="TenantsPerOrg">Tenants per organization; tenant i belongs to organization i / TenantsPerOrg.</param>
 /// <param name="Producers">Concurrent producer loops, each with its own share of the rooms and of the rate, as
 /// an app broadcasts from many requests at once. One producer is a single thread's share of the cores.</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1);
+/// <param name="PayloadBytes">Length of the padding <c>p</c> in each message's data; 0 = the usual 26 bytes.</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0);
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
 internal sealed class Driver(IBenchSender sender, ServerSettings settings)
@@ -67,6 +68,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
     private async Task ProduceAsync(DriveRequest r, DrivePlan plan, int index, int producers, DriveCounters counters, Stopwatch clock, TimeSpan duration)
     {
         var rate = r.Rate / producers;
+        var padding = PaddingOf(r.PayloadBytes);
         var pending = new List<Task>();
         var spinTicks = settings.SendSpinNs * Stopwatch.Frequency / 1_000_000_000;
         long next = index;
@@ -81,7 +83,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             long sendTicks = 0, broadcasts = 0, expected = 0, pendingCount = 0;
             while (sent < due)
             {
-                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
+                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), padding);
                 var before = Stopwatch.GetTimestamp();
                 var (task, fanout) = plan.Send(sender, r.Scenario, (int)(next % plan.Targets), data);
                 if (spinTicks > 0)
@@ -120,6 +122,19 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
 
         await DrainAsync(pending, counters);
     }
+
+    /// <summary>
+    /// The padding of a drive's messages: the alphabet repeated to <paramref name="bytes"/> characters (ASCII, so as
+    /// many bytes of JSON). Larger payloads fill a stalled reader's socket buffers sooner (slow-consumer).
+    /// </summary>
+    private static string PaddingOf(int bytes) =>
+        bytes <= 0 || bytes == Padding.Length ? Padding : string.Create(bytes, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Padding[i % Padding.Length];
+            }
+        });
 
     /// <summary>Broadcasts issued per half second, to show whether a run changes pace.</summary>
     private static async Task SampleAsync(DriveCounters counters, Stopwatch clock, TimeSpan duration)
