@@ -3,7 +3,9 @@ using System.Diagnostics;
 namespace TenantRealtime.BenchServer;
 
 /// <summary>What a drive did, summed over its producers (thread-safe).</summary>
-internal sealed class DriveCounters
+/// <param name="timeCalls">Whether to time every broadcast call until its task completes (slow-consumer only: the
+/// other scenarios keep the producer's loop exactly as it was, and their figures comparable).</param>
+internal sealed class DriveCounters(bool timeCalls = false)
 {
     private readonly List<long> _timeline = [];
     private long _broadcasts;
@@ -13,6 +15,9 @@ internal sealed class DriveCounters
     private long _sendTicks;
     private long _waitTicks;
     private long _sendCpuNs;
+
+    /// <summary>Gets how long each broadcast call took until its task completed, or null when not timed.</summary>
+    public CallLatency? Calls { get; } = timeCalls ? new CallLatency() : null;
 
     public long Broadcasts => Interlocked.Read(ref _broadcasts);
 

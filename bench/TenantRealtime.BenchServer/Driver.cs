@@ -4,7 +4,7 @@ using TenantRealtime.BenchShared;
 namespace TenantRealtime.BenchServer;
 
 /// <summary>What the harness asks the server to do: one scenario at one rate for a while.</summary>
-/// <param name="Scenario">tenant-fanout, org-fanout or broadcast-all.</param>
+/// <param name="Scenario">tenant-fanout, org-fanout, broadcast-all, or slow-consumer (tenant-fanout with stalled readers).</param>
 /// <param name="Rate">Deliveries per second; 0 = unpaced: every producer sends as fast as it can.</param>
 /// <param name="DurationS">Seconds to run.</param>
 /// <param name="Connections">Connections across the cluster (for the expected fan-out).</param>
@@ -13,7 +13,11 @@ namespace TenantRealtime.BenchServer;
 /// <param name="Producers">Concurrent producer loops, each with its own share of the rooms and of the rate, as
 /// an app broadcasts from many requests at once. One producer is a single thread's share of the cores.</param>
 /// <param name="PayloadBytes">Length of the padding <c>p</c> in each message's data; 0 = the usual 26 bytes.</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0);
+/// <param name="Stalled">Connections 0 … Stalled − 1 never read (slow-consumer): left out of the expected fan-out.</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0)
+{
+    public const string SlowConsumer = "slow-consumer";
+}
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
 internal sealed class Driver(IBenchSender sender, ServerSettings settings)
@@ -45,7 +49,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                 return false;
             }
 
-            _counters = new DriveCounters();
+            _counters = new DriveCounters(timeCalls: request.Scenario == DriveRequest.SlowConsumer);
             _running = Task.Run(() => RunAsync(request, _counters));
             return true;
         }
@@ -94,15 +98,20 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                     }
                 }
 
-                sendTicks += Stopwatch.GetTimestamp() - before;
+                var took = Stopwatch.GetTimestamp() - before;
+                sendTicks += took;
                 next += producers;
                 sent += Math.Max(fanout, 1);
                 broadcasts++;
                 expected += fanout;
                 if (!task.IsCompletedSuccessfully)
                 {
-                    pending.Add(task);
+                    pending.Add(counters.Calls is { } calls ? TimeCallAsync(task, before, calls) : task);
                     pendingCount++;
+                }
+                else
+                {
+                    counters.Calls?.Record(took);
                 }
             }
 
@@ -151,6 +160,19 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             var now = counters.Broadcasts;
             counters.AddSample(now - last);
             last = now;
+        }
+    }
+
+    /// <summary>Records when a send that did not complete at once completes: how long a caller awaiting it waited.</summary>
+    private static async Task TimeCallAsync(Task send, long started, CallLatency calls)
+    {
+        try
+        {
+            await send;
+        }
+        finally
+        {
+            calls.Record(Stopwatch.GetTimestamp() - started);
         }
     }
 
