@@ -135,6 +135,9 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             window["broadcastCallP50Ms"] = Rounded(calls["p50Ms"], 3);
             window["broadcastCallP99Ms"] = Rounded(calls["p99Ms"], 3);
             window["broadcastCallMaxMs"] = Rounded(calls["maxMs"], 3);
+
+            // Deliveries the producer did not issue because a waiting call had held it up for over a second.
+            window["skippedDeliveries"] = stats["skippedDeliveries"]?.DeepClone();
         }
 
         return window;

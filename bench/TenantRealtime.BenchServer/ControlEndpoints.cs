@@ -33,6 +33,7 @@ internal static class ControlEndpoints
                 sendS = c.SendS,
                 waitS = c.WaitS,
                 pendingBroadcasts = c.PendingBroadcasts,
+                skippedDeliveries = c.SkippedDeliveries,
                 sendCpuS = c.SendCpuS,
                 gcPauseS = c.GcPauseS,
                 timeline = c.Timeline,

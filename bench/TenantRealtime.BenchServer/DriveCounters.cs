@@ -15,6 +15,7 @@ internal sealed class DriveCounters(bool timeCalls = false)
     private long _sendTicks;
     private long _waitTicks;
     private long _sendCpuNs;
+    private long _skipped;
 
     /// <summary>Gets how long each broadcast call took until its task completed, or null when not timed.</summary>
     public CallLatency? Calls { get; } = timeCalls ? new CallLatency() : null;
@@ -34,6 +35,9 @@ internal sealed class DriveCounters(bool timeCalls = false)
 
     /// <summary>Gets the producers' own thread CPU time in their send loops (no preemption, no GC suspension).</summary>
     public double SendCpuS => Interlocked.Read(ref _sendCpuNs) / 1e9;
+
+    /// <summary>Gets the deliveries a producer skipped because a waiting send had held it up for too long (slow-consumer).</summary>
+    public long SkippedDeliveries => Interlocked.Read(ref _skipped);
 
     /// <summary>Gets the time the producers spent waiting for sends that did not complete at once.</summary>
     public double WaitS => (double)Interlocked.Read(ref _waitTicks) / Stopwatch.Frequency;
@@ -64,6 +68,8 @@ internal sealed class DriveCounters(bool timeCalls = false)
     }
 
     public void AddWait(long ticks) => Interlocked.Add(ref _waitTicks, ticks);
+
+    public void AddSkipped(long deliveries) => Interlocked.Add(ref _skipped, deliveries);
 
     public void AddError() => Interlocked.Increment(ref _errors);
 
