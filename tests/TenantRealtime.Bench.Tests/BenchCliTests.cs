@@ -20,7 +20,7 @@ public sealed class BenchCliTests
     private static readonly string[] SlowConsumerKeys =
     [
         "offeredPerSec", "broadcastCalls", "broadcastCallP50Ms", "broadcastCallP99Ms", "broadcastCallMaxMs", "stalled",
-        "stalledConnected", "stalledClosed", "stalledClosedAfterS",
+        "stalledConnected", "stalledClosed", "stalledClosedAfterS", "skippedDeliveries",
     ];
 
     [Theory]
