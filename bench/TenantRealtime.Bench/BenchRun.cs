@@ -18,6 +18,13 @@ internal static class BenchRun
 
     public static async Task<int> RunAsync(RunOptions o)
     {
+        if (o.Scenario == Scenarios.SlowConsumer && o.Target == Targets.SocketIo)
+        {
+            // Not a failure: compare.sh goes on with the other targets of the session.
+            await Console.Error.WriteLineAsync($"bench: {SlowConsumer.SocketIoSkipped}");
+            return 0;
+        }
+
         var paths = BenchPaths.Locate();
         var load = Proc.LoadAverage();
         await using var scope = new RunScope();
@@ -53,21 +60,30 @@ internal static class BenchRun
         var client = scope.Add(StartClient(o, paths, urls));
         await client.WaitForAsync("ready", Slow);
 
+        // slow-consumer: the stalled readers, a process of their own; they connect just before the measured window.
+        var stalled = o.Stalled > 0 ? scope.Add(SlowConsumer.Start(o, paths, urls)) : null;
+        if (stalled is not null)
+        {
+            await stalled.WaitForAsync("ready", Slow);
+        }
+
         // 3. Memory per idle connection: RSS after a full GC, between 10% and 100% of the connections (the slope,
-        //    so one-time costs such as JIT of the connect path are not counted per connection).
-        var first = Math.Max(1, o.Connections / 10);
+        //    so one-time costs such as JIT of the connect path are not counted per connection). The load client holds
+        //    every connection but slow-consumer's stalled ones.
+        var readers = o.Connections - o.Stalled;
+        var first = Math.Max(1, readers / 10);
         await client.AskAsync($"connect {first}", "connected", Slow);
         await Task.Delay(500);
         var (rss1, heap1) = await SettledMemoryAsync(http, urls, servers);
-        var connected = await client.AskAsync($"connect {o.Connections - first}", "connected", Slow);
+        var connected = await client.AskAsync($"connect {readers - first}", "connected", Slow);
         var connectSeconds = (double)connected["seconds"]!;
-        var connectPerSec = o.Connections - first > 0 && connectSeconds > 0 ? (o.Connections - first) / connectSeconds : 0;
+        var connectPerSec = readers - first > 0 && connectSeconds > 0 ? (readers - first) / connectSeconds : 0;
         await Task.Delay(1000);
         var (rss2, heap2) = await SettledMemoryAsync(http, urls, servers);
-        var kbPerConnection = o.Connections - first > 0 ? (rss2 - rss1) / 1024.0 / (o.Connections - first) : 0;
+        var kbPerConnection = readers - first > 0 ? (rss2 - rss1) / 1024.0 / (readers - first) : 0;
 
         // The managed (or V8) heap's share of it: far less noisy than RSS, and where the library's own objects live.
-        var heapKbPerConnection = o.Connections - first > 0 ? (heap2 - heap1) / 1024.0 / (o.Connections - first) : 0;
+        var heapKbPerConnection = readers - first > 0 ? (heap2 - heap1) / 1024.0 / (readers - first) : 0;
         await GcDumpAsync(o, servers);
         var idleRss = rss2;
 
@@ -81,6 +97,7 @@ internal static class BenchRun
             ["rate"] = o.Search is null ? o.Rate : "max",
             ["durationS"] = o.DurationS,
             ["producers"] = o.Producers,
+            ["payloadBytes"] = o.PayloadBytes,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
             ["client"] = o.Client,
@@ -114,14 +131,22 @@ internal static class BenchRun
                 result["warmup"] = await window.WarmUpAsync(o.Search?.StartRate ?? o.Rate, o.WarmupS);
             }
 
+            if (stalled is not null)
+            {
+                await SlowConsumer.ConnectAsync(stalled);
+            }
+
             var measured = o.Search is { } search
                 ? await search.RunAsync(window, o.DurationS)
                 : await window.MeasureAsync(o.Rate, o.DurationS);
-            foreach (var (name, value) in measured.ToList())
+            if (stalled is not null)
             {
-                measured.Remove(name);
-                result[name] = value;
+                var slow = await SlowConsumer.ReportAsync(stalled, o);
+                measured["errors"] = (long)measured["errors"]! + (long)slow["stalledErrors"]!;
+                Move(slow, measured);
             }
+
+            Move(measured, result);
         }
 
         foreach (var name in (string[])["p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg"])
@@ -145,8 +170,23 @@ internal static class BenchRun
         }
 
         Table.Print([result]);
+        if (stalled is not null)
+        {
+            await stalled.AskAsync("quit", "bye", TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         await client.AskAsync("quit", "bye", TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
         return 0;
+    }
+
+    /// <summary>Moves every member of <paramref name="from"/> to <paramref name="to"/>, in order (a node has one parent).</summary>
+    private static void Move(JsonObject from, JsonObject to)
+    {
+        foreach (var (name, value) in from.ToList())
+        {
+            from.Remove(name);
+            to[name] = value;
+        }
     }
 
     private static Child StartServer(RunOptions o, BenchPaths paths, string url, string? redis, int index)
@@ -185,6 +225,12 @@ internal static class BenchRun
             "--urls", string.Join(',', urls), "--tenants", $"{o.Tenants}", "--tenants-per-org", $"{o.TenantsPerOrg}",
             "--jwt-key", BenchAuth.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
         ];
+        if (o.Stalled > 0)
+        {
+            // Connections 0 .. Stalled - 1 are the stalled readers'; the load client's start after them.
+            common.AddRange(["--first-index", $"{o.Stalled}"]);
+        }
+
         if (o.Client == Clients.Node)
         {
             // The same protocol and arguments as the .NET client: socket.io-client for socketio, @microsoft/signalr otherwise.

@@ -13,7 +13,7 @@ internal sealed record ReceivedData(long N, long T);
 
 /// <summary>
 /// The .NET load client: opens connections (connection j is user u{j} of tenant t{j % T}, organization
-/// o{(j % T) / tenantsPerOrg}), records the latency of every message from the server timestamp in the payload,
+/// o{(j % T) / tenantsPerOrg}: <see cref="LoadIdentity"/>), records the latency of every message from the server timestamp in the payload,
 /// and answers the harness over stdin/stdout (one JSON object per line). The socket.io client speaks the same protocol.
 /// </summary>
 internal static class LoadClient
@@ -28,17 +28,18 @@ internal static class LoadClient
     public static async Task<int> RunAsync(CommandLine c)
     {
         var urls = c.Get("urls", "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var tenants = c.Int("tenants", 100);
-        var tenantsPerOrg = c.Int("tenants-per-org", 10);
-        var key = c.Get("jwt-key", BenchAuth.DefaultKey);
+        var identity = LoadIdentity.From(c);
         var concurrency = c.Int("concurrency", 100);
+
+        // slow-consumer: connections 0 .. first-index - 1 are the stalled readers' (StalledReaders); this client's
+        // k-th connection is connection first-index + k of the run.
+        var firstIndex = c.Int("first-index", 0);
         var connections = new List<HubConnection>();
 
-        HubConnection Create(int j)
+        HubConnection Create(int k)
         {
-            var tenant = j % tenants;
-            var claims = Hs256Jwt.IdentityClaims($"u{j}", $"o{tenant / tenantsPerOrg}", $"t{tenant}", "member");
-            var token = Hs256Jwt.Mint(key, BenchAuth.Issuer, BenchAuth.Audience, claims, TimeSpan.FromHours(1));
+            var j = firstIndex + k;
+            var token = identity.TokenFor(j);
             var connection = new HubConnectionBuilder()
                 .WithUrl($"{urls[j % urls.Length]}{BenchAuth.HubPath}", HttpTransportType.WebSockets, o =>
                 {
@@ -169,7 +170,7 @@ internal static class LoadClient
         Interlocked.Increment(ref s_received);
     }
 
-    private static void Emit(object value)
+    internal static void Emit(object value)
     {
         // One line per object; the harness reads stdout line by line.
         Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));

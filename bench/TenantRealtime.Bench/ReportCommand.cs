@@ -28,7 +28,7 @@ internal static class ReportCommand
         }
 
         var cells = runs
-            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}")
+            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}{PayloadText(r)}{StalledText(r)}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         var md = new StringBuilder();
@@ -69,6 +69,11 @@ internal static class ReportCommand
             if (cell.Any(r => r["search"] is not null))
             {
                 AppendSearchSteps(md, byTarget);
+            }
+
+            if (cell.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer))
+            {
+                AppendSlowConsumer(md, byTarget);
             }
         }
 
@@ -125,6 +130,26 @@ internal static class ReportCommand
     }
 
     /// <summary>
+    /// slow-consumer's own figures side by side: what the neighbours (the connections that read) got against what they
+    /// were offered, how long the producer's broadcast calls took until they completed, the server's RSS at the end,
+    /// and how many of the stalled connections the server closed.
+    /// </summary>
+    private static void AppendSlowConsumer(StringBuilder md, Dictionary<string, List<JsonObject>> byTarget)
+    {
+        md.AppendLine("Stalled readers: p50/p99 are the neighbours' (connections that read); a call is one broadcast until its task completed; closed = stalled connections the server closed during the window, after a median of the last column's seconds.");
+        md.AppendLine();
+        md.AppendLine("| target | offered/s | delivered/s | neighbours p50 ms | neighbours p99 ms | call p50 ms | call p99 ms | call max ms | RSS MB (end) | closed / stalled | closed after s |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (target, runs) in byTarget.OrderBy(kv => Array.IndexOf(Targets.All, TargetOf(kv.Key))).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            string M(string metric, string format) => F(Median(runs, metric), format);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {M("offeredPerSec", "0")} | {M("deliveredPerSec", "0")} | {M("p50Ms", "0.00")} | {M("p99Ms", "0.00")} | {M("broadcastCallP50Ms", "0.000")} | {M("broadcastCallP99Ms", "0.000")} | {M("broadcastCallMaxMs", "0.0")} | {M("serverRssMb", "0.0")} | {M("stalledClosed", "0")} / {M("stalled", "0")} | {M("stalledClosedAfterS", "0.0")} |");
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>
     /// A run's column: its label (compare.sh sets "target" or "target@profile"), else its target; plus "[node]" when a
     /// .NET target was driven by the Node client, so runs of the two clients are never medians of one another.
     /// socketio always has a Node client and keeps its plain key; runs from before <c>client</c> was recorded are .NET.
@@ -146,6 +171,13 @@ internal static class ReportCommand
     // Runs from before --producers had one producer; say so only when there were more.
     private static string ProducersText(JsonObject r) =>
         r["producers"] is { } p && Table.Number(p) > 1 ? $" · {Table.Number(p):0} producers" : string.Empty;
+
+    // Runs from before --payload-bytes had the default padding; say so only when it was another.
+    private static string PayloadText(JsonObject r) =>
+        r["payloadBytes"] is { } p && Table.Number(p) != RunOptions.DefaultPayloadBytes ? $" · {Table.Number(p):0}-byte padding" : string.Empty;
+
+    private static string StalledText(JsonObject r) =>
+        r["stalled"] is { } s && Table.Number(s) > 0 ? $" · {Table.Number(s):0} stalled" : string.Empty;
 
     private static double? Median(List<JsonObject> runs, string metric)
     {

@@ -26,7 +26,10 @@ internal static class Scenarios
     public const string BroadcastAll = "broadcast-all";
     public const string ConnectStorm = "connect-storm";
 
-    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm];
+    /// <summary>tenant-fanout where some connections stop reading their socket (<see cref="SlowConsumer"/>).</summary>
+    public const string SlowConsumer = "slow-consumer";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer];
 }
 
 /// <summary>One measured run.</summary>
@@ -46,14 +49,24 @@ internal sealed record RunOptions(
     string Client,
     RateSearch? Search = null,
     int Producers = 1,
-    int SettleRounds = Window.MaxSettleRounds)
+    int SettleRounds = Window.MaxSettleRounds,
+    int PayloadBytes = RunOptions.DefaultPayloadBytes,
+    int Stalled = 0)
 {
+    /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
+    public const double DefaultStalledShare = 0.05;
+
+    /// <summary>The padding of every message's data unless <c>--payload-bytes</c> says otherwise (bench/NOTEBOOK.md, Method).</summary>
+    public const int DefaultPayloadBytes = 26;
+
     public const string Usage =
-        "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm>\n" +
+        "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
         "       [--settle-rounds 15] (warm-up rounds until the JIT settles; 0 = the --warmup period only)\n" +
         "       [--producers 1] (concurrent producer loops in a .NET server; the Node peer has one event loop)\n" +
+        "       [--payload-bytes 26] (the padding in each message's data, bytes)\n" +
+        "       [--stalled-share 0.05 | --stalled-per-tenant K] (slow-consumer: connections that stop reading; not socketio)\n" +
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
 
@@ -97,6 +110,11 @@ internal sealed record RunOptions(
             throw new ArgumentException("--rate max needs a delivery scenario, not connect-storm.");
         }
 
+        if (search is not null && scenario == Scenarios.SlowConsumer)
+        {
+            throw new ArgumentException("--rate max needs a scenario whose connections all read, not slow-consumer.");
+        }
+
         if (target == Targets.SocketIo && client != Clients.Node)
         {
             throw new ArgumentException("--target socketio is driven by the Node socket.io client only: use --client node or leave --client out.");
@@ -118,7 +136,34 @@ internal sealed record RunOptions(
             client,
             search,
             Math.Max(1, c.Int("producers", 1)),
-            Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)));
+            Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)),
+            (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
+            StalledOf(c, scenario, connections, tenants));
+    }
+
+    /// <summary>
+    /// slow-consumer's stalled connections, 0 … S − 1 of the run (j % T spreads them one per tenant first):
+    /// <c>--stalled-per-tenant K</c> makes S = K × T, <c>--stalled-share s</c> S = s × N rounded (at least 1).
+    /// At least one connection must read.
+    /// </summary>
+    private static int StalledOf(CommandLine c, string scenario, int connections, int tenants)
+    {
+        var share = c.Get("stalled-share");
+        var perTenant = c.Get("stalled-per-tenant");
+        if (scenario != Scenarios.SlowConsumer)
+        {
+            return share is null && perTenant is null ? 0 : throw new ArgumentException("--stalled-share and --stalled-per-tenant need --scenario slow-consumer.");
+        }
+
+        if (share is not null && perTenant is not null)
+        {
+            throw new ArgumentException("give --stalled-share or --stalled-per-tenant, not both.");
+        }
+
+        var stalled = perTenant is not null
+            ? (int)Positive(c.Int("stalled-per-tenant", 1), "--stalled-per-tenant") * tenants
+            : Math.Max(1, (int)Math.Round(Positive(c.Double("stalled-share", DefaultStalledShare), "--stalled-share") * connections));
+        return stalled < connections ? stalled : throw new ArgumentException($"{stalled} stalled connections leave none of the {connections} to read.");
     }
 
     private static double Positive(double value, string name) =>

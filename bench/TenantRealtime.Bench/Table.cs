@@ -26,12 +26,29 @@ internal static class Table
         ("errors", "errors", "0"),
     ];
 
+    /// <summary>
+    /// slow-consumer's own columns (its p50/p99 are the neighbours', the connections that read): the readers' offered
+    /// rate, how long the producer's broadcast calls took until they completed, and how many of the stalled
+    /// connections the server closed.
+    /// </summary>
+    private static readonly (string Header, string Key, string Format)[] SlowConsumerColumns =
+    [
+        ("offered/s", "offeredPerSec", "0"),
+        ("call p50 ms", "broadcastCallP50Ms", "0.000"),
+        ("call p99 ms", "broadcastCallP99Ms", "0.000"),
+        ("call max ms", "broadcastCallMaxMs", "0.0"),
+        ("stalled", "stalled", "0"),
+        ("closed", "stalledClosed", "0"),
+    ];
+
     public static void Print(IEnumerable<JsonObject> runs)
     {
-        var rows = runs.Select(r => Columns.Select(c => Cell(r[c.Key], c.Format)).ToArray()).ToList();
-        var widths = Columns.Select((c, i) => Math.Max(c.Header.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var list = runs.ToList();
+        var columns = list.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer) ? [.. Columns, .. SlowConsumerColumns] : Columns;
+        var rows = list.Select(r => columns.Select(c => Cell(r[c.Key], c.Format)).ToArray()).ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Header.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         var sb = new StringBuilder();
-        sb.AppendLine(string.Join("  ", Columns.Select((c, i) => c.Header.PadLeft(widths[i]))));
+        sb.AppendLine(string.Join("  ", columns.Select((c, i) => c.Header.PadLeft(widths[i]))));
         foreach (var row in rows)
         {
             sb.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadLeft(widths[i]))));

@@ -83,7 +83,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         double? PerMessage(double? micros, int digits = 2) => micros is { } m && delivered > 0 ? Math.Round(m / delivered, digits) : null;
         double? PerBroadcast(JsonNode? seconds) => seconds is not null && broadcasts > 0 ? Math.Round((double)seconds * 1e6 / broadcasts, 2) : null;
 
-        return new JsonObject
+        var window = new JsonObject
         {
             ["deliveredPerSec"] = Math.Round(delivered / elapsed, 2),
             ["delivered"] = delivered,
@@ -126,7 +126,24 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["lost"] = Math.Max(0, expected - delivered),
             ["errors"] = (long)report["errors"]! + disconnects + (long)stats["errors"]!,
         };
+
+        // slow-consumer: how long each broadcast call took until its task completed, i.e. what an app awaiting it
+        // waited (the server times calls in that scenario only).
+        if (stats["broadcastCalls"] is JsonObject calls)
+        {
+            window["broadcastCalls"] = calls["count"]?.DeepClone();
+            window["broadcastCallP50Ms"] = Rounded(calls["p50Ms"], 3);
+            window["broadcastCallP99Ms"] = Rounded(calls["p99Ms"], 3);
+            window["broadcastCallMaxMs"] = Rounded(calls["maxMs"], 3);
+
+            // Deliveries the producer did not issue because a waiting call had held it up for over a second.
+            window["skippedDeliveries"] = stats["skippedDeliveries"]?.DeepClone();
+        }
+
+        return window;
     }
+
+    private static double? Rounded(JsonNode? value, int digits) => value is null ? null : Math.Round(Table.Number(value), digits);
 
     /// <summary>Methods the JIT has compiled in the servers and the .NET load client, or null for Node processes.</summary>
     private async Task<double?> JitMethodsAsync()
@@ -158,6 +175,8 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         ["tenants"] = o.Tenants,
         ["tenantsPerOrg"] = o.TenantsPerOrg,
         ["producers"] = o.Producers,
+        ["payloadBytes"] = o.PayloadBytes,
+        ["stalled"] = o.Stalled,
     };
 
     private long Cpu() => servers.Sum(s => Proc.CpuMicros(s.Pid));

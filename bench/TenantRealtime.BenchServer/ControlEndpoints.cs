@@ -33,9 +33,15 @@ internal static class ControlEndpoints
                 sendS = c.SendS,
                 waitS = c.WaitS,
                 pendingBroadcasts = c.PendingBroadcasts,
+                skippedDeliveries = c.SkippedDeliveries,
                 sendCpuS = c.SendCpuS,
                 gcPauseS = c.GcPauseS,
                 timeline = c.Timeline,
+
+                // slow-consumer: each broadcast call from the call until its task completed (null otherwise).
+                broadcastCalls = c.Calls is { } calls
+                    ? new { count = calls.Count, p50Ms = calls.QuantileMs(0.50), p99Ms = calls.QuantileMs(0.99), maxMs = calls.MaxMs }
+                    : null,
                 gcCount0 = GC.CollectionCount(0),
                 gcCount1 = GC.CollectionCount(1),
                 gcCount2 = GC.CollectionCount(2),

@@ -3,7 +3,9 @@ using System.Diagnostics;
 namespace TenantRealtime.BenchServer;
 
 /// <summary>What a drive did, summed over its producers (thread-safe).</summary>
-internal sealed class DriveCounters
+/// <param name="timeCalls">Whether to time every broadcast call until its task completes (slow-consumer only: the
+/// other scenarios keep the producer's loop exactly as it was, and their figures comparable).</param>
+internal sealed class DriveCounters(bool timeCalls = false)
 {
     private readonly List<long> _timeline = [];
     private long _broadcasts;
@@ -13,6 +15,10 @@ internal sealed class DriveCounters
     private long _sendTicks;
     private long _waitTicks;
     private long _sendCpuNs;
+    private long _skipped;
+
+    /// <summary>Gets how long each broadcast call took until its task completed, or null when not timed.</summary>
+    public CallLatency? Calls { get; } = timeCalls ? new CallLatency() : null;
 
     public long Broadcasts => Interlocked.Read(ref _broadcasts);
 
@@ -29,6 +35,9 @@ internal sealed class DriveCounters
 
     /// <summary>Gets the producers' own thread CPU time in their send loops (no preemption, no GC suspension).</summary>
     public double SendCpuS => Interlocked.Read(ref _sendCpuNs) / 1e9;
+
+    /// <summary>Gets the deliveries a producer skipped because a waiting send had held it up for too long (slow-consumer).</summary>
+    public long SkippedDeliveries => Interlocked.Read(ref _skipped);
 
     /// <summary>Gets the time the producers spent waiting for sends that did not complete at once.</summary>
     public double WaitS => (double)Interlocked.Read(ref _waitTicks) / Stopwatch.Frequency;
@@ -59,6 +68,8 @@ internal sealed class DriveCounters
     }
 
     public void AddWait(long ticks) => Interlocked.Add(ref _waitTicks, ticks);
+
+    public void AddSkipped(long deliveries) => Interlocked.Add(ref _skipped, deliveries);
 
     public void AddError() => Interlocked.Increment(ref _errors);
 

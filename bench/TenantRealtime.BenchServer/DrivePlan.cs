@@ -1,6 +1,10 @@
 namespace TenantRealtime.BenchServer;
 
 /// <summary>The rooms of a drive and their sizes: which organization and tenant target <c>i</c> is, and its fan-out.</summary>
+/// <remarks>
+/// The fan-out counts the connections that read: in slow-consumer, connections 0 … Stalled − 1 (one per tenant
+/// first) never read, so the rate and the expected deliveries are the readers', and the stalled ones get theirs on top.
+/// </remarks>
 internal sealed class DrivePlan
 {
     private readonly int[] _tenantSize;
@@ -13,10 +17,10 @@ internal sealed class DrivePlan
     public DrivePlan(DriveRequest r)
     {
         _tenantsPerOrg = r.TenantsPerOrg;
-        _connections = r.Connections;
+        _connections = r.Connections - Math.Max(0, r.Stalled);
         var organizations = (r.Tenants + r.TenantsPerOrg - 1) / r.TenantsPerOrg;
         _tenantSize = new int[r.Tenants];
-        for (var j = 0; j < r.Connections; j++)
+        for (var j = Math.Max(0, r.Stalled); j < r.Connections; j++)
         {
             _tenantSize[j % r.Tenants]++;
         }
@@ -40,7 +44,7 @@ internal sealed class DrivePlan
     /// <summary>Gets how many distinct targets the scenario round-robins over.</summary>
     public int Targets { get; }
 
-    /// <summary>Sends one broadcast to target <paramref name="i"/>; returns the send and its expected fan-out.</summary>
+    /// <summary>Sends one broadcast to target <paramref name="i"/>; returns the send and its expected fan-out (readers).</summary>
     public (Task Task, int Fanout) Send(IBenchSender sender, string scenario, int i, BenchData data) => scenario switch
     {
         "org-fanout" => (sender.ToOrganizationAsync(_organizationIds[i], data), _orgSize[i]),

@@ -4,7 +4,7 @@ using TenantRealtime.BenchShared;
 namespace TenantRealtime.BenchServer;
 
 /// <summary>What the harness asks the server to do: one scenario at one rate for a while.</summary>
-/// <param name="Scenario">tenant-fanout, org-fanout or broadcast-all.</param>
+/// <param name="Scenario">tenant-fanout, org-fanout, broadcast-all, or slow-consumer (tenant-fanout with stalled readers).</param>
 /// <param name="Rate">Deliveries per second; 0 = unpaced: every producer sends as fast as it can.</param>
 /// <param name="DurationS">Seconds to run.</param>
 /// <param name="Connections">Connections across the cluster (for the expected fan-out).</param>
@@ -12,7 +12,12 @@ namespace TenantRealtime.BenchServer;
 /// <param name="TenantsPerOrg">Tenants per organization; tenant i belongs to organization i / TenantsPerOrg.</param>
 /// <param name="Producers">Concurrent producer loops, each with its own share of the rooms and of the rate, as
 /// an app broadcasts from many requests at once. One producer is a single thread's share of the cores.</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1);
+/// <param name="PayloadBytes">Length of the padding <c>p</c> in each message's data; 0 = the usual 26 bytes.</param>
+/// <param name="Stalled">Connections 0 … Stalled − 1 never read (slow-consumer): left out of the expected fan-out.</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0)
+{
+    public const string SlowConsumer = "slow-consumer";
+}
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
 internal sealed class Driver(IBenchSender sender, ServerSettings settings)
@@ -24,6 +29,10 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
 
     // Unpaced, a producer sends this many deliveries between yields (and waits for any back-pressured sends).
     private const int UnpacedBatch = 2000;
+
+    // slow-consumer: how far behind its pace a producer may fall (held up by a send that waits on a stalled reader)
+    // and still make up for it; beyond that, the broadcasts it missed are skipped.
+    private const double MaxCatchUpS = 1;
 
     private readonly Lock _gate = new();
     private Task _running = Task.CompletedTask;
@@ -44,7 +53,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                 return false;
             }
 
-            _counters = new DriveCounters();
+            _counters = new DriveCounters(timeCalls: request.Scenario == DriveRequest.SlowConsumer);
             _running = Task.Run(() => RunAsync(request, _counters));
             return true;
         }
@@ -67,6 +76,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
     private async Task ProduceAsync(DriveRequest r, DrivePlan plan, int index, int producers, DriveCounters counters, Stopwatch clock, TimeSpan duration)
     {
         var rate = r.Rate / producers;
+        var padding = PaddingOf(r.PayloadBytes);
         var pending = new List<Task>();
         var spinTicks = settings.SendSpinNs * Stopwatch.Frequency / 1_000_000_000;
         long next = index;
@@ -75,13 +85,21 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
         {
             // Paced: send what is due by now. Unpaced: a batch, then wait for any back-pressured sends.
             var due = rate > 0 ? rate * clock.Elapsed.TotalSeconds : sent + UnpacedBatch;
+            if (r.Scenario == DriveRequest.SlowConsumer && rate > 0 && due - sent > rate * MaxCatchUpS)
+            {
+                // Released after seconds of waiting, the other scenarios' producer would fire every broadcast it
+                // missed at once: a burst of seconds of load that the window would then measure instead of the stall.
+                // An app held up that long has lost those moments anyway; the readers' delivered rate shows the gap.
+                counters.AddSkipped((long)(due - sent));
+                sent = due;
+            }
 
             // The batch below never awaits, so it runs on one thread from start to end: its thread CPU time is its own.
             var batchCpu = ThreadCpu.NowNs();
             long sendTicks = 0, broadcasts = 0, expected = 0, pendingCount = 0;
             while (sent < due)
             {
-                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), Padding);
+                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), padding);
                 var before = Stopwatch.GetTimestamp();
                 var (task, fanout) = plan.Send(sender, r.Scenario, (int)(next % plan.Targets), data);
                 if (spinTicks > 0)
@@ -92,15 +110,20 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
                     }
                 }
 
-                sendTicks += Stopwatch.GetTimestamp() - before;
+                var took = Stopwatch.GetTimestamp() - before;
+                sendTicks += took;
                 next += producers;
                 sent += Math.Max(fanout, 1);
                 broadcasts++;
                 expected += fanout;
                 if (!task.IsCompletedSuccessfully)
                 {
-                    pending.Add(task);
+                    pending.Add(counters.Calls is { } calls ? TimeCallAsync(task, before, calls) : task);
                     pendingCount++;
+                }
+                else
+                {
+                    counters.Calls?.Record(took);
                 }
             }
 
@@ -121,6 +144,19 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
         await DrainAsync(pending, counters);
     }
 
+    /// <summary>
+    /// The padding of a drive's messages: the alphabet repeated to <paramref name="bytes"/> characters (ASCII, so as
+    /// many bytes of JSON). Larger payloads fill a stalled reader's socket buffers sooner (slow-consumer).
+    /// </summary>
+    private static string PaddingOf(int bytes) =>
+        bytes <= 0 || bytes == Padding.Length ? Padding : string.Create(bytes, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Padding[i % Padding.Length];
+            }
+        });
+
     /// <summary>Broadcasts issued per half second, to show whether a run changes pace.</summary>
     private static async Task SampleAsync(DriveCounters counters, Stopwatch clock, TimeSpan duration)
     {
@@ -136,6 +172,19 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             var now = counters.Broadcasts;
             counters.AddSample(now - last);
             last = now;
+        }
+    }
+
+    /// <summary>Records when a send that did not complete at once completes: how long a caller awaiting it waited.</summary>
+    private static async Task TimeCallAsync(Task send, long started, CallLatency calls)
+    {
+        try
+        {
+            await send;
+        }
+        finally
+        {
+            calls.Record(Stopwatch.GetTimestamp() - started);
         }
     }
 

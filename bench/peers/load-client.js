@@ -24,6 +24,9 @@ function run(adapter) {
   const tenantsPerOrg = Number(args['tenants-per-org'] || 10);
   const key = args['jwt-key'] || DEFAULT_JWT_KEY;
   const concurrency = Number(args.concurrency || 100);
+  // slow-consumer: connections 0 .. first-index - 1 are the stalled readers' (the .NET harness's); this client's
+  // k-th connection is connection first-index + k of the run.
+  const firstIndex = Number(args['first-index'] || 0);
 
   const counts = new Float64Array(FINE + 59900 + 1);
   let count = 0;
@@ -68,7 +71,8 @@ function run(adapter) {
   };
 
   // Connection j is user u{j} of tenant t{j % T} in organization o{(j % T) / tenantsPerOrg}, as the .NET client's.
-  function create(j) {
+  function create(k) {
+    const j = firstIndex + k;
     const tenant = j % tenants;
     const now = Math.floor(Date.now() / 1000);
     const token = jwt.sign(

@@ -16,6 +16,13 @@ public sealed class BenchCliTests
         "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors", "machine",
     ];
 
+    // slow-consumer's own: the readers' offered rate, the broadcast calls until they completed, the stalled readers.
+    private static readonly string[] SlowConsumerKeys =
+    [
+        "offeredPerSec", "broadcastCalls", "broadcastCallP50Ms", "broadcastCallP99Ms", "broadcastCallMaxMs", "stalled",
+        "stalledConnected", "stalledClosed", "stalledClosedAfterS", "skippedDeliveries",
+    ];
+
     [Theory]
     [InlineData("tenantrealtime")]
     [InlineData("signalr")]
@@ -131,6 +138,51 @@ public sealed class BenchCliTests
         document.RootElement.GetProperty("jitMethods").GetDouble().Should().BeGreaterThanOrEqualTo(0);
     }
 
+    [Theory]
+    [InlineData("tenantrealtime")]
+    [InlineData("signalr")]
+    public async Task A_tiny_slow_consumer_run_reports_the_neighbours_the_broadcast_calls_and_the_stalled_readers(string target)
+    {
+        // 2 of the 20 connections (one per tenant) stop reading after their handshake. The fields are checked, not
+        // their values: bare SignalR's calls are meant to wait once a stalled reader's buffers fill (the comparison).
+        var (json, stdout) = await RunWithOutputAsync(target, "slow-consumer", "--stalled-per-tenant", "1", "--payload-bytes", "64");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+
+        foreach (var key in RequiredKeys.Concat(SlowConsumerKeys))
+        {
+            run.TryGetProperty(key, out _).Should().BeTrue($"the slow-consumer run JSON must have '{key}'");
+        }
+
+        run.GetProperty("scenario").GetString().Should().Be("slow-consumer");
+        run.GetProperty("payloadBytes").GetInt32().Should().Be(64);
+
+        // The harness set the scenario up: 2 stalled readers completed their handshake, the load client holds the 18 others.
+        run.GetProperty("stalled").GetInt32().Should().Be(2);
+        run.GetProperty("stalledConnected").GetInt32().Should().Be(2);
+        run.GetProperty("connected").GetInt32().Should().Be(18);
+        run.GetProperty("offeredPerSec").GetDouble().Should().Be(400);
+        run.GetProperty("broadcastCalls").GetInt64().Should().Be(run.GetProperty("broadcasts").GetInt64());
+        foreach (var key in (string[])["broadcastCallP50Ms", "broadcastCallP99Ms", "broadcastCallMaxMs", "stalledClosed"])
+        {
+            run.GetProperty(key).ValueKind.Should().Be(JsonValueKind.Number, key);
+        }
+
+        // The printed table has the scenario's columns.
+        stdout.Should().Contain("offered/s").And.Contain("call p99 ms").And.Contain("call max ms").And.Contain("closed");
+    }
+
+    [Fact]
+    public async Task Socketio_skips_the_slow_consumer_scenario_with_a_message_and_writes_no_json()
+    {
+        // Its Node peer has no stalled reader: the run says so and succeeds, so a compare.sh session goes on.
+        var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
+        var (exitCode, _, stderr) = await RunCliAsync(["--target", "socketio", "--scenario", "slow-consumer", "--connections", "20", "--tenants", "2", "--json", output]);
+        exitCode.Should().Be(0);
+        stderr.Should().Contain("skipped socketio");
+        File.Exists(output).Should().BeFalse();
+    }
+
     [Fact]
     public async Task A_tiny_connect_storm_reports_a_connect_rate()
     {
@@ -143,10 +195,30 @@ public sealed class BenchCliTests
     }
 
     /// <summary>Runs the CLI; <paramref name="extra"/> arguments come last, so they override the tiny defaults.</summary>
-    private static async Task<string> RunAsync(string target, string scenario, params string[] extra)
+    private static async Task<string> RunAsync(string target, string scenario, params string[] extra) =>
+        (await RunWithOutputAsync(target, scenario, extra)).Json;
+
+    /// <summary>Runs the CLI as <see cref="RunAsync"/> does; returns the run JSON and the printed table.</summary>
+    private static async Task<(string Json, string Stdout)> RunWithOutputAsync(string target, string scenario, params string[] extra)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
+        string[] arguments =
+        [
+            "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
+            "--rate", "400", "--duration", "2", "--warmup", "1", "--settle-rounds", "0", "--json", output, .. extra,
+        ];
+        var (exitCode, stdout, stderr) = await RunCliAsync(arguments);
+        exitCode.Should().Be(0, $"the bench CLI must succeed.\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        File.Exists(output).Should().BeTrue();
+        var json = await File.ReadAllTextAsync(output);
+        File.Delete(output);
+        return (json, stdout);
+    }
+
+    /// <summary>Runs the bench CLI with <paramref name="arguments"/>, at most 3 minutes.</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string[] arguments)
     {
         var (dll, root) = Locate();
-        var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -154,11 +226,7 @@ public sealed class BenchCliTests
             UseShellExecute = false,
             WorkingDirectory = root,
         };
-        string[] arguments =
-        [
-            dll, "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
-            "--rate", "400", "--duration", "2", "--warmup", "1", "--settle-rounds", "0", "--json", output, .. extra,
-        ];
+        info.ArgumentList.Add(dll);
         foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
@@ -178,11 +246,7 @@ public sealed class BenchCliTests
             throw new TimeoutException($"the bench CLI did not finish in 3 minutes.\n{await stderr}");
         }
 
-        process.ExitCode.Should().Be(0, $"the bench CLI must succeed.\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
-        File.Exists(output).Should().BeTrue();
-        var json = await File.ReadAllTextAsync(output);
-        File.Delete(output);
-        return json;
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static (string Dll, string Root) Locate()

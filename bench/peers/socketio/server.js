@@ -64,6 +64,8 @@ function start(r) {
   const orgSize = new Array(organizations).fill(0);
   for (let i = 0; i < r.tenants; i++) orgSize[Math.floor(i / r.tenantsPerOrg)] += tenantSize[i];
   Object.assign(state, { running: true, broadcasts: 0, expectedDeliveries: 0, errors: 0, elapsedS: 0 });
+  // payloadBytes: the padding's length, as the .NET driver's (0 or absent = the usual 26 bytes).
+  const padding = r.payloadBytes > 0 ? PADDING.repeat(Math.ceil(r.payloadBytes / PADDING.length)).slice(0, r.payloadBytes) : PADDING;
   const began = performance.now();
   const durationMs = r.durationS * 1000;
   let next = 0;
@@ -92,7 +94,7 @@ function start(r) {
         fanout = tenantSize[t];
       }
       if (r.rate <= 0 && backlogged(room)) break;
-      const message = { type: 'tick', data: { n: ++sequence, t: nowMicros(), p: PADDING }, timestamp: new Date().toISOString() };
+      const message = { type: 'tick', data: { n: ++sequence, t: nowMicros(), p: padding }, timestamp: new Date().toISOString() };
       try {
         (room ? io.to(room) : io).emit(EVENT, message);
       } catch (err) {
