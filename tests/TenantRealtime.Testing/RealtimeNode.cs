@@ -62,6 +62,7 @@ public sealed class RealtimeNode : IAsyncDisposable
             {
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = TestJwt.ValidationParameters();
+                jwt.TokenValidationParameters.ClockSkew = options.JwtClockSkew;
                 jwt.Events = new Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerEvents
                 {
                     // Browsers cannot set headers on WebSockets: SignalR clients send the token in the query.
@@ -85,7 +86,7 @@ public sealed class RealtimeNode : IAsyncDisposable
         options.Services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapTenantRealtime(HubPath);
+        app.MapTenantRealtime(HubPath, options.ConfigureConnection);
         app.MapGet("/", () => Results.Ok("ok"));
         await app.StartAsync().ConfigureAwait(false);
 

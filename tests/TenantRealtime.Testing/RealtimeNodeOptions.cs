@@ -18,6 +18,12 @@ public sealed class RealtimeNodeOptions
     /// <summary>Adds or replaces services after TenantRealtime is added.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 
+    /// <summary>Configures the hub endpoint's transport options, as an app passes them to <c>MapTenantRealtime</c>.</summary>
+    public Action<Microsoft.AspNetCore.Http.Connections.HttpConnectionDispatcherOptions>? ConfigureConnection { get; set; }
+
+    /// <summary>How long after expiry JwtBearer still accepts a token. The default is zero; JwtBearer's own is 5 minutes.</summary>
+    public TimeSpan JwtClockSkew { get; set; } = TimeSpan.Zero;
+
     /// <summary>When false, no authentication is configured at all.</summary>
     public bool UseJwtAuthentication { get; set; } = true;
 

@@ -49,4 +49,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(20, LogLevel.Warning, "Connection {ConnectionId} was closed as a slow consumer: {Bytes} bytes in {Messages} messages were waiting for it to read. It may reconnect and resume.")]
     public static partial void SlowConsumer(ILogger logger, string connectionId, long bytes, int messages);
+
+    [LoggerMessage(21, LogLevel.Information, "Connection {ConnectionId} was closed: its authentication expired. It may reconnect with a fresh token.")]
+    public static partial void AuthenticationExpired(ILogger logger, string connectionId);
 }

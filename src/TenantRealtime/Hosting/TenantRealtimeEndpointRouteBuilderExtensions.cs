@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TenantRealtime;
+using TenantRealtime.Connections.Internal;
 using TenantRealtime.Hosting.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -22,8 +23,10 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's endpoint route builder.</param>
     /// <param name="pattern">The hub path. The default is <c>/hubs/realtime</c>.</param>
-    /// <param name="configureConnection">Configures the endpoint's transport options (transports, buffer sizes,
-    /// <c>CloseOnAuthenticationExpiration</c>), or <see langword="null"/>.</param>
+    /// <param name="configureConnection">Configures the endpoint's transport options (transports, buffer sizes), or
+    /// <see langword="null"/>. <c>CloseOnAuthenticationExpiration</c> is on by default here: a connection is closed
+    /// with <c>unauthenticated: token expired</c> (reconnecting allowed) when its authentication expires, and one whose
+    /// token has already expired is refused; set it to <see langword="false"/> to keep connections open.</param>
     /// <returns>The hub's convention builder, to add more conventions (CORS, policies).</returns>
     /// <exception cref="InvalidOperationException"><c>AddTenantRealtime</c> was not called, or authentication is missing.</exception>
     public static HubEndpointConventionBuilder MapTenantRealtime(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern, Action<HttpConnectionDispatcherOptions>? configureConnection = null)
@@ -39,7 +42,17 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
 
         // Reading the value runs the options validators now, so a bad configuration fails at startup.
         var options = services.GetRequiredService<IOptions<TenantRealtimeOptions>>().Value;
-        var hub = endpoints.MapHub<TenantRealtimeHub>(pattern, connection => configureConnection?.Invoke(connection));
+        // Closing at authentication expiry is on unless the app turns it off here. The library closes such connections
+        // itself, with a coded reason (the framework's close carries none), so the framework's own check stays off.
+        var closeAtExpiry = true;
+        var hub = endpoints.MapHub<TenantRealtimeHub>(pattern, connection =>
+        {
+            connection.CloseOnAuthenticationExpiration = true;
+            configureConnection?.Invoke(connection);
+            closeAtExpiry = connection.CloseOnAuthenticationExpiration;
+            connection.CloseOnAuthenticationExpiration = false;
+        });
+        hub.WithMetadata(new AuthenticationExpiry.Policy(closeAtExpiry));
         if (!options.AllowAnonymous)
         {
             EnsureAuthenticationConfigured(services);

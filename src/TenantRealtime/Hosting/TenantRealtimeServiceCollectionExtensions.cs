@@ -76,6 +76,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();
+        services.TryAddSingleton<AuthenticationExpiry>();
         return builder;
     }
 }

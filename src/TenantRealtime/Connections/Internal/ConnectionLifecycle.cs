@@ -17,6 +17,7 @@ internal sealed class ConnectionLifecycle(
     LocalConnectionStore store,
     IConnectionRegistry registry,
     TenantRealtimeMetrics metrics,
+    AuthenticationExpiry expiry,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<ConnectionLifecycle> logger)
 {
@@ -39,6 +40,7 @@ internal sealed class ConnectionLifecycle(
     public async Task DisconnectAsync(HubCallerContext context)
     {
         // SignalR removes the connection from its groups itself; we forget it and stop counting it.
+        expiry.Forget(context.ConnectionId);
         if (store.Remove(context.ConnectionId, out var state))
         {
             await membership.ForgetAsync(state!).ConfigureAwait(false);
@@ -90,6 +92,13 @@ internal sealed class ConnectionLifecycle(
             return;
         }
 
+        // JwtBearer accepts a token up to its clock skew (5 minutes by default) after it expired; the connection may not.
+        var expiresAt = AuthenticationExpiry.ExpiryOf(context.GetHttpContext());
+        if (expiresAt is { } expired && expiry.HasExpired(expired))
+        {
+            throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(AuthenticationExpiry.Reason));
+        }
+
         await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
         var state = new ConnectionState(context, identity);
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
@@ -104,6 +113,11 @@ internal sealed class ConnectionLifecycle(
             // The hub's OnDisconnectedAsync does not run after a failed OnConnectedAsync: uncount here.
             await membership.ForgetAsync(state).ConfigureAwait(false);
             throw;
+        }
+
+        if (expiresAt is { } at)
+        {
+            expiry.Track(context.ConnectionId, at);
         }
 
         TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
