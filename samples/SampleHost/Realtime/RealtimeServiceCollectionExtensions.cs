@@ -33,10 +33,8 @@ internal static class RealtimeServiceCollectionExtensions
         return services;
     }
 
+    // The library's defaults: an expired token ends its connection (unauthenticated: token expired), and a client
+    // that stops reading is cut loose (slow-consumer) and resumes when it returns.
     public static void MapSampleRealtime(this IEndpointRouteBuilder app) =>
-        app.MapTenantRealtime(
-            TenantRealtimeEndpointRouteBuilderExtensions.DefaultPattern,
-
-            // An expired token ends its connection instead of listening on for as long as the socket lives.
-            connection => connection.CloseOnAuthenticationExpiration = true);
+        app.MapTenantRealtime(TenantRealtimeEndpointRouteBuilderExtensions.DefaultPattern);
 }
