@@ -22,7 +22,7 @@ internal sealed class RedisMetrics
         _dropped = meter.CreateCounter<long>(
             "tenantrealtime.redis.broadcasts.dropped",
             unit: "{message}",
-            description: "Sends not delivered to other servers because Redis was disconnected or the publish failed (operation: delivery for the tenant hub, the SignalR operation for the app's own hubs).");
+            description: "Sends to other servers lost because Redis was disconnected or the publish failed: the tenant hub's deliveries and the sends of the app's own hubs.");
         _unconfirmed = meter.CreateCounter<long>(
             "tenantrealtime.redis.broadcasts.unconfirmed",
             unit: "{message}",
