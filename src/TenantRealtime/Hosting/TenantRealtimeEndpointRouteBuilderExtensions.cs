@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TenantRealtime;
 using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Limits;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -18,7 +19,9 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the tenant hub at <paramref name="pattern"/>. Unless <see cref="TenantRealtimeOptions.AllowAnonymous"/> is
     /// set, the endpoint requires an authenticated user (401 at negotiate), and this call fails when the app has no
-    /// authentication configured: a real-time endpoint is never silently open.
+    /// authentication configured: a real-time endpoint is never silently open. Beyond the server's connection ceiling
+    /// (<see cref="TenantRealtimeOptions.MaxConnectionsPerServer"/>), new connections are refused with 503 and problem
+    /// details, at negotiate and at connect.
     /// </summary>
     /// <param name="endpoints">The app's endpoint route builder.</param>
     /// <param name="pattern">The hub path. The default is <c>/hubs/realtime</c>.</param>
@@ -40,6 +43,13 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
         // Reading the value runs the options validators now, so a bad configuration fails at startup.
         var options = services.GetRequiredService<IOptions<TenantRealtimeOptions>>().Value;
         var hub = endpoints.MapHub<TenantRealtimeHub>(pattern, connection => configureConnection?.Invoke(connection));
+
+        // Both endpoints SignalR maps (negotiate, connect) refuse new connections beyond the server's ceiling. Resolved
+        // now, so a ceiling derived from the open-file limit counts what the app opened before serving anyone.
+        var ceiling = services.GetRequiredService<ConnectionCeiling>();
+        hub.Add(endpoint => endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
+            ? ceiling.Guard(next, negotiate: endpoint.Metadata.OfType<NegotiateMetadata>().Any())
+            : null);
         if (!options.AllowAnonymous)
         {
             EnsureAuthenticationConfigured(services);
