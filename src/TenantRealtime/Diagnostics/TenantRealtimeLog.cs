@@ -55,4 +55,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(32, LogLevel.Information, "This server has no connection ceiling: the open-file limit cannot be read on this system. Set MaxConnectionsPerServer to have one.")]
     public static partial void NoCeiling(ILogger logger);
+
+    [LoggerMessage(33, LogLevel.Debug, "Connection {ConnectionId} connects again: its user's rooms were refreshed while it was connecting.")]
+    public static partial void ConnectingAgain(ILogger logger, string connectionId);
 }

@@ -1,8 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -10,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Limits;
+using TenantRealtime.Tests.Connections;
 
 namespace TenantRealtime.Tests.Limits;
 
@@ -26,7 +24,7 @@ public sealed class ConnectionCeilingGuardTests : IDisposable
     {
         // A server at its ceiling of one connection.
         var store = new LocalConnectionStore();
-        store.TryAdd(new ConnectionState(new FakeCallerContext("open"), identity: null), maxPerUser: 1);
+        store.TryAdd(new ConnectionState(new FakeCallerContext("open"), identity: null), maxPerUser: 1, store.RevocationGeneration);
         _ceiling = new ConnectionCeiling(
             store,
             new StaticOptionsMonitor<TenantRealtimeOptions>(new TenantRealtimeOptions { MaxConnectionsPerServer = 1 }),
@@ -86,24 +84,5 @@ public sealed class ConnectionCeilingGuardTests : IDisposable
             return Task.CompletedTask;
         }, negotiate)(context);
         return context;
-    }
-
-    private sealed class FakeCallerContext(string connectionId) : HubCallerContext
-    {
-        public override string ConnectionId => connectionId;
-
-        public override string? UserIdentifier => null;
-
-        public override ClaimsPrincipal? User => null;
-
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-
-        public override CancellationToken ConnectionAborted => CancellationToken.None;
-
-        public override void Abort()
-        {
-        }
     }
 }
