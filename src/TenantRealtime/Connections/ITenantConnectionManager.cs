@@ -3,7 +3,8 @@ namespace TenantRealtime;
 /// <summary>
 /// Revocation. SignalR groups are not a security boundary on their own: when an app removes a user, changes a
 /// role or moves a user between tenants, it calls this so live connections follow. With the Redis package these
-/// reach every server.
+/// reach every server. A connection that is still connecting when a request is carried out (authenticated, not yet
+/// in its rooms) applies it as it completes: a disconnect refuses it, a refresh makes it authenticate again.
 /// </summary>
 public interface ITenantConnectionManager
 {

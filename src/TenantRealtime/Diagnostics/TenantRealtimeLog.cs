@@ -52,4 +52,16 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(21, LogLevel.Information, "Connection {ConnectionId} was closed: its authentication expired. It may reconnect with a fresh token.")]
     public static partial void AuthenticationExpired(ILogger logger, string connectionId);
+
+    [LoggerMessage(30, LogLevel.Warning, "This server is at its ceiling of {Limit} connections (MaxConnectionsPerServer): {Refused} new connections refused since the last such line (logged at most every {IntervalSeconds} s).")]
+    public static partial void OverCapacity(ILogger logger, long refused, int limit, double intervalSeconds);
+
+    [LoggerMessage(31, LogLevel.Information, "This server accepts at most {Limit} connections: derived from the open-file limit of {SoftLimit}, with {InUse} descriptors in use at start and a reserve kept free. Set MaxConnectionsPerServer to choose another ceiling.")]
+    public static partial void CeilingDerived(ILogger logger, int limit, long softLimit, int inUse);
+
+    [LoggerMessage(32, LogLevel.Information, "This server has no connection ceiling: the open-file limit cannot be read on this system. Set MaxConnectionsPerServer to have one.")]
+    public static partial void NoCeiling(ILogger logger);
+
+    [LoggerMessage(33, LogLevel.Debug, "Connection {ConnectionId} connects again: its user's rooms were refreshed while it was connecting.")]
+    public static partial void ConnectingAgain(ILogger logger, string connectionId);
 }

@@ -51,8 +51,8 @@ internal sealed class TenantRealtimeMetrics
         _broadcastDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
     }
 
-    /// <param name="operation">connect, join, authenticate.</param>
-    /// <param name="code">The contract's error code: unauthenticated, forbidden, limit-exceeded.</param>
+    /// <param name="operation">connect, join, authenticate; negotiate (and connect) for the connection ceiling.</param>
+    /// <param name="code">The contract's error code: unauthenticated, forbidden, limit-exceeded; over-capacity for the connection ceiling.</param>
     public void Refused(string operation, string code) =>
         _refusals.Add(1, new KeyValuePair<string, object?>("tenantrealtime.operation", operation), new KeyValuePair<string, object?>("tenantrealtime.reason", code));
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TenantRealtime;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Limits;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -19,7 +20,9 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the tenant hub at <paramref name="pattern"/>. Unless <see cref="TenantRealtimeOptions.AllowAnonymous"/> is
     /// set, the endpoint requires an authenticated user (401 at negotiate), and this call fails when the app has no
-    /// authentication configured: a real-time endpoint is never silently open.
+    /// authentication configured: a real-time endpoint is never silently open. Beyond the server's connection ceiling
+    /// (<see cref="TenantRealtimeOptions.MaxConnectionsPerServer"/>), new connections are refused with 503 and problem
+    /// details, at negotiate and at connect.
     /// </summary>
     /// <param name="endpoints">The app's endpoint route builder.</param>
     /// <param name="pattern">The hub path. The default is <c>/hubs/realtime</c>.</param>
@@ -42,6 +45,7 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
 
         // Reading the value runs the options validators now, so a bad configuration fails at startup.
         var options = services.GetRequiredService<IOptions<TenantRealtimeOptions>>().Value;
+
         // Closing at authentication expiry is on unless the app turns it off here. The library closes such connections
         // itself, with a coded reason (the framework's close carries none), so the framework's own check stays off.
         var closeAtExpiry = true;
@@ -53,6 +57,13 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
             connection.CloseOnAuthenticationExpiration = false;
         });
         hub.WithMetadata(new AuthenticationExpiry.Policy(closeAtExpiry));
+
+        // Both endpoints SignalR maps (negotiate, connect) refuse new connections beyond the server's ceiling. Resolved
+        // now, so a ceiling derived from the open-file limit counts what the app opened before serving anyone.
+        var ceiling = services.GetRequiredService<ConnectionCeiling>();
+        hub.Add(endpoint => endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
+            ? ceiling.Guard(next, negotiate: endpoint.Metadata.OfType<NegotiateMetadata>().Any())
+            : null);
         if (!options.AllowAnonymous)
         {
             EnsureAuthenticationConfigured(services);

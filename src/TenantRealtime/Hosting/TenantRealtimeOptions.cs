@@ -91,6 +91,21 @@ public sealed class TenantRealtimeOptions
     public int MaxConnectionsPerTenant { get; set; } = 10_000;
 
     /// <summary>
+    /// Gets or sets how many connections this server accepts; beyond it new connections are refused with 503 and a
+    /// problem-details body, at negotiate and at connect (connections already open are served on). Counts every
+    /// connection the server accepted and has not closed, anonymous ones too.
+    /// </summary>
+    /// <remarks>
+    /// The default, <see langword="null"/>, derives a ceiling on Linux when the app maps the hub, so that the process
+    /// refuses connections before it runs out of file descriptors: the open-file soft limit (<c>Max open files</c> in
+    /// <c>/proc/self/limits</c>), minus the descriptors open at that moment (<c>/proc/self/fd</c>), minus a reserve of
+    /// 10 % of what remains or 256 descriptors, whichever is larger; at least 1. On other operating systems, or when
+    /// the limit cannot be read, there is no ceiling by default.
+    /// </remarks>
+    [Range(1, int.MaxValue)]
+    public int? MaxConnectionsPerServer { get; set; }
+
+    /// <summary>
     /// Gets or sets how many hub invocations per second one connection may make on average (a token bucket);
     /// calls beyond it fail with <c>rate-limited</c>. The default is 20.
     /// </summary>

@@ -73,6 +73,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();
+        services.TryAddSingleton<ConnectionCeiling>();
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TenantRealtime.Redis.Tests.Infrastructure;
 
 /// <summary>
@@ -25,8 +27,8 @@ public sealed class RedisCluster : IRealtimeCluster, IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _receiver = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window);
-        _sender = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window);
+        _receiver = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window, builder: b => b.WithAuthenticator<GatedAuthenticator>());
+        _sender = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = Window, builder: b => b.WithAuthenticator<GatedAuthenticator>());
     }
 
     public async Task DisposeAsync()

@@ -15,18 +15,23 @@ public static class RedisNodes
         string applicationName = "TenantRealtime.Redis.Tests",
         Action<TenantRealtimeRedisOptions>? configure = null,
         string? extraConfiguration = null,
-        Action<TenantRealtimeOptions>? realtime = null)
+        Action<TenantRealtimeOptions>? realtime = null,
+        Action<ITenantRealtimeBuilder>? builder = null)
     {
         var options = new RealtimeNodeOptions
         {
             ApplicationName = applicationName,
             Configure = realtime,
-            Realtime = realtime => realtime.AddRedis(redis.ConnectionString + (extraConfiguration is null ? "" : "," + extraConfiguration), redisOptions =>
+            Realtime = realtime =>
             {
-                redisOptions.HeartbeatInterval = HeartbeatInterval;
-                redisOptions.ServerTimeout = ServerTimeout;
-                configure?.Invoke(redisOptions);
-            }),
+                realtime.AddRedis(redis.ConnectionString + (extraConfiguration is null ? "" : "," + extraConfiguration), redisOptions =>
+                {
+                    redisOptions.HeartbeatInterval = HeartbeatInterval;
+                    redisOptions.ServerTimeout = ServerTimeout;
+                    configure?.Invoke(redisOptions);
+                });
+                builder?.Invoke(realtime);
+            },
         };
         return RealtimeNode.StartAsync(options);
     }

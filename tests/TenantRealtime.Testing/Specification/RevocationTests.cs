@@ -1,9 +1,14 @@
 using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using TenantRealtime.Connections.Internal;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;
 
-/// <summary>Revocation issued on any server closes the right connections, wherever they are.</summary>
+/// <summary>
+/// Revocation issued on any server closes or re-rooms the right connections, wherever they are, including one that
+/// was still connecting (authenticated, not yet stored) when the request was carried out.
+/// </summary>
 public abstract class RevocationTests<TCluster>(TCluster cluster) : RealtimeClusterTests<TCluster>(cluster)
     where TCluster : class, IRealtimeCluster
 {
@@ -36,5 +41,79 @@ public abstract class RevocationTests<TCluster>(TCluster cluster) : RealtimeClus
         await inTenant.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
         (await otherTenant.InvokeAsync("Ping")).Should().ContainKey("timestamp");
         (await sameTenantIdOtherOrganization.InvokeAsync("Ping")).Should().ContainKey("timestamp");
+    }
+
+    [Fact]
+    public async Task ARefreshIssuedWhileAConnectionIsConnectingReachesItOnceConnected()
+    {
+        var a = Org("a");
+        var admin = TestUser.Admin("ada", a, "t1");
+        var (client, gate) = await StartHeldAsync(admin);
+
+        // Authenticated as an admin and held before it is stored: the app demotes the user and refreshes.
+        Authenticator.SetRole(a, "ada", TenantRoles.Member);
+        await RevokeWhileHeldAsync(() => Cluster.Sender.Connections.RefreshUserRoomsAsync(a, "ada"));
+        gate.Release();
+
+        // Invocations run after the hub's OnConnectedAsync: once Ping answers, the connection has its rooms.
+        (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
+        await Cluster.Sender.Broadcaster.BroadcastToTenantAsync(a, "t2", "news", "created", "t2");
+        await Cluster.Sender.Broadcaster.BroadcastToTenantAsync(a, "t1", "news", "created", "t1");
+        await Sentinel.FlushAsync(Cluster.Sender.Broadcaster, [client]);
+
+        client.Markers("news").Should().Equal(["t1"], "as a member of t1 it no longer holds org-admins, which carries every tenant's broadcasts");
+    }
+
+    [Theory]
+    [InlineData("user")]
+    [InlineData("tenant")]
+    public async Task ADisconnectIssuedWhileAConnectionIsConnectingClosesItOnceConnected(string scope)
+    {
+        var a = Org("a");
+        var (client, gate) = await StartHeldAsync(TestUser.Member("alice", a, "t1"));
+
+        await RevokeWhileHeldAsync(() => scope == "user"
+            ? Cluster.Sender.Connections.DisconnectUserAsync(a, "alice")
+            : Cluster.Sender.Connections.DisconnectTenantAsync(a, "t1"));
+        gate.Release();
+
+        var closed = await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
+        closed!.Message.Should().Contain("unauthenticated: the connection was revoked while it was connecting.");
+        (await Cluster.Receiver.Registry.CountAsync(a)).Should().Be(0);
+    }
+
+    private GatedAuthenticator Authenticator => (GatedAuthenticator)Cluster.Receiver.Services.GetRequiredService<IAuthenticator>();
+
+    /// <summary>Starts a connection of <paramref name="user"/> and returns once it is held in its connect-time authentication.</summary>
+    private async Task<(RealtimeClient Client, GatedAuthenticator.Gate Gate)> StartHeldAsync(TestUser user)
+    {
+        var gate = Authenticator.Hold(user.OrganizationId, user.UserId);
+        var client = Track(RealtimeClient.Create(Cluster.Receiver.HubUrl, user.Token(), HubProtocolKind.Json, user.ToString(), "news"));
+
+        // SignalR completes the start at the handshake, before the hub's OnConnectedAsync runs the authenticator.
+        await client.StartAsync();
+        await gate.Entered.WaitAsync(RealtimeClient.DefaultTimeout);
+        return (client, gate);
+    }
+
+    /// <summary>
+    /// Issues a revocation on the sender and waits until the receiver, which holds the connecting connection, has
+    /// carried it out (over Redis a moment later): the request is then certain to predate the connection's storing.
+    /// </summary>
+    private async Task RevokeWhileHeldAsync(Func<Task> revoke)
+    {
+        var store = Cluster.Receiver.Services.GetRequiredService<LocalConnectionStore>();
+        var before = store.RevocationGeneration;
+        await revoke();
+        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
+        while (store.RevocationGeneration == before)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The receiver did not carry out the revocation.");
+            }
+
+            await Task.Delay(20);
+        }
     }
 }

@@ -21,6 +21,18 @@ public sealed class TenantRealtimeOptionsValidatorTests
     public void ValidatorRefusesAnOutOfRangeMaximumIdLength(int length) =>
         Validate(o => o.MaxIdLength = length).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxIdLength));
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void ValidatorRefusesAServerCeilingBelowOne(int ceiling) =>
+        Validate(o => o.MaxConnectionsPerServer = ceiling).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxConnectionsPerServer));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public void ValidatorAcceptsNoServerCeilingOrOneOfAtLeastOne(int? ceiling) =>
+        Validate(o => o.MaxConnectionsPerServer = ceiling).Succeeded.Should().BeTrue();
+
     [Fact]
     public void ValidatorRefusesAnEmptyClaimType() =>
         Validate(o => o.OrganizationIdClaimType = "").FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.OrganizationIdClaimType));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TenantRealtime.Tests.InMemory;
 
 /// <summary>One server: it both holds the clients and sends the broadcasts.</summary>
@@ -16,6 +18,7 @@ public sealed class InMemoryCluster : IRealtimeCluster, IAsyncLifetime
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
     {
         Configure = o => o.HistoryMaxMessages = HistoryWindow,
+        Realtime = realtime => realtime.WithAuthenticator<GatedAuthenticator>(),
     });
 
     public async Task DisposeAsync()

@@ -21,6 +21,10 @@ internal sealed class ConnectionLifecycle(
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<ConnectionLifecycle> logger)
 {
+    // A connection connects again when a refresh of its user's rooms was carried out while it connected; a third
+    // refresh in as many attempts means its access is being changed right now: it is refused, and its client retries.
+    private const int MaxConnectAttempts = 3;
+
     public async Task ConnectAsync(HubCallerContext context)
     {
         using var activity = TenantRealtimeActivitySource.StartConnect();
@@ -77,6 +81,33 @@ internal sealed class ConnectionLifecycle(
 
     private async Task ConnectCoreAsync(HubCallerContext context, CancellationToken cancellationToken)
     {
+        // A refresh carried out while the connection was connecting makes it connect again, as it is now, before
+        // anything else can see it; bounded, should its access keep changing.
+        for (var attempt = 1; attempt <= MaxConnectAttempts; attempt++)
+        {
+            switch (await TryConnectAsync(context, cancellationToken).ConfigureAwait(false))
+            {
+                case StoreAdmission.Added:
+                    return;
+                case StoreAdmission.Revoked:
+                    throw Refuse(context.ConnectionId, HubErrors.Unauthenticated("the connection was revoked while it was connecting."));
+                default:
+                    TenantRealtimeLog.ConnectingAgain(logger, context.ConnectionId);
+                    break;
+            }
+        }
+
+        throw Refuse(context.ConnectionId, HubErrors.Unauthenticated("the connection's access kept changing while it was connecting; connect again."));
+    }
+
+    /// <summary>Authenticates, checks the limits, joins the first rooms and stores the connection, unless a revocation
+    /// request carried out meanwhile applies to it (<see cref="StoreAdmission.Revoked"/>, <see cref="StoreAdmission.Stale"/>).</summary>
+    private async Task<StoreAdmission> TryConnectAsync(HubCallerContext context, CancellationToken cancellationToken)
+    {
+        // Revocation carried out from here on reaches this connection: a request that does not find it in the store
+        // is found by it when it is added (LocalConnectionStore.TryAdd). A per-connection timer or task is not needed.
+        var revocationsSince = store.RevocationGeneration;
+
         // The authenticator sees every connection, so a custom one (API keys, a custom token) can establish an
         // identity without an ASP.NET Core authentication scheme when AllowAnonymous lets such connections in.
         var (identity, refusal) = await TryAuthenticateAsync(context, request: null, cancellationToken).ConfigureAwait(false);
@@ -87,9 +118,10 @@ internal sealed class ConnectionLifecycle(
                 throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
             }
 
-            await TrackAsync(new ConnectionState(context, identity: null), cancellationToken).ConfigureAwait(false);
+            // No revocation applies to a connection without an identity.
+            await TrackAsync(new ConnectionState(context, identity: null), revocationsSince, cancellationToken).ConfigureAwait(false);
             TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
-            return;
+            return StoreAdmission.Added;
         }
 
         // JwtBearer accepts a token up to its clock skew (5 minutes by default) after it expired; the connection may not.
@@ -102,11 +134,12 @@ internal sealed class ConnectionLifecycle(
         await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
         var state = new ConnectionState(context, identity);
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
+        StoreAdmission admission;
         try
         {
             // Not yet in the store, so nothing else can see it: its first rooms need no gate.
             await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
-            await TrackAsync(state, cancellationToken).ConfigureAwait(false);
+            admission = await TrackAsync(state, revocationsSince, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -115,12 +148,27 @@ internal sealed class ConnectionLifecycle(
             throw;
         }
 
-        if (expiresAt is { } at)
+        switch (admission)
         {
-            expiry.Track(context.ConnectionId, at);
+            case StoreAdmission.Added:
+                if (expiresAt is { } at)
+                {
+                    expiry.Track(context.ConnectionId, at);
+                }
+
+                TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
+                break;
+            case StoreAdmission.Stale:
+                // Still not stored, so still invisible: it leaves the groups of rooms it may no longer hold, and its
+                // next attempt joins those it holds now.
+                await membership.InitializeAsync(state, [], cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await membership.ForgetAsync(state).ConfigureAwait(false);
+                break;
         }
 
-        TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
+        return admission;
     }
 
     private async Task EnsureTenantHasRoomAsync(HubCallerContext context, TenantIdentity identity, CancellationToken cancellationToken)
@@ -138,12 +186,18 @@ internal sealed class ConnectionLifecycle(
         }
     }
 
-    private async Task TrackAsync(ConnectionState state, CancellationToken cancellationToken)
+    private async Task<StoreAdmission> TrackAsync(ConnectionState state, long revocationsSince, CancellationToken cancellationToken)
     {
         var max = options.CurrentValue.MaxConnectionsPerUser;
-        if (!store.TryAdd(state, max))
+        var admission = store.TryAdd(state, max, revocationsSince);
+        if (admission == StoreAdmission.UserAtLimit)
         {
             throw Refuse(state.ConnectionId, HubErrors.LimitExceeded($"the user already has the maximum of {max} connections."));
+        }
+
+        if (admission != StoreAdmission.Added)
+        {
+            return admission;
         }
 
         metrics.ConnectionOpened();
@@ -157,6 +211,8 @@ internal sealed class ConnectionLifecycle(
             metrics.ConnectionClosed();
             throw;
         }
+
+        return admission;
     }
 
     private HubException Refuse(string connectionId, HubException error)

@@ -2,15 +2,31 @@ using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Connections.Internal;
 
+/// <summary>What <see cref="LocalConnectionStore.TryAdd"/> did with a connection.</summary>
+internal enum StoreAdmission
+{
+    Added,
+
+    /// <summary>Not added: its user already has the maximum of connections here.</summary>
+    UserAtLimit,
+
+    /// <summary>Not added: its user's or tenant's connections were revoked while it was connecting.</summary>
+    Revoked,
+
+    /// <summary>Not added: its user's rooms were refreshed while it was connecting; it must authenticate again.</summary>
+    Stale,
+}
+
 /// <summary>
-/// This server's live connections, indexed by user so revocation finds them without a scan.
-/// Written on connect and disconnect only, never on the broadcast path.
+/// This server's live connections, indexed by user so revocation finds them without a scan, and the revocation
+/// requests recently carried out here. Written on connect, disconnect and revocation only, never on the broadcast path.
 /// </summary>
 internal sealed class LocalConnectionStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ConnectionState> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ConnectionState>> _byUser = new(StringComparer.Ordinal);
+    private readonly RevocationLog _revocations = new();
 
     public int Count
     {
@@ -23,13 +39,38 @@ internal sealed class LocalConnectionStore
         }
     }
 
-    /// <summary>Adds the connection unless its user already has <paramref name="maxPerUser"/> connections here.</summary>
-    public bool TryAdd(ConnectionState state, int maxPerUser)
+    /// <summary>Gets the number of revocation requests carried out so far; a connection reads it before it authenticates.</summary>
+    public long RevocationGeneration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revocations.Generation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the connection, unless a revocation request carried out since <paramref name="revocationsSince"/> (the
+    /// generation it read before it authenticated) applies to it, or its user already has
+    /// <paramref name="maxPerUser"/> connections here. Checked under the lock <see cref="Revoke"/> records under, so
+    /// every request either finds the connection stored or is found by it here.
+    /// </summary>
+    public StoreAdmission TryAdd(ConnectionState state, int maxPerUser, long revocationsSince)
     {
         lock (_gate)
         {
             if (state.Identity is { } identity)
             {
+                switch (_revocations.FindSince(revocationsSince, identity))
+                {
+                    case RevocationKind.RefreshUserRooms:
+                        return StoreAdmission.Stale;
+                    case not null:
+                        return StoreAdmission.Revoked;
+                }
+
                 var key = UserKey(identity.OrganizationId, identity.UserId);
                 if (!_byUser.TryGetValue(key, out var list))
                 {
@@ -38,14 +79,14 @@ internal sealed class LocalConnectionStore
 
                 if (list.Count >= maxPerUser)
                 {
-                    return false;
+                    return StoreAdmission.UserAtLimit;
                 }
 
                 list.Add(state);
             }
 
             _byId[state.ConnectionId] = state;
-            return true;
+            return StoreAdmission.Added;
         }
     }
 
@@ -84,23 +125,22 @@ internal sealed class LocalConnectionStore
         }
     }
 
-    public ConnectionState[] OfUser(string organizationId, string userId)
+    /// <summary>
+    /// Records a revocation request and returns the live connections it applies to, in one step: a connection still
+    /// connecting finds the request when it is added (<see cref="TryAdd"/>).
+    /// </summary>
+    public ConnectionState[] Revoke(RevocationRequest request)
     {
         lock (_gate)
         {
-            return _byUser.TryGetValue(UserKey(organizationId, userId), out var list) ? [.. list] : [];
-        }
-    }
+            _revocations.Record(request);
+            if (request.Kind != RevocationKind.DisconnectTenant)
+            {
+                return _byUser.TryGetValue(UserKey(request.OrganizationId, request.TargetId), out var list) ? [.. list] : [];
+            }
 
-    public ConnectionState[] OfTenant(string organizationId, string tenantId)
-    {
-        lock (_gate)
-        {
             // Tenant-wide revocation is rare (an admin action); a scan of this server's connections is fine.
-            return [.. _byId.Values.Where(s =>
-                s.Identity is { } i &&
-                string.Equals(i.OrganizationId, organizationId, StringComparison.Ordinal) &&
-                string.Equals(i.TenantId, tenantId, StringComparison.Ordinal))];
+            return [.. _byId.Values.Where(s => s.Identity is { } identity && request.AppliesTo(identity))];
         }
     }
 

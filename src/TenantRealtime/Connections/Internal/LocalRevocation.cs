@@ -8,7 +8,8 @@ namespace TenantRealtime.Connections.Internal;
 
 /// <summary>
 /// Revocation on this server. The default <see cref="ITenantConnectionManager"/>; the Redis package calls it on
-/// every server when a request arrives over Redis.
+/// every server when a request arrives over Redis. Connections still connecting are not in the store yet: the store
+/// records each request, and they apply it when they are added (<see cref="ConnectionLifecycle"/>).
 /// </summary>
 internal sealed class LocalRevocation(
     LocalConnectionStore store,
@@ -22,21 +23,21 @@ internal sealed class LocalRevocation(
     public Task DisconnectUserAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
     {
         ValidateIds(organizationId, userId);
-        Abort(store.OfUser(organizationId, userId), "the user's connections were revoked.");
+        Abort(store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, organizationId, userId)), "the user's connections were revoked.");
         return Task.CompletedTask;
     }
 
     public Task DisconnectTenantAsync(string organizationId, string tenantId, CancellationToken cancellationToken = default)
     {
         ValidateIds(organizationId, tenantId);
-        Abort(store.OfTenant(organizationId, tenantId), "the tenant's connections were revoked.");
+        Abort(store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, organizationId, tenantId)), "the tenant's connections were revoked.");
         return Task.CompletedTask;
     }
 
     public async Task RefreshUserRoomsAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
     {
         ValidateIds(organizationId, userId);
-        foreach (var state in store.OfUser(organizationId, userId))
+        foreach (var state in store.Revoke(new RevocationRequest(RevocationKind.RefreshUserRooms, organizationId, userId)))
         {
             await RefreshAsync(state, cancellationToken).ConfigureAwait(false);
         }
