@@ -17,6 +17,8 @@ internal sealed class AuthenticationExpiry : IDisposable
 {
     public const string Reason = "token expired";
 
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     private readonly Lock _lock = new();
     private readonly SortedSet<(DateTimeOffset At, string ConnectionId)> _due = [];
     private readonly Dictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
@@ -48,6 +50,18 @@ internal sealed class AuthenticationExpiry : IDisposable
         }
 
         return httpContext?.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+    }
+
+    /// <summary>Gets how many connections have an expiry being watched.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _due.Count;
+            }
+        }
     }
 
     public bool HasExpired(DateTimeOffset expiresAt) => expiresAt <= _time.GetUtcNow();
@@ -110,9 +124,11 @@ internal sealed class AuthenticationExpiry : IDisposable
             return;
         }
 
-        _armedFor = first.At;
+        // A timer waits at most ~49 days; a longer-lived token is simply looked at again when it fires.
         var wait = first.At - _time.GetUtcNow();
-        _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxWait ? MaxWait : wait;
+        _armedFor = _time.GetUtcNow() + wait;
+        _timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Endpoint metadata: whether <c>MapTenantRealtime</c>'s endpoint closes connections at expiry.</summary>
