@@ -86,7 +86,9 @@ public sealed class RealtimeNode : IAsyncDisposable
         options.Services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapTenantRealtime(HubPath, options.ConfigureConnection);
+        options.App?.Invoke(app);
+        var hub = app.MapTenantRealtime(HubPath, options.ConfigureConnection);
+        options.Hub?.Invoke(hub);
         app.MapGet("/", () => Results.Ok("ok"));
         await app.StartAsync().ConfigureAwait(false);
 

@@ -24,6 +24,12 @@ public sealed class RealtimeNodeOptions
     /// <summary>How long after expiry JwtBearer still accepts a token. The default is zero; JwtBearer's own is 5 minutes.</summary>
     public TimeSpan JwtClockSkew { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Adds middleware and endpoints to the app before the hub is mapped (forwarded headers, CORS, a login).</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplication>? App { get; set; }
+
+    /// <summary>Adds conventions to the hub's endpoints, as an app chains them on <c>MapTenantRealtime</c> (CORS).</summary>
+    public Action<Microsoft.AspNetCore.Builder.HubEndpointConventionBuilder>? Hub { get; set; }
+
     /// <summary>When false, no authentication is configured at all.</summary>
     public bool UseJwtAuthentication { get; set; } = true;
 

@@ -11,6 +11,9 @@ internal static class RealtimeServiceCollectionExtensions
     /// <summary>The configuration section bound to <see cref="TenantRealtimeOptions"/>, e.g. <c>TenantRealtime:HistoryMaxMessages</c>.</summary>
     public const string OptionsSection = "TenantRealtime";
 
+    /// <summary>Origins besides the host's own whose pages may use the hub, comma-separated (<c>SampleHost__AllowedOrigins</c>).</summary>
+    public const string AllowedOriginsSetting = "SampleHost:AllowedOrigins";
+
     public static IServiceCollection AddSampleRealtime(this IServiceCollection services, IConfiguration configuration)
     {
         var realtime = services.AddTenantRealtime();
@@ -18,6 +21,11 @@ internal static class RealtimeServiceCollectionExtensions
         // The library's options from configuration (TenantRealtime__HistoryMaxMessages=50, TenantRealtime__HistoryMaxAge=00:01:00,
         // …); unset, its defaults. The tests shrink the recovery window this way to watch the page reload instead.
         services.Configure<TenantRealtimeOptions>(configuration.GetSection(OptionsSection));
+
+        // Pages of other origins (a status page embedded in the customer portal, say) must be listed: by default only
+        // the host's own page may open the hub with the visitor's credentials.
+        var origins = configuration[AllowedOriginsSetting]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        services.Configure<TenantRealtimeOptions>(o => o.AllowedOrigins.UnionWith(origins));
         services.AddSingleton<ChangePublisher>();
 
         // ─── The one Redis switch ───────────────────────────────────────────────────────────────────────────────

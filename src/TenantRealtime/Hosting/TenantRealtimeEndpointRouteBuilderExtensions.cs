@@ -60,10 +60,16 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
 
         // Both endpoints SignalR maps (negotiate, connect) refuse new connections beyond the server's ceiling. Resolved
         // now, so a ceiling derived from the open-file limit counts what the app opened before serving anyone.
+        // Before that, a request from another site's page is refused (cross-site WebSocket hijacking).
         var ceiling = services.GetRequiredService<ConnectionCeiling>();
-        hub.Add(endpoint => endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
-            ? ceiling.Guard(next, negotiate: endpoint.Metadata.OfType<NegotiateMetadata>().Any())
-            : null);
+        var origins = services.GetRequiredService<OriginGuard>();
+        hub.Add(endpoint =>
+        {
+            var negotiate = endpoint.Metadata.OfType<NegotiateMetadata>().Any();
+            endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
+                ? origins.Guard(ceiling.Guard(next, negotiate), negotiate)
+                : null;
+        });
         if (!options.AllowAnonymous)
         {
             EnsureAuthenticationConfigured(services);

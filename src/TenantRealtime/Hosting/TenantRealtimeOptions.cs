@@ -51,6 +51,23 @@ public sealed class TenantRealtimeOptions
     /// </summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// Gets the origins besides the app's own whose pages may use the hub, exact (<c>https://app.example.com</c>, a port
+    /// only when it is not the scheme's default). A request to the hub's endpoints that carries an <c>Origin</c> header
+    /// is refused with 403 unless that origin is the app's own (its scheme, host and port as the request reaches the
+    /// app, or as a proxy reports them in <c>X-Forwarded-Proto</c>/<c>X-Forwarded-Host</c>) or listed here; requests
+    /// without <c>Origin</c> (native and server clients) are not affected. The default is empty: only the app's own
+    /// pages. A page of another origin that calls negotiate also needs a CORS policy allowing it.
+    /// </summary>
+    public ISet<string> AllowedOrigins { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets whether pages of any origin may use the hub, turning off the origin check (for example when the
+    /// hub only accepts bearer tokens and no cookie could ever authenticate it). The default is
+    /// <see langword="false"/>.
+    /// </summary>
+    public bool AllowAnyOrigin { get; set; }
+
     /// <summary>Gets or sets the maximum length of an id from outside, 1 to 256. The default is 64.</summary>
     [Range(1, TenantIds.MaxSupportedLength)]
     public int MaxIdLength { get; set; } = TenantIds.DefaultMaxLength;

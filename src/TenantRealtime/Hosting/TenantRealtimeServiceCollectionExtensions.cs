@@ -78,6 +78,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<AuthenticationExpiry>();
+        services.TryAddSingleton<OriginGuard>();
         return builder;
     }
 }

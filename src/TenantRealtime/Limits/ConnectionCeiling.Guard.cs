@@ -11,14 +11,6 @@ internal sealed partial class ConnectionCeiling
     /// <summary>The refusal code of the metric and of the problem details.</summary>
     public const string OverCapacity = "over-capacity";
 
-    // The first refusal is logged at once; then at most one line per interval, with the count in between, so a storm
-    // of refused connections cannot flood the log.
-    public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
-
-    private const long NeverLogged = long.MinValue;
-    private long _lastLogged = NeverLogged;
-    private long _refusedSinceLogged;
-
     /// <summary>
     /// Wraps one of the hub's endpoints. SignalR maps two (aspnetcore's <c>MapConnections</c>): <c>{pattern}/negotiate</c>,
     /// whose POST creates a connection, and <c>{pattern}</c>, where a WebSocket request without a connection token
@@ -56,18 +48,9 @@ internal sealed partial class ConnectionCeiling
 
     private void LogRefusal(int limit)
     {
-        Interlocked.Increment(ref _refusedSinceLogged);
-        var now = _time.GetTimestamp();
-        var last = Volatile.Read(ref _lastLogged);
-        if (last != NeverLogged && _time.GetElapsedTime(last, now) < LogInterval)
+        if (_logThrottle.ShouldLog(out var refused))
         {
-            return;
-        }
-
-        // One of the racing refusals wins the line; it reports every refusal counted since the last one.
-        if (Interlocked.CompareExchange(ref _lastLogged, now, last) == last)
-        {
-            TenantRealtimeLog.OverCapacity(_logger, Interlocked.Exchange(ref _refusedSinceLogged, 0), limit, LogInterval.TotalSeconds);
+            TenantRealtimeLog.OverCapacity(_logger, refused, limit, LogThrottle.Interval.TotalSeconds);
         }
     }
 }

@@ -25,9 +25,9 @@ internal sealed partial class ConnectionCeiling
     private readonly LocalConnectionStore _store;
     private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
     private readonly TenantRealtimeMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger<ConnectionCeiling> _logger;
     private readonly int? _derived;
+    private readonly LogThrottle _logThrottle;
 
     public ConnectionCeiling(
         LocalConnectionStore store,
@@ -39,8 +39,8 @@ internal sealed partial class ConnectionCeiling
         _store = store;
         _options = options;
         _metrics = metrics;
-        _time = time;
         _logger = logger;
+        _logThrottle = new LogThrottle(time);
 
         // Read once, when the hub is mapped: "in use" means what the app opened before serving anyone.
         var descriptors = FileDescriptors.ReadCurrentProcess();

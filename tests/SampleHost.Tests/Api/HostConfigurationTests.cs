@@ -42,6 +42,25 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public async Task PagesOfAConfiguredOriginMayUseTheHubAndOthersAreRefused()
+    {
+        await using var server = await SampleHostServer.StartAsync(false, "--SampleHost:AllowedOrigins=https://portal.example.com, https://status.example.com");
+        using var client = server.CreateClient(await server.TokenAsync("alice", "org-a", "tenant-1", "member"));
+
+        async Task<HttpStatusCode> NegotiateFromAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/realtime/negotiate?negotiateVersion=1");
+            request.Headers.Add("Origin", origin);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        (await NegotiateFromAsync("https://status.example.com")).Should().Be(HttpStatusCode.OK);
+        (await NegotiateFromAsync(server.BaseAddress.GetLeftPart(UriPartial.Authority))).Should().Be(HttpStatusCode.OK, "the host's own page");
+        (await NegotiateFromAsync("https://evil.example")).Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task DevelopmentSeedsTwoDemoOrganizations()
     {
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true);

@@ -18,3 +18,6 @@ public sealed class RedisRecoveryTests(RedisCluster cluster) : RecoveryTests<Red
 
 // Stalled readers on the receiver while the sender broadcasts: deliveries arriving from another server are bounded too.
 public sealed class RedisSlowConsumerTests(RedisCluster cluster) : SlowConsumerTests<RedisCluster>(cluster);
+
+// Stalled readers on the broadcasting server itself, with AddRedis: local delivery is bounded there too.
+public sealed class RedisLocalSlowConsumerTests(RedisSingleNode node) : SlowConsumerTests<RedisSingleNode>(node);

@@ -63,7 +63,7 @@ public sealed class ConnectionCeilingGuardTests : IDisposable
 
         Warnings().Should().Equal("1");
 
-        _time.Advance(ConnectionCeiling.LogInterval);
+        _time.Advance(LogThrottle.Interval);
         await SendAsync(negotiate: false, "GET", "");
 
         Warnings().Should().Equal("1", "5");

@@ -23,6 +23,18 @@ internal sealed class TenantRealtimeOptionsValidator : IValidateOptions<TenantRe
             builder.AddError("every role in CrossOrganizationRoles must also be in AdminRoles.", nameof(TenantRealtimeOptions.CrossOrganizationRoles));
         }
 
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (origin == "*")
+            {
+                builder.AddError("'*' is not an origin: set AllowAnyOrigin to allow every origin.", nameof(TenantRealtimeOptions.AllowedOrigins));
+            }
+            else if (!Origins.TryNormalize(origin, out _))
+            {
+                builder.AddError($"'{origin}' is not an origin: write scheme://host[:port], for example https://app.example.com.", nameof(TenantRealtimeOptions.AllowedOrigins));
+            }
+        }
+
         return builder.Build();
     }
 
