@@ -11,7 +11,7 @@ internal sealed partial class ConnectionSender
     public ReplaySlot BeginReplay()
     {
         var slot = new ReplaySlot();
-        lock (_lock)
+        lock (_sync)
         {
             if (_closed)
             {
@@ -19,13 +19,13 @@ internal sealed partial class ConnectionSender
                 return slot;
             }
 
-            (_queue ??= new Queue<Outgoing>()).Enqueue(new Outgoing(slot));
-            if (!_writing)
-            {
-                // The slot is at the head and has no entries yet: hold the role without writing.
-                _writing = true;
-                _parked = true;
-            }
+            EnqueueLocked(new Outgoing(slot));
+        }
+
+        // Idle: the slot is at the head and has no entries yet, so the role is taken only to be parked on it.
+        if (Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            WriteQueued();
         }
 
         return slot;
@@ -34,7 +34,7 @@ internal sealed partial class ConnectionSender
     /// <summary>Gives the slot its entries (possibly none) and writes them once their turn comes.</summary>
     public void CompleteReplay(ReplaySlot slot, IReadOnlyList<Outgoing> entries)
     {
-        lock (_lock)
+        lock (_sync)
         {
             if (_closed)
             {
@@ -51,9 +51,6 @@ internal sealed partial class ConnectionSender
             _parked = false;
         }
 
-        if (TryTakeNext(out var next))
-        {
-            Write(next.WriteTo(Connection));
-        }
+        WriteQueued();
     }
 }

@@ -13,19 +13,28 @@ namespace TenantRealtime.Delivery;
 /// <remarks>
 /// Every write goes through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>
 /// (or its <see cref="HubMessage"/> overload), which takes SignalR's write lock; the transport's pipe is never touched.
+/// The common case (nothing queued) takes no lock: whoever moves <c>_state</c> from idle to writing by compare-and-swap
+/// holds the writer role; the queue and everything about it are guarded by <c>_sync</c>.
 /// </remarks>
 internal sealed partial class ConnectionSender(HubConnectionContext connection, SendLimits limits, SendBacklog backlog)
 {
-    private readonly Lock _lock = new();
+    private const int Idle = 0;
+    private const int Writing = 1;
+
+    private readonly Lock _sync = new();
+
+    // The writer role: whoever holds it writes; an inline sender, the drain task, or nobody while a replay slot at the
+    // head of the queue waits for its entries (parked). Everyone else queues behind.
+    private int _state;
+
+    // How many items are queued, readable without the lock: the writer checks it before giving up the role, and a
+    // sender that took the role checks it before writing past them.
+    private int _queued;
     private Queue<Outgoing>? _queue;
     private long _queuedBytes;
     private int _queuedMessages;
-
-    // Whoever holds the writer role writes: an inline sender, the drain task, or nobody while a replay slot at the
-    // head of the queue waits for its entries (parked). Everyone else queues behind.
-    private bool _writing;
     private bool _parked;
-    private bool _closed;
+    private volatile bool _closed;
 
     public HubConnectionContext Connection { get; } = connection;
 
@@ -34,7 +43,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     /// <summary>Called once, outside the lock, with the backlog that passed the bound; the connection must then be closed.</summary>
     public Action<ConnectionSender, long, int>? OverBound { get; init; }
 
-    /// <summary>Gets the SignalR groups the connection is in; replaced (never mutated) under the group store's lock.</summary>
+    /// <summary>Gets the SignalR groups the connection is in; replaced (never mutated) by the group store.</summary>
     public string[] Groups { get; set; } = [];
 
     /// <summary>Sends a message shared by many recipients (serialized once per protocol).</summary>
@@ -50,7 +59,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     public void Close()
     {
         List<ReplaySlot>? slots;
-        lock (_lock)
+        lock (_sync)
         {
             slots = CloseLocked();
         }
@@ -60,45 +69,65 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
     private void Send(Outgoing message)
     {
-        var writeNow = false;
-        long bytes = 0;
-        var messages = 0;
-        lock (_lock)
+        if (_closed)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            // The role is ours. Anything still queued (the last writer was just letting go) goes first.
+            if (Volatile.Read(ref _queued) == 0)
+            {
+                Write(message.WriteTo(Connection));
+            }
+            else
+            {
+                Enqueue(message, holdingRole: true);
+            }
+
+            return;
+        }
+
+        Enqueue(message, holdingRole: false);
+    }
+
+    private void Enqueue(Outgoing message, bool holdingRole)
+    {
+        long bytes;
+        int messages;
+        lock (_sync)
         {
             if (_closed)
             {
                 return;
             }
 
-            if (!_writing)
-            {
-                _writing = true;
-                writeNow = true;
-            }
-            else
-            {
-                message.Bytes = message.SizeFor(Connection.Protocol);
-                (_queue ??= new Queue<Outgoing>()).Enqueue(message);
-                _queuedBytes += message.Bytes;
-                _queuedMessages++;
-                backlog.Add(message.Bytes);
-                if (_queuedBytes <= limits.MaxBytes && _queuedMessages <= limits.MaxMessages)
-                {
-                    return;
-                }
-
-                (bytes, messages) = (_queuedBytes, _queuedMessages);
-            }
+            message.Bytes = message.SizeFor(Connection.Protocol);
+            EnqueueLocked(message);
+            _queuedBytes += message.Bytes;
+            _queuedMessages++;
+            backlog.Add(message.Bytes);
+            (bytes, messages) = (_queuedBytes, _queuedMessages);
         }
 
-        if (writeNow)
-        {
-            Write(message.WriteTo(Connection));
-        }
-        else
+        if (bytes > limits.MaxBytes || messages > limits.MaxMessages)
         {
             CutLoose(bytes, messages);
+            return;
         }
+
+        // The writer may have let go of the role just before this was queued: then it is ours to write.
+        if (holdingRole || Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            WriteQueued();
+        }
+    }
+
+    private void EnqueueLocked(Outgoing item)
+    {
+        (_queue ??= new Queue<Outgoing>()).Enqueue(item);
+        Interlocked.Increment(ref _queued);
     }
 
     /// <summary>
@@ -126,6 +155,14 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
         }
     }
 
+    private void WriteQueued()
+    {
+        if (TryTakeNext(out var next))
+        {
+            Write(next.WriteTo(Connection));
+        }
+    }
+
     private async Task DrainAsync(ValueTask pending)
     {
         // SignalR's WriteAsync completes successfully even when the write fails: it aborts the connection instead.
@@ -139,7 +176,19 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     /// <summary>Takes the next message to write, or gives up the writer role (or parks it) when there is none.</summary>
     private bool TryTakeNext(out Outgoing next)
     {
-        lock (_lock)
+        // Nothing queued: let go without a lock. A sender that queued meanwhile sees the role free and takes it (it
+        // counts before it looks, and so do we: one of us always notices the other).
+        if (Volatile.Read(ref _queued) == 0)
+        {
+            Interlocked.Exchange(ref _state, Idle);
+            if (Volatile.Read(ref _queued) == 0 || Interlocked.CompareExchange(ref _state, Writing, Idle) != Idle)
+            {
+                next = default;
+                return false;
+            }
+        }
+
+        lock (_sync)
         {
             while (!_closed && _queue is { Count: > 0 } queue)
             {
@@ -147,6 +196,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                 if (head.Slot is not { } slot)
                 {
                     queue.Dequeue();
+                    Interlocked.Decrement(ref _queued);
                     _queuedBytes -= head.Bytes;
                     _queuedMessages--;
                     backlog.Add(-head.Bytes);
@@ -168,11 +218,12 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                 }
 
                 queue.Dequeue();
+                Interlocked.Decrement(ref _queued);
                 DropReplayedLocked(slot);
                 slot.MarkWritten();
             }
 
-            _writing = false;
+            Volatile.Write(ref _state, Idle);
             next = default;
             return false;
         }
@@ -191,6 +242,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
         {
             if (item.Slot is null && slot.Replayed(item.Room, item.Seq))
             {
+                Interlocked.Decrement(ref _queued);
                 _queuedBytes -= item.Bytes;
                 _queuedMessages--;
                 backlog.Add(-item.Bytes);
@@ -206,7 +258,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     private void CutLoose(long bytes, int messages)
     {
         List<ReplaySlot>? slots;
-        lock (_lock)
+        lock (_sync)
         {
             if (_closed)
             {
@@ -238,6 +290,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
         }
 
         _queue = null;
+        Volatile.Write(ref _queued, 0);
         backlog.Add(-_queuedBytes);
         _queuedBytes = 0;
         _queuedMessages = 0;
