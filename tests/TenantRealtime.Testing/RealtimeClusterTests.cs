@@ -6,7 +6,8 @@ namespace TenantRealtime.Testing;
 public abstract class RealtimeClusterTests<TCluster>(TCluster cluster) : IClassFixture<TCluster>, IAsyncLifetime
     where TCluster : class, IRealtimeCluster
 {
-    private readonly List<RealtimeClient> _clients = [];
+    // Tests connect many clients at once (Task.WhenAll): a List would lose entries or hold nulls.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RealtimeClient> _clients = new();
 
     protected TCluster Cluster { get; } = cluster;
 
@@ -18,13 +19,13 @@ public abstract class RealtimeClusterTests<TCluster>(TCluster cluster) : IClassF
     protected async Task<RealtimeClient> ConnectAsync(TestUser user, HubProtocolKind protocol = HubProtocolKind.Json, params string[] events)
     {
         var client = await RealtimeClient.ConnectAsync(Cluster.Receiver.HubUrl, user, protocol, events).ConfigureAwait(false);
-        _clients.Add(client);
+        _clients.Enqueue(client);
         return client;
     }
 
     protected RealtimeClient Track(RealtimeClient client)
     {
-        _clients.Add(client);
+        _clients.Enqueue(client);
         return client;
     }
 
