@@ -1,24 +1,18 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Redis.Diagnostics;
-using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Broadcasting;
 
 /// <summary>
 /// One loop that numbers and sends the <see cref="BroadcastOutbox"/>'s broadcasts, oldest first, while Redis answers;
-/// woken by <see cref="Wake"/> and idle otherwise. At a graceful stop it tries for a short, bounded time to send what
-/// is left.
+/// woken by <see cref="Wake"/> and idle otherwise. Rooms whose broadcasts were given up start a new epoch before
+/// anything else is numbered. At a graceful stop it tries for a short, bounded time to send what is left.
 /// </summary>
 internal sealed class OutboxDrainer(
     BroadcastOutbox outbox,
     SharedRedisConnection connection,
-    RedisRoomHistory history,
-    IHubContext<TenantRealtimeHub> hub,
-    IOptionsMonitor<TenantRealtimeOptions> realtime,
+    BroadcastPublisher publisher,
     RedisMetrics metrics,
     TimeProvider time,
     ILogger<OutboxDrainer> logger) : IAsyncDisposable
@@ -41,7 +35,7 @@ internal sealed class OutboxDrainer(
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        if (outbox.Count == 0)
+        if (outbox.Count == 0 && !outbox.HasGivenUpRooms)
         {
             return;
         }
@@ -99,22 +93,34 @@ internal sealed class OutboxDrainer(
         }
     }
 
-    /// <summary>Sends the outbox in order; waits (and retries) while Redis is unreachable.</summary>
+    /// <summary>Resets given-up rooms, then sends the outbox in order; waits (and retries) while Redis is unreachable.</summary>
     internal async Task DrainAsync(CancellationToken cancellationToken)
     {
         var sent = 0;
-        while (outbox.TryPeek(out var item))
+        while (true)
         {
-            if (!connection.IsConnected)
+            if ((outbox.HasGivenUpRooms || outbox.Count > 0) && !connection.IsConnected)
             {
                 await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
+            if (outbox.HasGivenUpRooms && !await TryResetGivenUpRoomsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!outbox.TryPeek(out var item))
+            {
+                break;
+            }
+
             TenantEnvelope envelope;
             try
             {
-                envelope = await NumberAsync(item, cancellationToken).ConfigureAwait(false);
+                // A publish that timed out in the sender is already queued in Redis: await it rather than number twice.
+                envelope = await (item.Pending ?? publisher.PublishAsync(item)).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
             {
@@ -127,14 +133,14 @@ internal sealed class OutboxDrainer(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
-                // hold back everything behind it.
-                outbox.Complete(item);
+                // hold back everything behind it. Its room starts over, so no client resumes across it.
+                outbox.GiveUp(item);
                 metrics.OutboxDropped();
                 RedisLog.OutboxItemFailed(logger, ex);
                 continue;
             }
 
-            await item.Target.In(hub.Clients).SendAsync(item.Broadcast.EventName, envelope, CancellationToken.None).ConfigureAwait(false);
+            publisher.DeliverHere(item, envelope);
             outbox.Complete(item);
             metrics.Drained();
             sent++;
@@ -146,16 +152,24 @@ internal sealed class OutboxDrainer(
         }
     }
 
-    private async Task<TenantEnvelope> NumberAsync(OutboxItem item, CancellationToken cancellationToken)
+    private async Task<bool> TryResetGivenUpRoomsAsync(CancellationToken cancellationToken)
     {
-        if (item.Pending is { } pending)
+        foreach (var room in outbox.GivenUpRooms())
         {
-            return await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await publisher.ResetAsync(room, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisFailure.Is(ex))
+            {
+                RedisLog.OutboxDrainFailed(logger, ex);
+                return false;
+            }
+
+            outbox.Reset(room);
+            RedisLog.RoomEpochReset(logger, room);
         }
 
-        var (target, broadcast) = (item.Target, item.Broadcast);
-        return realtime.CurrentValue.EnableRecovery
-            ? await history.AppendAsync(target.Room, broadcast, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false)
-            : broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
+        return true;
     }
 }

@@ -1,40 +1,38 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Broadcasting.Internal;
-using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Redis.Diagnostics;
-using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Broadcasting;
 
 /// <summary>
-/// Numbers each broadcast in the Redis history, then sends it through SignalR's Redis backplane. When Redis is
-/// unreachable, or does not number it within <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, the
-/// broadcast goes to the bounded <see cref="BroadcastOutbox"/> and the caller continues at once (its receipt has no
-/// seq); the drainer numbers and sends the outbox in order when Redis answers again.
+/// Numbers and publishes each broadcast in one Redis step (<see cref="BroadcastPublisher"/>) and delivers it to this
+/// server's connections. When Redis is unreachable, or does not answer within
+/// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, the broadcast goes to the bounded
+/// <see cref="BroadcastOutbox"/> and the caller continues at once (its receipt has no seq), or, with
+/// <see cref="RedisOutageMode.Reject"/>, the call throws <see cref="TenantRealtimeUnavailableException"/>.
 /// </summary>
 internal sealed class RedisBroadcastSender(
     BroadcastOutbox outbox,
     OutboxDrainer drainer,
+    BroadcastPublisher publisher,
     SharedRedisConnection connection,
-    RedisRoomHistory history,
-    IHubContext<TenantRealtimeHub> hub,
-    IOptionsMonitor<TenantRealtimeOptions> realtime,
     IOptions<TenantRealtimeRedisOptions> options,
     RedisMetrics metrics,
     TimeProvider time,
     ILogger<RedisBroadcastSender> logger) : IBroadcastSender
 {
     private readonly TimeSpan _timeout = options.Value.BroadcastTimeout;
+    private readonly bool _reject = options.Value.OutageMode == RedisOutageMode.Reject;
 
     public ValueTask<TenantEnvelope> SendAsync(BroadcastTarget target, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var item = new OutboxItem(target, broadcast);
 
         // Older broadcasts are waiting: this one goes behind them, so a room's broadcasts keep their order.
-        if (outbox.EnqueueIfBacklogged(item, out var dropped))
+        if (!_reject && outbox.EnqueueIfBacklogged(item, out var dropped))
         {
             return ValueTask.FromResult(Queued(item, "backlog", dropped));
         }
@@ -42,45 +40,54 @@ internal sealed class RedisBroadcastSender(
         // Redis is known to be down: do not wait for the client library to give up (seconds).
         if (connection.IsStarted && !connection.IsConnected)
         {
-            return ValueTask.FromResult(Queue(item, "disconnected"));
+            return ValueTask.FromResult(Unavailable(item, "disconnected", null));
         }
 
-        return SendNowAsync(item, cancellationToken);
+        return SendNowAsync(item);
     }
 
-    private async ValueTask<TenantEnvelope> SendNowAsync(OutboxItem item, CancellationToken cancellationToken)
+    private async ValueTask<TenantEnvelope> SendNowAsync(OutboxItem item)
     {
-        var (target, broadcast) = (item.Target, item.Broadcast);
+        // Not cancelled by the caller: once under way the script may run in Redis, and then it must be delivered here.
+        var publishing = publisher.PublishAsync(item);
         TenantEnvelope envelope;
-        if (realtime.CurrentValue.EnableRecovery)
+        try
         {
-            // Not cancelled by the caller: once under way the append may complete in Redis, and then it must be sent.
-            var numbering = history.AppendAsync(target.Room, broadcast, CancellationToken.None);
-            try
-            {
-                envelope = await numbering.WaitAsync(_timeout, time, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (TimeoutException) when (!numbering.IsCompleted)
-            {
-                item.Pending = numbering;
-                Observe(numbering);
-                return Queue(item, "timeout");
-            }
-            catch (Exception ex) when (RedisFailure.Is(ex))
-            {
-                RedisLog.HistoryAppendFailed(logger, ex);
-                return Queue(item, "failed");
-            }
+            envelope = await publishing.WaitAsync(_timeout, time).ConfigureAwait(false);
         }
-        else
+        catch (TimeoutException) when (!publishing.IsCompleted)
         {
-            envelope = broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
+            item.Pending = publishing;
+            if (_reject)
+            {
+                _ = DeliverWhenPublishedAsync(item, publishing);
+                throw Reject(item, "timeout", null, mayBeDelivered: true);
+            }
+
+            Observe(publishing);
+            return Queue(item, "timeout");
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+            RedisLog.HistoryAppendFailed(logger, ex);
+            return Unavailable(item, "failed", ex);
         }
 
-        // The backplane decorator bounds this wait and never throws a Redis failure: once numbered, a broadcast
-        // whose publish is lost is still in the history, and clients get it with Resume.
-        await target.In(hub.Clients).SendAsync(broadcast.EventName, envelope, cancellationToken).ConfigureAwait(false);
+        publisher.DeliverHere(item, envelope);
         return envelope;
+    }
+
+    private TenantEnvelope Unavailable(OutboxItem item, string reason, Exception? failure) =>
+        _reject ? throw Reject(item, reason, failure, mayBeDelivered: false) : Queue(item, reason);
+
+    private TenantRealtimeUnavailableException Reject(OutboxItem item, string reason, Exception? failure, bool mayBeDelivered)
+    {
+        metrics.Rejected(reason);
+        RedisLog.BroadcastRejectedInOutage(logger, item.Broadcast.EventName, reason);
+        var message = mayBeDelivered
+            ? $"Redis did not number the broadcast within {_timeout.TotalMilliseconds:0} ms (OutageMode is Reject); it may still be delivered."
+            : $"Redis is unreachable ({reason}) and OutageMode is Reject: the broadcast was not sent.";
+        return new TenantRealtimeUnavailableException(message, failure) { MayBeDelivered = mayBeDelivered };
     }
 
     private TenantEnvelope Queue(OutboxItem item, string reason) => Queued(item, reason, outbox.Enqueue(item));
@@ -99,7 +106,19 @@ internal sealed class RedisBroadcastSender(
         return item.Broadcast.ToEnvelope(item.Target.Room, seq: null, epoch: null);
     }
 
+    /// <summary>A rejected broadcast that Redis numbers after all still reaches this server's connections.</summary>
+    private async Task DeliverWhenPublishedAsync(OutboxItem item, Task<TenantEnvelope> publishing)
+    {
+        try
+        {
+            publisher.DeliverHere(item, await publishing.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+            RedisLog.HistoryAppendFailed(logger, ex);
+        }
+    }
+
     private static void Observe(Task task) =>
         task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
 }

@@ -74,9 +74,18 @@ internal static partial class RedisLog
     [LoggerMessage(1022, LogLevel.Warning, "Reading a room's history from Redis failed; Resume answers recovered=false for it.")]
     public static partial void HistoryReadFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the delivery channel; retrying. Broadcasts from other servers do not reach this server's connections until it succeeds.")]
-    public static partial void DeliverySubscribeFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the broadcast channel of shard {Shard}; retrying. Broadcasts from other servers do not reach this server's connections there until it succeeds.")]
+    public static partial void BroadcastSubscribeFailed(ILogger logger, string shard, Exception exception);
 
-    [LoggerMessage(1024, LogLevel.Warning, "Ignored a message of {Bytes} bytes on the delivery channel: it is not a delivery this package wrote.")]
-    public static partial void DeliveryRejected(ILogger logger, int bytes);
+    [LoggerMessage(1024, LogLevel.Warning, "Ignored a message of {Bytes} bytes on a broadcast channel: it is not a broadcast this package wrote.")]
+    public static partial void BroadcastRejected(ILogger logger, int bytes);
+
+    [LoggerMessage(1025, LogLevel.Error, "Ignored a broadcast of {Bytes} bytes on a broadcast channel that could not be delivered.")]
+    public static partial void BroadcastUndeliverable(ILogger logger, int bytes, Exception exception);
+
+    [LoggerMessage(1026, LogLevel.Warning, "Redis is unreachable and OutageMode is Reject: a broadcast of event {EventName} was refused ({Reason}).")]
+    public static partial void BroadcastRejectedInOutage(ILogger logger, string eventName, string reason);
+
+    [LoggerMessage(1027, LogLevel.Warning, "Room {Room} starts a new epoch: this server gave up broadcasts to it that it had accepted, so clients that resume across them are told to reload.")]
+    public static partial void RoomEpochReset(ILogger logger, string room);
 }

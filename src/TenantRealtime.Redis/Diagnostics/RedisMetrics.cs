@@ -14,6 +14,7 @@ internal sealed class RedisMetrics
     private readonly Counter<long> _queued;
     private readonly Counter<long> _drained;
     private readonly Counter<long> _outboxDropped;
+    private readonly Counter<long> _rejected;
     private readonly Meter _meter;
 
     public RedisMetrics(IMeterFactory meterFactory)
@@ -22,11 +23,11 @@ internal sealed class RedisMetrics
         _dropped = meter.CreateCounter<long>(
             "tenantrealtime.redis.broadcasts.dropped",
             unit: "{message}",
-            description: "Sends to other servers lost because Redis was disconnected or the publish failed: the tenant hub's deliveries and the sends of the app's own hubs.");
+            description: "Sends of the app's own hubs to other servers lost because Redis was disconnected or the publish failed.");
         _unconfirmed = meter.CreateCounter<long>(
             "tenantrealtime.redis.broadcasts.unconfirmed",
             unit: "{message}",
-            description: "Broadcasts that returned to the caller before Redis confirmed them (they continue in the background).");
+            description: "Sends of the app's own hubs that returned to the caller before Redis confirmed them (they continue in the background).");
         _queued = meter.CreateCounter<long>(
             "tenantrealtime.redis.broadcasts.queued",
             unit: "{message}",
@@ -38,7 +39,11 @@ internal sealed class RedisMetrics
         _outboxDropped = meter.CreateCounter<long>(
             "tenantrealtime.redis.outbox.dropped",
             unit: "{message}",
-            description: "Broadcasts given up from the outbox: the oldest when it was full, or one that could not be sent at all.");
+            description: "Broadcasts given up from the outbox: the oldest when it was full, or one that could not be sent at all. Their rooms start a new epoch.");
+        _rejected = meter.CreateCounter<long>(
+            "tenantrealtime.redis.broadcasts.rejected",
+            unit: "{message}",
+            description: "Broadcasts refused with TenantRealtimeUnavailableException because Redis was unreachable (OutageMode Reject).");
     }
 
     /// <summary>Counts a dropped broadcast; <paramref name="reason"/> is <c>disconnected</c> or <c>failed</c>.</summary>
@@ -52,6 +57,9 @@ internal sealed class RedisMetrics
     public void Drained() => _drained.Add(1);
 
     public void OutboxDropped() => _outboxDropped.Add(1);
+
+    /// <summary>Counts a refused broadcast; <paramref name="reason"/> is <c>disconnected</c>, <c>timeout</c> or <c>failed</c>.</summary>
+    public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Publishes the outbox's current length as <c>tenantrealtime.redis.outbox.size</c>.</summary>
     public void ObserveOutbox(Func<int> size) =>

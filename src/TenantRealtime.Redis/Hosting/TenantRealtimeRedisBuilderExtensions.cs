@@ -26,8 +26,9 @@ public static class TenantRealtimeRedisBuilderExtensions
     public const string HealthCheckName = "tenantrealtime-redis";
 
     /// <summary>
-    /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/>: SignalR's Redis backplane
-    /// with the application's channel prefix, a cluster-wide <see cref="IConnectionRegistry"/>, an
+    /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/> (one Redis or a Redis Cluster):
+    /// the tenant hub's broadcasts numbered and published in one step on one channel per organization (sharded pub/sub
+    /// on a cluster), SignalR's Redis backplane for the app's own hubs with the application's channel prefix, a cluster-wide <see cref="IConnectionRegistry"/>, an
     /// <see cref="ITenantConnectionManager"/> that revokes on every server, a room history in Redis (Streams) so
     /// clients resume on any server, an outbox that keeps broadcasts while Redis is unreachable, and the
     /// <c>tenantrealtime-redis</c> health check.
@@ -114,11 +115,14 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton<SharedRedisConnection>();
         services.TryAddSingleton<RedisMetrics>();
 
-        // The tenant hub's sends reach the other servers on the application's delivery channel, and each server writes
-        // them to its own connections through their bounded senders (TenantHubLifetimeManager).
-        services.TryAddSingleton<RedisDelivery>();
-        services.Replace(ServiceDescriptor.Singleton<IRemoteDelivery>(sp => sp.GetRequiredService<RedisDelivery>()));
-        services.TryAddSingleton<DeliverySubscriber>();
+        // The tenant hub's broadcasts travel on one channel per organization (plus one for global broadcasts), which
+        // a server listens to while its connections are in that organization's groups; each server writes them to its
+        // own connections, in seq order, through their bounded senders (TenantHubLifetimeManager).
+        services.TryAddSingleton<RedisTopology>();
+        services.TryAddSingleton<RoomPublications>();
+        services.TryAddSingleton<RoomSequencer>();
+        services.TryAddSingleton<RoomSubscriptions>();
+        services.Replace(ServiceDescriptor.Singleton<IGroupSubscriptions>(sp => sp.GetRequiredService<RoomSubscriptions>()));
 
         // The app's own hubs: SignalR's Redis backplane, handed a non-owning, prefixing view of the shared
         // multiplexer, behind a decorator that keeps Redis outages off the caller's path. It replaces whichever
@@ -137,8 +141,8 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<ITenantConnectionManager, ClusterRevocation>());
         services.TryAddSingleton<RevocationSubscriber>();
 
-        // Missed-message recovery across servers: the history lives in Redis (cluster-wide seq, resume anywhere),
-        // and broadcasts are numbered there before they are sent, with an outbox for when Redis is unreachable.
+        // Missed-message recovery across servers: the history lives in Redis (cluster-wide seq, resume anywhere), and
+        // one script numbers, keeps and publishes each broadcast, with an outbox for when Redis is unreachable.
         services.TryAddSingleton<RedisRoomHistory>();
         services.Replace(ServiceDescriptor.Singleton<IRoomHistory>(sp => sp.GetRequiredService<RedisRoomHistory>()));
         services.TryAddSingleton(sp =>
@@ -147,6 +151,7 @@ public static class TenantRealtimeRedisBuilderExtensions
             sp.GetRequiredService<RedisMetrics>().ObserveOutbox(() => outbox.Count);
             return outbox;
         });
+        services.TryAddSingleton<BroadcastPublisher>();
         services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();
         services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));

@@ -51,10 +51,21 @@ public sealed class TenantRealtimeRedisOptions
     public TimeSpan BroadcastTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Gets or sets how many broadcasts this server keeps while Redis is unreachable. They are numbered and sent
-    /// in order when Redis returns. When the outbox is full the oldest waiting broadcast is given up (logged as a
-    /// warning and counted as <c>tenantrealtime.redis.outbox.dropped</c>); clients that missed it are told to
-    /// reload when they resume. Between 1 and 1,000,000. The default is 10,000.
+    /// Gets or sets how many broadcasts this server keeps while Redis is unreachable (in
+    /// <see cref="RedisOutageMode.Buffer"/> mode). They are numbered and sent in order when Redis returns. When the
+    /// outbox is full the oldest waiting broadcast is given up (logged as a warning and counted as
+    /// <c>tenantrealtime.redis.outbox.dropped</c>), and its room starts a new epoch in Redis before anything else is
+    /// numbered in it, so clients that missed it are told to reload (<c>recovered: false</c>) when they resume, and
+    /// live clients on their next broadcast of that room. The outbox is this server's memory: if the process dies
+    /// while broadcasts wait in it (the <c>tenantrealtime.redis.outbox</c> gauge), those are lost; see
+    /// <c>docs/scaling.md</c>. Between 1 and 1,000,000. The default is 10,000.
     /// </summary>
     public int OutboxCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets what a broadcast does while Redis is unreachable or does not number it within
+    /// <see cref="BroadcastTimeout"/>: <see cref="RedisOutageMode.Buffer"/> (the default) keeps it in the outbox and
+    /// returns at once; <see cref="RedisOutageMode.Reject"/> throws <see cref="TenantRealtimeUnavailableException"/>.
+    /// </summary>
+    public RedisOutageMode OutageMode { get; set; } = RedisOutageMode.Buffer;
 }

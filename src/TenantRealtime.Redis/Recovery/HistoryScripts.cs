@@ -1,20 +1,25 @@
 namespace TenantRealtime.Redis.Recovery;
 
 /// <summary>
-/// The Lua scripts of the Redis history. Each runs atomically on the shard holding the room (both keys share a hash
-/// tag), so numbering and keeping a broadcast is one step that no other server can interleave with.
+/// The Lua scripts of the Redis history. Each runs atomically on the shard holding the room (its keys and its
+/// organization's channel share a hash tag), so numbering, keeping and publishing a broadcast is one step that no
+/// other server can interleave with.
 /// </summary>
 internal static class HistoryScripts
 {
     /// <summary>
-    /// KEYS: meta hash, stream. ARGV: candidate epoch, max entries, TTL (ms), event name, envelope JSON, timestamp (ms).
+    /// KEYS: meta hash, stream. ARGV: candidate epoch, max entries, TTL (ms), event name, envelope JSON, timestamp (ms),
+    /// publish command (<c>PUBLISH</c> or <c>SPUBLISH</c>), channel, message head.
     /// Returns <c>{epoch, seq}</c>.
     /// </summary>
     /// <remarks>
-    /// A missing hash means the room's history is gone (never written, expired, or Redis lost its data): the room
-    /// starts a new epoch at seq 1, and a stream left behind (evicted separately) is dropped so ids start over.
-    /// Ids are <c>{seq}-0</c>, so XRANGE reads by sequence number; MAXLEN trims exactly to the window.
-    /// Every append renews the TTL of both keys, so a room idle for longer than the history is kept costs nothing.
+    /// Numbering, keeping and publishing are one atomic step, so per room the publish order is the seq order whichever
+    /// servers broadcast. On Redis Cluster the channel carries the keys' hash tag, so SPUBLISH goes out from the shard
+    /// that ran the script. A missing hash means the room's history is gone (never written, expired, or Redis lost its
+    /// data): the room starts a new epoch at seq 1, and a stream left behind (evicted separately) is dropped so ids
+    /// start over. Ids are <c>{seq}-0</c>, so XRANGE reads by sequence number; MAXLEN trims
+    /// exactly to the window. Every append renews the TTL of both keys, so a room idle for longer than the history is
+    /// kept costs nothing.
     /// </remarks>
     public const string Append = """
         local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -27,6 +32,7 @@ internal static class HistoryScripts
         redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'e', ARGV[4], 'p', ARGV[5], 't', ARGV[6])
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call(ARGV[7], ARGV[8], ARGV[9] .. epoch .. '\n' .. seq .. '\n' .. ARGV[5])
         return {epoch, seq}
         """;
 
@@ -40,5 +46,16 @@ internal static class HistoryScripts
           return false
         end
         return {meta[1], meta[2], redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])}
+        """;
+
+    /// <summary>
+    /// KEYS: meta hash, stream. ARGV: new epoch, TTL (ms). Starts the room over in a new epoch at seq 0: a server gave
+    /// up broadcasts to it that it had accepted, so the old epoch has a hole no client may resume across.
+    /// </summary>
+    public const string Reset = """
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', 0)
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 1
         """;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
+using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
@@ -12,11 +13,12 @@ namespace TenantRealtime.Redis.Recovery;
 
 /// <summary>
 /// The cluster-wide history: per room a hash (<c>epoch</c>, last <c>seq</c>) and a stream of the kept broadcasts,
-/// both under the application's prefix, written by one Lua script per broadcast. Sequence numbers therefore count
-/// across every server, and a client can resume on any server.
+/// both under the application's prefix, written by one Lua script per broadcast that also publishes it. Sequence
+/// numbers therefore count across every server, and a client can resume on any server.
 /// </summary>
 internal sealed class RedisRoomHistory(
     SharedRedisConnection connection,
+    RoomPublications publications,
     IOptionsMonitor<TenantRealtimeOptions> options,
     IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
@@ -25,17 +27,21 @@ internal sealed class RedisRoomHistory(
     /// <summary>Keys outlive the age window by this much, so a reader's slightly different clock never finds them gone early.</summary>
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
-    ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken) =>
-        new(AppendAsync(room, broadcast, cancellationToken));
-
-    /// <summary>Numbers and keeps a broadcast; the returned envelope carries its room, seq and epoch.</summary>
-    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    /// <summary>
+    /// Numbers, keeps and publishes a broadcast to the room's own group (the seam's contract; the broadcast path uses
+    /// <see cref="AppendAsync(string, OutgoingBroadcast, RoomPublication, CancellationToken)"/> with its groups).
+    /// </summary>
+    async ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
-        var (seq, epoch) = await AppendCoreAsync(room, broadcast, cancellationToken).ConfigureAwait(false);
-        return broadcast.ToEnvelope(room, seq, epoch);
+        var publication = await publications.ForAsync(new BroadcastTarget(room, [room]), broadcast.EventName).ConfigureAwait(false);
+        return await AppendAsync(room, broadcast, publication, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(long Seq, string Epoch)> AppendCoreAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    /// <summary>
+    /// Numbers a broadcast, keeps it and publishes it on its organization's channel, in one script: the returned
+    /// envelope carries its room, seq and epoch.
+    /// </summary>
+    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, RoomPublication publication, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var payload = StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions);
@@ -51,9 +57,23 @@ internal sealed class RedisRoomHistory(
                 broadcast.EventName,
                 payload,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
+                publication.Command,
+                publication.Channel,
+                publication.Head,
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
-        return ((long)parts[1], (string)parts[0]!);
+        return broadcast.ToEnvelope(room, (long)parts[1], (string)parts[0]!);
+    }
+
+    /// <summary>Starts <paramref name="room"/> over in a new epoch (see <see cref="HistoryScripts.Reset"/>).</summary>
+    public async Task ResetAsync(string room, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var keys = connection.Keys;
+        await database.ScriptEvaluateAsync(
+            HistoryScripts.Reset,
+            [keys.HistoryMeta(room), keys.HistoryStream(room)],
+            [RoomEpochs.New(), (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)

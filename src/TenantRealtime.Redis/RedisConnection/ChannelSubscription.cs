@@ -5,15 +5,22 @@ namespace TenantRealtime.Redis.RedisConnection;
 /// <summary>
 /// One channel subscription of the package: subscribed in the background, retried every second while Redis is
 /// unreachable (StackExchange.Redis re-subscribes by itself after a reconnect), its messages handled one at a time in
-/// publish order (a <see cref="ChannelMessageQueue"/>; handler subscriptions are unordered).
+/// publish order (a <see cref="ChannelMessageQueue"/>; handler subscriptions are unordered). A channel whose kind
+/// depends on Redis (sharded on a cluster) is resolved at each attempt.
 /// </summary>
 internal sealed class ChannelSubscription(
     SharedRedisConnection connection,
-    RedisChannel channel,
+    Func<ValueTask<RedisChannel>> channel,
     Func<ChannelMessage, Task> handler,
     Action<Exception> subscribeFailed,
     TimeProvider time) : IDisposable
 {
+    /// <summary>A subscription to a channel known up front.</summary>
+    public ChannelSubscription(SharedRedisConnection connection, RedisChannel channel, Func<ChannelMessage, Task> handler, Action<Exception> subscribeFailed, TimeProvider time)
+        : this(connection, () => ValueTask.FromResult(channel), handler, subscribeFailed, time)
+    {
+    }
+
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -48,7 +55,7 @@ internal sealed class ChannelSubscription(
         {
             try
             {
-                var queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
+                var queue = await subscriber.SubscribeAsync(await channel().ConfigureAwait(false)).ConfigureAwait(false);
                 queue.OnMessage(handler);
                 _queue = queue;
                 return;

@@ -20,7 +20,7 @@ internal class PrefixedSubscriber : DispatchProxy
         var proxy = Create<ISubscriber, PrefixedSubscriber>();
         var self = (PrefixedSubscriber)(object)proxy;
         self._target = target;
-        self._prefix = prefix + ":";
+        self._prefix = Prefixed(prefix, "");
         return proxy;
     }
 
@@ -42,10 +42,16 @@ internal class PrefixedSubscriber : DispatchProxy
         return NonOwningMultiplexer.Forward(_target, targetMethod, args);
     }
 
+    /// <summary>The full name of <paramref name="channel"/> under <paramref name="prefix"/>: what Redis sees.</summary>
+    public static string Prefixed(string prefix, string channel) => string.Concat(prefix, ":", channel);
+
     private RedisChannel Prefix(RedisChannel channel)
     {
-        // The prefix is [A-Za-z0-9_.-] only, so it holds no glob character and is safe in a pattern too.
+        // The prefix is [A-Za-z0-9_.-] only, so it holds no glob character and is safe in a pattern too. A sharded
+        // channel stays sharded: rebuilt as a literal it would be SUBSCRIBEd, and never hear an SPUBLISH.
         var name = _prefix + channel.ToString();
-        return channel.IsPattern ? RedisChannel.Pattern(name) : RedisChannel.Literal(name);
+        return channel.IsSharded ? RedisChannel.Sharded(name)
+            : channel.IsPattern ? RedisChannel.Pattern(name)
+            : RedisChannel.Literal(name);
     }
 }

@@ -12,18 +12,20 @@ namespace TenantRealtime.Delivery;
 /// <summary>
 /// The tenant hub's lifetime manager: its connections and groups on this server, and every send to them through each
 /// connection's bounded <see cref="ConnectionSender"/>, so a send hands the once-serialized message to each recipient
-/// and returns without waiting for any of them to read it. Sends for other servers go to the
-/// <see cref="IRemoteDelivery"/>, which delivers them there the same way. The app's own hubs keep SignalR's managers.
+/// and returns without waiting for any of them to read it. Every send here is for this server's connections: the only
+/// sends that cross servers are broadcasts, which a scale-out carries on its own channels and hands to
+/// <see cref="DeliverLocally"/> on each server (told which groups this server serves through
+/// <see cref="IGroupSubscriptions"/>). The app's own hubs keep SignalR's managers.
 /// </summary>
 internal sealed partial class TenantHubLifetimeManager(
-    IRemoteDelivery remote,
+    IGroupSubscriptions subscriptions,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TenantRealtimeMetrics metrics,
     TimeProvider time,
     ILogger<TenantHubLifetimeManager> logger) : HubLifetimeManager<TenantRealtimeHub>
 {
     private readonly ConcurrentDictionary<string, ConnectionSender> _connections = new(StringComparer.Ordinal);
-    private readonly HubGroups _groups = new();
+    private readonly HubGroups _groups = new(subscriptions);
     private readonly SendBacklog _backlog = CreateBacklog(metrics);
 
     /// <summary>Gets the number of groups with at least one member on this server.</summary>
@@ -31,6 +33,25 @@ internal sealed partial class TenantHubLifetimeManager(
 
     /// <summary>Gets the bytes waiting to be written across this server's connections.</summary>
     public long BacklogBytes => _backlog.Bytes;
+
+    /// <summary>Whether a broadcast to <paramref name="groups"/> (every connection when null) has a recipient on this server.</summary>
+    public bool HasMembers(IReadOnlyList<string>? groups)
+    {
+        if (groups is null)
+        {
+            return !_connections.IsEmpty;
+        }
+
+        foreach (var group in groups)
+        {
+            if (_groups.HasMembers(group))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The sender of a connection of this server, or <see langword="null"/>.</summary>
     public ConnectionSender? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
@@ -148,18 +169,18 @@ internal sealed partial class TenantHubLifetimeManager(
         var seq = envelope.Seq ?? 0;
         if (groups is null)
         {
-            Deliver(new RemoteSend(SendTarget.All, [], [], message, envelope.Room, seq));
+            Deliver(new LocalSend(SendTarget.All, [], [], message, envelope.Room, seq));
         }
         else
         {
-            Deliver(new RemoteSend(SendTarget.Groups, groups, [], message, envelope.Room, seq));
+            Deliver(new LocalSend(SendTarget.Groups, groups, [], message, envelope.Room, seq));
         }
 
         return message;
     }
 
-    /// <summary>Delivers a send that another server published to this server's connections.</summary>
-    public void Deliver(in RemoteSend send)
+    /// <summary>Delivers a send to this server's connections among its audience.</summary>
+    public void Deliver(in LocalSend send)
     {
         switch (send.Target)
         {
@@ -212,9 +233,8 @@ internal sealed partial class TenantHubLifetimeManager(
     {
         // A numbered broadcast carries its room position, so a replay racing it can drop a duplicate.
         var (room, seq) = args is [TenantEnvelope { Seq: { } number } envelope] ? (envelope.Room, number) : (null, 0L);
-        var send = new RemoteSend(target, names, excluded, new SerializedHubMessage(new InvocationMessage(methodName, args)), room, seq);
-        Deliver(send);
-        return remote.IsEnabled ? remote.PublishAsync(send, cancellationToken) : Task.CompletedTask;
+        Deliver(new LocalSend(target, names, excluded, new SerializedHubMessage(new InvocationMessage(methodName, args)), room, seq));
+        return Task.CompletedTask;
     }
 
     private static SendBacklog CreateBacklog(TenantRealtimeMetrics metrics)
@@ -224,7 +244,7 @@ internal sealed partial class TenantHubLifetimeManager(
         return backlog;
     }
 
-    private static void SendUnlessExcluded(ConnectionSender sender, in RemoteSend send)
+    private static void SendUnlessExcluded(ConnectionSender sender, in LocalSend send)
     {
         if (send.Excluded.Count == 0 || !send.Excluded.Contains(sender.ConnectionId, StringComparer.Ordinal))
         {

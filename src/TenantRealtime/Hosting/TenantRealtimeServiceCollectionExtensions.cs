@@ -69,7 +69,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         // The tenant hub's own lifetime manager (bounded, non-blocking sends); the app's other hubs keep SignalR's.
         services.TryAddSingleton<TenantHubLifetimeManager>();
         services.TryAddSingleton<HubLifetimeManager<TenantRealtimeHub>>(sp => sp.GetRequiredService<TenantHubLifetimeManager>());
-        services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
+        services.TryAddSingleton<IGroupSubscriptions, NoGroupSubscriptions>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();

@@ -7,13 +7,13 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Hosting.Internal;
 
 /// <summary>
-/// Connects at start (so the first broadcast finds a connection), subscribes to the other servers' deliveries, starts
-/// the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
+/// Connects at start (so the first broadcast finds a connection), listens to the global broadcast channel (the
+/// organizations' channels follow the connections), starts the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
 /// tries briefly to send the outbox, and removes this server's share of the counts at once.
 /// </summary>
 internal sealed class RedisHostedService(
     SharedRedisConnection connection,
-    DeliverySubscriber deliveries,
+    RoomSubscriptions subscriptions,
     RedisConnectionRegistry registry,
     RevocationSubscriber revocation,
     OutboxDrainer drainer) : IHostedService
@@ -22,7 +22,7 @@ internal sealed class RedisHostedService(
     {
         // With AbortOnConnectFail off this returns after the first attempt even when Redis is down.
         await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        deliveries.Start();
+        subscriptions.Start();
         registry.Start();
         revocation.Start();
         drainer.Start();
@@ -33,7 +33,7 @@ internal sealed class RedisHostedService(
         // First, while Redis and the backplane are still there: a short, bounded try to send the outbox.
         await drainer.StopAsync(cancellationToken).ConfigureAwait(false);
         await revocation.StopAsync().ConfigureAwait(false);
-        await deliveries.StopAsync().ConfigureAwait(false);
+        await subscriptions.StopAsync().ConfigureAwait(false);
         await registry.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -47,6 +47,11 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
             builder.AddError($"must be between 1 and {MaxOutboxCapacity}.", nameof(TenantRealtimeRedisOptions.OutboxCapacity));
         }
 
+        if (!Enum.IsDefined(options.OutageMode))
+        {
+            builder.AddError("must be Buffer or Reject.", nameof(TenantRealtimeRedisOptions.OutageMode));
+        }
+
         return builder.Build();
     }
 }

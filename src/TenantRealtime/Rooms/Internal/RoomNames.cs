@@ -31,6 +31,23 @@ internal static class RoomNames
         [Tenant(organizationId, tenantId), OrganizationAdmins(organizationId)];
 
     /// <summary>
+    /// The organization a room or group belongs to (every one but <see cref="All"/> belongs to exactly one), or
+    /// <see langword="null"/> for <see cref="All"/> and names that are not ours. Scale-out shards by it: an
+    /// organization's rooms share a Redis hash slot and a channel.
+    /// </summary>
+    public static string? OrganizationOf(string name)
+    {
+        var rest = name.StartsWith(OrganizationAdminsPrefix, StringComparison.Ordinal) ? name.AsSpan(OrganizationAdminsPrefix.Length)
+            : name.StartsWith(OrganizationPrefix, StringComparison.Ordinal) ? name.AsSpan(OrganizationPrefix.Length)
+            : name.StartsWith(TenantPrefix, StringComparison.Ordinal) ? name.AsSpan(TenantPrefix.Length)
+            : name.StartsWith(UserPrefix, StringComparison.Ordinal) ? name.AsSpan(UserPrefix.Length)
+            : [];
+        var end = rest.IndexOf(':');
+        var organizationId = end < 0 ? rest : rest[..end];
+        return organizationId.IsEmpty ? null : organizationId.ToString();
+    }
+
+    /// <summary>
     /// Whether a connection holding <paramref name="rooms"/> receives the broadcasts of <paramref name="room"/>:
     /// a room it holds, <see cref="All"/>, or a tenant room of an organization it administers.
     /// </summary>

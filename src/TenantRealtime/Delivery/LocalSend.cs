@@ -13,14 +13,14 @@ internal enum SendTarget : byte
     Users = 6,
 }
 
-/// <summary>A send as it travels between servers: its audience, the message, and the broadcast's room position.</summary>
+/// <summary>A send to this server's connections: its audience, the message, and the broadcast's room position.</summary>
 /// <param name="Target">The kind of audience.</param>
 /// <param name="Names">The connection ids, group names or user ids of <paramref name="Target"/>; empty for all.</param>
 /// <param name="Excluded">Connection ids left out (for the <c>Except</c> targets).</param>
 /// <param name="Message">The message, serialized once per protocol.</param>
 /// <param name="Room">The room of a numbered broadcast, or <see langword="null"/>.</param>
 /// <param name="Seq">The broadcast's seq in <paramref name="Room"/>, or 0.</param>
-internal readonly record struct RemoteSend(
+internal readonly record struct LocalSend(
     SendTarget Target,
     IReadOnlyList<string> Names,
     IReadOnlyList<string> Excluded,

@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+using TenantRealtime.Broadcasting.Internal;
+
+namespace TenantRealtime.Redis.Backplane;
+
+/// <summary>
+/// A broadcast as it travels on an organization's channel. The sender writes the head (version, origin server, room,
+/// groups, event name); the history script, which numbers the broadcast, appends <c>epoch \n seq \n</c> and the
+/// stored envelope JSON in the same step that publishes it, so the message carries the number Redis gave it.
+/// Unnumbered broadcasts (recovery off) carry an empty epoch and seq 0. Anyone who can write to Redis can publish
+/// one, so <see cref="TryRead"/> checks every length before trusting it.
+/// </summary>
+internal static class BroadcastMessage
+{
+    private const byte Version = 2;
+
+    /// <summary>Names and ids are short; more than this is not a message of ours.</summary>
+    private const int MaxStringBytes = 4096;
+
+    private const int MaxGroups = 64;
+
+    /// <summary>The head of a broadcast's message, to which the epoch, seq and envelope JSON are appended.</summary>
+    public static byte[] WriteHead(Guid origin, in BroadcastTarget target, string eventName)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        var header = buffer.GetSpan(17);
+        header[0] = Version;
+        origin.TryWriteBytes(header[1..17]);
+        buffer.Advance(17);
+        WriteString(buffer, target.Room);
+        if (target.Groups is { } groups)
+        {
+            WriteInt32(buffer, groups.Count);
+            foreach (var group in groups)
+            {
+                WriteString(buffer, group);
+            }
+        }
+        else
+        {
+            WriteInt32(buffer, -1);
+        }
+
+        WriteString(buffer, eventName);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A whole unnumbered message: the head, an empty epoch, seq 0, and the envelope JSON.</summary>
+    public static byte[] WriteUnnumbered(byte[] head, ReadOnlySpan<byte> envelopeJson)
+    {
+        var message = new byte[head.Length + 3 + envelopeJson.Length];
+        head.CopyTo(message, 0);
+        "\n0\n"u8.CopyTo(message.AsSpan(head.Length));
+        envelopeJson.CopyTo(message.AsSpan(head.Length + 3));
+        return message;
+    }
+
+    /// <summary>Reads a message; false for anything that is not a well-formed version 2 message.</summary>
+    public static bool TryRead(ReadOnlyMemory<byte> payload, out Received message)
+    {
+        message = default;
+        var span = payload.Span;
+        if (span.Length < 17 || span[0] != Version)
+        {
+            return false;
+        }
+
+        var origin = new Guid(span[1..17]);
+        var offset = 17;
+        if (!TryString(span, ref offset, out var room) || !TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
+        {
+            return false;
+        }
+
+        string[]? groups = null;
+        if (count >= 0)
+        {
+            groups = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                if (!TryString(span, ref offset, out groups[i]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (!TryString(span, ref offset, out var eventName) || !TryLine(span, ref offset, out var epochBytes) ||
+            !TryLine(span, ref offset, out var seqBytes) || !Utf8Parser.TryParse(seqBytes, out long seq, out var used) ||
+            used != seqBytes.Length || seq < 0 || (seq == 0) != epochBytes.IsEmpty)
+        {
+            return false;
+        }
+
+        var epoch = epochBytes.IsEmpty ? null : Encoding.UTF8.GetString(epochBytes);
+        message = new Received(origin, room, groups, eventName, epoch, seq, payload[offset..]);
+        return true;
+    }
+
+    private static bool TryLine(ReadOnlySpan<byte> span, ref int offset, out ReadOnlySpan<byte> line)
+    {
+        line = default;
+        var end = span[offset..].IndexOf((byte)'\n');
+        if (end < 0 || end > MaxStringBytes)
+        {
+            return false;
+        }
+
+        line = span.Slice(offset, end);
+        offset += end + 1;
+        return true;
+    }
+
+    private static bool TryString(ReadOnlySpan<byte> span, ref int offset, out string value)
+    {
+        value = "";
+        if (!TryInt32(span, ref offset, out var length) || length < 0 || length > MaxStringBytes || length > span.Length - offset)
+        {
+            return false;
+        }
+
+        value = Encoding.UTF8.GetString(span.Slice(offset, length));
+        offset += length;
+        return true;
+    }
+
+    private static bool TryInt32(ReadOnlySpan<byte> span, ref int offset, out int value)
+    {
+        value = 0;
+        if (span.Length - offset < 4)
+        {
+            return false;
+        }
+
+        value = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
+        offset += 4;
+        return true;
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteInt32(buffer, length);
+        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
+    }
+
+    private static void WriteInt32(ArrayBufferWriter<byte> buffer, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), value);
+        buffer.Advance(4);
+    }
+
+    /// <summary>A message read from a channel.</summary>
+    /// <param name="Origin">The server that published it.</param>
+    /// <param name="Room">The room (the history it belongs to).</param>
+    /// <param name="Groups">The groups it goes to, or <see langword="null"/> for every connection.</param>
+    /// <param name="EventName">The event name.</param>
+    /// <param name="Epoch">The room's epoch, or <see langword="null"/> when unnumbered.</param>
+    /// <param name="Seq">The broadcast's seq, or 0 when unnumbered.</param>
+    /// <param name="EnvelopeJson">The stored envelope JSON (without room, seq and epoch).</param>
+    public readonly record struct Received(
+        Guid Origin,
+        string Room,
+        string[]? Groups,
+        string EventName,
+        string? Epoch,
+        long Seq,
+        ReadOnlyMemory<byte> EnvelopeJson);
+}

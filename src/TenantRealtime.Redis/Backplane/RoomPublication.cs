@@ -1,0 +1,15 @@
+namespace TenantRealtime.Redis.Backplane;
+
+/// <summary>How one broadcast is published: the command, its organization's channel (full name), and the message head.</summary>
+/// <param name="Command"><c>PUBLISH</c>, or <c>SPUBLISH</c> on Redis Cluster.</param>
+/// <param name="Channel">The channel's full name, byte-equal to what the organization's subscribers listen to.</param>
+/// <param name="Head">The head of the message (<see cref="BroadcastMessage.WriteHead"/>).</param>
+internal readonly record struct RoomPublication(string Command, string Channel, byte[] Head)
+{
+    public const string Publish = "PUBLISH";
+
+    public const string ShardedPublish = "SPUBLISH";
+
+    /// <summary>Gets whether it goes out on sharded pub/sub.</summary>
+    public bool IsSharded => Command == ShardedPublish;
+}

@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Delivery;
+using TenantRealtime.Recovery;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Backplane;
+
+/// <summary>
+/// Hands each room's broadcasts to this server's connections in seq order, from two sources: this server's own
+/// (delivered as soon as Redis numbered them, without waiting for their echo) and its organizations' channels (in seq
+/// order per room, as the history script publishes). An own broadcast goes out at once when the one before it was
+/// delivered here; otherwise it is held until the lower ones arrive on the channel, or its own echo does (everything
+/// lower was published before it, so nothing lower is still coming), or, with the channel down, until the broadcast
+/// timeout. An echo, or anything at or below what was delivered, is dropped. Unnumbered broadcasts (recovery off) keep
+/// arrival order; an own one is recognized by the origin in its head.
+/// </summary>
+internal sealed class RoomSequencer(
+    TenantHubLifetimeManager local,
+    RoomPublications publications,
+    IOptions<TenantRealtimeRedisOptions> options,
+    TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, RoomOrder> _rooms = new(StringComparer.Ordinal);
+    private readonly TimeSpan _holdLimit = options.Value.BroadcastTimeout;
+
+    /// <summary>Gets the number of rooms whose position this server tracks.</summary>
+    public int RoomCount => _rooms.Count;
+
+    /// <summary>Delivers a broadcast this server published (numbered or not) to its connections.</summary>
+    public void Own(in BroadcastTarget target, string eventName, TenantEnvelope envelope)
+    {
+        if (envelope.Seq is not { } seq || envelope.Epoch is not { } epoch)
+        {
+            local.DeliverLocally(target.Groups, eventName, envelope);
+            return;
+        }
+
+        var order = _rooms.GetOrAdd(target.Room, static _ => new RoomOrder());
+        lock (order)
+        {
+            if (order.Epoch == epoch && seq <= order.Last)
+            {
+                return; // its echo came first
+            }
+
+            if ((order.Epoch == epoch && seq == order.Last + 1) || (seq == 1 && order.Held is null))
+            {
+                // The next one here, or the first of a new epoch: nothing lower to wait for.
+                order.Epoch = epoch;
+                order.Last = seq;
+                local.DeliverLocally(target.Groups, eventName, envelope);
+                ReleaseNext(order);
+                return;
+            }
+
+            (order.Held ??= new SortedList<long, Held>())[seq] = new Held(target.Groups, eventName, envelope);
+            order.Timer ??= time.CreateTimer(OnHoldExpired, (this, order), _holdLimit, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Delivers a broadcast read from an organization's channel, unless it was delivered here already.</summary>
+    public void Received(in BroadcastMessage.Received message)
+    {
+        if (message.Epoch is not { } epoch)
+        {
+            if (message.Origin != publications.Origin && local.HasMembers(message.Groups))
+            {
+                local.DeliverLocally(message.Groups, message.EventName, Envelope(message));
+            }
+
+            return;
+        }
+
+        var order = _rooms.GetOrAdd(message.Room, static _ => new RoomOrder());
+        lock (order)
+        {
+            if (order.Epoch == epoch && message.Seq <= order.Last)
+            {
+                return;
+            }
+
+            // The channel is in seq order: everything held below this one waited for broadcasts that are not coming.
+            Held? own = null;
+            if (order.Held is { } held)
+            {
+                while (held.Count > 0 && (held.Keys[0] < message.Seq || held.Values[0].Envelope.Epoch != epoch))
+                {
+                    Deliver(order, held.Values[0]);
+                    held.RemoveAt(0);
+                }
+
+                if (held.Remove(message.Seq, out var mine) && mine.Envelope.Epoch == epoch)
+                {
+                    own = mine; // the echo of a held broadcast of this server
+                }
+            }
+
+            order.Epoch = epoch;
+            order.Last = message.Seq;
+            if (own is not null)
+            {
+                local.DeliverLocally(own.Groups, own.EventName, own.Envelope);
+            }
+            else if (local.HasMembers(message.Groups))
+            {
+                local.DeliverLocally(message.Groups, message.EventName, Envelope(message));
+            }
+
+            ReleaseNext(order);
+        }
+    }
+
+    /// <summary>Forgets the positions of an organization's rooms once this server no longer listens to its channel.</summary>
+    public void Forget(string shard)
+    {
+        foreach (var room in _rooms.Keys)
+        {
+            if (RedisKeys.ShardOf(room) == shard && _rooms.TryRemove(room, out var order))
+            {
+                ReleaseHeld(order);
+            }
+        }
+    }
+
+    private static void OnHoldExpired(object? state)
+    {
+        var (self, order) = ((RoomSequencer, RoomOrder))state!;
+        self.ReleaseHeld(order);
+    }
+
+    private static TenantEnvelope Envelope(in BroadcastMessage.Received message) =>
+        StoredEnvelopeSerializer.Deserialize(message.EnvelopeJson, message.Room, message.Epoch is null ? null : message.Seq, message.Epoch);
+
+    /// <summary>The hold ran out (the channel is down or slow): deliver what is held, in order, and move on.</summary>
+    private void ReleaseHeld(RoomOrder order)
+    {
+        lock (order)
+        {
+            if (order.Held is { } held)
+            {
+                foreach (var entry in held.Values)
+                {
+                    Deliver(order, entry);
+                }
+
+                held.Clear();
+            }
+
+            Settle(order);
+        }
+    }
+
+    /// <summary>Delivers held broadcasts that are now next in line.</summary>
+    private void ReleaseNext(RoomOrder order)
+    {
+        if (order.Held is { } held)
+        {
+            while (held.Count > 0 && held.Values[0].Envelope.Epoch == order.Epoch && held.Keys[0] <= order.Last + 1)
+            {
+                if (held.Keys[0] == order.Last + 1)
+                {
+                    Deliver(order, held.Values[0]);
+                }
+
+                held.RemoveAt(0);
+            }
+        }
+
+        Settle(order);
+    }
+
+    private void Deliver(RoomOrder order, Held entry)
+    {
+        order.Epoch = entry.Envelope.Epoch;
+        order.Last = entry.Envelope.Seq!.Value;
+        local.DeliverLocally(entry.Groups, entry.EventName, entry.Envelope);
+    }
+
+    private static void Settle(RoomOrder order)
+    {
+        if (order.Held is { Count: 0 })
+        {
+            order.Held = null;
+            order.Timer?.Dispose();
+            order.Timer = null;
+        }
+    }
+
+    /// <summary>A room's position on this server: the last seq delivered here, and own broadcasts waiting for lower ones.</summary>
+    private sealed class RoomOrder
+    {
+        public string? Epoch;
+        public long Last;
+        public SortedList<long, Held>? Held;
+        public ITimer? Timer;
+    }
+
+    private sealed record Held(IReadOnlyList<string>? Groups, string EventName, TenantEnvelope Envelope);
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Recovery;
+using TenantRealtime.Redis.Backplane;
+using TenantRealtime.Redis.Recovery;
+
+namespace TenantRealtime.Redis.Broadcasting;
+
+/// <summary>
+/// "Number, publish, deliver here" for Redis, written once for the sender and the outbox drainer: with recovery on,
+/// one history script numbers the broadcast, keeps it and publishes it on its organization's channel (one round trip,
+/// so the publish order is the seq order); with recovery off it is published unnumbered. This server's own connections
+/// then get it through the <see cref="RoomSequencer"/>, without waiting for the echo.
+/// </summary>
+internal sealed class BroadcastPublisher(
+    RedisRoomHistory history,
+    RoomPublications publications,
+    RoomSequencer sequencer,
+    IOptionsMonitor<TenantRealtimeOptions> realtime,
+    IOptions<JsonHubProtocolOptions> json)
+{
+    /// <summary>
+    /// Publishes <paramref name="item"/>; completes with its envelope once Redis ran it. Not cancellable: once sent, the
+    /// script may run whatever the caller does, and then its broadcast must still be delivered here.
+    /// </summary>
+    public async Task<TenantEnvelope> PublishAsync(OutboxItem item)
+    {
+        var (target, broadcast) = (item.Target, item.Broadcast);
+        var publication = await publications.ForAsync(target, broadcast.EventName).ConfigureAwait(false);
+        if (realtime.CurrentValue.EnableRecovery)
+        {
+            return await history.AppendAsync(target.Room, broadcast, publication, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await publications.PublishUnnumberedAsync(publication, StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions)).ConfigureAwait(false);
+        return broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
+    }
+
+    /// <summary>Hands a published broadcast to this server's connections, in seq order with the room's others.</summary>
+    public void DeliverHere(OutboxItem item, TenantEnvelope envelope) =>
+        sequencer.Own(item.Target, item.Broadcast.EventName, envelope);
+
+    /// <summary>Starts a room over in a new epoch, so clients that missed a given-up broadcast are told to reload.</summary>
+    public Task ResetAsync(string room, CancellationToken cancellationToken) => history.ResetAsync(room, cancellationToken);
+}

@@ -1,0 +1,27 @@
+namespace TenantRealtime.Delivery;
+
+/// <summary>
+/// Told when a group of the tenant hub gets its first member on this server and when it loses its last, so a
+/// scale-out listens only to what this server's connections are in. One server needs nothing
+/// (<see cref="NoGroupSubscriptions"/>); the Redis package subscribes to the organization's channel.
+/// </summary>
+internal interface IGroupSubscriptions
+{
+    /// <summary>The first connection of this server joined <paramref name="group"/>.</summary>
+    void Filled(string group);
+
+    /// <summary>The last connection of this server left <paramref name="group"/>.</summary>
+    void Emptied(string group);
+}
+
+/// <summary>The default: one server, nothing to listen to.</summary>
+internal sealed class NoGroupSubscriptions : IGroupSubscriptions
+{
+    public void Filled(string group)
+    {
+    }
+
+    public void Emptied(string group)
+    {
+    }
+}
