@@ -21,3 +21,17 @@ public sealed class RedisSlowConsumerTests(TwoServersOnRedis servers) : SlowCons
 
 // Stalled readers on the broadcasting server itself, with AddRedis: local delivery is bounded there too.
 public sealed class RedisLocalSlowConsumerTests(RedisSingleNode node) : SlowConsumerTests<RedisSingleNode>(node);
+
+// The same suites across two servers on a 3-master Redis Cluster: the room histories, registry hashes and channels
+// of one application spread over several masters, so every key and command must work slot by slot.
+public sealed class RedisClusterDeliveryMatrixTests(TwoServersOnRedisCluster servers) : DeliveryMatrixTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterIsolationTests(TwoServersOnRedisCluster servers) : IsolationTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRegistryTests(TwoServersOnRedisCluster servers) : RegistryTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRevocationTests(TwoServersOnRedisCluster servers) : RevocationTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRecoveryTests(TwoServersOnRedisCluster servers) : RecoveryTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterSlowConsumerTests(TwoServersOnRedisCluster servers) : SlowConsumerTests<TwoServersOnRedisCluster>(servers);
