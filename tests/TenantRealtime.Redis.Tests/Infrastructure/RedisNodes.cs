@@ -2,16 +2,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace TenantRealtime.Redis.Tests.Infrastructure;
 
-/// <summary>Starts test servers that scale out over a given Redis.</summary>
+/// <summary>Starts test servers that scale out over a given Redis (one server or a cluster).</summary>
 public static class RedisNodes
 {
+    /// <summary>A small history window (HistoryMaxMessages), so the recovery suite can overflow it with a few broadcasts.</summary>
+    public const int HistoryWindow = 20;
+
     /// <summary>Short enough that a dead server stops counting within a test, long enough to survive a busy 2-core machine.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(250);
 
     public static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(2);
 
     public static Task<RealtimeNode> StartAsync(
-        RedisServer redis,
+        IRedisDeployment redis,
         string applicationName = "TenantRealtime.Redis.Tests",
         Action<TenantRealtimeRedisOptions>? configure = null,
         string? extraConfiguration = null,

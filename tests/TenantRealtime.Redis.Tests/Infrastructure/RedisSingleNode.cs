@@ -13,7 +13,7 @@ public sealed class RedisSingleNode : IRealtimeCluster, IAsyncLifetime
 
     public RealtimeNode Sender => Receiver;
 
-    public int HistoryWindow => RedisCluster.Window;
+    public int HistoryWindow => RedisNodes.HistoryWindow;
 
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) =>
         Eventually.HoldsAsync(() => condition(node.Registry), "the registry reached the expected counts", RealtimeClient.DefaultTimeout);
@@ -21,7 +21,7 @@ public sealed class RedisSingleNode : IRealtimeCluster, IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _node = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = RedisCluster.Window);
+        _node = await RedisNodes.StartAsync(_redis, realtime: o => o.HistoryMaxMessages = RedisNodes.HistoryWindow);
     }
 
     public async Task DisposeAsync()

@@ -5,19 +5,33 @@ namespace TenantRealtime.Redis.Tests.Suites;
 
 // The shared behaviour suites TenantRealtime.Tests runs in memory, run here across two servers on one Redis:
 // clients on one server, broadcasts and revocations from the other.
-public sealed class RedisDeliveryMatrixTests(RedisCluster cluster) : DeliveryMatrixTests<RedisCluster>(cluster);
+public sealed class RedisDeliveryMatrixTests(TwoServersOnRedis servers) : DeliveryMatrixTests<TwoServersOnRedis>(servers);
 
-public sealed class RedisIsolationTests(RedisCluster cluster) : IsolationTests<RedisCluster>(cluster);
+public sealed class RedisIsolationTests(TwoServersOnRedis servers) : IsolationTests<TwoServersOnRedis>(servers);
 
-public sealed class RedisRegistryTests(RedisCluster cluster) : RegistryTests<RedisCluster>(cluster);
+public sealed class RedisRegistryTests(TwoServersOnRedis servers) : RegistryTests<TwoServersOnRedis>(servers);
 
-public sealed class RedisRevocationTests(RedisCluster cluster) : RevocationTests<RedisCluster>(cluster);
+public sealed class RedisRevocationTests(TwoServersOnRedis servers) : RevocationTests<TwoServersOnRedis>(servers);
 
 // Clients resume on the receiver while the sender numbered the broadcasts: the history is Redis's, not a server's.
-public sealed class RedisRecoveryTests(RedisCluster cluster) : RecoveryTests<RedisCluster>(cluster);
+public sealed class RedisRecoveryTests(TwoServersOnRedis servers) : RecoveryTests<TwoServersOnRedis>(servers);
 
 // Stalled readers on the receiver while the sender broadcasts: deliveries arriving from another server are bounded too.
-public sealed class RedisSlowConsumerTests(RedisCluster cluster) : SlowConsumerTests<RedisCluster>(cluster);
+public sealed class RedisSlowConsumerTests(TwoServersOnRedis servers) : SlowConsumerTests<TwoServersOnRedis>(servers);
 
 // Stalled readers on the broadcasting server itself, with AddRedis: local delivery is bounded there too.
 public sealed class RedisLocalSlowConsumerTests(RedisSingleNode node) : SlowConsumerTests<RedisSingleNode>(node);
+
+// The same suites across two servers on a 3-master Redis Cluster: the room histories, registry hashes and channels
+// of one application spread over several masters, so every key and command must work slot by slot.
+public sealed class RedisClusterDeliveryMatrixTests(TwoServersOnRedisCluster servers) : DeliveryMatrixTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterIsolationTests(TwoServersOnRedisCluster servers) : IsolationTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRegistryTests(TwoServersOnRedisCluster servers) : RegistryTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRevocationTests(TwoServersOnRedisCluster servers) : RevocationTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterRecoveryTests(TwoServersOnRedisCluster servers) : RecoveryTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterSlowConsumerTests(TwoServersOnRedisCluster servers) : SlowConsumerTests<TwoServersOnRedisCluster>(servers);

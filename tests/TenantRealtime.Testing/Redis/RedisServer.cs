@@ -1,8 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TenantRealtime.Testing;
 
@@ -12,12 +8,10 @@ namespace TenantRealtime.Testing;
 /// and data directory to play an outage. Tests fail (never skip) when the binary is missing, so a CI without Redis
 /// cannot pass by running nothing.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IRedisDeployment
 {
-    public const string InstallHint = "redis-server was not found on PATH. Install it with: apt-get install -y redis-server";
-
     private readonly string _directory = Directory.CreateTempSubdirectory("tenantrealtime-redis-").FullName;
-    private Process? _process;
+    private RedisProcess? _process;
 
     private RedisServer(int port, RedisPersistence persistence)
     {
@@ -35,9 +29,17 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(RedisPersistence persistence = RedisPersistence.None)
     {
-        var server = new RedisServer(FreePort(), persistence);
-        await server.RestartAsync();
-        return server;
+        var server = new RedisServer(LoopbackPorts.Free(), persistence);
+        try
+        {
+            await server.RestartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts the server (again) on the same port and data directory and waits until it answers.</summary>
@@ -48,32 +50,8 @@ public sealed class RedisServer : IAsyncDisposable
             return;
         }
 
-        var start = new ProcessStartInfo("redis-server")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
-        foreach (var argument in Arguments())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            _process = Process.Start(start) ?? throw new InvalidOperationException(InstallHint);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException(InstallHint, ex);
-        }
-
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitUntilAnswersAsync();
+        _process = RedisProcess.Start("redis-server", Arguments(), _directory);
+        await RedisWire.WaitUntilAnswersAsync(Port, _process);
     }
 
     /// <summary>
@@ -84,14 +62,8 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_process is { } process)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync();
-            process.Dispose();
             _process = null;
+            await process.DisposeAsync();
         }
     }
 
@@ -136,50 +108,5 @@ public sealed class RedisServer : IAsyncDisposable
         {
             yield return "no";
         }
-    }
-
-    private async Task WaitUntilAnswersAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            if (_process is { HasExited: true } exited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {exited.ExitCode} while starting on port {Port}.");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[64];
-                var read = await stream.ReadAsync(buffer);
-
-                // While an AOF is being loaded Redis answers "-LOADING ..."; only +PONG means ready.
-                if (System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when ((ex is SocketException or IOException) && DateTime.UtcNow < deadline)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"redis-server did not answer on port {Port}.");
-            }
-
-            await Task.Delay(25);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
