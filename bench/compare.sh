@@ -7,6 +7,9 @@
 #   e.g. bench/compare.sh --rounds 4 -- --scenario tenant-fanout --connections 1000 --tenants 100 --rate 20000 --duration 10
 #
 # A target may name a server profile (bench/TenantRealtime.Bench/ServerProfiles.cs): "signalr@default signalr@nospin".
+# A Redis target may name its number of servers (--servers, default 2): "tenantrealtime-redis:3", also with a profile
+# ("tenantrealtime-redis:3@nospin"). Redis targets: tenantrealtime-redis (one redis-server), tenantrealtime-redis-cluster
+# (a local 3-master Redis Cluster), signalr-redis (the bare hub on SignalR's own Redis backplane).
 # `-- ... --client node` drives the .NET targets with the Node SignalR client too (socketio is always Node); the
 # report then keys them "signalr[node]" etc., apart from .NET-client runs in the same --out.
 #
@@ -52,9 +55,14 @@ for round in $(seq 1 "$rounds"); do
     target="${spec%@*}"
     profile=()
     [ "$spec" != "$target" ] && profile=(--profile "${spec#*@}")
+    servers=()
+    if [ "$target" != "${target%%:*}" ]; then
+      servers=(--servers "${target#*:}")
+      target="${target%%:*}"
+    fi
     file="$out/${cell}__${spec}__${round}.json"
     echo "compare.sh: round $round/$rounds $spec $*" | tee -a "$out/session.log"
-    $bench --target "$target" "${profile[@]}" --label "$spec" "$@" --json "$file" | tee -a "$out/session.log"
+    $bench --target "$target" "${profile[@]}" "${servers[@]}" --label "$spec" "$@" --json "$file" | tee -a "$out/session.log"
   done
 done
 

@@ -30,25 +30,18 @@ internal static class BenchRun
         await using var scope = new RunScope();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 
-        // 1. Servers: one, or two on one redis-server. Broadcasts are issued on the first.
+        // 1. Servers: one, or --servers N on one redis-server or a Redis Cluster. Broadcasts are issued on the first.
         var urls = new List<string>();
-        Child? redis = null;
-        string? redisEndpoint = null;
-        if (o.Target == Targets.TenantRealtimeRedis)
-        {
-            var redisPort = Child.FreePort();
-            redisEndpoint = $"127.0.0.1:{redisPort}";
-            redis = scope.Add(Child.Start("redis", "redis-server", ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]));
-        }
-
+        var redis = Targets.ScalesOut(o.Target)
+            ? scope.Add(await RedisBackplane.StartAsync(cluster: o.Target == Targets.TenantRealtimeRedisCluster))
+            : null;
         var servers = new List<Child>();
-        var serverCount = o.Target == Targets.TenantRealtimeRedis ? 2 : 1;
-        for (var i = 0; i < serverCount; i++)
+        for (var i = 0; i < o.Servers; i++)
         {
             var port = Child.FreePort();
             var url = $"http://127.0.0.1:{port}";
             urls.Add(url);
-            servers.Add(scope.Add(StartServer(o, paths, url, redisEndpoint, i)));
+            servers.Add(scope.Add(StartServer(o, paths, url, redis?.Configuration, i)));
         }
 
         foreach (var url in urls)
@@ -101,21 +94,26 @@ internal static class BenchRun
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
             ["client"] = o.Client,
+            ["servers"] = servers.Count,
+            ["redisNodes"] = redis?.Nodes.Count ?? 0,
             ["connected"] = (int)connected["total"]!,
         };
 
         if (o.Scenario == Scenarios.ConnectStorm)
         {
             var cpu0 = Cpu(servers);
+            var redisCpu0 = redis?.CpuMicros();
             var storm = await client.AskAsync(FormattableString.Invariant($"storm {o.DurationS}"), "storm", Slow + TimeSpan.FromSeconds(o.DurationS * 4));
             var cpuMicros = Cpu(servers) - cpu0;
+            var redisCpuMicros = redis?.CpuMicros() - redisCpu0;
             var connects = (long)storm["connects"]!;
             var elapsed = (double)storm["seconds"]!;
             var report = await client.AskAsync("report", "report", Slow);
             var disconnects = (long)report["disconnects"]!;
             connectPerSec = elapsed > 0 ? connects / elapsed : 0;
             result["connects"] = connects;
-            result["serverCpuUsPerConnect"] = connects > 0 ? Round(cpuMicros / connects) : null;
+            result["serverCpuUsPerConnect"] = connects > 0 ? Round((double)cpuMicros / connects) : null;
+            result["redisCpuUsPerConnect"] = connects > 0 && redisCpuMicros is { } r ? Round((double)r / connects) : null;
             result["serverCpuPercent"] = Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1);
             result["deliveredPerSec"] = 0;
             result["delivered"] = 0;
@@ -149,13 +147,14 @@ internal static class BenchRun
             Move(measured, result);
         }
 
-        foreach (var name in (string[])["p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg"])
+        foreach (var name in (string[])["p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg"])
         {
             result[name] ??= null;
         }
 
         result["serverRssMb"] = Round(Rss(servers) / 1048576.0, 1);
         result["serverPeakRssMb"] = Round(servers.Sum(s => Proc.RssBytes(s.Pid, peak: true)) / 1048576.0, 1);
+        result["redisRssMb"] = redis is null ? null : Round(redis.RssBytes() / 1048576.0, 1);
         result["idleRssMb"] = Round(idleRss / 1048576.0, 1);
         result["kbPerConnection"] = Round(kbPerConnection, 2);
         result["heapKbPerConnection"] = Round(heapKbPerConnection, 2);
@@ -198,7 +197,8 @@ internal static class BenchRun
             return Child.Start("socketio-server", "node", ["--expose-gc", "server.js", "--port", port, "--jwt-key", BenchAuth.DefaultKey], workingDirectory: paths.SocketIo);
         }
 
-        var mode = o.Target == Targets.SignalR ? "signalr" : o.Target;
+        // The cluster target runs the same servers as tenantrealtime-redis; only the Redis differs.
+        var mode = o.Target == Targets.TenantRealtimeRedisCluster ? Targets.TenantRealtimeRedis : o.Target;
         var (env, extra) = ServerProfiles.Get(o.Profile);
         var env2 = new Dictionary<string, string>(env) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
 
@@ -378,12 +378,13 @@ internal static class BenchRun
         }
     }
 
-    /// <summary>Kills every child the run started, in reverse order, when the run ends or fails.</summary>
+    /// <summary>Kills every child (and Redis) the run started, in reverse order, when the run ends or fails.</summary>
     private sealed class RunScope : IAsyncDisposable
     {
-        private readonly List<Child> _children = [];
+        private readonly List<IAsyncDisposable> _children = [];
 
-        public Child Add(Child child)
+        public T Add<T>(T child)
+            where T : IAsyncDisposable
         {
             _children.Add(child);
             return child;

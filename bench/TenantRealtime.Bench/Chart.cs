@@ -11,7 +11,9 @@ internal static class Chart
     {
         [Targets.TenantRealtime] = "#2b6cb0",
         [Targets.TenantRealtimeRedis] = "#805ad5",
+        [Targets.TenantRealtimeRedisCluster] = "#b83280",
         [Targets.SignalR] = "#718096",
+        [Targets.SignalRRedis] = "#a0aec0",
         [Targets.SocketIo] = "#dd6b20",
     };
 

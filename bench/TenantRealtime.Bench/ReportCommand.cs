@@ -11,7 +11,7 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors"];
+    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors"];
 
     public static int Run(CommandLine c)
     {
@@ -41,6 +41,7 @@ internal static class ReportCommand
             {
                 // A connect storm delivers nothing: its CPU column is per connect (including the disconnect).
                 m["serverCpuUsPerMsg"] ??= Median(byTarget[key], "serverCpuUsPerConnect");
+                m["redisCpuUsPerMsg"] ??= Median(byTarget[key], "redisCpuUsPerConnect");
             }
 
             // A session driven only by the Node client has "signalr[node]", not "signalr": compare with that.
@@ -50,12 +51,12 @@ internal static class ReportCommand
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{(hasBase ? baseKey : baseline)}` in the same session.");
             md.AppendLine();
-            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | redis CPU µs/msg | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, TargetOf(k))).ThenBy(k => k, StringComparer.Ordinal))
             {
                 var m = medians[target];
-                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["redisCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
                 md.AppendLine(hasBase
                     ? $" {Ratio(m["serverCpuUsPerMsg"], b!["serverCpuUsPerMsg"])} | {Ratio(m["deliveredPerSec"], b["deliveredPerSec"])} | {Ratio(m["p99Ms"], b["p99Ms"])} | {Delta(m["kbPerConnection"], b["kbPerConnection"])} | {Delta(m["heapKbPerConnection"], b["heapKbPerConnection"], "0.00")} |"
                     : " - | - | - | - | - |");
@@ -150,18 +151,28 @@ internal static class ReportCommand
     }
 
     /// <summary>
-    /// A run's column: its label (compare.sh sets "target" or "target@profile"), else its target; plus "[node]" when a
-    /// .NET target was driven by the Node client, so runs of the two clients are never medians of one another.
-    /// socketio always has a Node client and keeps its plain key; runs from before <c>client</c> was recorded are .NET.
+    /// A run's column: its label (compare.sh sets "target", "target:servers" or "target@profile"), else its target;
+    /// plus ":N" when it ran another number of servers than its target's default and the label does not say so, and
+    /// "[node]" when a .NET target was driven by the Node client, so runs of different shapes or clients are never
+    /// medians of one another. socketio always has a Node client and keeps its plain key; runs from before
+    /// <c>client</c> was recorded are .NET, and runs from before <c>servers</c> was recorded ran the default.
     /// </summary>
     private static string Key(JsonObject r)
     {
-        var key = (string?)r["label"] ?? (string)r["target"]!;
-        return (string?)r["client"] == Clients.Node && (string?)r["target"] != Targets.SocketIo ? $"{key}[{Clients.Node}]" : key;
+        var target = (string)r["target"]!;
+        var key = (string?)r["label"] ?? target;
+        var servers = r["servers"] is { } s ? (int)Table.Number(s) : Targets.DefaultServers(target);
+        if (servers != Targets.DefaultServers(target) && !key.Contains(':', StringComparison.Ordinal))
+        {
+            var end = key.IndexOfAny(['@', '[']);
+            key = key.Insert(end < 0 ? key.Length : end, $":{servers.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return (string?)r["client"] == Clients.Node && target != Targets.SocketIo ? $"{key}[{Clients.Node}]" : key;
     }
 
-    /// <summary>The target a column key starts with ("signalr@default[node]" is signalr), for ordering and colours.</summary>
-    public static string TargetOf(string key) => key.Split('@', '[')[0];
+    /// <summary>The target a column key starts with ("signalr@default[node]" and "signalr-redis:3" are signalr and signalr-redis), for ordering and colours.</summary>
+    public static string TargetOf(string key) => key.Split('@', '[', ':')[0];
 
     private static string RateText(JsonObject r) =>
         (string?)r["scenario"] == Scenarios.ConnectStorm ? "connect storm"

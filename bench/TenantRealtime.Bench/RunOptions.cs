@@ -4,10 +4,22 @@ internal static class Targets
 {
     public const string TenantRealtime = "tenantrealtime";
     public const string TenantRealtimeRedis = "tenantrealtime-redis";
+
+    /// <summary>The same servers as <see cref="TenantRealtimeRedis"/> on a local 3-master Redis Cluster.</summary>
+    public const string TenantRealtimeRedisCluster = "tenantrealtime-redis-cluster";
     public const string SignalR = "signalr";
+
+    /// <summary>The bare hub of <see cref="SignalR"/> on SignalR's own Redis backplane (<c>AddStackExchangeRedis</c>).</summary>
+    public const string SignalRRedis = "signalr-redis";
     public const string SocketIo = "socketio";
 
-    public static readonly string[] All = [TenantRealtime, TenantRealtimeRedis, SignalR, SocketIo];
+    public static readonly string[] All = [TenantRealtime, TenantRealtimeRedis, TenantRealtimeRedisCluster, SignalR, SignalRRedis, SocketIo];
+
+    /// <summary>The targets whose servers scale out over Redis: <c>--servers N</c> of them, two unless told otherwise.</summary>
+    public static bool ScalesOut(string target) => target is TenantRealtimeRedis or TenantRealtimeRedisCluster or SignalRRedis;
+
+    /// <summary>Server processes a run of <paramref name="target"/> starts when <c>--servers</c> is not given.</summary>
+    public static int DefaultServers(string target) => ScalesOut(target) ? 2 : 1;
 }
 
 /// <summary>Which load client drives the run: the .NET one, or Node (@microsoft/signalr; socket.io-client for socketio).</summary>
@@ -51,7 +63,8 @@ internal sealed record RunOptions(
     int Producers = 1,
     int SettleRounds = Window.MaxSettleRounds,
     int PayloadBytes = RunOptions.DefaultPayloadBytes,
-    int Stalled = 0)
+    int Stalled = 0,
+    int Servers = 1)
 {
     /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
     public const double DefaultStalledShare = 0.05;
@@ -59,8 +72,12 @@ internal sealed record RunOptions(
     /// <summary>The padding of every message's data unless <c>--payload-bytes</c> says otherwise (bench/NOTEBOOK.md, Method).</summary>
     public const int DefaultPayloadBytes = 26;
 
+    /// <summary>More server processes than this on a 2-core machine measure the scheduler, not the servers.</summary>
+    public const int MaxServers = 8;
+
     public const string Usage =
-        "usage: --target <tenantrealtime|tenantrealtime-redis|signalr|socketio> --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer>\n" +
+        "usage: --target <tenantrealtime|tenantrealtime-redis|tenantrealtime-redis-cluster|signalr|signalr-redis|socketio>\n" +
+        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer>\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
         "       [--settle-rounds 15] (warm-up rounds until the JIT settles; 0 = the --warmup period only)\n" +
@@ -68,7 +85,9 @@ internal sealed record RunOptions(
         "       [--payload-bytes 26] (the padding in each message's data, bytes)\n" +
         "       [--stalled-share 0.05 | --stalled-per-tenant K] (slow-consumer: connections that stop reading; not socketio)\n" +
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
-        "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)";
+        "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)\n" +
+        "       [--servers 2] (Redis targets: N servers on one redis-server, or on a 3-master cluster for\n" +
+        "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -138,7 +157,23 @@ internal sealed record RunOptions(
             Math.Max(1, c.Int("producers", 1)),
             Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)),
             (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
-            StalledOf(c, scenario, connections, tenants));
+            StalledOf(c, scenario, connections, tenants),
+            ServersOf(c, target));
+    }
+
+    /// <summary>
+    /// The server processes of the run: <c>--servers N</c> for a target that scales out over Redis (1 is allowed: one
+    /// server paying for the backplane with no peer), one otherwise.
+    /// </summary>
+    private static int ServersOf(CommandLine c, string target)
+    {
+        var servers = c.Int("servers", Targets.DefaultServers(target));
+        if (!Targets.ScalesOut(target))
+        {
+            return servers == 1 ? 1 : throw new ArgumentException($"--servers needs a Redis target ({Targets.TenantRealtimeRedis}, {Targets.TenantRealtimeRedisCluster}, {Targets.SignalRRedis}); {target} runs one server.");
+        }
+
+        return servers is >= 1 and <= MaxServers ? servers : throw new ArgumentException($"--servers must be between 1 and {MaxServers}.");
     }
 
     /// <summary>

@@ -41,10 +41,28 @@ internal static class Table
         ("closed", "stalledClosed", "0"),
     ];
 
+    /// <summary>Runs on Redis: how many servers, and what every redis-server of the run spent and held.</summary>
+    private static readonly (string Header, string Key, string Format)[] ScaleOutColumns =
+    [
+        ("servers", "servers", "0"),
+        ("redis CPU µs/msg", "redisCpuUsPerMsg", "0.00"),
+        ("redis RSS MB", "redisRssMb", "0.0"),
+    ];
+
     public static void Print(IEnumerable<JsonObject> runs)
     {
         var list = runs.ToList();
-        var columns = list.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer) ? [.. Columns, .. SlowConsumerColumns] : Columns;
+        var columns = Columns;
+        if (list.Any(r => r["redisNodes"] is { } nodes && Number(nodes) > 0))
+        {
+            columns = [.. columns, .. ScaleOutColumns];
+        }
+
+        if (list.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer))
+        {
+            columns = [.. columns, .. SlowConsumerColumns];
+        }
+
         var rows = list.Select(r => columns.Select(c => Cell(r[c.Key], c.Format)).ToArray()).ToList();
         var widths = columns.Select((c, i) => Math.Max(c.Header.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         var sb = new StringBuilder();

@@ -9,7 +9,7 @@ namespace TenantRealtime.Bench;
 /// Measures one window of a delivery scenario on running servers and a connected load client: drive the servers at
 /// a rate for a while, wait for every message the window sent, and read CPU, latency and the producer's figures.
 /// </summary>
-internal sealed class Window(HttpClient http, List<string> urls, List<Child> servers, Child client, Child? redis, RunOptions o)
+internal sealed class Window(HttpClient http, List<string> urls, List<Child> servers, Child client, RedisBackplane? redis, RunOptions o)
 {
     /// <summary>A warm-up round compiling fewer methods than this (servers and .NET client together) ends the warm-up.</summary>
     public const int SettledBelow = 20;
@@ -62,20 +62,21 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         // The window counts only messages the server sent in it (payload timestamp from now on), each one however
         // late it arrives: a backlog left before it is not counted, and its own backlog is not cut off.
         await client.AskAsync(FormattableString.Invariant($"reset {UnixMicros.Now()}"), "reset", BenchRun.Slow);
-        var cpu0 = Cpu();
+        var cpu0 = CpuEach();
         var clientCpu0 = Proc.CpuMicros(client.Pid);
         var ctx0 = servers.Sum(s => Proc.ContextSwitches(s.Pid));
-        var redisCpu0 = redis is null ? 0 : Proc.CpuMicros(redis.Pid);
+        var redisCpu0 = redis?.CpuMicros();
         var before = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
         var stats = await DriveAsync(Drive(rate), seconds);
 
         // The window's messages still in flight are sent and received now; that CPU is theirs.
         var expected = (long)stats["expectedDeliveries"]!;
         var report = await DrainAsync(expected);
-        var cpuMicros = Cpu() - cpu0;
+        var cpuEach = CpuEach().Zip(cpu0, (after, before) => after - before).ToList();
+        var cpuMicros = cpuEach.Sum();
         var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
         var ctx = servers.Sum(s => Proc.ContextSwitches(s.Pid)) - ctx0;
-        double? redisCpuMicros = redis is null ? null : Proc.CpuMicros(redis.Pid) - redisCpu0;
+        double? redisCpuMicros = redis?.CpuMicros() - redisCpu0;
         var elapsed = (double)stats["elapsedS"]!;
         var broadcasts = (long)stats["broadcasts"]!;
         var delivered = (long)report["received"]!;
@@ -96,10 +97,14 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["maxMs"] = report["maxMs"]?.DeepClone(),
             ["serverCpuUsPerMsg"] = PerMessage(cpuMicros),
             ["serverCpuPercent"] = Math.Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1),
+
+            // Several servers: each one's share of serverCpuUsPerMsg, the first (which issues the broadcasts) first.
+            ["serverCpuUsPerMsgEach"] = new JsonArray([.. cpuEach.Select(c => (JsonNode?)PerMessage(c))]),
             ["ctxSwitchesPerMsg"] = PerMessage(ctx, 3),
 
             // Server and load client share the cores: what the client spends per message is not the server's.
             ["clientCpuUsPerMsg"] = PerMessage(clientCpuMicros),
+            // Every redis-server of the run (one, or each master of the cluster) summed; null without Redis.
             ["redisCpuUsPerMsg"] = PerMessage(redisCpuMicros),
             ["serverGcCollections"] = GcCollections(before, stats),
             ["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone(),
@@ -179,7 +184,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         ["stalled"] = o.Stalled,
     };
 
-    private long Cpu() => servers.Sum(s => Proc.CpuMicros(s.Pid));
+    private long[] CpuEach() => [.. servers.Select(s => Proc.CpuMicros(s.Pid))];
 
     private async Task<JsonObject> DriveAsync(JsonObject drive, double seconds)
     {

@@ -9,6 +9,7 @@ using TenantRealtime.BenchShared;
 //   tenantrealtime        AddTenantRealtime() + MapTenantRealtime(), in memory
 //   tenantrealtime-redis  the same plus .AddRedis(--redis)
 //   signalr               a bare hub that joins the same groups itself and sends through IHubContext (the floor)
+//   signalr-redis         the same bare hub on SignalR's own Redis backplane, AddStackExchangeRedis(--redis)
 // Every mode authenticates the same way: a HS256 JWT in ?access_token= on the WebSocket request.
 // Runtime knobs (GC, thread pool) come from the environment the harness sets; app-level knobs from arguments.
 var settings = ServerSettings.Parse(args);
@@ -75,7 +76,13 @@ if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRed
 }
 else
 {
-    builder.Services.AddSignalR();
+    var signalR = builder.Services.AddSignalR();
+    if (settings.Mode == ServerModes.SignalRRedis)
+    {
+        // --redis is a StackExchange.Redis configuration string, as for tenantrealtime-redis.
+        signalR.AddStackExchangeRedis(settings.Redis ?? throw new InvalidOperationException("--redis is required in signalr-redis mode."));
+    }
+
     builder.Services.AddSingleton<IBenchSender, BareSignalRSender>();
 }
 
@@ -93,7 +100,7 @@ void ConfigureConnection(Microsoft.AspNetCore.Http.Connections.HttpConnectionDis
     }
 }
 
-if (settings.Mode == ServerModes.SignalR)
+if (settings.Mode is ServerModes.SignalR or ServerModes.SignalRRedis)
 {
     app.MapHub<BareHub>(BenchAuth.HubPath, ConfigureConnection).RequireAuthorization();
 }

@@ -7,6 +7,9 @@ internal static class ServerModes
     public const string TenantRealtime = "tenantrealtime";
     public const string TenantRealtimeRedis = "tenantrealtime-redis";
     public const string SignalR = "signalr";
+
+    /// <summary>The bare hub on SignalR's own Redis backplane (<c>AddStackExchangeRedis(--redis)</c>).</summary>
+    public const string SignalRRedis = "signalr-redis";
 }
 
 /// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n] [--retain n]</c>.</summary>
@@ -27,7 +30,7 @@ internal sealed record ServerSettings(string Mode, string Url, string? Redis, st
         }
 
         var mode = map.GetValueOrDefault("mode", ServerModes.TenantRealtime);
-        if (mode is not (ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis or ServerModes.SignalR))
+        if (mode is not (ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis or ServerModes.SignalR or ServerModes.SignalRRedis))
         {
             throw new ArgumentException($"Unknown --mode '{mode}'.");
         }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using static TenantRealtime.Bench.Tests.BenchCli;
 
 namespace TenantRealtime.Bench.Tests;
 
@@ -10,7 +10,7 @@ namespace TenantRealtime.Bench.Tests;
 /// </summary>
 public sealed class BenchCliTests
 {
-    private static readonly string[] RequiredKeys =
+    internal static readonly string[] RequiredKeys =
     [
         "target", "scenario", "connections", "tenants", "rate", "durationS", "deliveredPerSec", "p50Ms", "p99Ms",
         "p999Ms", "serverCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors", "machine",
@@ -192,77 +192,5 @@ public sealed class BenchCliTests
         run.GetProperty("connects").GetInt64().Should().BeGreaterThanOrEqualTo(20);
         run.GetProperty("connectPerSec").GetDouble().Should().BeGreaterThan(0);
         run.GetProperty("errors").GetInt64().Should().Be(0);
-    }
-
-    /// <summary>Runs the CLI; <paramref name="extra"/> arguments come last, so they override the tiny defaults.</summary>
-    private static async Task<string> RunAsync(string target, string scenario, params string[] extra) =>
-        (await RunWithOutputAsync(target, scenario, extra)).Json;
-
-    /// <summary>Runs the CLI as <see cref="RunAsync"/> does; returns the run JSON and the printed table.</summary>
-    private static async Task<(string Json, string Stdout)> RunWithOutputAsync(string target, string scenario, params string[] extra)
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"tenantrealtime-bench-{Guid.NewGuid():N}.json");
-        string[] arguments =
-        [
-            "--target", target, "--scenario", scenario, "--connections", "20", "--tenants", "2",
-            "--rate", "400", "--duration", "2", "--warmup", "1", "--settle-rounds", "0", "--json", output, .. extra,
-        ];
-        var (exitCode, stdout, stderr) = await RunCliAsync(arguments);
-        exitCode.Should().Be(0, $"the bench CLI must succeed.\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        File.Exists(output).Should().BeTrue();
-        var json = await File.ReadAllTextAsync(output);
-        File.Delete(output);
-        return (json, stdout);
-    }
-
-    /// <summary>Runs the bench CLI with <paramref name="arguments"/>, at most 3 minutes.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string[] arguments)
-    {
-        var (dll, root) = Locate();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = root,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in arguments)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the bench CLI did not finish in 3 minutes.\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static (string Dll, string Root) Locate()
-    {
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tfm = baseDir.Name;
-        var configuration = baseDir.Parent!.Name;
-        var root = baseDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TenantRealtime.sln")))
-        {
-            root = root.Parent;
-        }
-
-        root.Should().NotBeNull("the test runs from inside the repository");
-        var dll = Path.Combine(root!.FullName, "bench", "TenantRealtime.Bench", "bin", configuration, tfm, "TenantRealtime.Bench.dll");
-        File.Exists(dll).Should().BeTrue($"the bench CLI is built by the project reference: {dll}");
-        return (dll, root.FullName);
     }
 }
