@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Delivery;
 using TenantRealtime.Redis.Diagnostics;
@@ -22,19 +24,32 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly SharedRedisConnection _connection;
     private readonly RedisTopology _topology;
-    private readonly RoomSequencer _sequencer;
+    private readonly IServiceProvider _services;
+    private RoomSequencer? _sequencer;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomSubscriptions> _logger;
+    private readonly TimeSpan _joinWait;
     private ITimer? _sweep;
 
-    public RoomSubscriptions(SharedRedisConnection connection, RedisTopology topology, RoomSequencer sequencer, TimeProvider time, ILogger<RoomSubscriptions> logger)
+    public RoomSubscriptions(
+        SharedRedisConnection connection,
+        RedisTopology topology,
+        IServiceProvider services,
+        IOptions<TenantRealtimeRedisOptions> options,
+        TimeProvider time,
+        ILogger<RoomSubscriptions> logger)
     {
+        _joinWait = options.Value.BroadcastTimeout;
         _connection = connection;
         _topology = topology;
-        _sequencer = sequencer;
+        _services = services;
         _time = time;
         _logger = logger;
     }
+
+    // Resolved on first use: the tenant hub's lifetime manager reports its groups to this class, and the sequencer
+    // delivers to that manager, so taking the sequencer in the constructor would be a cycle.
+    private RoomSequencer Sequencer => _sequencer ??= _services.GetRequiredService<RoomSequencer>();
 
     /// <summary>Gets the organizations' channels (and the global one) this server listens to.</summary>
     public int ChannelCount
@@ -75,6 +90,35 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
             {
                 shard.Groups--;
             }
+        }
+    }
+
+    public Task WhenListeningAsync(string group)
+    {
+        Task subscribed;
+        lock (_lock)
+        {
+            if (!_shards.TryGetValue(RedisKeys.ShardOf(group), out var shard) || shard.Subscription.Subscribed.IsCompleted)
+            {
+                return Task.CompletedTask;
+            }
+
+            subscribed = shard.Subscription.Subscribed;
+        }
+
+        // A join never waits on an outage: its rooms work locally at once, and it hears other servers when Redis is back.
+        return _connection.IsStarted && !_connection.IsConnected ? Task.CompletedTask : WaitBoundedAsync(subscribed);
+    }
+
+    private async Task WaitBoundedAsync(Task subscribed)
+    {
+        try
+        {
+            await subscribed.WaitAsync(_joinWait, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still subscribing in the background; the connection's rooms work locally meanwhile.
         }
     }
 
@@ -124,7 +168,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
 
         foreach (var (name, shard) in idle)
         {
-            _sequencer.Forget(name);
+            Sequencer.Forget(name);
             _ = LeaveAsync(shard);
         }
     }
@@ -165,7 +209,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
 
         try
         {
-            _sequencer.Received(received);
+            Sequencer.Received(received);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {

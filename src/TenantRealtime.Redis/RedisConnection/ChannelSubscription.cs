@@ -24,14 +24,19 @@ internal sealed class ChannelSubscription(
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelMessageQueue? _queue;
     private Task _subscribing = Task.CompletedTask;
+
+    /// <summary>Gets a task that completes once Redis confirmed the subscription (or it was stopped first).</summary>
+    public Task Subscribed => _subscribed.Task;
 
     public void Start() => _subscribing = Task.Run(() => SubscribeAsync(_stopping.Token));
 
     public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _subscribed.TrySetResult();
         await _subscribing.ConfigureAwait(false);
         if (_queue is { } queue)
         {
@@ -58,6 +63,7 @@ internal sealed class ChannelSubscription(
                 var queue = await subscriber.SubscribeAsync(await channel().ConfigureAwait(false)).ConfigureAwait(false);
                 queue.OnMessage(handler);
                 _queue = queue;
+                _subscribed.TrySetResult();
                 return;
             }
             catch (Exception ex) when (RedisFailure.Is(ex))

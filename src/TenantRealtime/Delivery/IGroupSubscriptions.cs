@@ -12,6 +12,12 @@ internal interface IGroupSubscriptions
 
     /// <summary>The last connection of this server left <paramref name="group"/>.</summary>
     void Emptied(string group);
+
+    /// <summary>
+    /// Completes when this server hears the broadcasts of <paramref name="group"/>, so a connection that has joined it
+    /// misses none sent after; bounded, and at once when the scale-out is unreachable (a join never waits on an outage).
+    /// </summary>
+    Task WhenListeningAsync(string group);
 }
 
 /// <summary>The default: one server, nothing to listen to.</summary>
@@ -24,4 +30,6 @@ internal sealed class NoGroupSubscriptions : IGroupSubscriptions
     public void Emptied(string group)
     {
     }
+
+    public Task WhenListeningAsync(string group) => Task.CompletedTask;
 }

@@ -89,7 +89,11 @@ internal sealed partial class TenantHubLifetimeManager(
             if (!_connections.ContainsKey(connectionId))
             {
                 _groups.RemoveAll(sender);
+                return Task.CompletedTask;
             }
+
+            // Joined means hearing the group's broadcasts from every server, as SignalR's backplane awaits its subscribe.
+            return subscriptions.WhenListeningAsync(groupName);
         }
 
         return Task.CompletedTask;

@@ -89,7 +89,7 @@ public sealed class RecoveryThroughOutageTests
     }
 
     [Fact]
-    public async Task AFullOutboxGivesUpTheOldestAndSendsTheRestInOrder()
+    public async Task AFullOutboxGivesUpTheOldestStartsTheRoomOverAndResumeSaysReload()
     {
         await using var redis = await RedisServer.StartAsync(RedisPersistence.AppendOnly);
         await using var receiver = await RedisNodes.StartAsync(redis);
@@ -102,6 +102,7 @@ public sealed class RecoveryThroughOutageTests
         var position = Position(await client.WaitForAsync(Event, m => m.String("data") == "before-0"));
 
         await redis.StopAsync();
+        await Eventually.HoldsAsync(() => !sender.Services.GetRequiredService<SharedRedisConnection>().IsConnected, "the server notices the outage", ReconnectTimeout);
         await BroadcastAsync(sender, "during-", 5);
 
         queued.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(5);
@@ -110,21 +111,61 @@ public sealed class RecoveryThroughOutageTests
 
         await redis.RestartAsync();
         await Eventually.HoldsAsync(() => Outbox(sender).Count == 0, "the outbox drains once Redis is back", ReconnectTimeout);
+        sender.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "RoomEpochReset", "the room of the given-up broadcasts starts over");
         await WaitConnectedAsync(receiver);
+
+        // A client that missed the outage resumes from before it: two accepted broadcasts are gone, so it must reload.
         await using var back = await Clients.ConnectAsync(receiver, user, Event);
         var result = await ResumeAsync(back, position);
+        result["recovered"].Should().Be(false, "two broadcasts the API accepted were given up: never claim a full recovery");
+        result["replayed"].Should().Be(0L);
 
-        result["recovered"].Should().Be(true, "a given-up broadcast is numbered only if its append reached Redis, so there is no gap");
-        await back.WaitForAsync(Event, m => m.String("data") == "during-4");
+        // The client that stayed connected sees the kept three in a new epoch, in order: its next position tells it
+        // the room started over (the .NET and JS clients reload on an epoch change).
+        await client.WaitForAsync(Event, m => m.String("data") == "during-4", ReconnectTimeout);
+        var after = client.Received.Where(m => m.EventName == Event && m.String("data") is "during-2" or "during-3" or "during-4").ToList();
+        after.Select(m => m.String("data")).Should().Equal("during-2", "during-3", "during-4");
+        client.Markers(Event).Should().NotContain(["during-0", "during-1"], "given-up broadcasts never reached Redis");
+        after.Select(m => m.String("epoch")).Should().OnlyContain(e => e != position.Epoch, "the given-up broadcasts' room starts a new epoch");
+        after.Select(m => (long)m["seq"]!).Should().Equal(1L, 2L, 3L);
+    }
 
-        // The kept three come last, in order. A given-up broadcast whose append was already on its way to Redis
-        // when it timed out may still have been numbered and kept (then it is replayed in its place); one that
-        // never reached Redis is not.
-        var replayed = back.Markers(Event);
-        replayed.TakeLast(3).Should().Equal("during-2", "during-3", "during-4");
-        replayed.SkipLast(3).Should().BeSubsetOf(["during-0", "during-1"]).And.BeInAscendingOrder();
-        var seqs = back.Received.Where(m => m.EventName == Event).Select(m => (long)m["seq"]!).ToList();
-        seqs.Should().Equal(Enumerable.Range(0, seqs.Count).Select(i => position.Seq + 1 + i), "the replay has no gap");
+    [Fact]
+    public async Task InRejectModeABroadcastDuringAnOutageThrowsAndNothingWaitsInTheOutbox()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var sender = await RedisNodes.StartAsync(redis, configure: o => o.OutageMode = RedisOutageMode.Reject);
+        using var rejected = new MetricCollector<long>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RedisMetrics.MeterName, "tenantrealtime.redis.broadcasts.rejected");
+        (await sender.Broadcaster.BroadcastToTenantAsync(_organization, "t1", Event, "updated", "before")).Seq.Should().Be(1);
+
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => !sender.Services.GetRequiredService<SharedRedisConnection>().IsConnected, "the server notices the outage", ReconnectTimeout);
+        var refused = () => sender.Broadcaster.BroadcastToTenantAsync(_organization, "t1", Event, "updated", "during").WaitAsync(RealtimeClient.DefaultTimeout);
+        var thrown = (await refused.Should().ThrowAsync<TenantRealtimeUnavailableException>()).Which;
+        thrown.MayBeDelivered.Should().BeFalse("it never reached Redis");
+        thrown.Message.Should().Contain("OutageMode is Reject");
+        Outbox(sender).Count.Should().Be(0);
+        rejected.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["reason"].Should().Be("disconnected");
+
+        await redis.RestartAsync();
+        await WaitConnectedAsync(sender);
+        BroadcastReceipt? after = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    after = await sender.Broadcaster.BroadcastToTenantAsync(_organization, "t1", Event, "updated", "after");
+                    return after.Seq is not null;
+                }
+                catch (TenantRealtimeUnavailableException)
+                {
+                    return false;
+                }
+            },
+            "broadcasts are numbered again once Redis is back",
+            ReconnectTimeout);
+        after!.Seq.Should().BeGreaterThan(0);
     }
 
     private async Task<List<BroadcastReceipt>> BroadcastAsync(RealtimeNode node, string prefix, int count)
