@@ -38,26 +38,35 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync(RedisPersistence.AppendOnly);
-        var prefix = "chaos-" + Guid.NewGuid().ToString("N")[..8];
-        var a = TestHostServer.StartAsync("A", _redis, prefix);
-        var b = TestHostServer.StartAsync("B", _redis, prefix);
         try
         {
-            await Task.WhenAll(a, b);
-        }
-        finally
-        {
-            _a = a.IsCompletedSuccessfully ? a.Result : null;
-            _b = b.IsCompletedSuccessfully ? b.Result : null;
-        }
+            _redis = await RedisServer.StartAsync(RedisPersistence.AppendOnly);
+            var prefix = "chaos-" + Guid.NewGuid().ToString("N")[..8];
+            var a = TestHostServer.StartAsync("A", _redis, prefix);
+            var b = TestHostServer.StartAsync("B", _redis, prefix);
+            try
+            {
+                await Task.WhenAll(a, b);
+            }
+            finally
+            {
+                _a = a.IsCompletedSuccessfully ? a.Result : null;
+                _b = b.IsCompletedSuccessfully ? b.Result : null;
+            }
 
-        // A's clients connect through the front door, which sends them to A while A is alive and to B after.
-        _frontDoor = FrontDoor.Start(A.BaseAddress, B.BaseAddress);
-        for (var i = 0; i < ClientsPerServer; i++)
+            // A's clients connect through the front door, which sends them to A while A is alive and to B after.
+            _frontDoor = FrontDoor.Start(A.BaseAddress, B.BaseAddress);
+            for (var i = 0; i < ClientsPerServer; i++)
+            {
+                _clientsOfA.Add(await ChaosClient.ConnectAsync($"a{i}", Front.HubUrl, TestUser.Member($"a{i}", _organization, Tenant)));
+                _clientsOfB.Add(await ChaosClient.ConnectAsync($"b{i}", B.HubUrl, TestUser.Member($"b{i}", _organization, Tenant)));
+            }
+        }
+        catch
         {
-            _clientsOfA.Add(await ChaosClient.ConnectAsync($"a{i}", Front.HubUrl, TestUser.Member($"a{i}", _organization, Tenant)));
-            _clientsOfB.Add(await ChaosClient.ConnectAsync($"b{i}", B.HubUrl, TestUser.Member($"b{i}", _organization, Tenant)));
+            // Not every xUnit version disposes a test class whose initialization failed: clean up here.
+            await DisposeAsync();
+            throw;
         }
 
         Log("setup done");
@@ -66,8 +75,11 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // Clients first (they would keep reconnecting), Redis last; every step runs even if one before it throws,
-        // so no process outlives the test.
+        // so no process outlives the test. Each is taken once, so a second call does nothing.
         IAsyncDisposable?[] owned = [.. AllClients, _frontDoor, _a, _b, _redis];
+        (_frontDoor, _a, _b, _redis) = (null, null, null, null);
+        _clientsOfA.Clear();
+        _clientsOfB.Clear();
         var failures = new List<Exception>();
         foreach (var disposable in owned.OfType<IAsyncDisposable>())
         {

@@ -70,6 +70,11 @@ internal sealed class TestHostServer : IAsyncDisposable
         {
             await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
+        catch (TimeoutException ex)
+        {
+            await host.DisposeAsync();
+            throw new TimeoutException($"Test host {name} did not listen within 30 s:\n{host.Output}", ex);
+        }
         catch
         {
             await host.DisposeAsync();
