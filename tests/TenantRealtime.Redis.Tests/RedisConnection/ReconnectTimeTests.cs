@@ -13,14 +13,23 @@ namespace TenantRealtime.Redis.Tests.RedisConnection;
 /// How soon broadcasts are numbered again after Redis restarts, with the multiplexer the package creates. Redis
 /// comes back just after a reconnect attempt has failed, the worst moment for the retry policy: the multiplexer
 /// must wait out a whole retry interval. With StackExchange.Redis's defaults (back-off from 2.5 s, retries checked
-/// once a second) that alone is 2.5 s or more; with the package's defaults it is well under a second.
+/// once a second) that alone is 2.5 s at the very least (3.2 to 3.4 s measured); with the package's defaults it is
+/// well under a second on an idle machine. Runs alone, so other tests' servers do not compete for the CPU.
 /// </summary>
+[Collection(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ReconnectTimeTests(ITestOutputHelper output)
 {
-    /// <summary>The promise; the assertion allows half as much again for a busy 2-core machine.</summary>
+    public const string Name = "Reconnect time (alone)";
+
+    /// <summary>The promise.</summary>
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan Allowed = Promise * 1.5;
+    /// <summary>
+    /// Twice the promise, for a 2-core machine other work keeps busy (up to 1.6 s measured under a load of 4), and
+    /// still short of the 2.5 s that StackExchange.Redis's own back-off cannot go below.
+    /// </summary>
+    private static readonly TimeSpan Allowed = Promise * 2;
 
     [Fact]
     public async Task AfterARestartBroadcastsAreNumberedAgainWithinASecond()
