@@ -64,9 +64,11 @@ internal sealed class SharedRedisConnection : IDisposable, IAsyncDisposable
         }
         else
         {
-            // A clone, so forcing AbortOnConnectFail off never changes the app's own options object.
+            // A clone, so forcing AbortOnConnectFail off and the reconnect defaults never change the app's own
+            // options object. A multiplexer from ConnectionFactory is the app's, configured as the app chose.
             var configuration = _options.Configuration.Clone();
             configuration.AbortOnConnectFail = false;
+            ReconnectDefaults.ApplyTo(configuration);
             multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
             _owned = true;
         }

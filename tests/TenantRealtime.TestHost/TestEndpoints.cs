@@ -1,0 +1,29 @@
+namespace TenantRealtime.TestHost;
+
+internal static class TestEndpoints
+{
+    /// <summary>The event every endpoint broadcasts, with <c>type</c> "created" and the marker as its data.</summary>
+    public const string EventName = "news";
+
+    public static void MapTestEndpoints(this WebApplication app)
+    {
+        app.MapGet("/", () => "ok");
+
+        // Lets the ceiling test prove the connections the server holds are still served once it refuses new ones.
+        app.MapPost("/broadcast/{marker}", async (string marker, ITenantBroadcaster broadcaster) =>
+        {
+            await broadcaster.BroadcastToAllAsync(EventName, "created", marker);
+            return Results.Accepted();
+        });
+
+        // 200 with the receipt when the broadcast was numbered (it has a seq) and sent; 202 when it was accepted
+        // without a seq (with Redis: waiting in the outbox, sent when Redis answers).
+        app.MapPost("/tenants/{organizationId}/{tenantId}/broadcast/{marker}", async (string organizationId, string tenantId, string marker, ITenantBroadcaster broadcaster) =>
+        {
+            var receipt = await broadcaster.BroadcastToTenantAsync(organizationId, tenantId, EventName, "created", marker);
+            return receipt.Seq is null ? Results.Accepted(uri: null, receipt) : Results.Ok(receipt);
+        });
+
+        app.MapGet("/outbox", (OutboxGauge gauge) => Results.Ok(new { size = gauge.Read() }));
+    }
+}

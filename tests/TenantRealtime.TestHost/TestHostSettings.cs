@@ -1,0 +1,34 @@
+namespace TenantRealtime.TestHost;
+
+/// <summary>
+/// What the command line asks of the host, read through ASP.NET Core's command-line configuration
+/// (<c>--Redis=127.0.0.1:6379 --ChannelPrefix=chaos --Jwt:Key=...</c>). With none of them the host is the anonymous,
+/// in-memory server the connection-ceiling tests start.
+/// </summary>
+internal sealed class TestHostSettings
+{
+    /// <summary>The StackExchange.Redis configuration for <c>AddRedis</c>; none: one server in memory.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>The channel prefix of the Redis scale-out; none: derived from the application name.</summary>
+    public string? ChannelPrefix { get; set; }
+
+    /// <summary>Validates JWT bearer tokens and refuses anonymous connections; none: anonymous connections.</summary>
+    public JwtSettings? Jwt { get; set; }
+
+    /// <summary>
+    /// Stops the host when its standard input closes, which happens when the process that started it exits, however
+    /// it exits: a test run that dies leaves no server behind.
+    /// </summary>
+    public bool StopWhenStdinCloses { get; set; }
+}
+
+/// <summary>How tokens are signed: HS256 with a shared key, as the tests' identity provider mints them.</summary>
+internal sealed class JwtSettings
+{
+    public string Key { get; set; } = "";
+
+    public string Issuer { get; set; } = "";
+
+    public string Audience { get; set; } = "";
+}
