@@ -29,7 +29,9 @@ internal sealed class BroadcastPublisher(
         var publication = await publications.ForAsync(target, broadcast.EventName).ConfigureAwait(false);
         if (realtime.CurrentValue.EnableRecovery)
         {
-            return await history.AppendAsync(target.Room, broadcast, publication, CancellationToken.None).ConfigureAwait(false);
+            var retry = item.Attempted;
+            item.Attempted = true;
+            return await history.AppendAsync(target.Room, broadcast, publication, new AppendAttempt(item.Id, retry), CancellationToken.None).ConfigureAwait(false);
         }
 
         await publications.PublishUnnumberedAsync(publication, StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions)).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
 
 namespace TenantRealtime.Redis.Broadcasting;
 
@@ -8,6 +9,12 @@ internal sealed class OutboxItem(BroadcastTarget target, OutgoingBroadcast broad
     public BroadcastTarget Target { get; } = target;
 
     public OutgoingBroadcast Broadcast { get; } = broadcast;
+
+    /// <summary>Gets the broadcast's id in the history, so a retry after a lost reply finds it instead of numbering it twice.</summary>
+    public string Id { get; } = RoomEpochs.New();
+
+    /// <summary>Gets or sets whether a publish of it has been sent to Redis (which may have run it, reply lost).</summary>
+    public bool Attempted { get; set; }
 
     /// <summary>
     /// A history append that did not answer within the broadcast timeout. It is already queued in Redis, so the

@@ -68,7 +68,7 @@ public sealed class TenantRealtimeRedisOptions
     /// <c>tenantrealtime.redis.outbox.dropped</c>), and its room starts a new epoch in Redis before anything else is
     /// numbered in it, so clients that missed it are told to reload (<c>recovered: false</c>) when they resume, and
     /// live clients on their next broadcast of that room. The outbox is this server's memory: if the process dies
-    /// while broadcasts wait in it (the <c>tenantrealtime.redis.outbox</c> gauge), those are lost; see
+    /// while broadcasts wait in it (the <c>tenantrealtime.redis.outbox.size</c> gauge), those are lost; see
     /// <c>docs/scaling.md</c>. Between 1 and 1,000,000. The default is 10,000.
     /// </summary>
     public int OutboxCapacity { get; set; } = 10_000;

@@ -29,19 +29,20 @@ internal sealed class RedisRoomHistory(
 
     /// <summary>
     /// Numbers, keeps and publishes a broadcast to the room's own group (the seam's contract; the broadcast path uses
-    /// <see cref="AppendAsync(string, OutgoingBroadcast, RoomPublication, CancellationToken)"/> with its groups).
+    /// <see cref="AppendAsync(string, OutgoingBroadcast, RoomPublication, AppendAttempt, CancellationToken)"/> with its groups).
     /// </summary>
     async ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
         var publication = await publications.ForAsync(new BroadcastTarget(room, [room]), broadcast.EventName).ConfigureAwait(false);
-        return await AppendAsync(room, broadcast, publication, cancellationToken).ConfigureAwait(false);
+        return await AppendAsync(room, broadcast, publication, new AppendAttempt(RoomEpochs.New(), Retry: false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Numbers a broadcast, keeps it and publishes it on its organization's channel, in one script: the returned
-    /// envelope carries its room, seq and epoch.
+    /// envelope carries its room, seq and epoch. A retry whose first attempt Redis ran (its reply lost) gets the seq it
+    /// was given then, and is not published again.
     /// </summary>
-    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, RoomPublication publication, CancellationToken cancellationToken)
+    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, RoomPublication publication, AppendAttempt attempt, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var payload = StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions);
@@ -60,6 +61,8 @@ internal sealed class RedisRoomHistory(
                 publication.Command,
                 publication.Channel,
                 publication.Head,
+                attempt.Id,
+                attempt.Retry ? 1 : 0,
             ]).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         return broadcast.ToEnvelope(room, (long)parts[1], (string)parts[0]!);

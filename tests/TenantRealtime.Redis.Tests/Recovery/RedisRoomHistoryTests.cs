@@ -1,5 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Redis.Backplane;
+using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Redis.Tests.Infrastructure;
 using TenantRealtime.Testing.Specification;
 
 namespace TenantRealtime.Redis.Tests.Recovery;
@@ -37,6 +42,29 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         next.Seq.Should().Be(1);
         next.Epoch.Should().NotBe(envelope.Epoch);
         (await History.ReadAfterAsync(Room, envelope.Epoch!, 1, default)).Recovered.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ARetryWhoseFirstAttemptRanGetsItsSeqAgainAndIsNotPublishedTwice()
+    {
+        var history = Services.GetRequiredService<RedisRoomHistory>();
+        var publication = await Services.GetRequiredService<RoomPublications>().ForAsync(new BroadcastTarget(Room, [Room]), "news");
+        var published = 0;
+        var subscriber = (await Services.GetRequiredService<SharedRedisConnection>().GetAsync()).GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal(publication.Channel), (_, _) => Interlocked.Increment(ref published));
+        var broadcast = new OutgoingBroadcast(BroadcastScope.Tenant, "o", "t", null, "news", "updated", "once", Time.GetUtcNow());
+
+        var first = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: false), default);
+        var retried = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: true), default);
+        var other = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-2", Retry: true), default);
+
+        retried.Seq.Should().Be(first.Seq, "Redis ran the first attempt; only its reply was lost");
+        retried.Epoch.Should().Be(first.Epoch);
+        other.Seq.Should().Be(first.Seq + 1, "a retry Redis never saw is numbered as usual");
+        await Eventually.HoldsAsync(() => Volatile.Read(ref published) == 2, "the first attempt and the other broadcast are published");
+        await Task.Delay(200);
+        Volatile.Read(ref published).Should().Be(2, "the retry is not published again");
+        (await History.ReadAfterAsync(Room, first.Epoch!, 0, default)).Entries.Should().HaveCount(2, "kept once");
     }
 
     protected override async Task ConfigureAsync(ITenantRealtimeBuilder builder)
