@@ -95,30 +95,30 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
 
     public Task WhenListeningAsync(string group)
     {
-        Task subscribed;
+        Shard? shard;
         lock (_lock)
         {
-            if (!_shards.TryGetValue(RedisKeys.ShardOf(group), out var shard) || shard.Subscription.Subscribed.IsCompleted)
+            if (!_shards.TryGetValue(RedisKeys.ShardOf(group), out shard) || shard.Subscription.Subscribed.IsCompleted || shard.WaitedOut)
             {
                 return Task.CompletedTask;
             }
-
-            subscribed = shard.Subscription.Subscribed;
         }
 
         // A join never waits on an outage: its rooms work locally at once, and it hears other servers when Redis is back.
-        return _connection.IsStarted && !_connection.IsConnected ? Task.CompletedTask : WaitBoundedAsync(subscribed);
+        return _connection.IsStarted && !_connection.IsConnected ? Task.CompletedTask : WaitBoundedAsync(shard);
     }
 
-    private async Task WaitBoundedAsync(Task subscribed)
+    private async Task WaitBoundedAsync(Shard shard)
     {
         try
         {
-            await subscribed.WaitAsync(_joinWait, _time).ConfigureAwait(false);
+            await shard.Subscription.Subscribed.WaitAsync(_joinWait, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            // Still subscribing in the background; the connection's rooms work locally meanwhile.
+            // Still subscribing in the background (Redis hung); the rooms work locally meanwhile, and later joins of
+            // this organization do not wait again, so a connect with several rooms waits once, not once per room.
+            shard.WaitedOut = true;
         }
     }
 
@@ -227,5 +227,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
         public int Groups { get; set; }
 
         public int IdleSweeps { get; set; }
+
+        public bool WaitedOut { get; set; }
     }
 }
