@@ -23,6 +23,10 @@ internal sealed class RegistryHeartbeat(
     TimeProvider time,
     ILogger logger) : IAsyncDisposable
 {
+    // What a write while Redis is known to be down would end in, had it waited for the client library's timeout.
+    private static readonly RedisConnectionException NotConnected =
+        new(ConnectionFailureType.UnableToConnect, "Redis is not connected; this server's connection counts are written when it returns.");
+
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -70,10 +74,11 @@ internal sealed class RegistryHeartbeat(
 
         _running = false;
         await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
         try
         {
-            // Bounded by the host's shutdown token: with Redis down the share simply expires after ServerTimeout.
+            // Both bounded by the host's shutdown token: a write in flight to a Redis that hangs would otherwise hold
+            // the stop until the client library's timeout. With Redis down the share simply expires after ServerTimeout.
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
             await RemoveShareAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         // The wait is bounded by the host's shutdown token, hence the cancellation beside Redis's own failures.
@@ -90,6 +95,12 @@ internal sealed class RegistryHeartbeat(
         {
             try
             {
+                if (connection.IsStarted && !connection.IsConnected)
+                {
+                    // Known down: a write would only wait for the client library's timeout and then fail.
+                    throw NotConnected;
+                }
+
                 if (time.GetUtcNow() >= nextHeartbeat)
                 {
                     nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
@@ -306,6 +317,11 @@ internal sealed class RegistryHeartbeat(
         if (!connection.IsStarted)
         {
             return;
+        }
+
+        if (!connection.IsConnected)
+        {
+            throw NotConnected;
         }
 
         string[] published;
