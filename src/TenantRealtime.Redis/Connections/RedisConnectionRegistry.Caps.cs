@@ -8,7 +8,8 @@ namespace TenantRealtime.Redis.Connections;
 /// What the caps are checked against at connect: this server's connections from memory, the other servers' shares of
 /// the tenant and of the user from Redis. Fail-open: a connect never waits on Redis longer than
 /// <see cref="CapsReadTimeout"/>, and while Redis is unreachable, slow or failing the other servers' shares are the
-/// ones this server read last (<see cref="RememberedShares"/>), or none.
+/// ones this server read last (<see cref="RememberedShares"/>), or none. Once a read has timed out or failed, later
+/// connects do not wait at all: one read at a time in the background finds out when Redis answers again.
 /// </summary>
 internal sealed partial class RedisConnectionRegistry
 {
@@ -17,6 +18,8 @@ internal sealed partial class RedisConnectionRegistry
 
     // 1 while caps are checked without Redis: logged once when that starts and once when it ends.
     private int _checkingLocally;
+    private int _probing;
+    private string _lastFailure = "disconnected";
 
     async ValueTask<CapCounts> IConnectionCapCounts.CountAsync(TenantIdentity identity, CancellationToken cancellationToken)
     {
@@ -42,16 +45,17 @@ internal sealed partial class RedisConnectionRegistry
             return CountLocally(identity, "disconnected", exception: null);
         }
 
-        var read = ReadElsewhereAsync(identity, cancellationToken);
+        // Down, slow or failing at the last read: this connect does not wait to learn whether Redis answers again.
+        if (Volatile.Read(ref _checkingLocally) == 1)
+        {
+            ProbeInBackground(identity);
+            return CountLocally(identity, Volatile.Read(ref _lastFailure), exception: null);
+        }
+
         try
         {
-            var counts = await read.WaitAsync(CapsReadTimeout, _time, cancellationToken).ConfigureAwait(false);
-            _remembered.Remember(identity, counts);
-            if (Interlocked.Exchange(ref _checkingLocally, 0) == 1)
-            {
-                RedisLog.CapsCheckedInRedisAgain(_logger);
-            }
-
+            var counts = await ReadBoundedAsync(identity, cancellationToken).ConfigureAwait(false);
+            Answered(identity, counts);
             return counts;
         }
         // The bounded wait's own timeout, or StackExchange.Redis's (RedisTimeoutException is a TimeoutException).
@@ -62,6 +66,40 @@ internal sealed partial class RedisConnectionRegistry
         catch (Exception ex) when (RedisFailure.Is(ex))
         {
             return CountLocally(identity, "failed", ex);
+        }
+    }
+
+    /// <summary>Reads the identity's shares once, at most one read at a time, to learn whether Redis answers again.</summary>
+    private void ProbeInBackground(TenantIdentity identity)
+    {
+        if (Interlocked.Exchange(ref _probing, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                Answered(identity, await ReadBoundedAsync(identity, CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is TimeoutException || RedisFailure.Is(ex))
+            {
+                // Still unreachable: a later connect tries again.
+            }
+            finally
+            {
+                Volatile.Write(ref _probing, 0);
+            }
+        });
+    }
+
+    private async Task<ElsewhereCounts> ReadBoundedAsync(TenantIdentity identity, CancellationToken cancellationToken)
+    {
+        var read = ReadElsewhereAsync(identity, cancellationToken);
+        try
+        {
+            return await read.WaitAsync(CapsReadTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -88,9 +126,19 @@ internal sealed partial class RedisConnectionRegistry
         return new ElsewhereCounts(tenantCounts.Sum(ParseCount), userCounts.Sum(ParseCount));
     }
 
+    private void Answered(TenantIdentity identity, ElsewhereCounts counts)
+    {
+        _remembered.Remember(identity, counts);
+        if (Interlocked.Exchange(ref _checkingLocally, 0) == 1)
+        {
+            RedisLog.CapsCheckedInRedisAgain(_logger);
+        }
+    }
+
     private ElsewhereCounts CountLocally(TenantIdentity identity, string reason, Exception? exception)
     {
         _metrics.CheckedLocally(reason);
+        Volatile.Write(ref _lastFailure, reason);
         if (Interlocked.Exchange(ref _checkingLocally, 1) == 0)
         {
             RedisLog.CapsCheckedLocally(_logger, reason, exception);
