@@ -100,25 +100,32 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARedisThatHangsHoldsANewConnectionForAboutASecondAtMost()
+    public async Task ARedisThatHangsHoldsANewConnectionsCapsCheckForAboutASecondAtMost()
     {
-        using var checkedLocally = CheckedLocally(_a);
+        // A server whose rooms do not wait for their channel's subscription (BroadcastTimeout 0, its own bounded
+        // wait at join), so that what a connect waits for here is the caps check alone.
+        await using var c = await StartNodeAsync(o => o.BroadcastTimeout = TimeSpan.Zero);
+        using var checkedLocally = CheckedLocally(c);
         var harry = TestUser.Member("harry", "org-h", "t1");
         await using var harryOnB = await Clients.ConnectAsync(_b, harry);
-        await UserCapAcrossServersTests.ElsewhereAsync(_a, harry, 1);
+        await UserCapAcrossServersTests.ElsewhereAsync(c, harry, 1);
         await using var admin = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
 
-        // Redis stops answering for 6 s while every connection stays up: the multiplexer cannot tell, so only the
-        // bounded wait (1 s) keeps the connect from waiting for Redis; harry's share on B is the one read last.
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "6000", "ALL");
-        await using var harryOnA = await Clients.ConnectAsync(_a, harry).WaitAsync(TimeSpan.FromSeconds(3));
-        (await RefusalAsync(_a, harry)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        // Redis stops answering for 8 s while every connection stays up: the multiplexer cannot tell, so only the
+        // bounded read (1 s) keeps the connect from waiting for Redis; harry's share on B is the one read last.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "8000", "ALL");
+        await using var harryOnC = RealtimeClient.Create(c.HubUrl, harry.Token());
+        await StartAndPingAsync(harryOnC).WaitAsync(TimeSpan.FromSeconds(3));
 
+        // The read timed out once; the next connect does not wait for Redis at all.
+        (await RefusalAsync(c, harry)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
         checkedLocally.GetMeasurementSnapshot().Should().HaveCount(2).And.OnlyContain(m => (string?)m.Tags["reason"] == "timeout");
+        c.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
     }
 
-    private Task<RealtimeNode> StartNodeAsync() => RedisNodes.StartAsync(
+    private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure = null) => RedisNodes.StartAsync(
         _redis,
+        configure: configure,
         extraConfiguration: SlowTimeouts,
         realtime: o =>
         {
@@ -131,6 +138,13 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
     {
         await _redis.StopAsync();
         await Eventually.HoldsAsync(() => !Shared(_a).IsConnected, "server A notices that Redis is down");
+    }
+
+    /// <summary>Starts and pings: the hub answers a call only once the connect step is done.</summary>
+    private static async Task StartAndPingAsync(RealtimeClient client)
+    {
+        await client.StartAsync();
+        await client.InvokeAsync("Ping");
     }
 
     private static async Task<string> RefusalAsync(RealtimeNode node, TestUser user)
