@@ -86,13 +86,16 @@ internal sealed partial class RedisConnectionRegistry
         }
 
         var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+        return (database, await ReadOtherServersAsync(database, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The ids of the other servers whose share still counts (score in the future).</summary>
+    private async Task<string[]> ReadOtherServersAsync(IDatabase database, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var members = await database.SortedSetRangeByScoreAsync(Keys.Servers, now, double.PositiveInfinity, Exclude.Start)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var servers = members.Select(m => m.ToString())
-            .Where(id => !string.Equals(id, ServerId, StringComparison.Ordinal) && IsServerId(id))
-            .ToArray();
-        return (database, servers);
+        return [.. members.Select(m => m.ToString()).Where(id => !string.Equals(id, ServerId, StringComparison.Ordinal) && IsServerId(id))];
     }
 
     private static bool IsQueryable(string? id) => id is null || TenantIds.IsValid(id, TenantIds.MaxSupportedLength);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Connections;
@@ -12,28 +13,38 @@ namespace TenantRealtime.Redis.Connections;
 /// <item><c>{prefix}:tenantrealtime:servers</c>: sorted set of server ids scored by the time (Unix ms) their share
 /// stops counting, pushed forward by every heartbeat;</item>
 /// <item><c>{prefix}:tenantrealtime:server:{id}</c>: hash of the server's total (<c>*</c>) and per-organization counts;</item>
-/// <item><c>{prefix}:tenantrealtime:server:{id}:org:{org}</c>: hash of that organization's total and per-tenant counts.</item>
+/// <item><c>{prefix}:tenantrealtime:server:{id}:org:{org}</c>: hash of that organization's total and per-tenant counts;</item>
+/// <item><c>{prefix}:tenantrealtime:server:{id}:org:{org}:users</c>: hash of that organization's per-user counts, read
+/// only by the per-user cap at connect.</item>
 /// </list>
-/// Connects and disconnects only mark the organization dirty; the <see cref="RegistryHeartbeat"/> writes it. A read asks
-/// the sorted set for live servers and reads one small hash per server, so it costs O(servers) commands (pipelined)
-/// and O(organizations + tenants) data, never O(connections). This server's own share is read from memory.
+/// Connects and disconnects only mark the organization and user dirty; the <see cref="RegistryHeartbeat"/> writes them.
+/// A read asks the sorted set for live servers and reads one small hash (or one field) per server, so it costs
+/// O(servers) commands (pipelined) and O(organizations + tenants) data, never O(connections). This server's own share
+/// is read from memory.
 /// </summary>
-internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, IAsyncDisposable
+internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, IConnectionCapCounts, IAsyncDisposable
 {
     private readonly InMemoryConnectionRegistry _local = new();
+    private readonly LocalUserCounts _users = new();
+    private readonly RememberedShares _remembered = new();
     private readonly SharedRedisConnection _connection;
     private readonly TimeProvider _time;
+    private readonly RedisMetrics _metrics;
+    private readonly ILogger _logger;
     private readonly RegistryHeartbeat _heartbeat;
 
     public RedisConnectionRegistry(
         SharedRedisConnection connection,
         IOptions<TenantRealtimeRedisOptions> options,
         TimeProvider time,
+        RedisMetrics metrics,
         ILogger<RedisConnectionRegistry> logger)
     {
         _connection = connection;
         _time = time;
-        _heartbeat = new RegistryHeartbeat(_local, connection, ServerId, options.Value, time, logger);
+        _metrics = metrics;
+        _logger = logger;
+        _heartbeat = new RegistryHeartbeat(_local, _users, connection, ServerId, options.Value, time, logger);
     }
 
     /// <summary>Gets this server's id in Redis: unique per process, so a restarted server never inherits a dead share.</summary>
@@ -41,16 +52,26 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, IAs
 
     private RedisKeys Keys => _connection.Keys;
 
-    public async ValueTask AddAsync(TenantConnection connection, CancellationToken cancellationToken)
+    public ValueTask AddAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
-        await _local.AddAsync(connection, cancellationToken).ConfigureAwait(false);
-        _heartbeat.MarkDirty(connection.Identity?.OrganizationId);
+        if (_local.TryAdd(connection) && connection.Identity is { } identity)
+        {
+            _users.Add(identity);
+        }
+
+        _heartbeat.MarkDirty(connection.Identity);
+        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask RemoveAsync(TenantConnection connection, CancellationToken cancellationToken)
+    public ValueTask RemoveAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
-        await _local.RemoveAsync(connection, cancellationToken).ConfigureAwait(false);
-        _heartbeat.MarkDirty(connection.Identity?.OrganizationId);
+        if (_local.TryRemove(connection) && connection.Identity is { } identity)
+        {
+            _users.Remove(identity);
+        }
+
+        _heartbeat.MarkDirty(connection.Identity);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Starts writing this server's share to Redis.</summary>

@@ -8,23 +8,29 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Connections;
 
 /// <summary>
-/// Keeps this server's share of the cluster-wide counts in Redis: one background loop writes the organizations
-/// that changed (marked by <see cref="MarkDirty"/>) as soon as it can, and rewrites the whole share and renews this
+/// Keeps this server's share of the cluster-wide counts in Redis: one background loop writes the organizations and
+/// users that changed (marked by <see cref="MarkDirty"/>) as soon as it can, and rewrites the whole share and renews this
 /// server's liveness every <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> (which also heals a Redis
 /// that lost its data). A graceful stop removes the share at once; a crashed server's share expires after
 /// <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.
 /// </summary>
 internal sealed class RegistryHeartbeat(
     InMemoryConnectionRegistry local,
+    LocalUserCounts users,
     SharedRedisConnection connection,
     string serverId,
     TenantRealtimeRedisOptions options,
     TimeProvider time,
     ILogger logger) : IAsyncDisposable
 {
+    // What a write while Redis is known to be down would end in, had it waited for the client library's timeout.
+    private static readonly RedisConnectionException NotConnected =
+        new(ConnectionFailureType.UnableToConnect, "Redis is not connected; this server's connection counts are written when it returns.");
+
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly HashSet<(string OrganizationId, string UserId)> _dirtyUsers = [];
 
     // Organizations whose key may exist in Redis; a superset, so a failed delete is retried on the next heartbeat.
     private readonly HashSet<string> _published = new(StringComparer.Ordinal);
@@ -35,14 +41,15 @@ internal sealed class RegistryHeartbeat(
 
     private RedisKeys Keys => connection.Keys;
 
-    /// <summary>Notes that this server's count of <paramref name="organizationId"/> (and its total) changed.</summary>
-    public void MarkDirty(string? organizationId)
+    /// <summary>Notes that this server's count of <paramref name="identity"/>'s organization and user (and its total) changed.</summary>
+    public void MarkDirty(TenantIdentity? identity)
     {
-        if (organizationId is not null)
+        if (identity is not null)
         {
             lock (_gate)
             {
-                _dirty.Add(organizationId);
+                _dirty.Add(identity.OrganizationId);
+                _dirtyUsers.Add((identity.OrganizationId, identity.UserId));
             }
         }
 
@@ -67,10 +74,11 @@ internal sealed class RegistryHeartbeat(
 
         _running = false;
         await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
         try
         {
-            // Bounded by the host's shutdown token: with Redis down the share simply expires after ServerTimeout.
+            // Both bounded by the host's shutdown token: a write in flight to a Redis that hangs would otherwise hold
+            // the stop until the client library's timeout. With Redis down the share simply expires after ServerTimeout.
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
             await RemoveShareAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         // The wait is bounded by the host's shutdown token, hence the cancellation beside Redis's own failures.
@@ -87,6 +95,12 @@ internal sealed class RegistryHeartbeat(
         {
             try
             {
+                if (connection.IsStarted && !connection.IsConnected)
+                {
+                    // Known down: a write would only wait for the client library's timeout and then fail.
+                    throw NotConnected;
+                }
+
                 if (time.GetUtcNow() >= nextHeartbeat)
                 {
                     nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
@@ -145,12 +159,13 @@ internal sealed class RegistryHeartbeat(
         }
     }
 
-    /// <summary>Rewrites the whole share and renews liveness: O(organizations + tenants of this server).</summary>
+    /// <summary>Rewrites the whole share and renews liveness: O(organizations + tenants + users of this server).</summary>
     private async Task WriteAllAsync()
     {
         lock (_gate)
         {
             _dirty.Clear();
+            _dirtyUsers.Clear();
         }
 
         var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
@@ -173,10 +188,15 @@ internal sealed class RegistryHeartbeat(
         writes.Add(top.ExecuteAsync());
         foreach (var organization in snapshot.Organizations)
         {
+            writes.Add(WriteUsers(database, organization.OrganizationId, ttl));
             writes.Add(WriteOrganization(database, organization, ttl));
         }
 
-        writes.AddRange(gone.Select(id => database.KeyDeleteAsync(Keys.Organization(serverId, id))));
+        writes.AddRange(gone.SelectMany(id => new[]
+        {
+            database.KeyDeleteAsync(Keys.OrganizationUsers(serverId, id)),
+            database.KeyDeleteAsync(Keys.Organization(serverId, id)),
+        }));
 
         // Liveness last: a server becomes visible only with its counts in place.
         writes.Add(database.SortedSetAddAsync(Keys.Servers, serverId, ExpiryScore()));
@@ -190,14 +210,17 @@ internal sealed class RegistryHeartbeat(
         }
     }
 
-    /// <summary>Writes the organizations that changed since the last write, and the server's total.</summary>
+    /// <summary>Writes the users and organizations that changed since the last write, and the server's total.</summary>
     private async Task WriteDirtyAsync()
     {
         string[] dirty;
+        (string OrganizationId, string UserId)[] dirtyUsers;
         lock (_gate)
         {
             dirty = [.. _dirty];
+            dirtyUsers = [.. _dirtyUsers];
             _dirty.Clear();
+            _dirtyUsers.Clear();
             _published.UnionWith(dirty);
         }
 
@@ -206,10 +229,9 @@ internal sealed class RegistryHeartbeat(
             var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             var ttl = options.ServerTimeout;
             var server = Keys.Server(serverId);
-            var writes = new List<Task>
-            {
-                database.HashSetAsync(server, RedisKeys.TotalField, await local.CountAsync().ConfigureAwait(false)),
-            };
+
+            var writes = WriteUserChanges(database, dirtyUsers, ttl);
+            writes.Add(database.HashSetAsync(server, RedisKeys.TotalField, await local.CountAsync().ConfigureAwait(false)));
             foreach (var organizationId in dirty)
             {
                 var snapshot = await local.GetSnapshotAsync(organizationId).ConfigureAwait(false);
@@ -233,10 +255,50 @@ internal sealed class RegistryHeartbeat(
             lock (_gate)
             {
                 _dirty.UnionWith(dirty);
+                _dirtyUsers.UnionWith(dirtyUsers);
             }
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// One field per changed user (set, or deleted at zero: the hash goes when its last field does), then the hash's
+    /// expiry: O(changes), however many users the organization has here.
+    /// </summary>
+    private List<Task> WriteUserChanges(IDatabase database, (string OrganizationId, string UserId)[] changed, TimeSpan ttl)
+    {
+        var writes = new List<Task>();
+        foreach (var organization in changed.GroupBy(user => user.OrganizationId, StringComparer.Ordinal))
+        {
+            var key = Keys.OrganizationUsers(serverId, organization.Key);
+            foreach (var (organizationId, userId) in organization)
+            {
+                var count = users.CountOf(organizationId, userId);
+                writes.Add(count > 0 ? database.HashSetAsync(key, userId, count) : database.HashDeleteAsync(key, userId));
+            }
+
+            writes.Add(database.KeyExpireAsync(key, ttl));
+        }
+
+        return writes;
+    }
+
+    /// <summary>Replaces one organization's hash of users atomically, or deletes it when none is connected here.</summary>
+    private Task<bool> WriteUsers(IDatabase database, string organizationId, TimeSpan ttl)
+    {
+        var key = Keys.OrganizationUsers(serverId, organizationId);
+        var counts = users.UsersOf(organizationId);
+        if (counts.Length == 0)
+        {
+            return database.KeyDeleteAsync(key);
+        }
+
+        var transaction = database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(key);
+        _ = transaction.HashSetAsync(key, [.. counts.Select(user => new HashEntry(user.Key, user.Value))]);
+        _ = transaction.KeyExpireAsync(key, ttl);
+        return transaction.ExecuteAsync();
     }
 
     /// <summary>Replaces one organization's hash atomically, so a reader never sees half of it.</summary>
@@ -257,6 +319,11 @@ internal sealed class RegistryHeartbeat(
             return;
         }
 
+        if (!connection.IsConnected)
+        {
+            throw NotConnected;
+        }
+
         string[] published;
         lock (_gate)
         {
@@ -267,7 +334,8 @@ internal sealed class RegistryHeartbeat(
 
         // Out of the live set first, so readers stop counting this server before its keys go.
         await database.SortedSetRemoveAsync(Keys.Servers, serverId).ConfigureAwait(false);
-        await Task.WhenAll(published.Select(id => database.KeyDeleteAsync(Keys.Organization(serverId, id)))
+        await Task.WhenAll(published
+            .SelectMany(id => new[] { database.KeyDeleteAsync(Keys.OrganizationUsers(serverId, id)), database.KeyDeleteAsync(Keys.Organization(serverId, id)) })
             .Append(database.KeyDeleteAsync(Keys.Server(serverId)))).ConfigureAwait(false);
     }
 

@@ -88,4 +88,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(1027, LogLevel.Warning, "Room {Room} starts a new epoch: this server gave up broadcasts to it that it had accepted, so clients that resume across them are told to reload.")]
     public static partial void RoomEpochReset(ILogger logger, string room);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Connection caps are checked without Redis ({Reason}): new connections are admitted against this server's connections and the other servers' shares as last read, without waiting for Redis.")]
+    public static partial void CapsCheckedLocally(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(1031, LogLevel.Information, "Connection caps are checked against every server's counts in Redis again.")]
+    public static partial void CapsCheckedInRedisAgain(ILogger logger);
 }

@@ -15,6 +15,7 @@ internal sealed class RedisMetrics
     private readonly Counter<long> _drained;
     private readonly Counter<long> _outboxDropped;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _checkedLocally;
     private readonly Meter _meter;
 
     public RedisMetrics(IMeterFactory meterFactory)
@@ -44,6 +45,10 @@ internal sealed class RedisMetrics
             "tenantrealtime.redis.broadcasts.rejected",
             unit: "{message}",
             description: "Broadcasts refused with TenantRealtimeUnavailableException because Redis was unreachable (OutageMode Reject).");
+        _checkedLocally = meter.CreateCounter<long>(
+            "tenantrealtime.redis.connects.checked_locally",
+            unit: "{connection}",
+            description: "Connects whose connection caps were checked without Redis (unreachable, slow or failing): against this server's connections and the other servers' shares as last read.");
     }
 
     /// <summary>Counts a dropped broadcast; <paramref name="reason"/> is <c>disconnected</c> or <c>failed</c>.</summary>
@@ -60,6 +65,9 @@ internal sealed class RedisMetrics
 
     /// <summary>Counts a refused broadcast; <paramref name="reason"/> is <c>disconnected</c>, <c>timeout</c> or <c>failed</c>.</summary>
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts a connect checked without Redis; <paramref name="reason"/> is <c>disconnected</c>, <c>timeout</c> or <c>failed</c>.</summary>
+    public void CheckedLocally(string reason) => _checkedLocally.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Publishes the outbox's current length as <c>tenantrealtime.redis.outbox.size</c>.</summary>
     public void ObserveOutbox(Func<int> size) =>

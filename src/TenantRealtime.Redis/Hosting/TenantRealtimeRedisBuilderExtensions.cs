@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime;
 using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis;
@@ -138,6 +139,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         // Cluster-wide versions of the core's registry and revocation; the core's local ones do the work on each server.
         services.TryAddSingleton<RedisConnectionRegistry>();
         services.Replace(ServiceDescriptor.Singleton<IConnectionRegistry>(sp => sp.GetRequiredService<RedisConnectionRegistry>()));
+        services.Replace(ServiceDescriptor.Singleton<IConnectionCapCounts>(sp => sp.GetRequiredService<RedisConnectionRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<ITenantConnectionManager, ClusterRevocation>());
         services.TryAddSingleton<RevocationSubscriber>();
 

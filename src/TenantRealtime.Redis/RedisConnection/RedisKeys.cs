@@ -32,6 +32,10 @@ internal sealed class RedisKeys(string channelPrefix)
     public RedisKey Organization(string serverId, string organizationId) =>
         new($"{ChannelPrefix}:tenantrealtime:server:{serverId}:org:{organizationId}");
 
+    /// <summary>Hash of one server's share of one organization's users: one field per user id, its connection count.</summary>
+    public RedisKey OrganizationUsers(string serverId, string organizationId) =>
+        new($"{ChannelPrefix}:tenantrealtime:server:{serverId}:org:{organizationId}:users");
+
     /// <summary>Hash of one room's history: its <c>epoch</c> and last <c>seq</c>. Shares a hash slot with its stream and its organization's channel.</summary>
     public RedisKey HistoryMeta(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{ShardOf(room)}}}:{room}:meta");
 

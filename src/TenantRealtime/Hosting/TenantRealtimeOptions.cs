@@ -94,9 +94,17 @@ public sealed class TenantRealtimeOptions
     public int MaxRoomsPerConnection { get; set; } = 64;
 
     /// <summary>
-    /// Gets or sets how many connections one user may have on one server; more are refused with <c>limit-exceeded</c>.
+    /// Gets or sets how many connections one user (a user id within its organization) may have; more are refused
+    /// with <c>limit-exceeded</c>. On one server it counts that server's connections; with the Redis package
+    /// (<c>AddRedis</c>) it counts the user's connections on every server, like <see cref="MaxConnectionsPerTenant"/>.
     /// The default is 20.
     /// </summary>
+    /// <remarks>
+    /// Checked when a connection connects. Across servers the count is as fresh as the other servers' last write to
+    /// Redis (usually milliseconds), so connects racing on different servers may overshoot slightly. While Redis is
+    /// unreachable the check is fail-open: it counts this server's connections and the other servers' shares as this
+    /// server last read them, and never waits for Redis.
+    /// </remarks>
     [Range(1, int.MaxValue)]
     public int MaxConnectionsPerUser { get; set; } = 20;
 
@@ -104,6 +112,10 @@ public sealed class TenantRealtimeOptions
     /// Gets or sets how many connections one tenant may have, counted by the <see cref="IConnectionRegistry"/>
     /// (cluster-wide with Redis); more are refused with <c>limit-exceeded</c>. The default is 10,000.
     /// </summary>
+    /// <remarks>
+    /// Checked when a connection connects; connects racing on one or several servers may overshoot slightly. With
+    /// Redis, while it is unreachable the check is fail-open, as for <see cref="MaxConnectionsPerUser"/>.
+    /// </remarks>
     [Range(1, int.MaxValue)]
     public int MaxConnectionsPerTenant { get; set; } = 10_000;
 

@@ -59,6 +59,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<IRoomResolver, DefaultRoomResolver>();
         services.TryAddSingleton<ITenantBroadcaster, TenantBroadcaster>();
         services.TryAddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
+        services.TryAddSingleton<IConnectionCapCounts, RegistryCapCounts>();
         services.TryAddSingleton<LocalRevocation>();
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalRevocation>());
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
@@ -138,6 +139,8 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddLogging();
+        services.AddMetrics();
+        services.AddSingleton<RedisMetrics>();
         services.AddSingleton(Options.Create(new TenantRealtimeRedisOptions
         {
             Configuration = StackExchange.Redis.ConfigurationOptions.Parse(_redis.ConnectionString),

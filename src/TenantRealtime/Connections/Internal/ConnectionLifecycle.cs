@@ -16,6 +16,7 @@ internal sealed class ConnectionLifecycle(
     RoomMembership membership,
     LocalConnectionStore store,
     IConnectionRegistry registry,
+    IConnectionCapCounts caps,
     TenantRealtimeMetrics metrics,
     AuthenticationExpiry expiry,
     IOptionsMonitor<TenantRealtimeOptions> options,
@@ -118,8 +119,8 @@ internal sealed class ConnectionLifecycle(
                 throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(refusal!));
             }
 
-            // No revocation applies to a connection without an identity.
-            await TrackAsync(new ConnectionState(context, identity: null), revocationsSince, cancellationToken).ConfigureAwait(false);
+            // No revocation applies to a connection without an identity, and no cap but the server's.
+            await TrackAsync(new ConnectionState(context, identity: null), userElsewhere: 0, revocationsSince, cancellationToken).ConfigureAwait(false);
             TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
             return StoreAdmission.Added;
         }
@@ -131,7 +132,7 @@ internal sealed class ConnectionLifecycle(
             throw Refuse(context.ConnectionId, HubErrors.Unauthenticated(AuthenticationExpiry.Reason));
         }
 
-        await EnsureTenantHasRoomAsync(context, identity, cancellationToken).ConfigureAwait(false);
+        var userElsewhere = await CheckCapsAsync(context, identity, cancellationToken).ConfigureAwait(false);
         var state = new ConnectionState(context, identity);
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
         StoreAdmission admission;
@@ -139,7 +140,7 @@ internal sealed class ConnectionLifecycle(
         {
             // Not yet in the store, so nothing else can see it: its first rooms need no gate.
             await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
-            admission = await TrackAsync(state, revocationsSince, cancellationToken).ConfigureAwait(false);
+            admission = await TrackAsync(state, userElsewhere, revocationsSince, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -171,28 +172,38 @@ internal sealed class ConnectionLifecycle(
         return admission;
     }
 
-    private async Task EnsureTenantHasRoomAsync(HubCallerContext context, TenantIdentity identity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses the connection when its tenant, or its user on the other servers, already has the maximum; returns how
+    /// many connections the user has elsewhere, so that <see cref="TrackAsync"/> leaves this server only the rest.
+    /// </summary>
+    private async Task<long> CheckCapsAsync(HubCallerContext context, TenantIdentity identity, CancellationToken cancellationToken)
     {
-        if (identity.TenantId is null)
+        // Checked before joining, against what the cluster is known to hold (cluster-wide with Redis); concurrent
+        // connects, here or on other servers, may overshoot slightly.
+        var counts = await caps.CountAsync(identity, cancellationToken).ConfigureAwait(false);
+        var settings = options.CurrentValue;
+        if (identity.TenantId is not null && counts.TenantConnections >= settings.MaxConnectionsPerTenant)
         {
-            return;
+            throw Refuse(context.ConnectionId, HubErrors.LimitExceeded($"the tenant already has the maximum of {settings.MaxConnectionsPerTenant} connections."));
         }
 
-        // Checked against the registry (cluster-wide with Redis) before joining; concurrent connects may overshoot slightly.
-        var max = options.CurrentValue.MaxConnectionsPerTenant;
-        if (await registry.CountAsync(identity.OrganizationId, identity.TenantId, cancellationToken).ConfigureAwait(false) >= max)
+        if (counts.UserConnectionsElsewhere >= settings.MaxConnectionsPerUser)
         {
-            throw Refuse(context.ConnectionId, HubErrors.LimitExceeded($"the tenant already has the maximum of {max} connections."));
+            throw Refuse(context.ConnectionId, UserAtLimit(settings.MaxConnectionsPerUser));
         }
+
+        return counts.UserConnectionsElsewhere;
     }
 
-    private async Task<StoreAdmission> TrackAsync(ConnectionState state, long revocationsSince, CancellationToken cancellationToken)
+    private async Task<StoreAdmission> TrackAsync(ConnectionState state, long userElsewhere, long revocationsSince, CancellationToken cancellationToken)
     {
+        // This server's own connections of the user are counted under the store's lock, so concurrent connects here
+        // never overshoot; the other servers' share is what the caps check found.
         var max = options.CurrentValue.MaxConnectionsPerUser;
-        var admission = store.TryAdd(state, max, revocationsSince);
+        var admission = store.TryAdd(state, (int)Math.Max(0, max - userElsewhere), revocationsSince);
         if (admission == StoreAdmission.UserAtLimit)
         {
-            throw Refuse(state.ConnectionId, HubErrors.LimitExceeded($"the user already has the maximum of {max} connections."));
+            throw Refuse(state.ConnectionId, UserAtLimit(max));
         }
 
         if (admission != StoreAdmission.Added)
@@ -214,6 +225,8 @@ internal sealed class ConnectionLifecycle(
 
         return admission;
     }
+
+    private static HubException UserAtLimit(int max) => HubErrors.LimitExceeded($"the user already has the maximum of {max} connections.");
 
     private HubException Refuse(string connectionId, HubException error)
     {

@@ -12,30 +12,46 @@ internal sealed class InMemoryConnectionRegistry : IConnectionRegistry
 
     public ValueTask AddAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        lock (_gate)
-        {
-            if (_connections.Add(connection.ConnectionId))
-            {
-                Apply(connection.Identity, +1);
-            }
-        }
-
+        TryAdd(connection);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask RemoveAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
+        TryRemove(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Counts a connection; false when it is counted already (so a caller keeping counts of its own adds once).</summary>
+    public bool TryAdd(TenantConnection connection)
+    {
         ArgumentNullException.ThrowIfNull(connection);
         lock (_gate)
         {
-            if (_connections.Remove(connection.ConnectionId))
+            if (!_connections.Add(connection.ConnectionId))
             {
-                Apply(connection.Identity, -1);
+                return false;
             }
-        }
 
-        return ValueTask.CompletedTask;
+            Apply(connection.Identity, +1);
+            return true;
+        }
+    }
+
+    /// <summary>Stops counting a connection; false when it was not counted.</summary>
+    public bool TryRemove(TenantConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        lock (_gate)
+        {
+            if (!_connections.Remove(connection.ConnectionId))
+            {
+                return false;
+            }
+
+            Apply(connection.Identity, -1);
+            return true;
+        }
     }
 
     public ValueTask<long> CountAsync(string? organizationId = null, string? tenantId = null, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ internal enum StoreAdmission
 {
     Added,
 
-    /// <summary>Not added: its user already has the maximum of connections here.</summary>
+    /// <summary>Not added: its user already has as many connections here as the cap leaves this server.</summary>
     UserAtLimit,
 
     /// <summary>Not added: its user's or tenant's connections were revoked while it was connecting.</summary>
@@ -54,7 +54,7 @@ internal sealed class LocalConnectionStore
     /// <summary>
     /// Adds the connection, unless a revocation request carried out since <paramref name="revocationsSince"/> (the
     /// generation it read before it authenticated) applies to it, or its user already has
-    /// <paramref name="maxPerUser"/> connections here. Checked under the lock <see cref="Revoke"/> records under, so
+    /// <paramref name="maxPerUser"/> connections here (the cap less the user's connections on other servers). Checked under the lock <see cref="Revoke"/> records under, so
     /// every request either finds the connection stored or is found by it here.
     /// </summary>
     public StoreAdmission TryAdd(ConnectionState state, int maxPerUser, long revocationsSince)
@@ -72,14 +72,17 @@ internal sealed class LocalConnectionStore
                 }
 
                 var key = UserKey(identity.OrganizationId, identity.UserId);
-                if (!_byUser.TryGetValue(key, out var list))
-                {
-                    _byUser[key] = list = [];
-                }
+                var list = _byUser.GetValueOrDefault(key);
 
-                if (list.Count >= maxPerUser)
+                // Checked before an entry is made: with the user's connections elsewhere the limit here may be 0.
+                if ((list?.Count ?? 0) >= maxPerUser)
                 {
                     return StoreAdmission.UserAtLimit;
+                }
+
+                if (list is null)
+                {
+                    _byUser[key] = list = [];
                 }
 
                 list.Add(state);
