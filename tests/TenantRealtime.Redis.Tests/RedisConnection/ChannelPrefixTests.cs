@@ -51,7 +51,7 @@ public sealed class ChannelPrefixTests : IAsyncLifetime
 
         await sender.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "hello");
         await client.WaitForAsync("news");
-        await Eventually.HoldsAsync(() => seen.Any(c => c.Contains("tenantrealtime:deliveries", StringComparison.Ordinal)), "the observer sees the delivery channel");
+        await Eventually.HoldsAsync(() => seen.Any(c => c.Contains("tenantrealtime:broadcasts:{o:org-a}", StringComparison.Ordinal)), "the observer sees the organization's broadcast channel");
 
         seen.Should().OnlyContain(c => c.StartsWith("acme-status:", StringComparison.Ordinal));
         var keys = observer.GetServer(observer.GetEndPoints().Single()).Keys(pattern: "*").Select(k => k.ToString()).ToList();
