@@ -37,6 +37,13 @@ internal sealed class RoomSequencer(
             return;
         }
 
+        // Nothing to deliver here, and no position worth keeping: a server that only broadcasts (say, an API node)
+        // must not track every room it ever sent to, nor wait for echoes it does not listen to.
+        if (!local.HasMembers(target.Groups) && !_rooms.ContainsKey(target.Room))
+        {
+            return;
+        }
+
         var order = _rooms.GetOrAdd(target.Room, static _ => new RoomOrder());
         lock (order)
         {
