@@ -13,7 +13,7 @@ namespace TenantRealtime.Redis.Tests.Connections;
 /// a Redis that hangs), their caps count this server's connections and the other servers' shares as last read, and
 /// their rooms work on their own server.
 /// </summary>
-public sealed class ConnectDuringOutageTests : IAsyncLifetime
+public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
 {
     // StackExchange.Redis would hold a command for 20 s before failing it: a connect that waited for Redis would
     // blow the bounds below, so passing proves it did not wait.
@@ -21,51 +21,33 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
 
     private static readonly TimeSpan ConnectBound = TimeSpan.FromSeconds(2);
 
-    private RedisServer _redis = null!;
-    private RealtimeNode _a = null!;
-    private RealtimeNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _a = await StartNodeAsync();
-        _b = await StartNodeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task ANewConnectionDuringAnOutageConnectsAtOnceAndGetsItsOwnServersBroadcasts()
     {
-        using var checkedLocally = CheckedLocally(_a);
+        using var checkedLocally = CheckedLocally(A);
         await StopRedisAsync();
 
         // Clients.ConnectAsync returns after a Ping, which the hub answers only once the connect step is done.
-        await using var client = await Clients.ConnectAsync(_a, TestUser.Member("carl", "org-c", "t1"), "news").WaitAsync(ConnectBound);
-        await _a.Broadcaster.BroadcastToOrganizationAsync("org-c", "news", "created", "org-during").WaitAsync(ConnectBound);
-        await _a.Broadcaster.BroadcastToTenantAsync("org-c", "t1", "news", "created", "tenant-during").WaitAsync(ConnectBound);
+        await using var client = await Clients.ConnectAsync(A, TestUser.Member("carl", "org-c", "t1"), "news").WaitAsync(ConnectBound);
+        await A.Broadcaster.BroadcastToOrganizationAsync("org-c", "news", "created", "org-during").WaitAsync(ConnectBound);
+        await A.Broadcaster.BroadcastToTenantAsync("org-c", "t1", "news", "created", "tenant-during").WaitAsync(ConnectBound);
 
         checkedLocally.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["reason"].Should().Be("disconnected");
-        _a.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
+        A.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
 
         // The connection is in its rooms: what its server broadcast reaches it (at the latest when Redis is back
         // and the outbox is sent).
-        await _redis.RestartAsync();
+        await Redis.RestartAsync();
         await client.WaitForAsync("news", m => m.String("data") == "org-during", TimeSpan.FromSeconds(30));
         await client.WaitForAsync("news", m => m.String("data") == "tenant-during", TimeSpan.FromSeconds(30));
 
         // Redis back: the next connect reads every server's counts again, and says so.
         var dora = TestUser.Member("dora", "org-c", "t1");
-        await Eventually.HoldsAsync(() => Shared(_a).IsConnected, "server A reconnects", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(() => Shared(A).IsConnected, "server A reconnects", TimeSpan.FromSeconds(30));
         await Eventually.HoldsAsync(
-            async () => (await UserCapAcrossServersTests.CountsAsync(_a, dora)).TenantConnections == 1 && !Failing(_a),
+            async () => (await UserCapAcrossServersTests.CountsAsync(A, dora)).TenantConnections == 1 && !Failing(A),
             "server A reads the caps in Redis again");
-        _a.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "CapsCheckedInRedisAgain");
+        A.Logs.GetSnapshot().Should().Contain(r => r.Id.Name == "CapsCheckedInRedisAgain");
     }
 
     [Fact]
@@ -75,28 +57,28 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
         // Server A reads bob's (and so t1's) share; it never reads gus's.
         var bob = TestUser.Member("bob", "org-a", "t1");
         var gus = TestUser.Member("gus", "org-g", "t1");
-        await using var bobOnB = await Clients.ConnectAsync(_b, bob);
-        await using var doraOnB = await Clients.ConnectAsync(_b, TestUser.Member("dora", "org-a", "t1"));
-        await using var gusOnB1 = await Clients.ConnectAsync(_b, gus);
-        await using var gusOnB2 = await Clients.ConnectAsync(_b, gus);
+        await using var bobOnB = await Clients.ConnectAsync(B, bob);
+        await using var doraOnB = await Clients.ConnectAsync(B, TestUser.Member("dora", "org-a", "t1"));
+        await using var gusOnB1 = await Clients.ConnectAsync(B, gus);
+        await using var gusOnB2 = await Clients.ConnectAsync(B, gus);
         await Eventually.HoldsAsync(
-            async () => await UserCapAcrossServersTests.CountsAsync(_a, bob) is { TenantConnections: 2, UserConnectionsElsewhere: 1 },
+            async () => await UserCapAcrossServersTests.CountsAsync(A, bob) is { TenantConnections: 2, UserConnectionsElsewhere: 1 },
             "server A reads bob's and t1's shares on server B");
 
         await StopRedisAsync();
 
         // bob: 1 remembered on B + 0 here is under the cap of 2; then 1 + 1 is at it.
-        await using var bobOnA = await Clients.ConnectAsync(_a, bob).WaitAsync(ConnectBound);
-        (await RefusalAsync(_a, bob)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        await using var bobOnA = await Clients.ConnectAsync(A, bob).WaitAsync(ConnectBound);
+        (await RefusalAsync(A, bob)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
 
         // t1: 2 remembered on B + bob here = 3 under the cap of 4; one more reaches it.
-        await using var erinOnA = await Clients.ConnectAsync(_a, TestUser.Member("erin", "org-a", "t1")).WaitAsync(ConnectBound);
-        (await RefusalAsync(_a, TestUser.Member("fred", "org-a", "t1"))).Should().Contain("HubException: limit-exceeded: the tenant already has the maximum of 4 connections.");
+        await using var erinOnA = await Clients.ConnectAsync(A, TestUser.Member("erin", "org-a", "t1")).WaitAsync(ConnectBound);
+        (await RefusalAsync(A, TestUser.Member("fred", "org-a", "t1"))).Should().Contain("HubException: limit-exceeded: the tenant already has the maximum of 4 connections.");
 
         // gus: nothing remembered, so only this server's connections count (fail-open): 2 more here, then refused.
-        await using var gusOnA1 = await Clients.ConnectAsync(_a, gus).WaitAsync(ConnectBound);
-        await using var gusOnA2 = await Clients.ConnectAsync(_a, gus).WaitAsync(ConnectBound);
-        (await RefusalAsync(_a, gus)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        await using var gusOnA1 = await Clients.ConnectAsync(A, gus).WaitAsync(ConnectBound);
+        await using var gusOnA2 = await Clients.ConnectAsync(A, gus).WaitAsync(ConnectBound);
+        (await RefusalAsync(A, gus)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
     }
 
     [Fact]
@@ -107,9 +89,9 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
         await using var c = await StartNodeAsync(o => o.BroadcastTimeout = TimeSpan.Zero);
         using var checkedLocally = CheckedLocally(c);
         var harry = TestUser.Member("harry", "org-h", "t1");
-        await using var harryOnB = await Clients.ConnectAsync(_b, harry);
+        await using var harryOnB = await Clients.ConnectAsync(B, harry);
         await UserCapAcrossServersTests.ElsewhereAsync(c, harry, 1);
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
 
         // Redis stops answering for 8 s while every connection stays up: the multiplexer cannot tell, so only the
         // bounded read (1 s) keeps the connect from waiting for Redis; harry's share on B is the one read last.
@@ -123,8 +105,10 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
         c.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
     }
 
-    private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure = null) => RedisNodes.StartAsync(
-        _redis,
+    protected override Task<RealtimeNode> StartNodeAsync() => StartNodeAsync(configure: null);
+
+    private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure) => RedisNodes.StartAsync(
+        Redis,
         configure: configure,
         extraConfiguration: SlowTimeouts,
         realtime: o =>
@@ -136,8 +120,8 @@ public sealed class ConnectDuringOutageTests : IAsyncLifetime
     /// <summary>Stops Redis and waits until server A knows (a crash is noticed when its socket closes).</summary>
     private async Task StopRedisAsync()
     {
-        await _redis.StopAsync();
-        await Eventually.HoldsAsync(() => !Shared(_a).IsConnected, "server A notices that Redis is down");
+        await Redis.StopAsync();
+        await Eventually.HoldsAsync(() => !Shared(A).IsConnected, "server A notices that Redis is down");
     }
 
     /// <summary>Starts and pings: the hub answers a call only once the connect step is done.</summary>

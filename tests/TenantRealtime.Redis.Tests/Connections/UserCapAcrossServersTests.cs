@@ -11,47 +11,29 @@ namespace TenantRealtime.Redis.Tests.Connections;
 /// <see cref="TenantRealtimeOptions.MaxConnectionsPerUser"/> counts a user's connections on every server, per
 /// (organization, user), with the per-tenant cap's refusal; what it keeps in Redis goes with the connections.
 /// </summary>
-public sealed class UserCapAcrossServersTests : IAsyncLifetime
+public sealed class UserCapAcrossServersTests : TwoNodesOnOwnRedis
 {
     private const string UserAtCap = "HubException: limit-exceeded: the user already has the maximum of 2 connections.";
-
-    private RedisServer _redis = null!;
-    private RealtimeNode _a = null!;
-    private RealtimeNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _a = await StartNodeAsync();
-        _b = await StartNodeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task AUserAtTheCapOnOneServerIsRefusedOnAnotherAndAcceptedAgainWhenOneLeaves()
     {
         var alice = TestUser.Member("alice", "org-a", "t1");
-        var first = await Clients.ConnectAsync(_a, alice);
-        await using var second = await Clients.ConnectAsync(_a, alice);
-        await ElsewhereAsync(_b, alice, 2);
+        var first = await Clients.ConnectAsync(A, alice);
+        await using var second = await Clients.ConnectAsync(A, alice);
+        await ElsewhereAsync(B, alice, 2);
 
-        await using var refused = RealtimeClient.Create(_b.HubUrl, alice.Token());
+        await using var refused = RealtimeClient.Create(B.HubUrl, alice.Token());
         (await refused.StartExpectingRefusalAsync()).Should().Contain(UserAtCap);
 
         await first.DisposeAsync();
-        await ElsewhereAsync(_b, alice, 1);
-        await using var accepted = await Clients.ConnectAsync(_b, alice);
+        await ElsewhereAsync(B, alice, 1);
+        await using var accepted = await Clients.ConnectAsync(B, alice);
         (await accepted.InvokeAsync("Ping")).Should().ContainKey("timestamp");
 
         // One on each server now: the first server refuses a third just the same.
-        await ElsewhereAsync(_a, alice, 1);
-        await using var third = RealtimeClient.Create(_a.HubUrl, alice.Token());
+        await ElsewhereAsync(A, alice, 1);
+        await using var third = RealtimeClient.Create(A.HubUrl, alice.Token());
         (await third.StartExpectingRefusalAsync()).Should().Contain(UserAtCap);
         (await second.InvokeAsync("Ping")).Should().ContainKey("timestamp");
     }
@@ -61,15 +43,15 @@ public sealed class UserCapAcrossServersTests : IAsyncLifetime
     {
         var alice = TestUser.Member("alice", "org-a", "t1");
         var otherAlice = TestUser.Member("alice", "org-b", "t1");
-        await using var a1 = await Clients.ConnectAsync(_a, alice);
-        await using var a2 = await Clients.ConnectAsync(_a, alice);
-        await ElsewhereAsync(_b, alice, 2);
+        await using var a1 = await Clients.ConnectAsync(A, alice);
+        await using var a2 = await Clients.ConnectAsync(A, alice);
+        await ElsewhereAsync(B, alice, 2);
 
-        await using var b1 = await Clients.ConnectAsync(_b, otherAlice);
-        await using var b2 = await Clients.ConnectAsync(_b, otherAlice);
+        await using var b1 = await Clients.ConnectAsync(B, otherAlice);
+        await using var b2 = await Clients.ConnectAsync(B, otherAlice);
 
         (await b2.InvokeAsync("Ping")).Should().ContainKey("timestamp");
-        (await CountsAsync(_b, otherAlice)).UserConnectionsElsewhere.Should().Be(0);
+        (await CountsAsync(B, otherAlice)).UserConnectionsElsewhere.Should().Be(0);
     }
 
     [Fact]
@@ -77,11 +59,11 @@ public sealed class UserCapAcrossServersTests : IAsyncLifetime
     {
         var alice = TestUser.Member("alice", "org-a", "t1");
         var bob = TestUser.Admin("bob", "org-a");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
         var database = redis.GetDatabase();
-        var key = UsersKey(_a, "org-a");
-        var client = await Clients.ConnectAsync(_a, alice);
-        await using var admin = await Clients.ConnectAsync(_a, bob);
+        var key = UsersKey(A, "org-a");
+        var client = await Clients.ConnectAsync(A, alice);
+        await using var admin = await Clients.ConnectAsync(A, bob);
 
         await Eventually.HoldsAsync(async () => (await database.HashGetAllAsync(key)).Length == 2, "both users are in server A's share");
         (await database.HashGetAsync(key, "alice")).Should().Be(1);
@@ -101,18 +83,18 @@ public sealed class UserCapAcrossServersTests : IAsyncLifetime
         var alice = TestUser.Member("alice", "org-a", "t1");
         await using var c = await StartNodeAsync();
         await using var client = await Clients.ConnectAsync(c, alice);
-        await ElsewhereAsync(_a, alice, 1);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        await ElsewhereAsync(A, alice, 1);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
         var key = UsersKey(c, "org-a");
         (await redis.GetDatabase().KeyExistsAsync(key)).Should().BeTrue();
 
         await c.StopAsync();
 
         (await redis.GetDatabase().KeyExistsAsync(key)).Should().BeFalse();
-        (await CountsAsync(_a, alice)).UserConnectionsElsewhere.Should().Be(0);
+        (await CountsAsync(A, alice)).UserConnectionsElsewhere.Should().Be(0);
     }
 
-    private Task<RealtimeNode> StartNodeAsync() => RedisNodes.StartAsync(_redis, realtime: o => o.MaxConnectionsPerUser = 2);
+    protected override Task<RealtimeNode> StartNodeAsync() => RedisNodes.StartAsync(Redis, realtime: o => o.MaxConnectionsPerUser = 2);
 
     private static RedisKey UsersKey(RealtimeNode node, string organizationId) =>
         node.Services.GetRequiredService<SharedRedisConnection>().Keys
