@@ -25,9 +25,6 @@ internal sealed class RoomSequencer(
     private readonly ConcurrentDictionary<string, RoomOrder> _rooms = new(StringComparer.Ordinal);
     private readonly TimeSpan _holdLimit = options.Value.BroadcastTimeout;
 
-    /// <summary>Gets the number of rooms whose position this server tracks.</summary>
-    public int RoomCount => _rooms.Count;
-
     /// <summary>Delivers a broadcast this server published (numbered or not) to its connections.</summary>
     public void Own(in BroadcastTarget target, string eventName, TenantEnvelope envelope)
     {

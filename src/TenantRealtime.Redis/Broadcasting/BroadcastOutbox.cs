@@ -78,10 +78,7 @@ internal sealed class BroadcastOutbox(int capacity)
     {
         lock (_lock)
         {
-            if (_items.TryPeek(out var head) && ReferenceEquals(head, item))
-            {
-                _items.Dequeue();
-            }
+            DequeueIfHead(item);
         }
     }
 
@@ -90,11 +87,7 @@ internal sealed class BroadcastOutbox(int capacity)
     {
         lock (_lock)
         {
-            if (_items.TryPeek(out var head) && ReferenceEquals(head, item))
-            {
-                _items.Dequeue();
-            }
-
+            DequeueIfHead(item);
             _givenUp.Add(item.Target.Room);
         }
     }
@@ -114,6 +107,14 @@ internal sealed class BroadcastOutbox(int capacity)
         lock (_lock)
         {
             _givenUp.Remove(room);
+        }
+    }
+
+    private void DequeueIfHead(OutboxItem item)
+    {
+        if (_items.TryPeek(out var head) && ReferenceEquals(head, item))
+        {
+            _items.Dequeue();
         }
     }
 
