@@ -121,6 +121,10 @@ internal static class BenchRun
             result["lost"] = 0;
             result["errors"] = (long)report["errors"]! + disconnects;
         }
+        else if (o.Scenario == Scenarios.ReconnectStorm)
+        {
+            await ReconnectStormAsync(http, urls, servers, client, redis, o, result);
+        }
         else
         {
             var window = new Window(http, urls, servers, client, redis, o);
@@ -320,6 +324,52 @@ internal static class BenchRun
     }
 
     private static long Cpu(List<Child> servers) => servers.Sum(s => Proc.CpuMicros(s.Pid));
+
+    /// <summary>
+    /// reconnect-storm: tenant-fanout at --rate for the warm-up, so every connection has a position; then every
+    /// connection is dropped at once and reconnects within --duration seconds (retrying refusals), TenantRealtime's
+    /// resuming from its last position. Records how long until every client was back and resumed, what the servers
+    /// spent and the most memory they held meanwhile (sampled every 100 ms).
+    /// </summary>
+    private static async Task ReconnectStormAsync(HttpClient http, List<string> urls, List<Child> servers, Child client, RedisBackplane? redis, RunOptions o, JsonObject result)
+    {
+        var window = new Window(http, urls, servers, client, redis, o);
+        await window.WarmUpAsync(o.Rate, Math.Max(1, o.WarmupS));
+        var resume = Targets.IsTenantRealtime(o.Target);
+        var cpu0 = Cpu(servers);
+        var rssBefore = Rss(servers);
+        long peak = rssBefore;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Rss(servers));
+                await Task.Delay(100);
+            }
+        });
+        var storm = await client.AskAsync(FormattableString.Invariant($"reconnect-storm {o.DurationS} {(resume ? 1 : 0)}"), "reconnect-storm", Slow + TimeSpan.FromSeconds(o.DurationS * 4));
+        await sampling.CancelAsync();
+        await sampler;
+        var cpuMicros = Cpu(servers) - cpu0;
+        var report = await client.AskAsync("report", "report", Slow);
+        var clients = (long)storm["clients"]!;
+        result["stormClients"] = clients;
+        result["stormBack"] = storm["back"]?.DeepClone();
+        result["stormRecovered"] = storm["recovered"]?.DeepClone();
+        result["stormReloaded"] = storm["reloaded"]?.DeepClone();
+        result["stormSeconds"] = Round((double)storm["seconds"]!, 2);
+        result["stormRefused"] = storm["refused"]?.DeepClone();
+        result["serverCpuS"] = Round(cpuMicros / 1e6, 2);
+        result["serverCpuUsPerConnect"] = clients > 0 ? Round((double)cpuMicros / clients) : null;
+        result["stormPeakRssMb"] = Round(peak / 1048576.0, 1);
+        result["stormRssBeforeMb"] = Round(rssBefore / 1048576.0, 1);
+        result["deliveredPerSec"] = 0;
+        result["delivered"] = 0;
+        result["disconnects"] = report["disconnects"]?.DeepClone();
+        result["lost"] = 0;
+        result["errors"] = (long)report["errors"]! + (clients - (long)storm["back"]!);
+    }
 
     private static long Rss(List<Child> servers) => servers.Sum(s => Proc.RssBytes(s.Pid));
 

@@ -6,8 +6,11 @@ using TenantRealtime.BenchShared;
 
 namespace TenantRealtime.Bench;
 
-/// <summary>The received payload; only <c>data.t</c> (server wall clock, Unix µs) is read.</summary>
-internal sealed record ReceivedEnvelope(ReceivedData? Data);
+/// <summary>
+/// The received payload: <c>data.t</c> (server wall clock, Unix µs) for the latency, and the room's position
+/// (<c>room</c>, <c>epoch</c>, <c>seq</c>; TenantRealtime only) for reconnect-storm's <c>Resume</c>.
+/// </summary>
+internal sealed record ReceivedEnvelope(ReceivedData? Data, string? Room = null, string? Epoch = null, long? Seq = null);
 
 internal sealed record ReceivedData(long N, long T);
 
@@ -25,6 +28,9 @@ internal static class LoadClient
     private static long s_errors;
     private static long s_refused;
     private static long s_disconnects;
+
+    // Each connection's last position (by its index), for reconnect-storm's Resume.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string Room, string Epoch, long Seq)> Positions = new();
 
     public static async Task<int> RunAsync(CommandLine c)
     {
@@ -48,7 +54,7 @@ internal static class LoadClient
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 })
                 .Build();
-            connection.On<ReceivedEnvelope>("bench", OnMessage);
+            connection.On<ReceivedEnvelope>("bench", envelope => OnMessage(j, envelope));
             connection.Closed += error =>
             {
                 if (error is not null)
@@ -71,29 +77,9 @@ internal static class LoadClient
                 await gate.WaitAsync();
                 try
                 {
-                    // A server that admits connections at a bounded rate refuses the excess with 429: retried after
-                    // a jittered moment, as real clients do, and counted apart from errors.
-                    while (true)
+                    if (await StartRetryingAsync(connection))
                     {
-                        try
-                        {
-                            await connection.StartAsync();
-                            break;
-                        }
-                        catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
-                        {
-                            Interlocked.Increment(ref s_refused);
-                            await Task.Delay(100 + Random.Shared.Next(400));
-                        }
-                    }
-
-                    Interlocked.Increment(ref ok);
-                }
-                catch (Exception ex)
-                {
-                    if (Interlocked.Increment(ref s_errors) <= 5)
-                    {
-                        await Console.Error.WriteLineAsync($"client: connect failed: {ex.GetBaseException().Message}");
+                        Interlocked.Increment(ref ok);
                     }
                 }
                 finally
@@ -102,6 +88,60 @@ internal static class LoadClient
                 }
             }));
             return (ok, clock.Elapsed.TotalSeconds);
+        }
+
+        // reconnect-storm: every connection dropped at once, each reconnecting after a random moment within the
+        // window (no concurrency gate: a deploy's clients do not queue), then resuming from its last position.
+        async Task<object> ReconnectStormAsync(TimeSpan window, bool resume)
+        {
+            await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
+            var fresh = Enumerable.Range(0, connections.Count).Select(Create).ToList();
+            connections = fresh;
+            long back = 0, recovered = 0, reloaded = 0, resumeErrors = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(fresh.Select(async (connection, k) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * window.TotalMilliseconds));
+                if (!await StartRetryingAsync(connection))
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref back);
+                if (!resume || !Positions.TryGetValue(firstIndex + k, out var p))
+                {
+                    return;
+                }
+
+                try
+                {
+                    var result = await connection.InvokeAsync<JsonElement>("Resume", new { positions = new[] { new { room = p.Room, epoch = p.Epoch, seq = p.Seq } } });
+                    foreach (var room in result.GetProperty("rooms").EnumerateArray())
+                    {
+                        Interlocked.Increment(ref room.GetProperty("recovered").GetBoolean() ? ref recovered : ref reloaded);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref resumeErrors);
+                    Interlocked.Increment(ref s_errors);
+                    if (Interlocked.Read(ref resumeErrors) <= 5)
+                    {
+                        await Console.Error.WriteLineAsync($"client: resume failed: {ex.GetBaseException().Message}");
+                    }
+                }
+            }));
+            return new
+            {
+                @event = "reconnect-storm",
+                clients = fresh.Count,
+                back,
+                recovered,
+                reloaded,
+                seconds = clock.Elapsed.TotalSeconds,
+                errors = Interlocked.Read(ref s_errors),
+                refused = Interlocked.Read(ref s_refused),
+            };
         }
 
         Emit(new { @event = "ready" });
@@ -157,6 +197,11 @@ internal static class LoadClient
 
                     Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused) });
                     break;
+                case "reconnect-storm":
+                    // "reconnect-storm <window s> <resume 0|1>"
+                    var window = TimeSpan.FromSeconds(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                    Emit(await ReconnectStormAsync(window, parts.Length > 2 && parts[2] == "1"));
+                    break;
                 case "quit":
                     await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
                     Emit(new { @event = "bye" });
@@ -170,8 +215,46 @@ internal static class LoadClient
         return 0;
     }
 
-    private static void OnMessage(ReceivedEnvelope envelope)
+    /// <summary>
+    /// Starts a connection; a server that admits connections at a bounded rate refuses the excess with 429, which is
+    /// retried after a jittered moment, as real clients do, and counted apart from errors. False when it failed.
+    /// </summary>
+    private static async Task<bool> StartRetryingAsync(HubConnection connection)
     {
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await connection.StartAsync();
+                    return true;
+                }
+                catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    Interlocked.Increment(ref s_refused);
+                    await Task.Delay(100 + Random.Shared.Next(400));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            if (Interlocked.Increment(ref s_errors) <= 5)
+            {
+                await Console.Error.WriteLineAsync($"client: connect failed: {ex.GetBaseException().Message}");
+            }
+
+            return false;
+        }
+    }
+
+    private static void OnMessage(int index, ReceivedEnvelope envelope)
+    {
+        if (envelope is { Room: { } room, Epoch: { } epoch, Seq: { } seq })
+        {
+            Positions[index] = (room, epoch, seq);
+        }
+
         var now = UnixMicros.Now();
         if (envelope.Data is { } data)
         {

@@ -30,6 +30,23 @@ internal static class ReportCommand
         md.AppendLine();
     }
 
+    /// <summary>
+    /// reconnect-storm, medians per target: how long until every client was back (and, for TenantRealtime, resumed),
+    /// how many rooms were recovered or told to reload, refusals retried, errors, server CPU and memory.
+    /// </summary>
+    private static void AppendReconnectStorm(StringBuilder md, Dictionary<string, List<JsonObject>> byTarget)
+    {
+        md.AppendLine("| target | clients | back | recovered | reload | seconds until all back | refused, retried | errors | server CPU s | CPU µs per reconnect | RSS before MB | peak RSS MB |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (target, runs) in byTarget.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            string M(string key, string format) => F(Median(runs, key), format);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {M("stormClients", "0")} | {M("stormBack", "0")} | {M("stormRecovered", "0")} | {M("stormReloaded", "0")} | {M("stormSeconds", "0.00")} | {M("stormRefused", "0")} | {M("errors", "0")} | {M("serverCpuS", "0.00")} | {M("serverCpuUsPerConnect", "0")} | {M("stormRssBeforeMb", "0.0")} | {M("stormPeakRssMb", "0.0")} |");
+        }
+
+        md.AppendLine();
+    }
+
     public static int Run(CommandLine c)
     {
         var dir = c.Get("dir") ?? throw new ArgumentException("--dir is required.");
@@ -97,6 +114,11 @@ internal static class ReportCommand
             if (cell.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer))
             {
                 AppendSlowConsumer(md, byTarget);
+            }
+
+            if (cell.Any(r => (string?)r["scenario"] == Scenarios.ReconnectStorm))
+            {
+                AppendReconnectStorm(md, byTarget);
             }
         }
 

@@ -16,6 +16,9 @@ internal static class Targets
     public static readonly string[] All = [TenantRealtime, TenantRealtimeRedis, TenantRealtimeRedisCluster, SignalR, SignalRRedis, SocketIo];
 
     /// <summary>The targets whose servers scale out over Redis: <c>--servers N</c> of them, two unless told otherwise.</summary>
+    /// <summary>Whether the target is TenantRealtime (which numbers broadcasts and answers <c>Resume</c>).</summary>
+    public static bool IsTenantRealtime(string target) => target is TenantRealtime or TenantRealtimeRedis or TenantRealtimeRedisCluster;
+
     public static bool ScalesOut(string target) => target is TenantRealtimeRedis or TenantRealtimeRedisCluster or SignalRRedis;
 
     /// <summary>Server processes a run of <paramref name="target"/> starts when <c>--servers</c> is not given.</summary>
@@ -41,7 +44,13 @@ internal static class Scenarios
     /// <summary>tenant-fanout where some connections stop reading their socket (<see cref="SlowConsumer"/>).</summary>
     public const string SlowConsumer = "slow-consumer";
 
-    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer];
+    /// <summary>
+    /// A deploy: tenant-fanout for a moment, then every connection dropped at once and reconnecting within a jitter
+    /// window of --duration seconds, retrying refusals, with <c>Resume</c> from its last position for TenantRealtime.
+    /// </summary>
+    public const string ReconnectStorm = "reconnect-storm";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm];
 }
 
 /// <summary>One measured run.</summary>
@@ -77,7 +86,8 @@ internal sealed record RunOptions(
 
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|tenantrealtime-redis-cluster|signalr|signalr-redis|socketio>\n" +
-        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer>\n" +
+        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm>\n" +
+        "       (reconnect-storm: --duration is the window the reconnects spread over; .NET client only)\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
         "       [--settle-rounds 15] (warm-up rounds until the JIT settles; 0 = the --warmup period only)\n" +
@@ -124,9 +134,14 @@ internal sealed record RunOptions(
         var search = c.Get("rate") == "max"
             ? new RateSearch(Positive(c.Double("start-rate", 20000), "--start-rate"), Positive(c.Double("rate-step", 10000), "--rate-step"), Positive(c.Double("max-p99-ms", 500), "--max-p99-ms"), Positive(c.Double("max-rate", 2_000_000), "--max-rate"))
             : null;
-        if (search is not null && scenario == Scenarios.ConnectStorm)
+        if (search is not null && scenario is Scenarios.ConnectStorm or Scenarios.ReconnectStorm)
         {
-            throw new ArgumentException("--rate max needs a delivery scenario, not connect-storm.");
+            throw new ArgumentException($"--rate max needs a delivery scenario, not {scenario}.");
+        }
+
+        if (scenario == Scenarios.ReconnectStorm && client != Clients.Dotnet)
+        {
+            throw new ArgumentException("--scenario reconnect-storm is driven by the .NET client only (it resumes with the wire contract's Resume).");
         }
 
         if (search is not null && scenario == Scenarios.SlowConsumer)

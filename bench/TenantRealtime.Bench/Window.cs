@@ -183,7 +183,8 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
 
     private JsonObject Drive(double rate) => new()
     {
-        ["scenario"] = o.Scenario,
+        // reconnect-storm drives tenant-fanout before the drop, so every connection has a position to resume from.
+        ["scenario"] = o.Scenario == Scenarios.ReconnectStorm ? Scenarios.TenantFanout : o.Scenario,
         ["rate"] = rate,
         ["connections"] = o.Connections,
         ["tenants"] = o.Tenants,

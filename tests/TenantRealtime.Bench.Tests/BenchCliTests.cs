@@ -193,4 +193,33 @@ public sealed class BenchCliTests
         run.GetProperty("connectPerSec").GetDouble().Should().BeGreaterThan(0);
         run.GetProperty("errors").GetInt64().Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_tiny_reconnect_storm_brings_every_client_back_and_resumes_each_from_its_position()
+    {
+        var json = await RunAsync("tenantrealtime", "reconnect-storm");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("stormClients").GetInt64().Should().Be(20);
+        run.GetProperty("stormBack").GetInt64().Should().Be(20);
+
+        // The warm-up gave every connection a position in its tenant's room; nothing was lost, so all recover.
+        run.GetProperty("stormRecovered").GetInt64().Should().Be(20);
+        run.GetProperty("stormReloaded").GetInt64().Should().Be(0);
+        run.GetProperty("stormSeconds").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("stormPeakRssMb").GetDouble().Should().BeGreaterThanOrEqualTo(run.GetProperty("stormRssBeforeMb").GetDouble());
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_tiny_run_records_gc_pauses_per_generation_and_the_thread_pool_queue()
+    {
+        var json = await RunAsync("tenantrealtime", "tenant-fanout");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("serverGcPauses").EnumerateArray().Select(g => g.GetProperty("generation").GetInt32()).Should().Equal(0, 1, 2);
+        run.GetProperty("serverGcMaxPauseMs").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+        run.GetProperty("threadPoolQueueMax").GetInt64().Should().BeGreaterThanOrEqualTo(0);
+        run.GetProperty("threadPoolQueueMean").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+    }
 }
