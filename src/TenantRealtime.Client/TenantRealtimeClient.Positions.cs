@@ -17,11 +17,11 @@ public sealed partial class TenantRealtimeClient
             return null;
         }
 
-        AuthenticateResult result;
+        AuthenticateResponse result;
         try
         {
             // No claims: the server confirms the identity it holds and answers with its rooms and their positions.
-            result = await _connection.InvokeAsync<AuthenticateResult>(
+            result = await _connection.InvokeAsync<AuthenticateResponse>(
                 TenantRealtimeWire.Methods.Authenticate,
                 new Dictionary<string, object>(),
                 cancellationToken).ConfigureAwait(false);

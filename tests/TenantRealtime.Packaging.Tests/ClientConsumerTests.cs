@@ -35,7 +35,7 @@ public sealed class ClientConsumerTests(PackedFeed feed)
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await client.StartAsync(timeout.Token);
-        var identity = await client.InvokeAsync<AuthenticateResult>(TenantRealtimeWire.Methods.Authenticate, [new Dictionary<string, object>()], timeout.Token);
+        var identity = await client.InvokeAsync<AuthenticateResponse>(TenantRealtimeWire.Methods.Authenticate, [new Dictionary<string, object>()], timeout.Token);
         Console.WriteLine($"ready {identity.UserId} {string.Join(",", client.Positions.Select(p => $"{p.Room}#{p.Seq}").Order())}");
         await received.Task.WaitAsync(timeout.Token);
 

@@ -8,7 +8,7 @@ namespace TenantRealtime;
 /// </summary>
 /// <remarks>The member names are the wire's camelCase names under both the JSON and the MessagePack hub protocols.</remarks>
 [DataContract]
-public sealed class AuthenticateResult
+public sealed class AuthenticateResponse
 {
     /// <summary>Gets whether the identity was confirmed (a refusal is an error instead).</summary>
     [DataMember(Name = "success")]
