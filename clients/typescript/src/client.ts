@@ -7,6 +7,7 @@ import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS } from "./retry.js";
 import { RoomSequencer, type ReloadReason } from "./sequencer.js";
 import type { PositionStore } from "./storage.js";
 import {
+  HubEvents,
   HubMethods,
   type AuthenticateResult,
   type JoinOrganizationResult,
@@ -89,9 +90,10 @@ export class TenantRealtimeClient {
 
     const httpOptions: SignalR.IHttpConnectionOptions = { ...options.httpOptions };
     if (options.accessTokenFactory) httpOptions.accessTokenFactory = options.accessTokenFactory;
+    const retryPolicy = new TenantRetryPolicy(options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS);
     let builder = new this.#signalR.HubConnectionBuilder()
       .withUrl(url, httpOptions)
-      .withAutomaticReconnect(new TenantRetryPolicy(options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS));
+      .withAutomaticReconnect(retryPolicy);
     if (options.protocol) builder = builder.withHubProtocol(options.protocol);
     if (options.logging !== undefined) builder = builder.configureLogging(options.logging);
     this.connection = builder.build();
@@ -107,7 +109,12 @@ export class TenantRealtimeClient {
 
     this.connection.onreconnecting(error => this.#setStatus("reconnecting", error));
     this.connection.onreconnected(() => void this.#afterReconnect());
-    this.connection.onclose(error => this.#setStatus("disconnected", error));
+    // Closed after reconnecting gave up, SignalR says no why: the last attempt's error does.
+    this.connection.onclose(error => this.#setStatus("disconnected", error ?? (this.#status === "reconnecting" ? retryPolicy.lastReason : undefined)));
+    // Sent after every Authenticate, ours included: kept as the identity rather than left to SignalR's warning.
+    this.connection.on(HubEvents.authenticated, (identity: AuthenticateResult) => {
+      this.#identity = identity;
+    });
     for (const eventName of options.trackedEvents ?? []) this.track(eventName);
   }
 

@@ -21,11 +21,15 @@ export function isUnauthenticated(error: Error | undefined | null): boolean {
 export class TenantRetryPolicy implements IRetryPolicy {
   readonly #delays: readonly number[];
 
+  /** Why the last reconnect attempt was needed or failed; SignalR's close after the policy gives up carries none. */
+  lastReason: Error | undefined;
+
   constructor(delays: readonly number[] = DEFAULT_RECONNECT_DELAYS_MS) {
     this.#delays = delays;
   }
 
   nextRetryDelayInMilliseconds(context: RetryContext): number | null {
+    this.lastReason = context.retryReason;
     const unauthenticated = isUnauthenticated(context.retryReason);
     if (context.previousRetryCount > 0 && unauthenticated) return null;
     if (context.previousRetryCount === 0 && unauthenticated) return 0;
