@@ -40,6 +40,8 @@ export async function startHost({ redis, channelPrefix, historyMaxMessages } = {
   return {
     url,
     hubUrl: `${url}/hubs/realtime`,
+    /** What the host logged so far, for a failing test to show. */
+    output: () => output,
     async stop() {
       children.delete(child);
       if (child.exitCode !== null) return;
