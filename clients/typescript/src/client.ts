@@ -180,6 +180,9 @@ export class TenantRealtimeClient {
    * `stop()` resumes like a reconnect.
    */
   async start(): Promise<AuthenticateResult> {
+    if (this.connection.state !== this.#signalR.HubConnectionState.Disconnected) {
+      throw new Error(`TenantRealtimeClient: cannot start while ${this.#status}.`);
+    }
     if (!this.#seeded) {
       this.#seeded = true;
       const saved = await this.#store?.load();
@@ -188,14 +191,17 @@ export class TenantRealtimeClient {
     this.#setStatus("connecting");
     try {
       await this.connection.start();
+    } catch (error) {
+      this.#setStatus("disconnected", error instanceof Error ? error : undefined);
+      throw error;
+    }
+    try {
       const { identity } = await this.#afterConnect();
       this.#setStatus("connected");
       return identity;
     } catch (error) {
-      if (this.connection.state !== this.#signalR.HubConnectionState.Disconnected) {
-        await this.connection.stop().catch(() => undefined);
-      }
-      this.#setStatus("disconnected", error instanceof Error ? error : undefined);
+      // Connected but not in a known state (Authenticate or Resume refused): not started.
+      await this.connection.stop().catch(() => undefined);
       throw error;
     }
   }

@@ -108,6 +108,22 @@ export function defineClientSuite(name, setup) {
       assert.equal(client.stats.duplicates, 3);
     });
 
+    test('start() while started is refused and leaves the connection alone; start() after stop() resumes', async () => {
+      const tenant = newTenant();
+      const { client, seen } = await connect(tenant);
+      await client.start();
+      await assert.rejects(client.start(), /cannot start while connected/);
+      await broadcast(tenant, item(1));
+      await waitFor(() => seen.items.length === 1, 'the first item');
+
+      await client.stop();
+      assert.equal(client.status, 'disconnected');
+      for (const n of [2, 3]) await broadcast(tenant, item(n));
+      await client.start(); // resumes before it resolves
+      assert.deepEqual(counts(seen), [1, 2, 3]);
+      assert.deepEqual(seen.reloads, []);
+    });
+
     test('after a cut socket it reconnects and resumes what was sent meanwhile, in order, once', async () => {
       const tenant = newTenant();
       const network = await proxy();
