@@ -161,6 +161,28 @@ export function defineClientSuite(name, setup) {
       assert.deepEqual(seen.reloads, []);
     });
 
+    test('a platform-admin\'s joined organization is joined again after a reconnect and resumed', async () => {
+      const admin = newTenant();
+      const other = newTenant();
+      const network = await proxy();
+      const { client, seen } = await connect(admin, { through: network, tokens: () => mintToken({ ...admin, role: 'platform-admin' }) });
+      await client.start();
+      const joined = await client.joinOrganization(other.organizationId);
+      assert.equal(joined.success, true);
+      await broadcast(other, item(1)); // a tenant broadcast reaches its organization's admins' room
+      await waitFor(() => seen.items.length === 1, 'the first item');
+      assert.equal(seen.items[0].room, other.room, 'numbered in the tenant\'s room, which the organization\'s admins see');
+
+      network.cut();
+      await waitFor(() => client.status === 'reconnecting', 'reconnecting');
+      for (const n of [2, 3]) await broadcast(other, item(n));
+      network.restore();
+      await waitFor(() => seen.items.length === 3, 'the items sent while away');
+      assert.deepEqual(counts(seen), [1, 2, 3]);
+      assert.deepEqual(seen.reloads, []);
+      assert.ok(client.identity.rooms.includes(`org-admins:${other.organizationId}`), 'in the joined organization again');
+    });
+
     test('away past the server\'s history: the room is reloaded, then continues live', async () => {
       const tenant = newTenant();
       const network = await proxy();
