@@ -60,6 +60,22 @@ public static class TenantRealtimeWire
         public const string SlowConsumer = "slow-consumer";
     }
 
+    /// <summary>The field names of hub method results that carry room positions.</summary>
+    public static class ResultFields
+    {
+        /// <summary>
+        /// <c>positions</c>: in <c>Authenticate</c>'s result (and the <c>authenticated</c> event), the current
+        /// <c>{room, epoch, seq}</c> of the rooms in <c>rooms</c>, in the same order; empty when recovery is disabled.
+        /// </summary>
+        public const string Positions = "positions";
+
+        /// <summary>
+        /// <c>position</c>: in <c>JoinOrganization</c>'s result, the current <c>{room, epoch, seq}</c> of the room
+        /// joined; <see langword="null"/> when recovery is disabled.
+        /// </summary>
+        public const string Position = "position";
+    }
+
     /// <summary>
     /// The envelope's field names, as every broadcast spells them under both hub protocols (camelCase). Servers,
     /// clients and stored histories read and write them from here.

@@ -19,7 +19,10 @@ public sealed partial class TenantRealtimeClient
     /// </summary>
     public event Func<ResumeResult, Task>? Resumed;
 
-    /// <summary>Gets the position of every room tracked: the last seq applied and its epoch.</summary>
+    /// <summary>
+    /// Gets the position of every room tracked: the last seq applied and its epoch, or for a room nothing was received
+    /// from yet, where it stood when the client connected.
+    /// </summary>
     public IReadOnlyList<RoomPosition> Positions => _sequencer.GetPositions();
 
     /// <summary>
@@ -76,6 +79,16 @@ public sealed partial class TenantRealtimeClient
             // Nothing to tell the rooms yet: their positions stand, and the next reconnect or gap asks again.
             ClientLog.ResumeFailed(_logger, exception);
             return;
+        }
+
+        try
+        {
+            // After the resume, so only rooms the client has no position for take the server's current one.
+            await LearnPositionsAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            ClientLog.PositionsFailed(_logger, exception);
         }
 
         if (result is not null && Resumed is { } resumed)

@@ -62,18 +62,22 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     public HubConnectionState State => _connection.State;
 
     /// <summary>
-    /// Connects and resumes the rooms the client tracked before (a restart after <see cref="StopAsync"/>). It
-    /// completes once the server has placed the connection in its rooms, so no broadcast sent afterwards is missed.
+    /// Connects, resumes the rooms the client tracked before (a restart after <see cref="StopAsync"/>) and learns the
+    /// current position of every other room the connection holds (from <c>Authenticate</c>). It completes once the
+    /// server has placed the connection in its rooms, so no broadcast sent afterwards is missed, and once every
+    /// room has a position, so a connection that drops before a room's first broadcast still resumes it.
     /// </summary>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
-    /// <returns>A task that completes when the connection is in its rooms and the resume has been answered.</returns>
+    /// <returns>A task that completes when the connection is in its rooms and their positions are known.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
 
         // SignalR completes the start at the handshake, before the hub has placed the connection in its rooms;
         // the server dispatches invocations only after that, so the answer to Resume proves the rooms are in place.
+        // Resume first: a room tracked before keeps its own position, and Authenticate's would skip what it missed.
         await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        await LearnPositionsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>

@@ -26,11 +26,40 @@ public sealed class RecoveryTests
         await alice.BroadcastAsync("after");
         await alice.Events.WaitForAsync(events => events.Any(e => e.Data!.Marker == "after"));
 
-        resumed.Rooms.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room = alice.TenantRoom, Recovered = true, Replayed = 12, Error = (string?)null });
+        resumed.Rooms.Should().ContainSingle(r => r.Room == alice.TenantRoom).Which.Should().BeEquivalentTo(new { Room = alice.TenantRoom, Recovered = true, Replayed = 12, Error = (string?)null });
+        resumed.Rooms.Should().HaveCount(3, "the organization and user rooms were tracked from their positions at connect").And.OnlyContain(r => r.Recovered);
         alice.Markers.Should().Equal(["before", .. missed, "after"], "each missed broadcast is applied once, in order, between the ones around it");
         alice.Events.Items.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, 14).Select(i => (long?)i));
         alice.Reloads.Items.Should().BeEmpty();
-        alice.Client.Positions.Should().ContainSingle().Which.Seq.Should().Be(14);
+        alice.Client.Positions.Should().ContainSingle(p => p.Room == alice.TenantRoom).Which.Seq.Should().Be(14);
+    }
+
+    [Theory]
+    [InlineData(HubProtocolKind.Json)]
+    [InlineData(HubProtocolKind.MessagePack)]
+    public async Task ClientCutBeforeItsFirstBroadcastGetsEverythingSentMeanwhileOnceEachWithoutAReload(HubProtocolKind protocol)
+    {
+        await using var node = await RealtimeNode.StartAsync();
+        await using var alice = await ClientHarness.StartAsync(node, Alice, protocol);
+
+        alice.Client.Positions.Select(p => (p.Room, p.Seq)).Should().BeEquivalentTo(
+            [("org:org-a", 0L), ("tenant:org-a:t1", 0L), ("user:org-a:alice", 0L)],
+            "StartAsync completes once every room has a position, though none has sent anything yet");
+        await alice.GoAwayAsync();
+        var missed = Enumerable.Range(1, 6).Select(i => $"missed-{i}").ToList();
+        foreach (var marker in missed)
+        {
+            await alice.BroadcastAsync(marker);
+        }
+
+        var resumed = await alice.ReturnAsync();
+        await alice.BroadcastAsync("after");
+        await alice.Events.WaitForAsync(events => events.Any(e => e.Data!.Marker == "after"));
+
+        resumed.Rooms.Should().ContainSingle(r => r.Room == alice.TenantRoom).Which.Should().BeEquivalentTo(new { Recovered = true, Replayed = 6 });
+        alice.Markers.Should().Equal([.. missed, "after"], "what was sent while away is applied once each, in order, before what follows");
+        alice.Events.Items.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, 7).Select(i => (long?)i));
+        alice.Reloads.Items.Should().BeEmpty();
     }
 
     [Theory]
@@ -77,10 +106,10 @@ public sealed class RecoveryTests
         await alice.BroadcastAsync("after");
         await alice.Events.WaitForAsync(events => events.Any(e => e.Data!.Marker == "after"));
 
-        resumed.Rooms.Should().ContainSingle().Which.Recovered.Should().BeFalse();
+        resumed.Rooms.Should().ContainSingle(r => !r.Recovered).Which.Room.Should().Be(alice.TenantRoom);
         alice.Reloads.Items.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room = alice.TenantRoom, Reason = ReloadReason.NotRecovered });
         alice.Markers.Should().Equal(["before", "after"], "nothing is replayed; the room starts afresh from the next broadcast");
-        alice.Client.Positions.Single().Seq.Should().Be(22);
+        alice.Client.Positions.Single(p => p.Room == alice.TenantRoom).Seq.Should().Be(22);
     }
 
     [Theory]
@@ -96,7 +125,7 @@ public sealed class RecoveryTests
         }
 
         await alice.Events.WaitForCountAsync(5);
-        var epoch = alice.Client.Positions.Single().Epoch;
+        var epoch = alice.Client.Positions.Single(p => p.Room == alice.TenantRoom).Epoch;
         var fromTheStart = new Dictionary<string, object> { ["positions"] = new[] { new RoomPosition(alice.TenantRoom, epoch, 0) } };
 
         var first = await alice.Client.InvokeAsync<ResumeResult>(TenantRealtimeWire.Methods.Resume, [fromTheStart]);
@@ -139,7 +168,7 @@ public sealed class RecoveryTests
 
         var result = await alice.Client.ResumeAsync();
 
-        result.Rooms.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room = alice.TenantRoom, Recovered = true, Replayed = 0 });
+        result.Rooms.Should().ContainSingle(r => r.Room == alice.TenantRoom).Which.Should().BeEquivalentTo(new { Room = alice.TenantRoom, Recovered = true, Replayed = 0 });
     }
 
     [Fact]
@@ -154,7 +183,7 @@ public sealed class RecoveryTests
         await alice.Events.WaitForCountAsync(2);
 
         alice.Markers.Should().Equal("first", "second");
-        alice.Client.Positions.Single().Seq.Should().Be(3, "the event without a handler still moved the room on");
+        alice.Client.Positions.Single(p => p.Room == alice.TenantRoom).Seq.Should().Be(3, "the event without a handler still moved the room on");
         alice.Reloads.Items.Should().BeEmpty();
     }
 

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace TenantRealtime.Packaging.Tests;
 
-/// <summary>A fresh <c>dotnet new web</c> app whose Program.cs is the README quick start and whose only source for our packages is the packed folder.</summary>
+/// <summary>
+/// A fresh <c>dotnet new web</c> app whose Program.cs is the README quick start (or a <c>dotnet new console</c> app, for
+/// the client), and whose only source for our packages is the packed folder.
+/// </summary>
 internal sealed partial class ConsumerApp : IAsyncDisposable
 {
     private readonly List<Process> _running = [];
@@ -12,11 +15,18 @@ internal sealed partial class ConsumerApp : IAsyncDisposable
 
     public string Directory { get; }
 
-    public static async Task<ConsumerApp> CreateAsync(PackedFeed feed, string programCs, params string[] packages)
+    public static Task<ConsumerApp> CreateAsync(PackedFeed feed, string programCs, params string[] packages) =>
+        CreateAsync("web", feed, programCs, packages);
+
+    /// <summary>A console app, as a .NET client user starts one: no ASP.NET Core shared framework.</summary>
+    public static Task<ConsumerApp> CreateConsoleAsync(PackedFeed feed, string programCs, params string[] packages) =>
+        CreateAsync("console", feed, programCs, packages);
+
+    private static async Task<ConsumerApp> CreateAsync(string template, PackedFeed feed, string programCs, string[] packages)
     {
         var directory = Path.Combine(feed.Directory, "app-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
-        await Dotnet.RunAsync(directory, "new", "web", "--name", "ConsumerApp", "--output", ".", "--no-restore", "--framework", "net10.0");
+        await Dotnet.RunAsync(directory, "new", template, "--name", "ConsumerApp", "--output", ".", "--no-restore", "--framework", "net10.0");
         await File.WriteAllTextAsync(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -84,6 +94,14 @@ internal sealed partial class ConsumerApp : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs the built app with <paramref name="environment"/>; the caller reads its output. It is killed (if still running) and released on dispose.</summary>
+    public Process Run(IDictionary<string, string> environment)
+    {
+        var process = Dotnet.Start(Directory, ["bin/Release/net10.0/ConsumerApp.dll"], environment);
+        _running.Add(process);
+        return process;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,12 @@ public interface IRealtimeCluster
     /// <summary>How many broadcasts per room the cluster keeps for Resume (its HistoryMaxMessages).</summary>
     int HistoryWindow => 1_000;
 
+    /// <summary>
+    /// Starts one more server of the same setup (on the same Redis, if any) with its options changed by
+    /// <paramref name="configure"/>, for behaviour that depends on an option; the caller disposes it.
+    /// </summary>
+    Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure);
+
     /// <summary>Waits until counts issued on one node are visible from <paramref name="node"/> (immediate in memory).</summary>
     Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition);
 }

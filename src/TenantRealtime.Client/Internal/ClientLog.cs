@@ -29,6 +29,12 @@ internal static partial class ClientLog
     [LoggerMessage(8, LogLevel.Error, "A ReloadRequired handler threw for room {Room}.", EventName = "ReloadHandlerFailed")]
     public static partial void ReloadHandlerFailed(ILogger logger, string room, Exception exception);
 
+    [LoggerMessage(10, LogLevel.Debug, "Authenticate gave the position of {Rooms} room(s); {Learned} were not tracked yet and are tracked from there.", EventName = "PositionsLearned")]
+    public static partial void PositionsLearned(ILogger logger, int rooms, int learned);
+
+    [LoggerMessage(11, LogLevel.Warning, "Asking Authenticate for the rooms' positions after a reconnect failed; rooms not tracked yet are tracked from their next broadcast.", EventName = "PositionsFailed")]
+    public static partial void PositionsFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(9, LogLevel.Error, "A Resumed handler threw.", EventName = "ResumedHandlerFailed")]
     public static partial void ResumedHandlerFailed(ILogger logger, Exception exception);
 }

@@ -5,7 +5,7 @@ internal sealed class RoomState(string room)
 {
     public string Room { get; } = room;
 
-    /// <summary>Gets or sets the epoch of <see cref="Applied"/>; <see langword="null"/> until the first broadcast.</summary>
+    /// <summary>Gets or sets the epoch of <see cref="Applied"/>; <see langword="null"/> until the first broadcast or a position from <c>Authenticate</c>.</summary>
     public string? Epoch { get; set; }
 
     /// <summary>Gets or sets the last seq applied.</summary>

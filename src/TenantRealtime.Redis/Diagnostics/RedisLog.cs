@@ -74,6 +74,9 @@ internal static partial class RedisLog
     [LoggerMessage(1022, LogLevel.Warning, "Reading a room's history from Redis failed; Resume answers recovered=false for it.")]
     public static partial void HistoryReadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1032, LogLevel.Warning, "Reading the position of room {Room} from Redis failed; Authenticate leaves it out of positions.")]
+    public static partial void PositionReadFailed(ILogger logger, string room, Exception exception);
+
     [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the broadcast channel of shard {Shard}; retrying. Broadcasts from other servers do not reach this server's connections there until it succeeds.")]
     public static partial void BroadcastSubscribeFailed(ILogger logger, string shard, Exception exception);
 

@@ -61,6 +61,27 @@ internal static class HistoryScripts
         """;
 
     /// <summary>
+    /// KEYS: meta hash, stream. ARGV: candidate epoch, TTL (ms). Returns the room's <c>{epoch, seq}</c>, creating its
+    /// history at seq 0 in the candidate epoch when the hash is missing.
+    /// </summary>
+    /// <remarks>
+    /// The creation is what <see cref="Append"/> does for a missing hash, without the first broadcast: a stream left
+    /// behind is dropped (its ids would be above the next seq), and the hash gets the history's TTL, so the next append
+    /// numbers 1 in this epoch and a client at <c>{epoch, 0}</c> resumes it. An existing hash is only read: a position
+    /// does not keep a room's history alive, broadcasts do.
+    /// </remarks>
+    public const string Position = """
+        local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
+        if meta[1] then
+          return {meta[1], tonumber(meta[2])}
+        end
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'seq', 0)
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return {ARGV[1], 0}
+        """;
+
+    /// <summary>
     /// KEYS: meta hash, stream. ARGV: new epoch, TTL (ms). Starts the room over in a new epoch at seq 0: a server gave
     /// up broadcasts to it that it had accepted, so the old epoch has a hole no client may resume across.
     /// </summary>

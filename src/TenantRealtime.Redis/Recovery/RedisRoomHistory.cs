@@ -20,6 +20,7 @@ internal sealed class RedisRoomHistory(
     SharedRedisConnection connection,
     RoomPublications publications,
     IOptionsMonitor<TenantRealtimeOptions> options,
+    IOptions<TenantRealtimeRedisOptions> redisOptions,
     IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
     ILogger<RedisRoomHistory> logger) : IRoomHistory
@@ -77,6 +78,42 @@ internal sealed class RedisRoomHistory(
             HistoryScripts.Reset,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
             [RoomEpochs.New(), (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The room's position, created at seq 0 when it has no history (see <see cref="HistoryScripts.Position"/>). Like a
+    /// read for <c>Resume</c>, it never waits on an outage: with Redis known to be down, or not answering within
+    /// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, the room has no position now (<see langword="null"/>).
+    /// </summary>
+    public async ValueTask<RoomPosition?> PositionAsync(string room, CancellationToken cancellationToken)
+    {
+        if (connection.IsStarted && !connection.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await PositionCoreAsync(room, cancellationToken)
+                .WaitAsync(redisOptions.Value.BroadcastTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TimeoutException)
+        {
+            RedisLog.PositionReadFailed(logger, room, ex);
+            return null;
+        }
+    }
+
+    private async Task<RoomPosition?> PositionCoreAsync(string room, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var keys = connection.Keys;
+        var result = await database.ScriptEvaluateAsync(
+            HistoryScripts.Position,
+            [keys.HistoryMeta(room), keys.HistoryStream(room)],
+            [RoomEpochs.New(), (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds]).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        return new RoomPosition(room, (string)parts[0]!, (long)parts[1]);
     }
 
     public async ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)

@@ -14,6 +14,13 @@ internal interface IRoomHistory
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The current position of <paramref name="room"/>: its epoch and the last seq numbered in it (0 if none yet). A room
+    /// with no history gets its epoch now, at seq 0, so a resume from that position recovers everything broadcast after.
+    /// </summary>
+    /// <returns>The position, or <see langword="null"/> when the history cannot be read now (its store is unreachable).</returns>
+    ValueTask<RoomPosition?> PositionAsync(string room, CancellationToken cancellationToken);
+
     /// <summary>The broadcasts of <paramref name="room"/> after <paramref name="afterSeq"/>, if all of them are still kept in <paramref name="epoch"/>.</summary>
     ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken);
 }

@@ -61,8 +61,8 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
         // the broadcast without leaving a gap in the room's positions.
         var stored = KeepsBytes ? StoredEnvelopeSerializer.SerializeToScratch(broadcast, _dataOptions) : default;
-        var log = _rooms.GetOrAdd(room, static (_, bytes) => new RoomLog(bytes), KeepsBytes);
         var now = _time.GetTimestamp();
+        var log = GetOrAddLog(room, now);
         var options = _options.CurrentValue;
         lock (log)
         {
@@ -73,6 +73,17 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
             var envelope = broadcast.ToEnvelope(room, seq, log.Epoch);
             numbered(envelope, state);
             return envelope;
+        }
+    }
+
+    public ValueTask<RoomPosition?> PositionAsync(string room, CancellationToken cancellationToken)
+    {
+        var log = GetOrAddLog(room, _time.GetTimestamp());
+        lock (log)
+        {
+            // Read under the room's lock, as Append numbers and delivers under it: a broadcast numbered after this
+            // read reaches every connection already in the room's groups.
+            return ValueTask.FromResult<RoomPosition?>(new RoomPosition(room, log.Epoch, log.LastSeq));
         }
     }
 
@@ -103,6 +114,10 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     }
 
     public void Dispose() => _sweep.Dispose();
+
+    /// <summary>A new room counts as appended to now, so the sweep keeps a room created by a position read as long as a used one.</summary>
+    private RoomLog GetOrAddLog(string room, long now) =>
+        _rooms.GetOrAdd(room, static (_, state) => new RoomLog(state.KeepsBytes) { LastAppend = state.Now }, (KeepsBytes, Now: now));
 
     private void Trim(RoomLog log, TenantRealtimeOptions options, long now)
     {

@@ -105,6 +105,41 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
         c.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
     }
 
+    [Fact]
+    public async Task AuthenticateDuringAnOutageAnswersAtOnceWithoutPositionsAndWithThemWhenRedisIsBack()
+    {
+        var user = TestUser.Member("ivy", "org-i", "t1");
+        await using var client = await Clients.ConnectAsync(A, user);
+        await StopRedisAsync();
+
+        var during = await client.InvokeAsync("Authenticate", new { }).WaitAsync(ConnectBound);
+
+        ((IEnumerable<object?>)during["rooms"]!).Should().HaveCount(3, "the rooms are this server's to tell");
+        ((IEnumerable<object?>)during["positions"]!).Should().BeEmpty("no position can be read; like Resume, Authenticate does not wait for Redis");
+        A.Logs.GetSnapshot().Should().NotContain(r => r.Id.Name == "PositionReadFailed", "Redis known to be down is not even asked");
+
+        await Redis.RestartAsync();
+        await Eventually.HoldsAsync(() => Shared(A).IsConnected, "server A reconnects", TimeSpan.FromSeconds(30));
+        var after = await client.InvokeAsync("Authenticate", new { });
+        ((IEnumerable<object?>)after["positions"]!).Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task ARedisThatHangsHoldsAuthenticateForAboutTheBroadcastTimeoutAtMost()
+    {
+        var user = TestUser.Member("jay", "org-j", "t1");
+        await using var client = await Clients.ConnectAsync(A, user);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+
+        // Every connection stays up, so only the bounded read (BroadcastTimeout, 1 s) keeps Authenticate from
+        // waiting the 20 s StackExchange.Redis would; each room is read at once, so it waits once, not per room.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "6000", "ALL");
+        var answer = await client.InvokeAsync("Authenticate", new { }).WaitAsync(TimeSpan.FromSeconds(3));
+
+        ((IEnumerable<object?>)answer["positions"]!).Should().BeEmpty();
+        A.Logs.GetSnapshot().Where(r => r.Id.Name == "PositionReadFailed").Should().HaveCount(3, "each room left out is logged");
+    }
+
     protected override Task<RealtimeNode> StartNodeAsync() => StartNodeAsync(configure: null);
 
     private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure) => RedisNodes.StartAsync(

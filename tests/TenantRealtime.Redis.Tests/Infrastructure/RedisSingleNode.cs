@@ -18,6 +18,9 @@ public sealed class RedisSingleNode : IRealtimeCluster, IAsyncLifetime
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) =>
         Eventually.HoldsAsync(() => condition(node.Registry), "the registry reached the expected counts", RealtimeClient.DefaultTimeout);
 
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
+        RedisNodes.StartAsync(_redis ?? throw new InvalidOperationException("The node has not started."), realtime: configure);
+
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();

@@ -67,6 +67,28 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         (await History.ReadAfterAsync(Room, first.Epoch!, 0, default)).Entries.Should().HaveCount(2, "kept once");
     }
 
+    [Fact]
+    public async Task APositionCreatesAnExpiringHistoryThatDropsAStreamLeftBehindAndFollowsAReset()
+    {
+        var keys = Services.GetRequiredService<SharedRedisConnection>().Keys;
+        var database = (await Services.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        await database.StreamAddAsync(keys.HistoryStream(Room), "e", "left-behind", messageId: "9-0");
+
+        var position = await History.PositionAsync(Room, default);
+
+        position!.Seq.Should().Be(0);
+        (await database.KeyExistsAsync(keys.HistoryStream(Room))).Should().BeFalse("its ids would be above the next seq, as Append drops it too");
+        (await database.KeyTimeToLiveAsync(keys.HistoryMeta(Room))).Should().BeGreaterThan(MaxAge - TimeSpan.FromSeconds(5), "a room only read costs nothing once idle");
+        (await AppendAsync("one")).Seq.Should().Be(1);
+
+        await Services.GetRequiredService<RedisRoomHistory>().ResetAsync(Room, default);
+        var reset = await History.PositionAsync(Room, default);
+
+        (reset!.Seq, reset.Epoch == position.Epoch).Should().Be((0L, false), "a reset starts the room over in a new epoch");
+        (await History.ReadAfterAsync(Room, position.Epoch, 1, default)).Recovered.Should().BeFalse();
+        (await AppendAsync("two")).Should().BeEquivalentTo(new { Epoch = reset.Epoch, Seq = 1L }, o => o.ExcludingMissingMembers());
+    }
+
     protected override async Task ConfigureAsync(ITenantRealtimeBuilder builder)
     {
         _redis = await RedisServer.StartAsync();

@@ -16,6 +16,9 @@ public sealed class RedisRevocationTests(TwoServersOnRedis servers) : Revocation
 // Clients resume on the receiver while the sender numbered the broadcasts: the history is Redis's, not a server's.
 public sealed class RedisRecoveryTests(TwoServersOnRedis servers) : RecoveryTests<TwoServersOnRedis>(servers);
 
+// Positions read at connect on one server (the receiver) while the other numbers the broadcasts.
+public sealed class RedisPositionTests(TwoServersOnRedis servers) : PositionTests<TwoServersOnRedis>(servers);
+
 // Stalled readers on the receiver while the sender broadcasts: deliveries arriving from another server are bounded too.
 public sealed class RedisSlowConsumerTests(TwoServersOnRedis servers) : SlowConsumerTests<TwoServersOnRedis>(servers);
 
@@ -33,5 +36,7 @@ public sealed class RedisClusterRegistryTests(TwoServersOnRedisCluster servers) 
 public sealed class RedisClusterRevocationTests(TwoServersOnRedisCluster servers) : RevocationTests<TwoServersOnRedisCluster>(servers);
 
 public sealed class RedisClusterRecoveryTests(TwoServersOnRedisCluster servers) : RecoveryTests<TwoServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterPositionTests(TwoServersOnRedisCluster servers) : PositionTests<TwoServersOnRedisCluster>(servers);
 
 public sealed class RedisClusterSlowConsumerTests(TwoServersOnRedisCluster servers) : SlowConsumerTests<TwoServersOnRedisCluster>(servers);

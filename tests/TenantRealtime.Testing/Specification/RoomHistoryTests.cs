@@ -143,6 +143,26 @@ public abstract class RoomHistoryTests : IAsyncLifetime
         (await History.ReadAfterAsync(Room, envelope.Epoch!, 1, default)).Recovered.Should().BeTrue("nothing was missed");
     }
 
+    [Fact]
+    public async Task APositionOfARoomWithNoHistoryStartsItsEpochAtZeroAndTheNextBroadcastIsOne()
+    {
+        var position = await History.PositionAsync(Room, default);
+
+        position.Should().NotBeNull();
+        (position!.Room, position.Seq).Should().Be((Room, 0L));
+        (await History.PositionAsync(Room, default)).Should().BeEquivalentTo(position, "reading again neither renumbers nor starts another epoch");
+        (await History.ReadAfterAsync(Room, position.Epoch, 0, default)).Should().BeEquivalentTo(new { Recovered = true, Entries = Array.Empty<HistoryEntry>() });
+
+        var first = await AppendAsync("first");
+        var second = await AppendAsync("second");
+
+        (first.Epoch, first.Seq, second.Seq).Should().Be((position.Epoch, 1L, 2L), "the position's epoch is the one broadcasts are numbered in");
+        var read = await History.ReadAfterAsync(Room, position.Epoch, 0, default);
+        read.Recovered.Should().BeTrue();
+        read.Entries.Select(e => e.Envelope.Data).Should().Equal("first", "second");
+        (await History.PositionAsync(Room, default)).Should().BeEquivalentTo(new RoomPosition(Room, position.Epoch, 2));
+    }
+
     /// <summary>Adds the history under test to <paramref name="builder"/>; the in-memory one needs nothing.</summary>
     protected abstract Task ConfigureAsync(ITenantRealtimeBuilder builder);
 

@@ -15,6 +15,9 @@ public sealed class InMemoryCluster : IRealtimeCluster, IAsyncLifetime
 
     public int HistoryWindow => 100;
 
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
+        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure });
+
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
     {
         Configure = o => o.HistoryMaxMessages = HistoryWindow,

@@ -14,4 +14,6 @@ public sealed class InMemoryRevocationTests(InMemoryCluster cluster) : Revocatio
 
 public sealed class InMemoryRecoveryTests(InMemoryCluster cluster) : RecoveryTests<InMemoryCluster>(cluster);
 
+public sealed class InMemoryPositionTests(InMemoryCluster cluster) : PositionTests<InMemoryCluster>(cluster);
+
 public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowConsumerTests<InMemoryCluster>(cluster);

@@ -10,7 +10,8 @@ internal sealed partial class TenantRealtimeHub
     /// <summary>
     /// <c>Authenticate({userId?, organizationId?, tenantId?, userRole?})</c>: confirms who the connection is. Every value
     /// given must match the server-side identity (a cross-organization role may name an organization it joined);
-    /// rooms never change here.
+    /// rooms never change here. The result carries each room's current position (see <see cref="PositionsOfAsync"/>), so a
+    /// client can resume a room it has not received anything from yet.
     /// </summary>
     public async Task<Dictionary<string, object?>> Authenticate(object? request)
     {
@@ -52,6 +53,8 @@ internal sealed partial class TenantRealtimeHub
             throw Mismatch(identity, "'userRole' does not match the authenticated role.");
         }
 
+        var rooms = state.Rooms.Select(room => room.Name).Order(StringComparer.Ordinal).ToArray();
+        var positions = await PositionsOfAsync(rooms).ConfigureAwait(false);
         var result = new Dictionary<string, object?>
         {
             ["success"] = true,
@@ -60,7 +63,8 @@ internal sealed partial class TenantRealtimeHub
             ["organizationId"] = organizationId,
             ["tenantId"] = identity.TenantId,
             ["role"] = identity.Role,
-            ["rooms"] = state.Rooms.Select(room => room.Name).Order(StringComparer.Ordinal).ToArray(),
+            ["rooms"] = rooms,
+            [TenantRealtimeWire.ResultFields.Positions] = positions,
             ["timestamp"] = Now(),
         };
         await Clients.Caller.SendAsync(TenantRealtimeWire.Events.Authenticated, result, Context.ConnectionAborted).ConfigureAwait(false);

@@ -9,8 +9,10 @@ internal sealed partial class TenantRealtimeHub
     private const string OrganizationShape = "{organizationId}";
 
     /// <summary>
-    /// <c>JoinOrganization({organizationId})</c> → <c>{success, organizationId, room}</c>. One's own organization is a no-op;
-    /// another is decided by the <see cref="IRoomResolver"/> (by default: platform admins only), else <c>forbidden</c>.
+    /// <c>JoinOrganization({organizationId})</c> → <c>{success, organizationId, room, position}</c>. One's own organization
+    /// is a no-op; another is decided by the <see cref="IRoomResolver"/> (by default: platform admins only), else
+    /// <c>forbidden</c>. <c>position</c> is the room's current <c>{room, epoch, seq}</c>, null with recovery off (or when it
+    /// cannot be read now).
     /// </summary>
     public async Task<Dictionary<string, object?>> JoinOrganization(object? request)
     {
@@ -39,11 +41,14 @@ internal sealed partial class TenantRealtimeHub
             }
         }
 
+        var room = RoomNames.Organization(organizationId);
+        var positions = await PositionsOfAsync([room]).ConfigureAwait(false);
         return new Dictionary<string, object?>
         {
             ["success"] = true,
             ["organizationId"] = organizationId,
-            ["room"] = RoomNames.Organization(organizationId),
+            ["room"] = room,
+            [TenantRealtimeWire.ResultFields.Position] = positions.Count > 0 ? positions[0] : null,
         };
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class TenantRealtimeHub(
     IRoomResolver resolver,
     RoomMembership membership,
     IRoomHistory history,
+    IGroupSubscriptions subscriptions,
     TenantHubLifetimeManager delivery,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
