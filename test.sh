@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # JavaScript parts install exactly what their lock files say.
-for dir in samples/SampleHost; do
+for dir in samples/SampleHost clients/typescript; do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund)
   fi
@@ -41,5 +41,15 @@ status=0
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=1
+done
+
+# The TypeScript client: built, then its node --test suites (they start the TestHost built above, and redis-server),
+# with a JUnit file per package next to the TRX files for .ci/run to count.
+mkdir -p "$results"
+for dir in clients/typescript; do
+  junit="$PWD/$results/js-$(basename "$dir").xml"
+  (cd "$dir" && npm run build && node --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=junit --test-reporter-destination="$junit" test/*.test.mjs) || status=1
 done
 exit $status

@@ -15,7 +15,14 @@ builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 
-var realtime = builder.Services.AddTenantRealtime(o => o.AllowAnonymous = settings.Jwt is null);
+var realtime = builder.Services.AddTenantRealtime(o =>
+{
+    o.AllowAnonymous = settings.Jwt is null;
+    o.HistoryMaxMessages = settings.HistoryMaxMessages ?? o.HistoryMaxMessages;
+});
+
+// Clients may pick either hub protocol (the TypeScript client's MessagePack tests); JSON clients see no change.
+builder.Services.AddSignalR().AddMessagePackProtocol();
 if (settings.Jwt is { } jwt)
 {
     builder.Services.AddTestJwtBearer(jwt);
@@ -31,6 +38,7 @@ builder.Services.AddSingleton<OutboxGauge>();
 var app = builder.Build();
 app.MapTenantRealtime();
 app.MapTestEndpoints();
+app.MapJsClientEndpoints();
 
 await app.StartAsync();
 if (settings.StopWhenStdinCloses)

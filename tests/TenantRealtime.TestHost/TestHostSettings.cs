@@ -16,6 +16,9 @@ internal sealed class TestHostSettings
     /// <summary>Validates JWT bearer tokens and refuses anonymous connections; none: anonymous connections.</summary>
     public JwtSettings? Jwt { get; set; }
 
+    /// <summary>How many broadcasts each room's history keeps; none: the library's default.</summary>
+    public int? HistoryMaxMessages { get; set; }
+
     /// <summary>
     /// Stops the host when its standard input closes, which happens when the process that started it exits, however
     /// it exits: a test run that dies leaves no server behind.

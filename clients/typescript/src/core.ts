@@ -1,0 +1,31 @@
+// Everything but the SignalR binding: shared by the npm entry (index.ts) and the browser entry (browser.ts).
+export { ENVELOPE_FIELDS, type BroadcastScope, type EnvelopeField, type TenantEnvelope } from "./envelope.js";
+export {
+  ErrorCodes,
+  HubEvents,
+  HubMethods,
+  type AuthenticateResult,
+  type JoinOrganizationResult,
+  type ResumeResult,
+  type RoomPosition,
+  type RoomResumeResult,
+} from "./wire.js";
+export { RoomSequencer, type ReloadReason, type SequencerOptions, type Timers } from "./sequencer.js";
+export {
+  DEFAULT_POSITIONS_KEY,
+  sessionStoragePositionStore,
+  storagePositionStore,
+  type PositionStore,
+  type StorageLike,
+} from "./storage.js";
+export { DEFAULT_RECONNECT_DELAYS_MS, TenantRetryPolicy, isUnauthenticated } from "./retry.js";
+export {
+  TenantRealtimeClient,
+  type ConnectionStatus,
+  type EnvelopeHandler,
+  type ReloadHandler,
+  type SignalRNamespace,
+  type TenantRealtimeClientInit,
+  type TenantRealtimeClientOptions,
+  type Unsubscribe,
+} from "./client.js";

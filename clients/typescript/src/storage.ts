@@ -1,0 +1,53 @@
+// Optional persistence of room positions, so a page reload resumes instead of reloading everything. It only helps
+// an application that keeps its own state across the reload too (for example in sessionStorage): positions say what
+// the state already contains, and resuming from them without that state would skip what the state lacks.
+import type { RoomPosition } from "./wire.js";
+
+/** Where a client keeps its positions between page loads. */
+export interface PositionStore {
+  /** The positions saved before, or nothing. Called once, by the first `start()`. */
+  load(): readonly RoomPosition[] | null | undefined | Promise<readonly RoomPosition[] | null | undefined>;
+  /** Saves the current positions; called synchronously after each applied broadcast, after its handlers ran. */
+  save(positions: readonly RoomPosition[]): void;
+}
+
+/** The part of the Web Storage API a store needs (`sessionStorage`, `localStorage`, or your own). */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The default storage key; use one per identity when several users share a browser profile. */
+export const DEFAULT_POSITIONS_KEY = "tenantrealtime:positions";
+
+/** A store over a Web Storage object: `storagePositionStore(sessionStorage, "positions:" + userId)`. */
+export function storagePositionStore(storage: StorageLike, key: string = DEFAULT_POSITIONS_KEY): PositionStore {
+  return {
+    load() {
+      const text = storage.getItem(key);
+      if (!text) return null;
+      try {
+        const parsed: unknown = JSON.parse(text);
+        return Array.isArray(parsed) ? parsed.filter(isPosition) : null;
+      } catch {
+        return null; // written by something else: start without positions
+      }
+    },
+    save(positions) {
+      storage.setItem(key, JSON.stringify(positions));
+    },
+  };
+}
+
+/** A store in the page's `sessionStorage` (one tab, survives reloads, not the tab's closing). */
+export function sessionStoragePositionStore(key: string = DEFAULT_POSITIONS_KEY): PositionStore {
+  const storage = (globalThis as { sessionStorage?: StorageLike }).sessionStorage;
+  if (!storage) throw new Error("sessionStorage is not available here; pass a StorageLike to storagePositionStore.");
+  return storagePositionStore(storage, key);
+}
+
+function isPosition(value: unknown): value is RoomPosition {
+  const p = value as RoomPosition;
+  return !!p && typeof p.room === "string" && typeof p.epoch === "string" && Number.isSafeInteger(p.seq) && p.seq >= 0;
+}

@@ -1,0 +1,33 @@
+using System.Runtime.Serialization;
+
+namespace TenantRealtime.TestHost;
+
+/// <summary>
+/// What the TypeScript client's tests (clients/typescript/test) broadcast: a typed payload that reads the same
+/// under the JSON and the MessagePack hub protocols.
+/// </summary>
+internal static class JsClientEndpoints
+{
+    public static void MapJsClientEndpoints(this WebApplication app)
+    {
+        // 200 with the receipt (room, seq, epoch) once numbered and sent; 202 when accepted without a seq.
+        app.MapPost("/tenants/{organizationId}/{tenantId}/items", async (string organizationId, string tenantId, ItemBroadcast body, ITenantBroadcaster broadcaster) =>
+        {
+            var receipt = await broadcaster.BroadcastToTenantAsync(organizationId, tenantId, body.Event, body.Type, body.Item);
+            return receipt.Seq is null ? Results.Accepted(uri: null, receipt) : Results.Ok(receipt);
+        });
+    }
+}
+
+/// <summary>A broadcast request: the event, its <c>type</c> and the item sent as its <c>data</c>.</summary>
+public sealed record ItemBroadcast(string Event, string Type, TestItem Item);
+
+/// <summary>
+/// The payload; camelCase under MessagePack too (its contractless resolver would keep the C# names), and public, as
+/// MessagePack's resolver serializes public types only.
+/// </summary>
+[DataContract]
+public sealed record TestItem(
+    [property: DataMember(Name = "id")] string Id,
+    [property: DataMember(Name = "name")] string Name,
+    [property: DataMember(Name = "count")] int Count);
