@@ -19,6 +19,7 @@ var realtime = builder.Services.AddTenantRealtime(o =>
 {
     o.AllowAnonymous = settings.Jwt is null;
     o.HistoryMaxMessages = settings.HistoryMaxMessages ?? o.HistoryMaxMessages;
+    o.MaxConnectsPerSecond = settings.MaxConnectsPerSecond ?? o.MaxConnectsPerSecond;
 });
 
 // Clients may pick either hub protocol (the TypeScript client's MessagePack tests); JSON clients see no change.

@@ -19,6 +19,9 @@ internal sealed class TestHostSettings
     /// <summary>How many broadcasts each room's history keeps; none: the library's default.</summary>
     public int? HistoryMaxMessages { get; set; }
 
+    /// <summary>How many new connections per second the host admits; none: the library's default.</summary>
+    public int? MaxConnectsPerSecond { get; set; }
+
     /// <summary>
     /// Stops the host when its standard input closes, which happens when the process that started it exits, however
     /// it exits: a test run that dies leaves no server behind.

@@ -3,7 +3,7 @@
 // so this file and everything it imports load in a browser without a bundler.
 import type * as SignalR from "@microsoft/signalr";
 import type { TenantEnvelope } from "./envelope.js";
-import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS } from "./retry.js";
+import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS, isRefusedForNow, refusedRetryDelayMs } from "./retry.js";
 import { RoomSequencer, type ReloadReason } from "./sequencer.js";
 import type { PositionStore } from "./storage.js";
 import {
@@ -77,6 +77,7 @@ export class TenantRealtimeClient {
   readonly #statusHandlers = new Set<(status: ConnectionStatus, error?: Error) => void>();
   readonly #joined = new Set<string>();
   #seeded = false;
+  #stopRequested = false;
   #status: ConnectionStatus = "disconnected";
   #identity: AuthenticateResult | null = null;
 
@@ -188,12 +189,22 @@ export class TenantRealtimeClient {
       const saved = await this.#store?.load();
       if (saved) this.#sequencer.seed(saved);
     }
+    this.#stopRequested = false;
     this.#setStatus("connecting");
-    try {
-      await this.connection.start();
-    } catch (error) {
-      this.#setStatus("disconnected", error instanceof Error ? error : undefined);
-      throw error;
+    for (;;) {
+      try {
+        await this.connection.start();
+        break;
+      } catch (error) {
+        // A server admitting connections at a bounded rate (or at its ceiling) refuses for now: come back shortly,
+        // jittered, as the reconnect policy does; anything else fails the start.
+        if (error instanceof Error && isRefusedForNow(error) && !this.#stopRequested) {
+          await new Promise((resolve) => setTimeout(resolve, refusedRetryDelayMs()));
+          continue;
+        }
+        this.#setStatus("disconnected", error instanceof Error ? error : undefined);
+        throw error;
+      }
     }
     try {
       const { identity } = await this.#afterConnect();
@@ -208,6 +219,7 @@ export class TenantRealtimeClient {
 
   /** Disconnects; positions are kept, so a later `start()` resumes from them. */
   async stop(): Promise<void> {
+    this.#stopRequested = true;
     await this.connection.stop();
   }
 

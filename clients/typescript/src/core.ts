@@ -18,7 +18,7 @@ export {
   type PositionStore,
   type StorageLike,
 } from "./storage.js";
-export { DEFAULT_RECONNECT_DELAYS_MS, TenantRetryPolicy, isUnauthenticated } from "./retry.js";
+export { DEFAULT_RECONNECT_DELAYS_MS, TenantRetryPolicy, isRefusedForNow, isUnauthenticated, refusedRetryDelayMs } from "./retry.js";
 export {
   TenantRealtimeClient,
   type ConnectionStatus,

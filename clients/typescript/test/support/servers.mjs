@@ -15,14 +15,15 @@ export const jwtSettings = { key: 'tenantrealtime-js-client-tests-signing-key-01
 const children = new Set();
 process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
 
-/** Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages. */
-export async function startHost({ redis, channelPrefix, historyMaxMessages } = {}) {
+/** Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages, maxConnectsPerSecond. */
+export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond } = {}) {
   if (!existsSync(hostDll)) throw new Error(`${hostDll} is missing: run dotnet build TenantRealtime.sln -c Release first.`);
   const args = [hostDll, '--StopWhenStdinCloses=true',
     `--Jwt:Key=${jwtSettings.key}`, `--Jwt:Issuer=${jwtSettings.issuer}`, `--Jwt:Audience=${jwtSettings.audience}`];
   if (redis) args.push(`--Redis=${redis}`);
   if (channelPrefix) args.push(`--ChannelPrefix=${channelPrefix}`);
   if (historyMaxMessages) args.push(`--HistoryMaxMessages=${historyMaxMessages}`);
+  if (maxConnectsPerSecond) args.push(`--MaxConnectsPerSecond=${maxConnectsPerSecond}`);
   const child = spawn('dotnet', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
   children.add(child);
   let output = '';
