@@ -16,6 +16,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly RoomSequencer _sequencer;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, EventBinding> _bindings = new(StringComparer.Ordinal);
 
     /// <summary>Creates a client; it connects on <see cref="StartAsync"/>.</summary>
@@ -34,11 +35,12 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
             throw new ArgumentException("TenantRealtimeClientOptions.ReorderWindow must be positive.", nameof(options));
         }
 
+        _timeProvider = options.TimeProvider;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<TenantRealtimeClient>();
 
         var builder = new HubConnectionBuilder().WithUrl(options.HubUrl, http => http.AccessTokenProvider = options.AccessTokenProvider);
-        builder = options.ReconnectPolicy is null ? builder.WithAutomaticReconnect() : builder.WithAutomaticReconnect(options.ReconnectPolicy);
+        builder = builder.WithAutomaticReconnect(new RefusalAwareRetryPolicy(options.ReconnectPolicy));
         builder.Services.AddSingleton(loggerFactory);
         options.ConfigureConnection?.Invoke(builder);
         _connection = builder.Build();
@@ -71,7 +73,19 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     /// <returns>A task that completes when the connection is in its rooms and their positions are known.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            try
+            {
+                await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (HttpRequestException refused) when (RefusedConnects.IsRefusedForNow(refused))
+            {
+                // The server takes no more new connections for now (429 at its connect rate, 503 at its ceiling).
+                await Task.Delay(RefusedConnects.NextDelay(), _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         // SignalR completes the start at the handshake, before the hub has placed the connection in its rooms;
         // the server dispatches invocations only after that, so the answer to Resume proves the rooms are in place.

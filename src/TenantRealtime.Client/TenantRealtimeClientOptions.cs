@@ -23,7 +23,10 @@ public sealed class TenantRealtimeClientOptions
 
     /// <summary>
     /// Gets or sets the delays between reconnect attempts. The default is <see langword="null"/>: SignalR's default
-    /// policy (0, 2, 10 and 30 seconds, then the connection closes).
+    /// policy (0, 2, 10 and 30 seconds, then the connection closes). Either way, an attempt the server refuses for now
+    /// (429 while it admits new connections at a bounded rate, 503 at its connection ceiling) is retried after 1 to 2
+    /// seconds, jittered, without counting as an attempt of the policy; <see cref="TenantRealtimeClient.StartAsync"/>
+    /// retries such refusals the same way.
     /// </summary>
     public IRetryPolicy? ReconnectPolicy { get; set; }
 
@@ -43,6 +46,6 @@ public sealed class TenantRealtimeClientOptions
     /// <summary>Gets or sets the logger factory for the client and its connection. The default is none (no logging).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Gets or sets the clock for the reorder window. The default is <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>Gets or sets the clock for the reorder window and for waiting before a refused connect is retried. The default is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

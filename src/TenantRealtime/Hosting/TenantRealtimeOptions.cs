@@ -143,8 +143,8 @@ public sealed class TenantRealtimeOptions
     /// The default, <see langword="null"/>, admits 500 per processor and second, about what one core serves: enough
     /// for any steady arrival, while a reconnect storm (a deploy, a restarted server whose clients all come back at
     /// once) is spread over seconds by refusals the clients retry, instead of overloading the server until handshakes
-    /// time out. Clients should retry with jitter; SignalR's default reconnect policy gives up after four attempts
-    /// (0, 2, 10, 30 s), so give clients a policy that keeps retrying (the TypeScript client's default does).
+    /// time out. Clients should retry with jitter: TenantRealtime's TypeScript and .NET clients do; SignalR's default
+    /// reconnect policy gives up after four attempts (0, 2, 10, 30 s).
     /// </remarks>
     [Range(1, int.MaxValue)]
     public int? MaxConnectsPerSecond { get; set; }
