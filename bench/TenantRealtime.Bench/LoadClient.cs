@@ -23,6 +23,7 @@ internal static class LoadClient
     private static long s_received;
     private static long s_from;
     private static long s_errors;
+    private static long s_refused;
     private static long s_disconnects;
 
     public static async Task<int> RunAsync(CommandLine c)
@@ -70,7 +71,22 @@ internal static class LoadClient
                 await gate.WaitAsync();
                 try
                 {
-                    await connection.StartAsync();
+                    // A server that admits connections at a bounded rate refuses the excess with 429: retried after
+                    // a jittered moment, as real clients do, and counted apart from errors.
+                    while (true)
+                    {
+                        try
+                        {
+                            await connection.StartAsync();
+                            break;
+                        }
+                        catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                        {
+                            Interlocked.Increment(ref s_refused);
+                            await Task.Delay(100 + Random.Shared.Next(400));
+                        }
+                    }
+
                     Interlocked.Increment(ref ok);
                 }
                 catch (Exception ex)
@@ -99,7 +115,7 @@ internal static class LoadClient
                     var batch = Enumerable.Range(connections.Count, count).Select(Create).ToList();
                     connections.AddRange(batch);
                     var (ok, seconds) = await ConnectAsync(batch);
-                    Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors) });
+                    Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused) });
                     break;
                 case "reset":
                     // "reset <t>": from now on count only messages the server sent at or after t (Unix µs).
@@ -139,7 +155,7 @@ internal static class LoadClient
                         connectSeconds += took;
                     }
 
-                    Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors) });
+                    Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused) });
                     break;
                 case "quit":
                     await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));

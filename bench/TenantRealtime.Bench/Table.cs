@@ -23,6 +23,8 @@ internal static class Table
         ("KB/conn", "kbPerConnection", "0.0"),
         ("heap KB/conn", "heapKbPerConnection", "0.00"),
         ("conn/s", "connectPerSec", "0"),
+        ("GC max ms", "serverGcMaxPauseMs", "0.0"),
+        ("TP queue max", "threadPoolQueueMax", "0"),
         ("errors", "errors", "0"),
     ];
 

@@ -109,6 +109,15 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["serverGcCollections"] = GcCollections(before, stats),
             ["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone(),
 
+            // Each generation's pauses (count, sum, longest ms) and the longest of all: at large heaps the tail comes
+            // from single long pauses, which the sum hides.
+            ["serverGcPauses"] = stats["gcPausesByGeneration"]?.DeepClone(),
+            ["serverGcMaxPauseMs"] = stats["gcPausesByGeneration"] is JsonArray gens && gens.Count > 0 ? gens.Max(g => (double)g!["maxMs"]!) : null,
+
+            // Work items waiting for a thread, sampled every 20 ms while the drive ran.
+            ["threadPoolQueueMean"] = stats["threadPoolQueueMean"]?.DeepClone(),
+            ["threadPoolQueueMax"] = stats["threadPoolQueueMax"]?.DeepClone(),
+
             // The producer: the synchronous part of each broadcast (the target's code and the writes into each
             // recipient's pipe), by the wall clock and by its thread's own CPU time, and the time it waited on
             // back-pressured sends.

@@ -20,7 +20,7 @@ internal static class ControlEndpoints
         });
         bench.MapPost("/start", (DriveRequest request, Driver driver) =>
             driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" }));
-        bench.MapGet("/stats", (Driver driver) =>
+        bench.MapGet("/stats", (Driver driver, GcPauses gcPauses) =>
         {
             var c = driver.Counters;
             return Results.Ok(new
@@ -36,6 +36,9 @@ internal static class ControlEndpoints
                 skippedDeliveries = c.SkippedDeliveries,
                 sendCpuS = c.SendCpuS,
                 gcPauseS = c.GcPauseS,
+                gcPausesByGeneration = gcPauses.Snapshot(),
+                threadPoolQueueMean = c.ThreadPoolQueueMean,
+                threadPoolQueueMax = c.ThreadPoolQueueMax,
                 timeline = c.Timeline,
 
                 // slow-consumer: each broadcast call from the call until its task completed (null otherwise).

@@ -16,6 +16,9 @@ internal sealed class DriveCounters(bool timeCalls = false)
     private long _waitTicks;
     private long _sendCpuNs;
     private long _skipped;
+    private long _queueSamples;
+    private long _queueSum;
+    private long _queueMax;
 
     /// <summary>Gets how long each broadcast call took until its task completed, or null when not timed.</summary>
     public CallLatency? Calls { get; } = timeCalls ? new CallLatency() : null;
@@ -47,6 +50,12 @@ internal sealed class DriveCounters(bool timeCalls = false)
     /// <summary>Gets the time the runtime was paused for garbage collections while the drive ran.</summary>
     public double GcPauseS { get; private set; }
 
+    /// <summary>Gets the mean of the thread pool's queue length, sampled every 20 ms.</summary>
+    public double ThreadPoolQueueMean => Interlocked.Read(ref _queueSamples) is > 0 and var n ? Math.Round((double)Interlocked.Read(ref _queueSum) / n, 1) : 0;
+
+    /// <summary>Gets the longest thread-pool queue sampled.</summary>
+    public long ThreadPoolQueueMax => Interlocked.Read(ref _queueMax);
+
     public IReadOnlyList<long> Timeline
     {
         get
@@ -65,6 +74,16 @@ internal sealed class DriveCounters(bool timeCalls = false)
         Interlocked.Add(ref _pending, pending);
         Interlocked.Add(ref _sendTicks, sendTicks);
         Interlocked.Add(ref _sendCpuNs, sendCpuNs);
+    }
+
+    public void AddQueueSample(long length)
+    {
+        Interlocked.Increment(ref _queueSamples);
+        Interlocked.Add(ref _queueSum, length);
+        if (length > Interlocked.Read(ref _queueMax))
+        {
+            Interlocked.Exchange(ref _queueMax, length);
+        }
     }
 
     public void AddWait(long ticks) => Interlocked.Add(ref _waitTicks, ticks);

@@ -20,7 +20,7 @@ internal sealed record DriveRequest(string Scenario, double Rate, double Duratio
 }
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
-internal sealed class Driver(IBenchSender sender, ServerSettings settings)
+internal sealed class Driver(IBenchSender sender, ServerSettings settings, GcPauses gcPauses)
 {
     public const string EventName = "bench";
 
@@ -63,12 +63,17 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
     {
         var plan = new DrivePlan(r);
         var gcPause0 = GC.GetTotalPauseDuration();
+        gcPauses.Reset();
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(r.DurationS);
         var producers = Math.Clamp(r.Producers, 1, plan.Targets);
         var sampling = SampleAsync(counters, clock, duration);
+        using var queueSampling = new CancellationTokenSource();
+        var queue = SampleThreadPoolQueueAsync(counters, queueSampling.Token);
         await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() => ProduceAsync(r, plan, p, producers, counters, clock, duration))));
         counters.Finish(clock.Elapsed.TotalSeconds, GC.GetTotalPauseDuration() - gcPause0);
+        await queueSampling.CancelAsync();
+        await queue;
         await sampling;
     }
 
@@ -172,6 +177,25 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings)
             var now = counters.Broadcasts;
             counters.AddSample(now - last);
             last = now;
+        }
+    }
+
+    /// <summary>
+    /// The thread pool's queue (work items waiting for a thread) every 20 ms while the drive runs: a queue that grows
+    /// means deliveries wait for a thread, which shows in the tail before it shows in CPU.
+    /// </summary>
+    private static async Task SampleThreadPoolQueueAsync(DriveCounters counters, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                counters.AddQueueSample(ThreadPool.PendingWorkItemCount);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -57,6 +57,7 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<Driver>();
+builder.Services.AddSingleton<GcPauses>();
 
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {

@@ -34,6 +34,7 @@ function run(adapter) {
   let received = 0;
   let from = 0; // count only messages the server sent at or after this (Unix µs): `reset <t>`
   let errors = 0;
+  let refused = 0;
   let disconnects = 0;
   let conns = [];
 
@@ -83,10 +84,17 @@ function run(adapter) {
     return adapter.create(urls[j % urls.length], token, events);
   }
 
+  // A server that admits connections at a bounded rate refuses the excess with 429: retried after a jittered
+  // moment, as real clients do, and counted apart from errors.
   function connectOne(conn) {
     return adapter.connect(conn).then(
       () => true,
       (err) => {
+        // SignalR's JS client wraps a failed negotiate in its own error; the status stays in the message.
+        if (err && (err.statusCode === 429 || /Status code '429'/.test(String(err.message)))) {
+          refused++;
+          return new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400)).then(() => connectOne(conn));
+        }
         if (++errors <= 5) process.stderr.write(`client: connect failed: ${err && err.message}\n`);
         return false;
       },
@@ -124,7 +132,7 @@ function run(adapter) {
       const batch = Array.from({ length: Number(arg) }, (_, k) => create(conns.length + k));
       conns = conns.concat(batch);
       const { ok, seconds } = await connectAll(batch);
-      emit({ event: 'connected', total: connected(), ok, seconds, errors });
+      emit({ event: 'connected', total: connected(), ok, seconds, errors, refused });
     } else if (cmd === 'reset') {
       from = Number(arg || 0);
       counts.fill(0);
@@ -151,7 +159,7 @@ function run(adapter) {
         connects += r.ok;
         seconds += r.seconds;
       }
-      emit({ event: 'storm', connects, seconds, errors });
+      emit({ event: 'storm', connects, seconds, errors, refused });
     } else if (cmd === 'quit') {
       await disconnectAll();
       emit({ event: 'bye' });

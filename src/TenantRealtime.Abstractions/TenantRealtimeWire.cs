@@ -47,7 +47,10 @@ public static class TenantRealtimeWire
         /// <summary>The connection has no (valid) identity.</summary>
         public const string Unauthenticated = "unauthenticated";
 
-        /// <summary>The connection invokes too fast.</summary>
+        /// <summary>
+        /// The connection invokes too fast; also the code of the 429 problem refusing a new connection while the server
+        /// admits no more this second (retry after <c>Retry-After</c>).
+        /// </summary>
         public const string RateLimited = "rate-limited";
 
         /// <summary>A limit (rooms, connections) would be exceeded.</summary>

@@ -65,6 +65,9 @@ internal static partial class TenantRealtimeLog
     [LoggerMessage(33, LogLevel.Debug, "Connection {ConnectionId} connects again: its user's rooms were refreshed while it was connecting.")]
     public static partial void ConnectingAgain(ILogger logger, string connectionId);
 
+    [LoggerMessage(34, LogLevel.Warning, "New connections arrive faster than this server admits ({PerSecond} per second, MaxConnectsPerSecond): {Refused} refused with 429 since the last such line (logged at most every {IntervalSeconds} s); clients retry them.")]
+    public static partial void ConnectRateExceeded(ILogger logger, long refused, int perSecond, double intervalSeconds);
+
     [LoggerMessage(40, LogLevel.Warning, "Refused a request to the hub from origin {Origin}: it is neither the app's own ({Own}) nor in AllowedOrigins (cross-site WebSocket hijacking is refused). {Refused} such requests since the last such line (logged at most every {IntervalSeconds} s).")]
     public static partial void ForeignOrigin(ILogger logger, string origin, string own, long refused, double intervalSeconds);
 }

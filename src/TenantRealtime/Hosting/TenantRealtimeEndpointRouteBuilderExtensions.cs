@@ -61,13 +61,16 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
         // Both endpoints SignalR maps (negotiate, connect) refuse new connections beyond the server's ceiling. Resolved
         // now, so a ceiling derived from the open-file limit counts what the app opened before serving anyone.
         // Before that, a request from another site's page is refused (cross-site WebSocket hijacking).
+        // Within the ceiling, new connections are admitted at a bounded rate, so a reconnect storm is refused and
+        // retried rather than accepted and timed out.
         var ceiling = services.GetRequiredService<ConnectionCeiling>();
+        var admission = services.GetRequiredService<ConnectAdmission>();
         var origins = services.GetRequiredService<OriginGuard>();
         hub.Add(endpoint =>
         {
             var negotiate = endpoint.Metadata.OfType<NegotiateMetadata>().Any();
             endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
-                ? origins.Guard(ceiling.Guard(next, negotiate), negotiate)
+                ? origins.Guard(ceiling.Guard(admission.Guard(next, negotiate), negotiate), negotiate)
                 : null;
         });
         if (!options.AllowAnonymous)

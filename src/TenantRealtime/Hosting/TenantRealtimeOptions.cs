@@ -135,6 +135,21 @@ public sealed class TenantRealtimeOptions
     public int? MaxConnectionsPerServer { get; set; }
 
     /// <summary>
+    /// Gets or sets how many new connections per second this server admits (a token bucket holding one second's
+    /// worth); beyond it new connections are refused at negotiate and at connect with 429, <c>Retry-After: 1</c> and
+    /// problem details with code <c>rate-limited</c>, and clients retry. Connections already open are not affected.
+    /// </summary>
+    /// <remarks>
+    /// The default, <see langword="null"/>, admits 500 per processor and second, about what one core serves: enough
+    /// for any steady arrival, while a reconnect storm (a deploy, a restarted server whose clients all come back at
+    /// once) is spread over seconds by refusals the clients retry, instead of overloading the server until handshakes
+    /// time out. Clients should retry with jitter; SignalR's default reconnect policy gives up after four attempts
+    /// (0, 2, 10, 30 s), so give clients a policy that keeps retrying (the TypeScript client's default does).
+    /// </remarks>
+    [Range(1, int.MaxValue)]
+    public int? MaxConnectsPerSecond { get; set; }
+
+    /// <summary>
     /// Gets or sets how many hub invocations per second one connection may make on average (a token bucket);
     /// calls beyond it fail with <c>rate-limited</c>. The default is 20.
     /// </summary>

@@ -75,6 +75,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();
         services.TryAddSingleton<ConnectionCeiling>();
+        services.TryAddSingleton<ConnectAdmission>();
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();

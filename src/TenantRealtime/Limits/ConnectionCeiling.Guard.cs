@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using TenantRealtime.Diagnostics;
 
 namespace TenantRealtime.Limits;
@@ -12,25 +11,17 @@ internal sealed partial class ConnectionCeiling
     public const string OverCapacity = "over-capacity";
 
     /// <summary>
-    /// Wraps one of the hub's endpoints. SignalR maps two (aspnetcore's <c>MapConnections</c>): <c>{pattern}/negotiate</c>,
-    /// whose POST creates a connection, and <c>{pattern}</c>, where a WebSocket request without a connection token
-    /// (<c>?id=</c>) creates one too (a client that skips negotiation). Requests with a token belong to a connection
-    /// negotiated before (long polling's polls and sends, server-sent events, a WebSocket after negotiate) and a
-    /// DELETE ends one: those always pass.
+    /// Wraps one of the hub's endpoints: a request that opens a connection (<see cref="ConnectionRequests.Opens"/>)
+    /// while the server is at its ceiling is refused; the others always pass.
     /// </summary>
     public RequestDelegate Guard(RequestDelegate next, bool negotiate)
     {
         ArgumentNullException.ThrowIfNull(next);
         var operation = negotiate ? "negotiate" : "connect";
-        return context => OpensConnection(context.Request, negotiate) && IsReached(out var limit)
+        return context => ConnectionRequests.Opens(context.Request, negotiate) && IsReached(out var limit)
             ? RefuseAsync(context, operation, limit)
             : next(context);
     }
-
-    private static bool OpensConnection(HttpRequest request, bool negotiate) =>
-        negotiate
-            ? HttpMethods.IsPost(request.Method)
-            : !HttpMethods.IsDelete(request.Method) && StringValues.IsNullOrEmpty(request.Query["id"]);
 
     private Task RefuseAsync(HttpContext context, string operation, int limit)
     {

@@ -33,6 +33,12 @@ public sealed class TenantRealtimeOptionsValidatorTests
     public void ValidatorAcceptsNoServerCeilingOrOneOfAtLeastOne(int? ceiling) =>
         Validate(o => o.MaxConnectionsPerServer = ceiling).Succeeded.Should().BeTrue();
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void ValidatorRefusesAConnectRateBelowOne(int perSecond) =>
+        Validate(o => o.MaxConnectsPerSecond = perSecond).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxConnectsPerSecond));
+
     [Fact]
     public void ValidatorRefusesAnEmptyClaimType() =>
         Validate(o => o.OrganizationIdClaimType = "").FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.OrganizationIdClaimType));
