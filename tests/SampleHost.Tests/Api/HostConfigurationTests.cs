@@ -42,6 +42,37 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public async Task ServesTheTypeScriptClientBuiltFromTheRepositoryAndNothingFromElsewhere()
+    {
+        await using var server = await SampleHostServer.StartAsync();
+
+        // The build's copy of the package's one-file browser build, byte for byte what clients/typescript built.
+        var built = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot(), "clients", "typescript", "dist", "tenantrealtime.browser.js"));
+        (await server.Anonymous.GetByteArrayAsync("/lib/tenantrealtime/tenantrealtime.browser.js")).Should().Equal(built);
+        (await server.Anonymous.GetAsync("/lib/tenantrealtime/tenantrealtime.browser.js.map")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var realtime = await server.Anonymous.GetStringAsync("/js/realtime.js");
+        realtime.Should().Contain("from '../lib/tenantrealtime/tenantrealtime.browser.js'");
+        (await server.Anonymous.GetAsync("/js/recovery.js")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the package replaced the page's own recovery module");
+        foreach (var script in new[] { "/", "/js/app.js", "/js/realtime.js", "/js/saved-state.js", "/js/session.js", "/js/api.js", "/js/view.js" })
+        {
+            // No absolute URL at all: everything the page loads comes from the host that served it.
+            (await server.Anonymous.GetStringAsync(script)).Should().NotContain("http://", script).And.NotContain("https://", script).And.NotContain("//cdn", script);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TenantRealtime.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException($"No TenantRealtime.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [Fact]
     public async Task PagesOfAConfiguredOriginMayUseTheHubAndOthersAreRefused()
     {
         await using var server = await SampleHostServer.StartAsync(false, "--SampleHost:AllowedOrigins=https://portal.example.com, https://status.example.com");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -7,130 +8,176 @@ using TenantRealtime;
 namespace SampleHost.Tests.Browser;
 
 /// <summary>
-/// Missed-message recovery on the page, in real headless Chromium against the real host: the page is cut off for
-/// real (its live WebSocket closed, every reconnect attempt refused in the browser), changes are made meanwhile, and
-/// when it comes back it shows every change and says what it recovered. Both ways back are covered: SignalR's
-/// automatic reconnect after a dropped socket, and the page's own restart after the server closed the connection
-/// for good (a revocation: SignalR then does not reconnect by itself).
+/// Missed-message recovery on the page, in real headless Chromium against the real host, done by the TypeScript client
+/// package (wwwroot/lib/tenantrealtime, built from clients/typescript). The page reaches the host through a TCP relay
+/// the test cuts for real: every connection reset, every reconnect attempt refused. Changes made meanwhile appear
+/// when it is back, resumed without fetching the state again; past the room's history window it reloads instead.
+/// Also: the page's own restart after the server closed the connection for good, and a page reload that restores
+/// the state from the tab and resumes from the saved positions.
 /// </summary>
 public sealed class StatusPageRecoveryBrowserTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const string AlicePage = "/?user=alice&org=org-a&tenant=tenant-1&role=member";
+    private const string OrgRoom = "org:org-a";
+    private const string TenantRoom = "tenant:org-a:tenant-1";
 
-    // Generous: the page's reconnect policy waits up to 10 s between attempts (0, 1, 2, 5, 10 s), and restarts a
+    /// <summary>How many broadcasts each room keeps (<c>HistoryMaxMessages</c>) in the history-window test.</summary>
+    private const int Window = 4;
+
+    // Generous: the page's reconnect policy waits up to 15 s between attempts (0, 1, 2, 5, 10, 15 s), and restarts a
     // closed connection after 15 s.
     private static readonly float ReconnectTimeoutMs = 45_000;
     private static readonly float LiveTimeoutMs = 5_000;
 
+    private static readonly string[] OrgServices = ["web", "cdn", "auth", "webhooks", "api"];
+
     [Fact]
-    public async Task AfterAnOutageThePageAppliesEveryMissedUpdateAndSaysHowMany()
+    public async Task AfterANetworkCutThePageResumesWhatWasMissedAndOnePastTheHistoryWindowReloads()
+    {
+        await using var server = await SampleHostServer.StartAsync(seedDemoData: true, $"--TenantRealtime:HistoryMaxMessages={Window}");
+        using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
+        await using var session = await BrowserSession.OpenAsync(server, AlicePage);
+        var page = session.Page;
+        session.Requested.Should().Contain("/lib/tenantrealtime/tenantrealtime.browser.js", "the page's realtime code is the package's browser build")
+            .And.NotContain(path => path.EndsWith("/recovery.js", StringComparison.Ordinal));
+
+        // Nothing was pushed to the page yet: the client knows its rooms' positions from connecting, so even this
+        // first drop is resumed. Another member of tenant 1 stays connected throughout and counts what the page misses.
+        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
+
+        // Exactly as many broadcasts as the room keeps: all of them can be replayed.
+        await session.CutNetworkAsync();
+        var missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "outage 1", Window);
+        missed.Should().Be(Window, "a description change is one service-update in the organization's room, and nothing else");
+
+        session.StatusRequests = 0;
+        session.Link.Restore();
+        await page.WaitForSelectorAsync("#recovery-notice[data-kind=resumed]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
+        (await page.TextContentAsync("#recovery-text")).Should().Be($"Reconnected — {Window} missed updates applied");
+        (await page.GetAttributeAsync("#recovery-notice", "data-replayed")).Should().Be(Window.ToString(CultureInfo.InvariantCulture));
+        await ExpectDescriptionsAsync(page, "outage 1", Window);
+        session.StatusRequests.Should().Be(0, "a resumed page applies the missed updates instead of fetching the state");
+        await ExpectLiveAsync(page, acmeAdmin, "cdn", "degraded_performance");
+
+        // One more than the room keeps: the first one the page missed is gone, so it reloads its state over REST.
+        await session.CutNetworkAsync();
+        missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "outage 2", Window + 1);
+        missed.Should().Be(Window + 1);
+
+        session.StatusRequests = 0;
+        session.Link.Restore();
+        await page.WaitForSelectorAsync("#recovery-notice[data-kind=reloaded]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
+        (await page.TextContentAsync("#recovery-text")).Should().Be("Reconnected — reloaded the latest state");
+        (await page.GetAttributeAsync("#recovery-notice", "data-reason")).Should().Be("not-recovered", "the server could not replay past its history window");
+        await ExpectDescriptionsAsync(page, "outage 2", Window + 1);
+        session.StatusRequests.Should().BeGreaterThan(0, "the page reloads its state over REST when the server cannot replay");
+
+        // Live again, from the reloaded state.
+        await ExpectLiveAsync(page, acmeAdmin, "cdn", "operational");
+        session.Errors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AfterTheServerClosesTheConnectionThePageRestartsItAndResumesWhatWasMissed()
     {
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true);
         using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
         await using var session = await BrowserSession.OpenAsync(server, AlicePage);
         var page = session.Page;
-        await MakeLiveChangesInBothRoomsAsync(page, acmeAdmin);
-
-        // Another member of tenant 1 stays connected throughout: what it receives in the page's rooms while the
-        // page is away is exactly what the page missed.
         await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
 
-        await session.DropConnectionAsync();
-        (await acmeAdmin.PatchAsync("/api/services/web", new { status = "major_outage" })).Status.Should().Be(HttpStatusCode.OK);
-        (await acmeAdmin.PatchAsync("/api/services/cdn", new { status = "degraded_performance" })).Status.Should().Be(HttpStatusCode.OK);
-        (await acmeAdmin.PatchAsync("/api/services/t1-db", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
-        (await acmeAdmin.PatchAsync("/api/services/t1-workers", new { status = "operational" })).Status.Should().Be(HttpStatusCode.OK);
-        await observer.WaitForSentinelAsync(await server.SendSentinelAsync("org-a", "observer"));
-        var missed = observer.Received.Count(e => e.Envelope.TryGetProperty("room", out var room) &&
-            room.GetString() is "org:org-a" or "tenant:org-a:tenant-1");
-        missed.Should().BeGreaterThanOrEqualTo(4, "four services changed, each announced in one of the page's rooms");
+        // The server closes the user's connections and tells SignalR not to reconnect: the page's own restart (15 s
+        // later) brings it back. The network stays cut meanwhile, so the changes below surely happen while it is away.
+        await server.Services.GetRequiredService<ITenantConnectionManager>().DisconnectUserAsync("org-a", "alice");
+        await page.WaitForSelectorAsync("#connection[data-state=disconnected]", new() { Timeout = LiveTimeoutMs });
+        session.Link.Cut();
+        var missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "closed", 3);
+        missed.Should().Be(3);
 
         session.StatusRequests = 0;
-        await session.GoOnlineAsync();
+        session.Link.Restore();
         await page.WaitForSelectorAsync("#recovery-notice[data-kind=resumed]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
-        (await page.TextContentAsync("#recovery-text")).Should().Be($"Reconnected — {missed} missed updates applied");
-        (await page.GetAttributeAsync("#recovery-notice", "data-replayed")).Should().Be(missed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        // Every change is on the page, applied from the replay: the state was not fetched again.
-        await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=major_outage]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=cdn] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=t1-db] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=operational]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("#banner[data-indicator=critical]", new() { Timeout = LiveTimeoutMs });
-        (await page.TextContentAsync("#event-log")).Should().Contain($"{missed} missed updates applied");
-        session.StatusRequests.Should().Be(0, "a resumed page applies the missed updates instead of reloading");
-
-        // And it is live again.
-        (await acmeAdmin.PatchAsync("/api/services/auth", new { status = "under_maintenance" })).Status.Should().Be(HttpStatusCode.OK);
-        await page.WaitForSelectorAsync("[data-service-id=auth] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
+        (await page.TextContentAsync("#recovery-text")).Should().Be("Reconnected — 3 missed updates applied");
+        await ExpectDescriptionsAsync(page, "closed", 3);
+        session.StatusRequests.Should().Be(0);
+        await ExpectLiveAsync(page, acmeAdmin, "auth", "under_maintenance");
         session.Errors.Should().BeEmpty();
     }
 
     [Fact]
-    public async Task MissingMoreThanTheHistoryWindowReloadsTheStateAndSaysSo()
+    public async Task APageReloadRestoresTheStateFromTheTabAndResumesWhatWasPushedMeanwhile()
     {
-        await using var server = await SampleHostServer.StartAsync(seedDemoData: true, "--TenantRealtime:HistoryMaxMessages=3");
+        await using var server = await SampleHostServer.StartAsync(seedDemoData: true);
         using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
         await using var session = await BrowserSession.OpenAsync(server, AlicePage);
         var page = session.Page;
-        await MakeLiveChangesInBothRoomsAsync(page, acmeAdmin);
+        await ExpectLiveAsync(page, acmeAdmin, "t1-workers", "degraded_performance");
+        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
 
-        // Six changes of org-wide services while away: more than the three broadcasts the room keeps.
-        await session.RevokeAsync(server, "org-a", "alice");
-        foreach (var (id, status) in new[]
-                 {
-                     ("web", "major_outage"), ("cdn", "degraded_performance"), ("auth", "partial_outage"),
-                     ("webhooks", "under_maintenance"), ("web", "operational"), ("cdn", "major_outage"),
-                 })
-        {
-            (await acmeAdmin.PatchAsync($"/api/services/{id}", new { status })).Status.Should().Be(HttpStatusCode.OK);
-        }
+        // The tab leaves the page (its connection ends with it), changes are made, and the tab comes back.
+        await page.GotoAsync("about:blank");
+        var missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "while reloading", 2);
+        missed.Should().Be(2);
 
         session.StatusRequests = 0;
-        await session.GoOnlineAsync();
-        await page.WaitForSelectorAsync("#recovery-notice[data-kind=reloaded]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
-        (await page.TextContentAsync("#recovery-text")).Should().Be("Reconnected — reloaded the latest state");
-        (await page.GetAttributeAsync("#recovery-notice", "data-reason")).Should().Be("not-recovered", "the history window was exceeded, not a room without a position");
+        await page.GotoAsync(new Uri(session.Link.BaseAddress, AlicePage).ToString());
+        await page.WaitForSelectorAsync("#recovery-notice[data-kind=resumed]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
+        (await page.TextContentAsync("#recovery-text")).Should().Be("Page restored — 2 missed updates applied");
+        (await page.TextContentAsync("#event-log")).Should().Contain("state restored from this tab");
+        await ExpectDescriptionsAsync(page, "while reloading", 2);
+        await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
+        session.StatusRequests.Should().Be(0, "the state came from the tab and the missed updates from the server's history");
 
-        await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=operational]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=cdn] .status[data-status=major_outage]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=auth] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=webhooks] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("#banner[data-indicator=critical]", new() { Timeout = LiveTimeoutMs });
-        session.StatusRequests.Should().BeGreaterThan(0, "the page reloads its state over REST when the server cannot replay");
-
-        // Live again, from the reloaded state.
-        (await acmeAdmin.PatchAsync("/api/services/cdn", new { status = "operational" })).Status.Should().Be(HttpStatusCode.OK);
-        await page.WaitForSelectorAsync("[data-service-id=cdn] .status[data-status=operational]", new() { Timeout = LiveTimeoutMs });
+        await ExpectLiveAsync(page, acmeAdmin, "web", "partial_outage");
         session.Errors.Should().BeEmpty();
     }
 
     /// <summary>
-    /// A change in the organization's room and one in tenant 1's, seen live: the page learns a position in both
-    /// rooms its state comes from (a room it never heard from could not be resumed, and the page would reload).
+    /// Changes the description of the first <paramref name="count"/> org-wide services and returns how many broadcasts
+    /// the page's rooms got meanwhile, as seen by <paramref name="observer"/> (a connection in the same rooms).
     /// </summary>
-    private static async Task MakeLiveChangesInBothRoomsAsync(IPage page, ApiClient admin)
+    private static async Task<int> ChangeDescriptionsAsync(SampleHostServer server, ApiClient admin, HubListener observer, string label, int count)
     {
-        (await admin.PatchAsync("/api/services/web", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
-        (await admin.PatchAsync("/api/services/t1-workers", new { status = "degraded_performance" })).Status.Should().Be(HttpStatusCode.OK);
-        await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
-        await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
+        var before = CountInPageRooms(observer);
+        foreach (var id in OrgServices.Take(count))
+        {
+            var response = await admin.PatchAsync($"/api/services/{id}", new { description = $"{label}: {id}" });
+            response.Status.Should().Be(HttpStatusCode.OK, response.Text);
+        }
+
+        await observer.WaitForSentinelAsync(await server.SendSentinelAsync("org-a", "observer"));
+        return CountInPageRooms(observer) - before;
     }
 
-    /// <summary>Headless Chromium with one page open on the host, and a real way to cut it off and let it back.</summary>
+    private static int CountInPageRooms(HubListener observer) => observer.Received.Count(e =>
+        e.Envelope.TryGetProperty("room", out var room) && room.GetString() is OrgRoom or TenantRoom);
+
+    private static async Task ExpectDescriptionsAsync(IPage page, string label, int count)
+    {
+        foreach (var id in OrgServices.Take(count))
+        {
+            await page.WaitForSelectorAsync($"[data-service-id={id}] .service-desc:text-is(\"{label}: {id}\")", new() { Timeout = LiveTimeoutMs });
+        }
+    }
+
+    private static async Task ExpectLiveAsync(IPage page, ApiClient admin, string serviceId, string status)
+    {
+        (await admin.PatchAsync($"/api/services/{serviceId}", new { status })).Status.Should().Be(HttpStatusCode.OK);
+        await page.WaitForSelectorAsync($"[data-service-id={serviceId}] .status[data-status={status}]", new() { Timeout = LiveTimeoutMs });
+    }
+
+    /// <summary>Headless Chromium with one page open on the host through a <see cref="NetworkLink"/> the test can cut.</summary>
     private sealed class BrowserSession : IAsyncDisposable
     {
-        private const string HubRequests = "**/hubs/realtime**";
-
         private readonly DirectoryInfo userDataDir;
         private readonly IPlaywright playwright;
         private readonly IBrowserContext browser;
         private int statusRequests;
-        private (IWebSocketRoute Page, IWebSocketRoute Server)? socket;
 
-        private BrowserSession(DirectoryInfo userDataDir, IPlaywright playwright, IBrowserContext browser, IPage page)
+        private BrowserSession(NetworkLink link, DirectoryInfo userDataDir, IPlaywright playwright, IBrowserContext browser, IPage page)
         {
+            Link = link;
             this.userDataDir = userDataDir;
             this.playwright = playwright;
             this.browser = browser;
@@ -138,16 +185,27 @@ public sealed class StatusPageRecoveryBrowserTests
             page.PageError += (_, error) => Errors.Add(error);
             page.Request += (_, request) =>
             {
-                if (new Uri(request.Url).AbsolutePath == "/api/status")
+                var path = new Uri(request.Url).AbsolutePath;
+                lock (Requested)
+                {
+                    Requested.Add(path);
+                }
+
+                if (path == "/api/status")
                 {
                     Interlocked.Increment(ref statusRequests);
                 }
             };
         }
 
+        public NetworkLink Link { get; }
+
         public IPage Page { get; }
 
         public List<string> Errors { get; } = [];
+
+        /// <summary>The paths the page requested.</summary>
+        public List<string> Requested { get; } = [];
 
         /// <summary>How many times the page fetched <c>GET /api/status</c> since this was last set.</summary>
         public int StatusRequests
@@ -159,6 +217,7 @@ public sealed class StatusPageRecoveryBrowserTests
         public static async Task<BrowserSession> OpenAsync(SampleHostServer server, string path)
         {
             File.Exists(ChromiumPath).Should().BeTrue($"the browser tests need Chromium at {ChromiumPath}: install it with `apt-get install -y chromium`");
+            var link = NetworkLink.Start(server.BaseAddress);
             var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
             var playwright = await Playwright.CreateAsync();
             var browser = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir.FullName, new()
@@ -169,50 +228,25 @@ public sealed class StatusPageRecoveryBrowserTests
                 ViewportSize = new() { Width = 1280, Height = 900 },
             });
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-            var session = new BrowserSession(userDataDir, playwright, browser, page);
-
-            // The page's WebSocket passes through Playwright, connected to the real server, so a test can drop it.
-            await page.RouteWebSocketAsync(HubRequests, route => session.socket = (route, route.ConnectToServer()));
-            await page.GotoAsync(new Uri(server.BaseAddress, path).ToString());
+            var session = new BrowserSession(link, userDataDir, playwright, browser, page);
+            await page.GotoAsync(new Uri(link.BaseAddress, path).ToString());
             await page.WaitForSelectorAsync("#connection[data-state=connected]");
             await page.WaitForSelectorAsync("#event-log li[data-event=connection]"); // state loaded after connecting
             return session;
         }
 
-        /// <summary>
-        /// Like a network failure: refuses the page's hub requests (negotiate fails, so no reconnect attempt gets
-        /// through), then drops its live WebSocket on both ends. SignalR's automatic reconnect takes over.
-        /// </summary>
-        public async Task DropConnectionAsync()
+        /// <summary>Cuts the page's network (its WebSocket reset, reconnects refused) and waits until it notices.</summary>
+        public async Task CutNetworkAsync()
         {
-            var (pageSide, serverSide) = socket ?? throw new InvalidOperationException("The page has no WebSocket to drop.");
-            await RefuseHubRequestsAsync();
-            await pageSide.CloseAsync(new() { Code = 4000, Reason = "test: network down" });
-            await serverSide.CloseAsync();
+            Link.Cut();
             await Page.WaitForSelectorAsync("#connection[data-state=reconnecting]", new() { Timeout = LiveTimeoutMs });
         }
-
-        /// <summary>
-        /// Refuses the page's hub requests, then has the server close the user's connections
-        /// (<see cref="ITenantConnectionManager.DisconnectUserAsync"/>). The server tells SignalR not to reconnect,
-        /// so the connection closes and the page's own restart brings it back.
-        /// </summary>
-        public async Task RevokeAsync(SampleHostServer server, string organizationId, string userId)
-        {
-            await RefuseHubRequestsAsync();
-            await server.Services.GetRequiredService<ITenantConnectionManager>().DisconnectUserAsync(organizationId, userId);
-            await Page.WaitForSelectorAsync("#connection[data-state=disconnected]", new() { Timeout = LiveTimeoutMs });
-        }
-
-        private async Task RefuseHubRequestsAsync() => await Page.RouteAsync(HubRequests, route => route.AbortAsync("internetdisconnected"));
-
-        /// <summary>Lets the hub requests through again; the page's automatic reconnect does the rest.</summary>
-        public Task GoOnlineAsync() => Page.UnrouteAsync(HubRequests);
 
         public async ValueTask DisposeAsync()
         {
             await browser.DisposeAsync();
             playwright.Dispose();
+            await Link.DisposeAsync();
             userDataDir.Delete(recursive: true);
         }
     }

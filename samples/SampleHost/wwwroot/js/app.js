@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { createRealtime } from './realtime.js';
+import { forgetState, positionsKey, restoreState, saveState } from './saved-state.js';
 import { devSession, forgetToken, identityFromQuery, loadDemoUsers, storedToken, tokenSession, urlFor } from './session.js';
 import { $, el, logEvent, renderBanner, renderConnection, renderIncidents, renderRecovery, renderServices, STATUS_LABELS } from './view.js';
 
@@ -21,12 +22,14 @@ function render(changedId) {
     new Map(services.map(s => [s.id, s])));
 }
 
-// The whole state, over REST: once after connecting, and again only when missed updates cannot be recovered.
+// The whole state, over REST: once after connecting (unless this tab saved it before a page reload), and again
+// only when missed updates cannot be recovered.
 async function reload() {
   const summary = await api.status(await session.accessToken());
   state.summary = summary;
   state.services = new Map(summary.services.map(s => [s.id, s]));
   state.incidents = new Map(summary.incidents.map(i => [i.id, i]));
+  saveState(session.identity, state);
   render();
 }
 
@@ -46,13 +49,14 @@ function recomputeSummary(timestamp) {
   state.summary = { ...state.summary, indicator, description: DESCRIPTIONS[indicator], updatedAt: timestamp };
 }
 
+// Each handler saves the state it changed: the realtime client saves its positions right after, so a page reload
+// restores a state and positions that match (saved-state.js).
 const handlers = {
-  // Sent by the hub on connect; the rooms are read with whoAmI() once the state is loaded.
-  authenticated: () => {},
   'service-update': ({ type, data, timestamp }) => {
     if (type === 'deleted') state.services.delete(data.id);
     else state.services.set(data.id, data);
     recomputeSummary(timestamp);
+    saveState(session.identity, state);
     render(data.id);
     const verb = type === 'updated' ? `→ ${STATUS_LABELS[data.status] ?? data.status}` : type;
     logEvent('service-update', `${data.name} ${verb}`, timestamp);
@@ -61,13 +65,14 @@ const handlers = {
     if (type === 'deleted' || data.status === 'resolved') state.incidents.delete(data.id);
     else state.incidents.set(data.id, data);
     recomputeSummary(timestamp);
+    saveState(session.identity, state);
     render();
     logEvent('incident-update', `“${data.name}” ${type === 'updated' ? data.status : type}`, timestamp);
   },
   'status-update': ({ data, timestamp }) => {
     const scope = data.tenantId ? `Tenant ${data.tenantId}` : 'Organization';
     logEvent('status-update', `${scope}: ${data.description}`, timestamp);
-    // Nothing to fetch: every update reaches this page exactly once and in order (recovery.js), so the banner
+    // Nothing to fetch: every update reaches this page exactly once and in order (the client), so the banner
     // computed from the services and incidents above is the server's combined view.
   },
 };
@@ -88,53 +93,47 @@ async function open(newSession) {
   showIdentity(session.identity);
   $('dashboard').hidden = false;
   $('connection').hidden = false;
+
+  // A page reload in this tab shows the state it had at once; the realtime client resumes what was pushed since.
+  const restored = restoreState(session.identity);
+  if (restored) {
+    Object.assign(state, restored);
+    render();
+  }
+
   const showRooms = me => { $('fact-rooms').textContent = me ? me.rooms.join(', ') : '—'; };
   const realtime = createRealtime({
     accessToken: () => session.accessToken(),
     handlers,
     onState: (connectionState, detail) => {
       renderConnection(connectionState, detail);
+      if (connectionState === 'connected') showRooms(realtime.identity());
       if (connectionState === 'reconnecting') logEvent('connection', 'Connection lost, reconnecting…');
       if (connectionState === 'disconnected') logEvent('connection', 'Disconnected, retrying shortly');
     },
     loadState: () => reload(),
-    requiredRooms: () => requiredRooms(session.identity),
     onRecovery: report => {
-      // After a reconnect the server replayed what was missed (or told us to reload): say which, then show the rooms.
+      // The server replayed what was missed (or the state was reloaded): say which.
       const message = recoveryMessage(report);
       renderRecovery(report, message);
       logEvent('connection', message);
-      if (report.trigger === 'reconnect') realtime.whoAmI().then(showRooms, () => showRooms(null));
     },
+    positionsKey: positionsKey(session.identity),
+    restored: restored !== null,
   });
   const me = await realtime.start();
   if (me) {
-    logEvent('connection', 'Connected · state loaded');
+    logEvent('connection', restored ? 'Connected · state restored from this tab' : 'Connected · state loaded');
     showRooms(me);
   }
 }
 
-/**
- * The rooms this page's state comes from: org-wide resources arrive in `org:{o}`, a tenant's in `tenant:{o}:{t}`
- * (an admin receives every tenant of the organization: those it shows resources of). A reconnect can only resume a
- * room the page has received something in since it loaded; if one of these has nothing yet, it reloads instead.
- */
-function requiredRooms(identity) {
-  const o = identity.organizationId;
-  const tenants = new Set(identity.tenantId ? [identity.tenantId] : []);
-  if (identity.role === 'admin' || identity.role === 'platform-admin') {
-    for (const item of [...state.services.values(), ...state.incidents.values()]) {
-      if (item.tenantId) tenants.add(item.tenantId);
-    }
-  }
-  return [`org:${o}`, ...[...tenants].map(t => `tenant:${o}:${t}`)];
-}
-
 function recoveryMessage({ trigger, replayed, reloaded }) {
-  if (trigger !== 'reconnect') return 'Some updates could not be recovered — reloaded the latest state';
-  if (reloaded) return 'Reconnected — reloaded the latest state';
-  if (replayed === 0) return 'Reconnected — nothing was missed';
-  return `Reconnected — ${replayed} missed update${replayed === 1 ? '' : 's'} applied`;
+  if (trigger === 'gap') return 'Some updates could not be recovered — reloaded the latest state';
+  const lead = trigger === 'restore' ? 'Page restored' : 'Reconnected';
+  if (reloaded) return `${lead} — reloaded the latest state`;
+  if (replayed === 0) return `${lead} — nothing was missed`;
+  return `${lead} — ${replayed} missed update${replayed === 1 ? '' : 's'} applied`;
 }
 
 function showChooser() {
@@ -168,6 +167,7 @@ $('recovery-close').addEventListener('click', () => { $('recovery-notice').hidde
 
 $('switch-user').addEventListener('click', () => {
   forgetToken();
+  if (session) forgetState(session.identity);
   location.href = '/';
 });
 
