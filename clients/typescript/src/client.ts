@@ -162,7 +162,10 @@ export class TenantRealtimeClient {
     return () => void this.#reloadHandlers.delete(handler);
   }
 
-  /** Registers a handler told the server's answer after each reconnect's resume ("12 missed updates applied"). */
+  /**
+   * Registers a handler told the server's answer whenever the client resumed rooms ("12 missed updates applied"):
+   * after each reconnect, and at a `start()` that resumed saved positions (a page reload, a start after `stop()`).
+   */
   onResumed(handler: (result: ResumeResult) => void): Unsubscribe {
     this.#resumedHandlers.add(handler);
     return () => void this.#resumedHandlers.delete(handler);
@@ -207,8 +210,9 @@ export class TenantRealtimeClient {
       }
     }
     try {
-      const { identity } = await this.#afterConnect();
+      const { identity, resumed } = await this.#afterConnect();
       this.#setStatus("connected");
+      this.#notifyResumed(resumed);
       return identity;
     } catch (error) {
       // Connected but not in a known state (Authenticate or Resume refused): not started.
@@ -284,13 +288,16 @@ export class TenantRealtimeClient {
       return;
     }
     this.#setStatus("connected");
-    if (resumed) {
-      for (const handler of [...this.#resumedHandlers]) {
-        try {
-          handler(resumed);
-        } catch (error) {
-          this.#onError("TenantRealtime: an onResumed handler failed.", error);
-        }
+    this.#notifyResumed(resumed);
+  }
+
+  #notifyResumed(resumed: ResumeResult | null): void {
+    if (!resumed) return;
+    for (const handler of [...this.#resumedHandlers]) {
+      try {
+        handler(resumed);
+      } catch (error) {
+        this.#onError("TenantRealtime: an onResumed handler failed.", error);
       }
     }
   }

@@ -1,5 +1,5 @@
 // Per-room ordering, dedupe and gap recovery, separate from SignalR so it can be tested on its own. The same
-// algorithm as the .NET client (TenantRealtime.Client's RoomSequencer) and the sample's recovery.js.
+// algorithm as the .NET client (TenantRealtime.Client's RoomSequencer).
 import type { TenantEnvelope } from "./envelope.js";
 import type { ResumeResult, RoomPosition } from "./wire.js";
 

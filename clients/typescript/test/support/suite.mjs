@@ -216,6 +216,12 @@ export function defineClientSuite(name, setup) {
       const second = await connect(tenant, { storage });
       await second.client.start(); // resumes before it resolves
       assert.deepEqual(counts(second.seen), [3, 4]);
+
+      // The page is told what the resume applied ("2 missed updates applied"), as after a reconnect.
+      assert.equal(second.seen.resumed.length, 1);
+      const resumedRoom = second.seen.resumed[0].rooms.find(r => r.room === tenant.room);
+      assert.equal(resumedRoom.recovered, true);
+      assert.equal(resumedRoom.replayed, 2);
       await broadcast(tenant, item(5));
       await waitFor(() => second.seen.items.length === 3, 'the next live item');
       assert.deepEqual(counts(second.seen), [3, 4, 5]);

@@ -88,8 +88,8 @@ export function createRealtime({ accessToken, handlers, onState, loadState, onRe
     if (!away) return;
     const report = away;
     away = null;
-    // The server's count when it answered a reconnect's Resume; when the client resumed inside start() (the page's
-    // own restart, or the first connect after a page reload) the pushes applied meanwhile, which are the replays.
+    // The server's count from its Resume answer (after a reconnect, and at a start that resumed saved positions);
+    // without one (nothing to resume), the pushes applied meanwhile.
     const replayed = report.resumed
       ? report.resumed.rooms.filter(r => r.recovered).reduce((sum, r) => sum + r.replayed, 0)
       : report.applied;
