@@ -230,7 +230,10 @@ internal static class LoadClient
                     await connection.StartAsync();
                     return true;
                 }
-                catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                // Negotiating, the refusal is an HttpRequestException with the status; skipping negotiation (as this
+                // client does), the WebSocket handshake's WebSocketException names it in its message.
+                catch (Exception refused) when (refused is HttpRequestException { StatusCode: System.Net.HttpStatusCode.TooManyRequests }
+                    || (refused is System.Net.WebSockets.WebSocketException && refused.Message.Contains("'429'", StringComparison.Ordinal)))
                 {
                     Interlocked.Increment(ref s_refused);
                     await Task.Delay(100 + Random.Shared.Next(400));

@@ -80,7 +80,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
                 await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (HttpRequestException refused) when (RefusedConnects.IsRefusedForNow(refused))
+            catch (Exception refused) when (RefusedConnects.IsRefusedForNow(refused))
             {
                 // The server takes no more new connections for now (429 at its connect rate, 503 at its ceiling).
                 await Task.Delay(RefusedConnects.NextDelay(), _timeProvider, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Client.Internal;
 
 namespace TenantRealtime.Client.Tests;
@@ -10,8 +14,10 @@ namespace TenantRealtime.Client.Tests;
 /// </summary>
 public sealed class RefusedConnectTests
 {
-    [Fact]
-    public async Task ClientsRefusedByTheServersConnectRateRetryAndAllStart()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClientsRefusedByTheServersConnectRateRetryAndAllStart(bool skipNegotiation)
     {
         await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.MaxConnectsPerSecond = 2 });
         var clients = Enumerable.Range(0, 8).Select(i =>
@@ -21,6 +27,13 @@ public sealed class RefusedConnectTests
             {
                 HubUrl = node.HubUrl,
                 AccessTokenProvider = () => Task.FromResult<string?>(user.Token()),
+
+                // Without negotiation the refusal comes from the WebSocket handshake, as a WebSocketException.
+                ConfigureConnection = builder => builder.Services.Configure<HttpConnectionOptions>(http =>
+                {
+                    http.SkipNegotiation = skipNegotiation;
+                    http.Transports = HttpTransportType.WebSockets;
+                }),
             });
         }).ToList();
         try
@@ -60,6 +73,10 @@ public sealed class RefusedConnectTests
         policy.NextRetryDelay(Context(12, lost)).Should().Be(TimeSpan.FromSeconds(10));
         policy.NextRetryDelay(Context(13, lost)).Should().Be(TimeSpan.FromSeconds(30));
         policy.NextRetryDelay(Context(14, lost)).Should().BeNull();
+
+        // Without negotiation the WebSocket handshake reports the refusal in its message.
+        RefusedConnects.IsRefusedForNow(new WebSocketException("The server returned status code '429' when status code '101' was expected.")).Should().BeTrue();
+        RefusedConnects.IsRefusedForNow(new WebSocketException("The server returned status code '401' when status code '101' was expected.")).Should().BeFalse();
 
         // A new drop starts over.
         policy.NextRetryDelay(Context(0, lost)).Should().Be(TimeSpan.Zero);

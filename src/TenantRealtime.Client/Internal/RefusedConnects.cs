@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace TenantRealtime.Client.Internal;
@@ -11,8 +12,14 @@ namespace TenantRealtime.Client.Internal;
 /// </summary>
 internal static class RefusedConnects
 {
+    /// <summary>
+    /// Negotiating, a refusal is an <see cref="HttpRequestException"/> with the status; with
+    /// <c>SkipNegotiation</c>, the WebSocket handshake's <see cref="WebSocketException"/> names the status in its
+    /// message (the framework's only report of it unless the app collects response details).
+    /// </summary>
     public static bool IsRefusedForNow(Exception? error) =>
-        error is HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable };
+        error is HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable }
+        || (error is WebSocketException && (error.Message.Contains("'429'", StringComparison.Ordinal) || error.Message.Contains("'503'", StringComparison.Ordinal)));
 
     public static TimeSpan NextDelay() => TimeSpan.FromMilliseconds(1000 + Random.Shared.Next(1000));
 }
