@@ -23,6 +23,10 @@ internal static class ServerProfiles
         ["nospin"] = (new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }, []),
         ["inline"] = (new(), ["--inline-scheduling"]),
         ["workstation-gc"] = (new() { ["DOTNET_gcServer"] = "0" }, []),
+
+        // Server GC without DATAS (dynamic adaptation to application sizes, on by default since .NET 9): a fixed,
+        // larger gen-0 budget per heap, so fewer and longer-spaced GCs at large heaps (issue 19 saw p99 385 vs 485 ms).
+        ["no-datas"] = (new() { ["DOTNET_GCDynamicAdaptationMode"] = "0" }, []),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
 
