@@ -25,7 +25,7 @@ internal static class ServerProfiles
         ["workstation-gc"] = (new() { ["DOTNET_gcServer"] = "0" }, []),
 
         // Server GC without DATAS (dynamic adaptation to application sizes, on by default since .NET 9): a fixed,
-        // larger gen-0 budget per heap, so fewer and longer-spaced GCs at large heaps (issue 19 saw p99 385 vs 485 ms).
+        // larger gen-0 budget per heap, so fewer and longer-spaced GCs at large heaps (issue 19 saw p99 388 vs 485 ms in one run).
         ["no-datas"] = (new() { ["DOTNET_GCDynamicAdaptationMode"] = "0" }, []),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
