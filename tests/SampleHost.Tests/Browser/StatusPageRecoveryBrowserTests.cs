@@ -167,7 +167,7 @@ public sealed class StatusPageRecoveryBrowserTests
         await page.WaitForSelectorAsync($"[data-service-id={serviceId}] .status[data-status={status}]", new() { Timeout = LiveTimeoutMs });
     }
 
-    /// <summary>Headless Chromium with one page open on the host through a <see cref="NetworkLink"/> the test can cut.</summary>
+    /// <summary>Headless Chromium with one page open on the host through a <see cref="TcpRelay"/> the test can cut.</summary>
     private sealed class BrowserSession : IAsyncDisposable
     {
         private readonly DirectoryInfo userDataDir;
@@ -175,7 +175,7 @@ public sealed class StatusPageRecoveryBrowserTests
         private readonly IBrowserContext browser;
         private int statusRequests;
 
-        private BrowserSession(NetworkLink link, DirectoryInfo userDataDir, IPlaywright playwright, IBrowserContext browser, IPage page)
+        private BrowserSession(TcpRelay link, DirectoryInfo userDataDir, IPlaywright playwright, IBrowserContext browser, IPage page)
         {
             Link = link;
             this.userDataDir = userDataDir;
@@ -198,7 +198,7 @@ public sealed class StatusPageRecoveryBrowserTests
             };
         }
 
-        public NetworkLink Link { get; }
+        public TcpRelay Link { get; }
 
         public IPage Page { get; }
 
@@ -217,7 +217,7 @@ public sealed class StatusPageRecoveryBrowserTests
         public static async Task<BrowserSession> OpenAsync(SampleHostServer server, string path)
         {
             File.Exists(ChromiumPath).Should().BeTrue($"the browser tests need Chromium at {ChromiumPath}: install it with `apt-get install -y chromium`");
-            var link = NetworkLink.Start(server.BaseAddress);
+            var link = TcpRelay.Start(server.BaseAddress);
             var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
             var playwright = await Playwright.CreateAsync();
             var browser = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir.FullName, new()

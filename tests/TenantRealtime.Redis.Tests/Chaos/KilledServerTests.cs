@@ -24,7 +24,7 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
     private RedisServer? _redis;
     private TestHostServer? _a;
     private TestHostServer? _b;
-    private FrontDoor? _frontDoor;
+    private TcpRelay? _frontDoor;
 
     private RedisServer Redis => _redis!;
 
@@ -32,7 +32,7 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
 
     private TestHostServer B => _b!;
 
-    private FrontDoor Front => _frontDoor!;
+    private TcpRelay Front => _frontDoor!;
 
     private IEnumerable<ChaosClient> AllClients => _clientsOfA.Concat(_clientsOfB);
 
@@ -55,10 +55,10 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             // A's clients connect through the front door, which sends them to A while A is alive and to B after.
-            _frontDoor = FrontDoor.Start(A.BaseAddress, B.BaseAddress);
+            _frontDoor = TcpRelay.Start(A.BaseAddress, B.BaseAddress);
             for (var i = 0; i < ClientsPerServer; i++)
             {
-                _clientsOfA.Add(await ChaosClient.ConnectAsync($"a{i}", Front.HubUrl, TestUser.Member($"a{i}", _organization, Tenant)));
+                _clientsOfA.Add(await ChaosClient.ConnectAsync($"a{i}", new Uri(Front.BaseAddress, RealtimeNode.HubPath), TestUser.Member($"a{i}", _organization, Tenant)));
                 _clientsOfB.Add(await ChaosClient.ConnectAsync($"b{i}", B.HubUrl, TestUser.Member($"b{i}", _organization, Tenant)));
             }
         }

@@ -2,43 +2,50 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SampleHost.Tests.Infrastructure;
+namespace TenantRealtime.Testing;
 
 /// <summary>
-/// The network between a browser and the host: a TCP relay on 127.0.0.1 (a port the OS picks) that a test can cut.
-/// <see cref="Cut"/> resets every open connection, the page's WebSocket included, with nothing said at the HTTP or
-/// WebSocket level (a dropped network, not a close); until <see cref="Restore"/> new connections are reset as soon
-/// as they are accepted, so every reconnect attempt fails as it would offline. The page is served through the relay
-/// too, so its origin is the relay's and the host's origin check sees a page of its own.
+/// A TCP relay on 127.0.0.1 (a port the OS picks) in front of one or more servers, for the network faults a test
+/// needs: each new connection goes to the first server that accepts it (once the first is dead, clients reconnect
+/// through the same address to the next, as behind a load balancer); <see cref="IsOpen"/> false resets new
+/// connections as soon as they are accepted (no healthy server, or no network); <see cref="Cut"/> also resets every
+/// open connection, with nothing said at the HTTP or WebSocket level (a dropped network, not a close).
 /// </summary>
-public sealed class NetworkLink : IAsyncDisposable
+public sealed class TcpRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _serverPort;
+    private readonly IReadOnlyList<Uri> _servers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Socket, bool> _sockets = new();
     private readonly ConcurrentDictionary<Task, bool> _relays = new();
     private readonly Task _accepting;
-    private volatile bool _down;
+    private volatile bool _open = true;
 
-    private NetworkLink(Uri server)
+    private TcpRelay(Uri[] servers)
     {
-        _serverPort = server.Port;
+        _servers = servers;
         _listener.Start();
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync(_stopping.Token);
     }
 
-    /// <summary>Where the browser connects instead of the host.</summary>
+    /// <summary>Gets where clients connect instead of the servers.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>Relays to the server at <paramref name="server"/> (on 127.0.0.1).</summary>
-    public static NetworkLink Start(Uri server) => new(server);
+    /// <summary>Gets or sets whether new connections are relayed; while false they are reset as soon as accepted.</summary>
+    public bool IsOpen
+    {
+        get => _open;
+        set => _open = value;
+    }
+
+    /// <summary>Relays to <paramref name="servers"/> (on 127.0.0.1), in order of preference.</summary>
+    public static TcpRelay Start(params Uri[] servers) => new(servers);
 
     /// <summary>Resets every open connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
     {
-        _down = true;
+        _open = false;
         foreach (var socket in _sockets.Keys)
         {
             Reset(socket);
@@ -46,7 +53,7 @@ public sealed class NetworkLink : IAsyncDisposable
     }
 
     /// <summary>Lets new connections through again.</summary>
-    public void Restore() => _down = false;
+    public void Restore() => _open = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -71,7 +78,7 @@ public sealed class NetworkLink : IAsyncDisposable
                 return;
             }
 
-            if (_down)
+            if (!_open)
             {
                 Reset(client);
                 continue;
@@ -85,16 +92,21 @@ public sealed class NetworkLink : IAsyncDisposable
 
     private async Task RelayAsync(Socket client, CancellationToken stopping)
     {
-        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _sockets.TryAdd(client, true);
-        _sockets.TryAdd(server, true);
+        Socket? server = null;
         try
         {
-            await server.ConnectAsync(IPAddress.Loopback, _serverPort, stopping);
+            server = await ConnectToFirstLiveServerAsync(stopping);
+            if (server is null)
+            {
+                return;
+            }
+
+            _sockets.TryAdd(server, true);
             await using var clientStream = new NetworkStream(client, ownsSocket: false);
             await using var serverStream = new NetworkStream(server, ownsSocket: false);
 
-            // Whichever direction ends first ends the other: both sockets close.
+            // Whichever direction ends first (a server killed, a client gone) ends the other: both sockets close.
             await Task.WhenAny(PumpAsync(clientStream, serverStream, stopping), PumpAsync(serverStream, clientStream, stopping));
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -102,13 +114,35 @@ public sealed class NetworkLink : IAsyncDisposable
         }
         finally
         {
-            // Ended by a peer (or cut, then these are already closed): a graceful close, so what was relayed last
-            // is still delivered.
+            // Ended by a peer (or cut, then these are already closed): a graceful close, so what was relayed last is
+            // still delivered.
             _sockets.TryRemove(client, out _);
-            _sockets.TryRemove(server, out _);
             client.Dispose();
-            server.Dispose();
+            if (server is not null)
+            {
+                _sockets.TryRemove(server, out _);
+                server.Dispose();
+            }
         }
+    }
+
+    private async Task<Socket?> ConnectToFirstLiveServerAsync(CancellationToken stopping)
+    {
+        foreach (var address in _servers)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, address.Port, stopping);
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                socket.Dispose();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Closes with a TCP reset (linger 0) rather than a graceful FIN: what a peer sees when the path dies.</summary>
