@@ -9,12 +9,11 @@ public sealed partial class TenantRealtimeClient
     /// Asks <c>Authenticate</c> for the current position of every room the connection holds and tracks the rooms the
     /// client has not seen yet from there, so a connection that drops before a room's first broadcast resumes it too.
     /// </summary>
-    /// <returns>How many rooms were new, or <see langword="null"/> when the connection dropped under the call.</returns>
-    private async Task<int?> LearnPositionsAsync(CancellationToken cancellationToken)
+    private async Task LearnPositionsAsync(CancellationToken cancellationToken)
     {
         if (_connection.State != HubConnectionState.Connected)
         {
-            return null;
+            return;
         }
 
         AuthenticateResponse result;
@@ -29,11 +28,10 @@ public sealed partial class TenantRealtimeClient
         catch (Exception) when (_connection.State != HubConnectionState.Connected && !cancellationToken.IsCancellationRequested)
         {
             // The connection dropped under the call: the reconnect asks again.
-            return null;
+            return;
         }
 
         var learned = await _sequencer.LearnAsync(result.Positions, cancellationToken).ConfigureAwait(false);
         ClientLog.PositionsLearned(_logger, result.Positions.Count, learned);
-        return learned;
     }
 }

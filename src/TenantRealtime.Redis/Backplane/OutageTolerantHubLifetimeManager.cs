@@ -86,7 +86,7 @@ internal sealed class OutageTolerantHubLifetimeManager<THub>(
     private Task Guard(string operation, Func<Task> send, bool needsRedis = true)
     {
         // Before the first connection attempt finishes there is nothing to judge by; the bounded wait still applies.
-        if (needsRedis && connection.IsStarted && !connection.IsConnected)
+        if (needsRedis && connection.IsKnownDown)
         {
             Drop(operation);
             return Task.CompletedTask;

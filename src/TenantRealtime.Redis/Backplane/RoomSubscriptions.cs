@@ -105,7 +105,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
         }
 
         // A join never waits on an outage: its rooms work locally at once, and it hears other servers when Redis is back.
-        return _connection.IsStarted && !_connection.IsConnected ? Task.CompletedTask : WaitBoundedAsync(shard);
+        return _connection.IsKnownDown ? Task.CompletedTask : WaitBoundedAsync(shard);
     }
 
     private async Task WaitBoundedAsync(Shard shard)

@@ -38,7 +38,7 @@ internal sealed class RedisBroadcastSender(
         }
 
         // Redis is known to be down: do not wait for the client library to give up (seconds).
-        if (connection.IsStarted && !connection.IsConnected)
+        if (connection.IsKnownDown)
         {
             return ValueTask.FromResult(Unavailable(item, "disconnected", null));
         }

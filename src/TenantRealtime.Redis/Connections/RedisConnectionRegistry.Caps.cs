@@ -40,7 +40,7 @@ internal sealed partial class RedisConnectionRegistry
         }
 
         // Known to be down: answer at once instead of waiting for the client library's timeout.
-        if (_connection.IsStarted && !_connection.IsConnected)
+        if (_connection.IsKnownDown)
         {
             return CountLocally(identity, "disconnected", exception: null);
         }

@@ -95,7 +95,7 @@ internal sealed class RegistryHeartbeat(
         {
             try
             {
-                if (connection.IsStarted && !connection.IsConnected)
+                if (connection.IsKnownDown)
                 {
                     // Known down: a write would only wait for the client library's timeout and then fail.
                     throw NotConnected;

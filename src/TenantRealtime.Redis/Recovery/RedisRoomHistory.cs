@@ -28,6 +28,9 @@ internal sealed class RedisRoomHistory(
     /// <summary>Keys outlive the age window by this much, so a reader's slightly different clock never finds them gone early.</summary>
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>The TTL (ms) every script gives a room's keys: the age window plus <see cref="ExpiryMargin"/>.</summary>
+    private long HistoryTtlMs => (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
+
     /// <summary>
     /// Numbers, keeps and publishes a broadcast to the room's own group (the seam's contract; the broadcast path uses
     /// <see cref="AppendAsync(string, OutgoingBroadcast, RoomPublication, AppendAttempt, CancellationToken)"/> with its groups).
@@ -55,7 +58,7 @@ internal sealed class RedisRoomHistory(
             [
                 RoomEpochs.New(),
                 settings.HistoryMaxMessages,
-                (long)(settings.HistoryMaxAge + ExpiryMargin).TotalMilliseconds,
+                HistoryTtlMs,
                 broadcast.EventName,
                 payload,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -77,7 +80,7 @@ internal sealed class RedisRoomHistory(
         await database.ScriptEvaluateAsync(
             HistoryScripts.Reset,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [RoomEpochs.New(), (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [RoomEpochs.New(), HistoryTtlMs]).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,7 +90,7 @@ internal sealed class RedisRoomHistory(
     /// </summary>
     public async ValueTask<RoomPosition?> PositionAsync(string room, CancellationToken cancellationToken)
     {
-        if (connection.IsStarted && !connection.IsConnected)
+        if (connection.IsKnownDown)
         {
             return null;
         }
@@ -111,7 +114,7 @@ internal sealed class RedisRoomHistory(
         var result = await database.ScriptEvaluateAsync(
             HistoryScripts.Position,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [RoomEpochs.New(), (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds]).ConfigureAwait(false);
+            [RoomEpochs.New(), HistoryTtlMs]).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         return new RoomPosition(room, (string)parts[0]!, (long)parts[1]);
     }
@@ -120,7 +123,7 @@ internal sealed class RedisRoomHistory(
     {
         // Redis known to be down: waiting for the client library's timeout would hold the Resume for seconds, and
         // the answer could only be "not recovered" anyway.
-        if (afterSeq == long.MaxValue || (connection.IsStarted && !connection.IsConnected))
+        if (afterSeq == long.MaxValue || connection.IsKnownDown)
         {
             return HistoryRead.Lost;
         }

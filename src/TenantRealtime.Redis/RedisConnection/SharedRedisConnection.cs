@@ -39,6 +39,12 @@ internal sealed class SharedRedisConnection : IDisposable, IAsyncDisposable
     /// <summary>Gets whether the first connection attempt has finished (successfully or not).</summary>
     public bool IsStarted => _multiplexer is not null;
 
+    /// <summary>
+    /// Gets whether Redis is known to be unreachable now: connected once and lost. Callers answer at once then
+    /// instead of waiting for the client library to give up (seconds); before the first attempt nothing is known.
+    /// </summary>
+    public bool IsKnownDown => IsStarted && !IsConnected;
+
     /// <summary>Gets the multiplexer, connecting on first use. With AbortOnConnectFail off this returns after the
     /// first attempt even when Redis is down; the multiplexer then keeps reconnecting in the background.</summary>
     public Task<IConnectionMultiplexer> GetAsync() => _connect.Value;
