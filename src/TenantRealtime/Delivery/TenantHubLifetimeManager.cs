@@ -27,9 +27,13 @@ internal sealed partial class TenantHubLifetimeManager(
     private readonly ConcurrentDictionary<string, ConnectionSender> _connections = new(StringComparer.Ordinal);
     private readonly HubGroups _groups = new(subscriptions);
     private readonly SendBacklog _backlog = CreateBacklog(metrics);
+    private Action<ConnectionSender, long, int>? _overBound;
 
     /// <summary>Gets the number of groups with at least one member on this server.</summary>
     public int GroupCount => _groups.Count;
+
+    /// <summary>Gets how many connections of this server are in <paramref name="group"/>.</summary>
+    public int MembersOf(string group) => _groups.MembersOf(group);
 
     /// <summary>Gets the bytes waiting to be written across this server's connections.</summary>
     public long BacklogBytes => _backlog.Bytes;
@@ -61,7 +65,8 @@ internal sealed partial class TenantHubLifetimeManager(
         var o = options.CurrentValue;
         _connections[connection.ConnectionId] = new ConnectionSender(connection, new SendLimits(o.MaxSendBacklogBytes, o.MaxSendBacklogMessages), _backlog)
         {
-            OverBound = CutLoose,
+            // One delegate for every connection rather than one each.
+            OverBound = _overBound ??= CutLoose,
         };
         return Task.CompletedTask;
     }
@@ -202,7 +207,7 @@ internal sealed partial class TenantHubLifetimeManager(
                 {
                     if (_groups.TryGetMembers(group, out var members))
                     {
-                        foreach (var (_, sender) in members)
+                        foreach (var sender in members)
                         {
                             SendUnlessExcluded(sender, send);
                         }

@@ -77,6 +77,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<ConnectionCeiling>();
         services.TryAddSingleton<ConnectAdmission>();
         services.TryAddSingleton<LocalConnectionStore>();
+        services.TryAddSingleton<SharedRooms>();
         services.TryAddSingleton<RoomMembership>();
         services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<AuthenticationExpiry>();

@@ -32,6 +32,7 @@ internal sealed class ConnectionLifecycle(
         try
         {
             await ConnectCoreAsync(context, context.ConnectionAborted).ConfigureAwait(false);
+            HandshakeLeftovers.Release(context.GetHttpContext());
         }
         catch (HubException ex)
         {
@@ -48,7 +49,6 @@ internal sealed class ConnectionLifecycle(
         expiry.Forget(context.ConnectionId);
         if (store.Remove(context.ConnectionId, out var state))
         {
-            await membership.ForgetAsync(state!).ConfigureAwait(false);
             await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
             metrics.ConnectionClosed();
         }
@@ -135,19 +135,10 @@ internal sealed class ConnectionLifecycle(
         var userElsewhere = await CheckCapsAsync(context, identity, cancellationToken).ConfigureAwait(false);
         var state = new ConnectionState(context, identity);
         var rooms = await resolver.GetInitialRoomsAsync(identity, cancellationToken).ConfigureAwait(false);
-        StoreAdmission admission;
-        try
-        {
-            // Not yet in the store, so nothing else can see it: its first rooms need no gate.
-            await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
-            admission = await TrackAsync(state, userElsewhere, revocationsSince, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The hub's OnDisconnectedAsync does not run after a failed OnConnectedAsync: uncount here.
-            await membership.ForgetAsync(state).ConfigureAwait(false);
-            throw;
-        }
+        // Not yet in the store, so nothing else can see it: its first rooms need no gate. Should it not be stored, the
+        // lifetime manager drops it from these groups when the connection ends, as it does for every connection.
+        await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+        var admission = await TrackAsync(state, userElsewhere, revocationsSince, cancellationToken).ConfigureAwait(false);
 
         switch (admission)
         {
@@ -163,9 +154,6 @@ internal sealed class ConnectionLifecycle(
                 // Still not stored, so still invisible: it leaves the groups of rooms it may no longer hold, and its
                 // next attempt joins those it holds now.
                 await membership.InitializeAsync(state, [], cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                await membership.ForgetAsync(state).ConfigureAwait(false);
                 break;
         }
 

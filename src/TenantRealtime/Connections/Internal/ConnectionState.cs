@@ -18,7 +18,8 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
     /// <summary>Gets the identity, or null for an anonymous connection (global broadcasts only).</summary>
     public TenantIdentity? Identity { get; } = identity;
 
-    public TenantConnection Registration { get; } = new(context.ConnectionId, identity);
+    /// <summary>Gets what the registry counts; made when needed rather than kept (it compares by value).</summary>
+    public TenantConnection Registration => new(ConnectionId, Identity);
 
     /// <summary>
     /// Serializes room changes once the connection is visible to others: its own calls, revocation from other
@@ -28,9 +29,6 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
 
     /// <summary>Gets the rooms held now, without duplicates. Replaced (never mutated) under <see cref="Gate"/>, so readers need no lock.</summary>
     public TenantRoom[] Rooms { get; set; } = [];
-
-    /// <summary>Gets the SignalR groups the connection is in, derived from <see cref="Rooms"/> by DeliveryGroups.</summary>
-    public string[] Groups { get; set; } = [];
 
     /// <summary>Counts a rate-limited invocation; returns how many came in a row.</summary>
     public int CountRateLimited() => Interlocked.Increment(ref _rateLimitedInARow);

@@ -25,7 +25,8 @@ internal sealed class LocalConnectionStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ConnectionState> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<ConnectionState>> _byUser = new(StringComparer.Ordinal);
+    // A user has a handful of connections at most: an array replaced on change costs less to keep than a list.
+    private readonly Dictionary<string, ConnectionState[]> _byUser = new(StringComparer.Ordinal);
     private readonly RevocationLog _revocations = new();
 
     public int Count
@@ -72,20 +73,15 @@ internal sealed class LocalConnectionStore
                 }
 
                 var key = UserKey(identity.OrganizationId, identity.UserId);
-                var list = _byUser.GetValueOrDefault(key);
+                var states = _byUser.GetValueOrDefault(key) ?? [];
 
                 // Checked before an entry is made: with the user's connections elsewhere the limit here may be 0.
-                if ((list?.Count ?? 0) >= maxPerUser)
+                if (states.Length >= maxPerUser)
                 {
                     return StoreAdmission.UserAtLimit;
                 }
 
-                if (list is null)
-                {
-                    _byUser[key] = list = [];
-                }
-
-                list.Add(state);
+                _byUser[key] = [.. states, state];
             }
 
             _byId[state.ConnectionId] = state;
@@ -105,12 +101,16 @@ internal sealed class LocalConnectionStore
             if (state.Identity is { } identity)
             {
                 var key = UserKey(identity.OrganizationId, identity.UserId);
-                if (_byUser.TryGetValue(key, out var list))
+                if (_byUser.TryGetValue(key, out var states))
                 {
-                    list.Remove(state);
-                    if (list.Count == 0)
+                    var removed = state;
+                    if (states.Length == 1 && ReferenceEquals(states[0], removed))
                     {
                         _byUser.Remove(key);
+                    }
+                    else
+                    {
+                        _byUser[key] = [.. states.Where(s => !ReferenceEquals(s, removed))];
                     }
                 }
             }
@@ -139,7 +139,7 @@ internal sealed class LocalConnectionStore
             _revocations.Record(request);
             if (request.Kind != RevocationKind.DisconnectTenant)
             {
-                return _byUser.TryGetValue(UserKey(request.OrganizationId, request.TargetId), out var list) ? [.. list] : [];
+                return _byUser.GetValueOrDefault(UserKey(request.OrganizationId, request.TargetId)) ?? [];
             }
 
             // Tenant-wide revocation is rare (an admin action); a scan of this server's connections is fine.

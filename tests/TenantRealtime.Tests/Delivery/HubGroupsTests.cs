@@ -1,0 +1,103 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Abstractions;
+using TenantRealtime.Delivery;
+
+namespace TenantRealtime.Tests.Delivery;
+
+/// <summary>
+/// A group's members as the lifetime manager keeps them: the sender itself while alone (a user's own group), a set
+/// from the second member on, and back. The scale-out hears of a group's first member and its last exactly once.
+/// </summary>
+public sealed class HubGroupsTests
+{
+    private readonly Subscriptions _subscriptions = new();
+
+    [Fact]
+    public void AGroupGrowsFromOneMemberToManyAndShrinksBackTellingTheScaleOutOnce()
+    {
+        var groups = new HubGroups(_subscriptions);
+        var (a, b, c) = (Sender("a"), Sender("b"), Sender("c"));
+
+        groups.Add(a, "tenant:o1:t1");
+        Members(groups, "tenant:o1:t1").Should().Equal("a");
+        groups.MembersOf("tenant:o1:t1").Should().Be(1);
+
+        groups.Add(b, "tenant:o1:t1");
+        groups.Add(c, "tenant:o1:t1");
+        groups.Add(c, "tenant:o1:t1");
+        Members(groups, "tenant:o1:t1").Should().BeEquivalentTo(["a", "b", "c"]);
+        groups.MembersOf("tenant:o1:t1").Should().Be(3, "adding a member twice counts it once");
+
+        groups.Remove(a, "tenant:o1:t1");
+        groups.RemoveAll(c);
+        Members(groups, "tenant:o1:t1").Should().Equal("b");
+        groups.MembersOf("tenant:o1:t1").Should().Be(1);
+
+        groups.Remove(a, "tenant:o1:t1");
+        groups.HasMembers("tenant:o1:t1").Should().BeTrue("a sender that is not a member leaves the group as it was");
+
+        groups.Remove(b, "tenant:o1:t1");
+        groups.HasMembers("tenant:o1:t1").Should().BeFalse();
+        groups.MembersOf("tenant:o1:t1").Should().Be(0);
+        groups.Count.Should().Be(0);
+        _subscriptions.Changes.Should().Equal("filled tenant:o1:t1", "emptied tenant:o1:t1");
+    }
+
+    [Fact]
+    public void ADisconnectLeavesEveryGroupOfTheConnectionAndNoOther()
+    {
+        var groups = new HubGroups(_subscriptions);
+        var (a, b) = (Sender("a"), Sender("b"));
+        groups.Add(a, "org:o1");
+        groups.Add(a, "user:o1:u1");
+        groups.Add(b, "org:o1");
+
+        groups.RemoveAll(a);
+
+        a.Groups.Should().BeEmpty();
+        Members(groups, "org:o1").Should().Equal("b");
+        groups.HasMembers("user:o1:u1").Should().BeFalse();
+        _subscriptions.Changes.Should().Equal("filled org:o1", "filled user:o1:u1", "emptied user:o1:u1");
+    }
+
+    private static List<string> Members(HubGroups groups, string group)
+    {
+        var ids = new List<string>();
+        if (groups.TryGetMembers(group, out var members))
+        {
+            foreach (var sender in members)
+            {
+                ids.Add(sender.ConnectionId);
+            }
+        }
+
+        return ids;
+    }
+
+    private static ConnectionSender Sender(string connectionId)
+    {
+        var pipe = new Pipe();
+        var context = new DefaultConnectionContext(connectionId, new DuplexPipe(pipe.Reader, pipe.Writer), new DuplexPipe(pipe.Reader, pipe.Writer));
+        return new ConnectionSender(new HubConnectionContext(context, new HubConnectionContextOptions(), NullLoggerFactory.Instance), new SendLimits(1024, 10), new SendBacklog());
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    private sealed class Subscriptions : IGroupSubscriptions
+    {
+        public List<string> Changes { get; } = [];
+
+        public void Filled(string group) => Changes.Add($"filled {group}");
+
+        public void Emptied(string group) => Changes.Add($"emptied {group}");
+
+        public Task WhenListeningAsync(string group) => Task.CompletedTask;
+    }
+}
