@@ -95,6 +95,7 @@ internal static class BenchRun
             ["label"] = o.Label,
             ["client"] = o.Client,
             ["servers"] = servers.Count,
+            ["sourceAddresses"] = o.SourceAddresses,
             ["redisNodes"] = redis?.Nodes.Count ?? 0,
             ["connected"] = (int)connected["total"]!,
         };
@@ -228,6 +229,7 @@ internal static class BenchRun
         [
             "--urls", string.Join(',', urls), "--tenants", $"{o.Tenants}", "--tenants-per-org", $"{o.TenantsPerOrg}",
             "--jwt-key", BenchAuth.DefaultKey, "--concurrency", $"{o.ConnectConcurrency}",
+            "--source-addresses", $"{o.SourceAddresses}",
         ];
         if (o.Stalled > 0)
         {
@@ -306,7 +308,7 @@ internal static class BenchRun
         for (var i = 0; i < servers.Count; i++)
         {
             var file = Path.Combine(directory, $"{o.Target}-{o.Profile}-{o.Connections}-{i}.gcdump");
-            using var dump = System.Diagnostics.Process.Start(tool, ["collect", "-p", $"{servers[i].Pid}", "-o", file])
+            using var dump = Environment.GetEnvironmentVariable("BENCH_FULLDUMP") is "1" ? System.Diagnostics.Process.Start(tool.Replace("dotnet-gcdump", "dotnet-dump"), ["collect", "-p", $"{servers[i].Pid}", "-o", file + ".dmp", "--type", "Heap"]) : System.Diagnostics.Process.Start(tool, ["collect", "-p", $"{servers[i].Pid}", "-o", file])
                 ?? throw new InvalidOperationException($"could not start {tool}.");
             await dump.WaitForExitAsync();
         }

@@ -43,6 +43,12 @@ internal static class LoadClient
         var firstIndex = c.Int("first-index", 0);
         var connections = new List<HubConnection>();
 
+        // Past one address's ephemeral ports, sockets leave from 127.0.0.1 … 127.0.0.K (SourceAddresses).
+        var sourceCount = c.Int("source-addresses", 1);
+        var handlers = Enumerable.Range(0, sourceCount)
+            .Select(i => SourceAddresses.Of(i, sourceCount) is { } source ? new HttpMessageInvoker(SourceAddresses.HandlerFrom(source)) : null)
+            .ToArray();
+
         HubConnection Create(int k)
         {
             var j = firstIndex + k;
@@ -52,6 +58,17 @@ internal static class LoadClient
                 {
                     o.SkipNegotiation = true;
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    if (handlers[j % handlers.Length] is { } invoker)
+                    {
+                        o.WebSocketFactory = async (context, cancellationToken) =>
+                        {
+                            // A factory of our own replaces the client's, so the token goes on as it would: a header.
+                            var socket = new System.Net.WebSockets.ClientWebSocket();
+                            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+                            await socket.ConnectAsync(context.Uri, invoker, cancellationToken);
+                            return socket;
+                        };
+                    }
                 })
                 .Build();
             connection.On<ReceivedEnvelope>("bench", envelope => OnMessage(j, envelope));

@@ -73,7 +73,8 @@ internal sealed record RunOptions(
     int SettleRounds = Window.MaxSettleRounds,
     int PayloadBytes = RunOptions.DefaultPayloadBytes,
     int Stalled = 0,
-    int Servers = 1)
+    int Servers = 1,
+    int SourceAddresses = 1)
 {
     /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
     public const double DefaultStalledShare = 0.05;
@@ -97,7 +98,8 @@ internal sealed record RunOptions(
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)\n" +
         "       [--servers 2] (Redis targets: N servers on one redis-server, or on a 3-master cluster for\n" +
-        "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)";
+        "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)\n" +
+        "       [--source-addresses K] (client sockets from 127.0.0.1 … 127.0.0.K; default: as many as the ephemeral ports need)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -154,6 +156,8 @@ internal sealed record RunOptions(
             throw new ArgumentException("--target socketio is driven by the Node socket.io client only: use --client node or leave --client out.");
         }
 
+        // The load client holds every connection of the cell.
+        DescriptorLimit.Check(connections, processes: 1);
         return new RunOptions(
             target,
             scenario,
@@ -173,7 +177,8 @@ internal sealed record RunOptions(
             Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)),
             (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
             StalledOf(c, scenario, connections, tenants),
-            ServersOf(c, target));
+            ServersOf(c, target),
+            Bench.SourceAddresses.For(connections, c.Int("source-addresses", 0)));
     }
 
     /// <summary>

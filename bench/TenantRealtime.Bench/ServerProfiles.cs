@@ -27,6 +27,12 @@ internal static class ServerProfiles
         // Server GC without DATAS (dynamic adaptation to application sizes, on by default since .NET 9): a fixed,
         // larger gen-0 budget per heap, so fewer and longer-spaced GCs at large heaps (issue 19 saw p99 388 vs 485 ms in one run).
         ["no-datas"] = (new() { ["DOTNET_GCDynamicAdaptationMode"] = "0" }, []),
+
+        // A fixed 64 MB gen-0 budget per heap (hex), with DATAS off so it is not adapted away: fewer gen-0 GCs.
+        ["gen0-64mb"] = (new() { ["DOTNET_GCDynamicAdaptationMode"] = "0", ["DOTNET_GCgen0size"] = "0x4000000" }, []),
+
+        // Connect admission off (TenantRealtime only): what MaxConnectsPerSecond's default costs or saves in a storm.
+        ["no-admission"] = (new(), ["--max-connects-per-second", "1000000"]),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
 

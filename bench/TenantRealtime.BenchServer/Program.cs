@@ -67,6 +67,7 @@ if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRed
     {
         o.EnableRecovery = !settings.NoRecovery;
         o.HistoryMaxMessages = settings.HistoryMessages ?? o.HistoryMaxMessages;
+        o.MaxConnectsPerSecond = settings.MaxConnectsPerSecond ?? o.MaxConnectsPerSecond;
     });
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {

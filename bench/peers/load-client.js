@@ -3,7 +3,7 @@
 // The protocol is the .NET client's (`TenantRealtime.Bench client`): commands on stdin (connect N, reset, report,
 // storm S, quit; `reset <t>` counts only messages sent at or after t, Unix µs), one JSON object per line on stdout, `ready` once listening.
 //
-// An adapter is { defaultUrl, stormPauseMs, create(url, token, events) -> conn, connect(conn) -> Promise (rejects
+// An adapter is { defaultUrl, stormPauseMs, create(url, token, events, localAddress) -> conn, connect(conn) -> Promise (rejects
 // with an Error when the connect fails), isConnected(conn) -> bool, disconnect(conn) -> Promise | undefined }.
 // create() calls events.message(payload) for every `bench` event and events.lost() for a disconnect it did not ask for.
 const readline = require('node:readline');
@@ -27,6 +27,9 @@ function run(adapter) {
   // slow-consumer: connections 0 .. first-index - 1 are the stalled readers' (the .NET harness's); this client's
   // k-th connection is connection first-index + k of the run.
   const firstIndex = Number(args['first-index'] || 0);
+  // Past one address's ephemeral ports, sockets leave from 127.0.0.1 … 127.0.0.K (the harness's SourceAddresses).
+  const sourceAddresses = Number(args['source-addresses'] || 1);
+  const localAddressOf = (j) => (sourceAddresses > 1 ? `127.0.0.${1 + (j % sourceAddresses)}` : undefined);
 
   const counts = new Float64Array(FINE + 59900 + 1);
   let count = 0;
@@ -81,7 +84,7 @@ function run(adapter) {
       key,
       { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE, noTimestamp: true },
     );
-    return adapter.create(urls[j % urls.length], token, events);
+    return adapter.create(urls[j % urls.length], token, events, localAddressOf(j));
   }
 
   // A server that admits connections at a bounded rate refuses the excess with 429: retried after a jittered

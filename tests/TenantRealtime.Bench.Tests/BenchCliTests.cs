@@ -222,4 +222,33 @@ public sealed class BenchCliTests
         run.GetProperty("threadPoolQueueMax").GetInt64().Should().BeGreaterThanOrEqualTo(0);
         run.GetProperty("threadPoolQueueMean").GetDouble().Should().BeGreaterThanOrEqualTo(0);
     }
+
+    [Theory]
+    [InlineData("tenantrealtime", "dotnet")]
+    [InlineData("signalr", "node")]
+    [InlineData("socketio", "node")]
+    public async Task A_tiny_run_spreads_client_sockets_over_loopback_source_addresses_when_told(string target, string client)
+    {
+        // Cells past one address's ephemeral ports need this; here 3 addresses for 20 connections, which must all connect.
+        var json = await RunAsync(target, "tenant-fanout", "--client", client, "--source-addresses", "3", "--rate", "500", "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("sourceAddresses").GetInt32().Should().Be(3);
+        run.GetProperty("connected").GetInt32().Should().Be(20);
+        run.GetProperty("delivered").GetInt64().Should().BeGreaterThan(0);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_cell_larger_than_the_open_file_hard_limit_is_refused_up_front_with_the_numbers()
+    {
+        // Linux tells every process its limits; the test's own hard limit is the one the harness inherits.
+        var line = File.ReadLines("/proc/self/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var hard = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4], System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, _, stderr) = await RunCliAsync(["--target", "signalr", "--connections", $"{hard}", "--tenants", "10", "--duration", "1"]);
+
+        exitCode.Should().NotBe(0);
+        stderr.Should().Contain($"hard limit (ulimit -Hn) of {hard:N0}").And.NotContain("   at ");
+    }
 }

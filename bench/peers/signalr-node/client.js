@@ -3,13 +3,14 @@
 // @microsoft/signalr client, for the .NET targets (`--client node`). Driving both SignalR and socket.io from Node
 // separates what the .NET load client adds to the latency from what the server does.
 const signalR = require('@microsoft/signalr');
+const WebSocket = require('ws');
 const { run } = require('../load-client');
 
 run({
   defaultUrl: 'http://127.0.0.1:5080',
   // As the .NET client's storm: reconnect as soon as every stop() has completed.
   stormPauseMs: 0,
-  create(url, token, events) {
+  create(url, token, events, localAddress) {
     // As the .NET client: WebSockets only without negotiation (the bench server allows nothing else), JSON
     // protocol, no automatic reconnect. The hub path is BenchAuth.HubPath.
     const connection = new signalR.HubConnectionBuilder()
@@ -17,6 +18,14 @@ run({
         accessTokenFactory: () => token,
         transport: signalR.HttpTransportType.WebSockets,
         skipNegotiation: true,
+        // The client's own WebSocket is ws; one bound to a source address when the cell spreads them.
+        ...(localAddress && {
+          WebSocket: class extends WebSocket {
+            constructor(address, protocols, options) {
+              super(address, protocols, { ...options, localAddress });
+            }
+          },
+        }),
       })
       .configureLogging(signalR.LogLevel.None)
       .build();

@@ -7,7 +7,7 @@ run({
   defaultUrl: 'http://127.0.0.1:5090',
   // The pause this client has always made between a storm round's disconnects and its connects (comparable numbers).
   stormPauseMs: 50,
-  create(url, token, events) {
+  create(url, token, events, localAddress) {
     const socket = io(url, {
       path: '/hubs/realtime',
       transports: ['websocket'],
@@ -15,6 +15,8 @@ run({
       reconnection: false,
       autoConnect: false,
       forceNew: true,
+      // engine.io-client hands it to ws in Node: the socket's source address when the cell spreads them.
+      ...(localAddress && { localAddress }),
     });
     socket.on('bench', (message) => events.message(message));
     socket.on('disconnect', (reason) => {
