@@ -29,6 +29,9 @@ public sealed class RealtimeClient : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Gets the user it connected as through <see cref="ConnectAsync"/>, or null for a client built otherwise.</summary>
+    public TestUser? User { get; private set; }
+
     public IReadOnlyCollection<ReceivedMessage> Received => [.. _received];
 
     /// <summary>Completes with the close error (or null) when the server closes the connection.</summary>
@@ -71,6 +74,7 @@ public sealed class RealtimeClient : IAsyncDisposable
     public static async Task<RealtimeClient> ConnectAsync(Uri hubUrl, TestUser user, HubProtocolKind protocol = HubProtocolKind.Json, params string[] events)
     {
         var client = Create(hubUrl, user.Token(), protocol, user.ToString(), events);
+        client.User = user;
         await client.StartAsync().ConfigureAwait(false);
 
         // SignalR completes the client's start at the handshake, before the hub's OnConnectedAsync has placed the
