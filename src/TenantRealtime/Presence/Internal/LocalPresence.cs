@@ -96,6 +96,15 @@ internal sealed class LocalPresence
         }
     }
 
+    /// <summary>Whether any user of <paramref name="organizationId"/> has a connection here.</summary>
+    public bool Has(string organizationId)
+    {
+        lock (_gate)
+        {
+            return _organizations.ContainsKey(organizationId);
+        }
+    }
+
     /// <summary>Every (organization, user, tenant) with connections here; the tenant is null for the organization's own entry.</summary>
     public List<(string OrganizationId, string UserId, string? TenantId)> Members()
     {
