@@ -73,7 +73,8 @@ internal sealed record RunOptions(
     int SettleRounds = Window.MaxSettleRounds,
     int PayloadBytes = RunOptions.DefaultPayloadBytes,
     int Stalled = 0,
-    int Servers = 1)
+    int Servers = 1,
+    bool Presence = false)
 {
     /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
     public const double DefaultStalledShare = 0.05;
@@ -97,7 +98,8 @@ internal sealed record RunOptions(
         "       [--tenants-per-org 10] [--warmup S] [--profile default|nospin-inline|...] [--connect-concurrency 100] [--label text]\n" +
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)\n" +
         "       [--servers 2] (Redis targets: N servers on one redis-server, or on a 3-master cluster for\n" +
-        "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)";
+        "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)\n" +
+        "       [--presence] (TenantRealtime targets: the servers run with EnablePresence, to measure it on vs off)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -173,8 +175,15 @@ internal sealed record RunOptions(
             Math.Max(0, c.Int("settle-rounds", Window.MaxSettleRounds)),
             (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
             StalledOf(c, scenario, connections, tenants),
-            ServersOf(c, target));
+            ServersOf(c, target),
+            PresenceOf(c, target));
     }
+
+    /// <summary>Whether the servers track presence (<c>--presence</c>); only TenantRealtime has it.</summary>
+    private static bool PresenceOf(CommandLine c, string target) =>
+        !c.Flag("presence") || Targets.IsTenantRealtime(target)
+            ? c.Flag("presence")
+            : throw new ArgumentException($"--presence needs a TenantRealtime target; {target} has no presence.");
 
     /// <summary>
     /// The server processes of the run: <c>--servers N</c> for a target that scales out over Redis (1 is allowed: one

@@ -62,11 +62,15 @@ builder.Services.AddSingleton<GcPauses>();
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {
     // --no-recovery turns off the per-room history (replay after reconnect), to measure what it costs;
-    // --history-messages keeps it on but shorter, to tell what keeping broadcasts costs from the rest of it.
+    // --history-messages keeps it on but shorter, to tell what keeping broadcasts costs from the rest of it;
+    // --presence turns presence on, to measure what it costs.
     var realtime = builder.Services.AddTenantRealtime(o =>
     {
         o.EnableRecovery = !settings.NoRecovery;
         o.HistoryMaxMessages = settings.HistoryMessages ?? o.HistoryMaxMessages;
+
+        // --presence: who is online per tenant and organization, with the library's defaults otherwise (issue 21).
+        o.EnablePresence = settings.Presence;
     });
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {
