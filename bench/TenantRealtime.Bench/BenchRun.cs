@@ -224,7 +224,7 @@ internal static class BenchRun
         }
 
         List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", BenchAuth.DefaultKey, .. extra];
-        if (o.Presence)
+        if (o.Presence && !args.Contains("--presence"))
         {
             args.Add("--presence");
         }

@@ -176,14 +176,20 @@ internal sealed record RunOptions(
             (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
             StalledOf(c, scenario, connections, tenants),
             ServersOf(c, target),
-            PresenceOf(c, target));
+            PresenceOf(c, target, profile));
     }
 
-    /// <summary>Whether the servers track presence (<c>--presence</c>); only TenantRealtime has it.</summary>
-    private static bool PresenceOf(CommandLine c, string target) =>
-        !c.Flag("presence") || Targets.IsTenantRealtime(target)
-            ? c.Flag("presence")
+    /// <summary>
+    /// Whether the servers track presence: <c>--presence</c>, or a profile that passes it (<c>@presence</c>); only
+    /// TenantRealtime has it.
+    /// </summary>
+    private static bool PresenceOf(CommandLine c, string target, string profile)
+    {
+        var presence = c.Flag("presence") || ServerProfiles.Get(profile).Args.Contains("--presence");
+        return !presence || Targets.IsTenantRealtime(target)
+            ? presence
             : throw new ArgumentException($"--presence needs a TenantRealtime target; {target} has no presence.");
+    }
 
     /// <summary>
     /// The server processes of the run: <c>--servers N</c> for a target that scales out over Redis (1 is allowed: one

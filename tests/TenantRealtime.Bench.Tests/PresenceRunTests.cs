@@ -27,12 +27,25 @@ public sealed class PresenceRunTests
         run.GetProperty("delivered").GetInt64().Should().BeInRange(expected * 9 / 10, expected).And.BeGreaterThan(0);
     }
 
-    [Theory]
-    [InlineData("signalr")]
-    [InlineData("socketio")]
-    public async Task Presence_is_refused_for_a_target_without_it(string target)
+    [Fact]
+    public async Task The_presence_profile_runs_the_servers_with_presence_for_an_on_versus_off_session()
     {
-        var (exitCode, _, stderr) = await RunCliAsync(["--target", target, "--presence", "--connections", "20"]);
+        var json = await RunAsync("tenantrealtime", "tenant-fanout", "--profile", "presence");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+
+        run.GetProperty("profile").GetString().Should().Be("presence");
+        run.GetProperty("presence").GetBoolean().Should().BeTrue();
+        run.GetProperty("serverPresence").GetBoolean().Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("signalr", "--presence")]
+    [InlineData("socketio", "--presence")]
+    [InlineData("signalr", "--profile", "presence")]
+    public async Task Presence_is_refused_for_a_target_without_it(string target, params string[] presence)
+    {
+        var (exitCode, _, stderr) = await RunCliAsync(["--target", target, .. presence, "--connections", "20"]);
 
         exitCode.Should().Be(2);
         stderr.Should().Contain($"--presence needs a TenantRealtime target; {target} has no presence.");
