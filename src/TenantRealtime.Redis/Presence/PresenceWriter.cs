@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -31,7 +30,7 @@ internal sealed partial class PresenceWriter(
     private static readonly RedisConnectionException NotConnected =
         new(ConnectionFailureType.UnableToConnect, "Redis is not connected; presence is written when it returns.");
 
-    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ChangeSignal _changed = new(time);
     private readonly Lock _gate = new();
     private readonly HashSet<PresenceMember> _dirty = [];
     private readonly PriorityQueue<PresenceMember, long> _checks = new();
@@ -64,7 +63,7 @@ internal sealed partial class PresenceWriter(
             }
         }
 
-        _changed.Writer.TryWrite(true);
+        _changed.Set();
     }
 
     public void Start()
@@ -148,7 +147,8 @@ internal sealed partial class PresenceWriter(
                 nextHeartbeat = time.GetUtcNow() + redisOptions.Value.HeartbeatInterval;
             }
 
-            await WaitAsync(NextDue(nextHeartbeat) - time.GetUtcNow(), stopping).ConfigureAwait(false);
+            // While failing, changes wait for the heartbeat, which writes everything again.
+            await _changed.WaitAsync(NextDue(nextHeartbeat) - time.GetUtcNow(), _failing, stopping).ConfigureAwait(false);
         }
     }
 
@@ -276,7 +276,7 @@ internal sealed partial class PresenceWriter(
                     _releases[scope] = Math.Min(retryAt, _releases.GetValueOrDefault(scope, long.MaxValue));
                 }
 
-                _changed.Writer.TryWrite(true);
+                _changed.Set();
             }
         }
     }
@@ -321,32 +321,6 @@ internal sealed partial class PresenceWriter(
             }
 
             return DateTimeOffset.FromUnixTimeMilliseconds(next);
-        }
-    }
-
-    private async Task WaitAsync(TimeSpan delay, CancellationToken stopping)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(delay, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        try
-        {
-            // While failing, changes wait for the heartbeat, which writes everything again.
-            if (_failing)
-            {
-                await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
-            }
-
-            await _changed.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-            _changed.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException)
-        {
-            // Something is due, or the server is stopping.
         }
     }
 

@@ -1,13 +1,14 @@
 namespace TenantRealtime.Redis.Tests.Infrastructure;
 
-/// <summary>Two servers with presence on (<see cref="PresenceSettings"/>) on one private <c>redis-server</c>.</summary>
-public sealed class PresenceServersOnRedis : TwoServers, IProcessServers
+/// <summary>
+/// Two servers with presence on (<see cref="PresenceSettings"/>) on a private Redis the subclass starts, and as many
+/// more as a test asks for as processes of their own, which it may kill.
+/// </summary>
+public abstract class PresenceServers : TwoServers, IProcessServers
 {
     public TimeSpan ServerTimeout => RedisNodes.ServerTimeout;
 
     public Task<TestHostChild> StartProcessServerAsync() => PresenceProcess.StartAsync(Redis);
-
-    protected override async Task<IRedisDeployment> StartRedisAsync() => await RedisServer.StartAsync();
 
     protected override void Configure(TenantRealtimeOptions options)
     {
@@ -16,20 +17,16 @@ public sealed class PresenceServersOnRedis : TwoServers, IProcessServers
     }
 }
 
-/// <summary>The same on a private 3-master Redis Cluster: presence keys and events must stay on their organization's shard.</summary>
-public sealed class PresenceServersOnRedisCluster : TwoServers, IProcessServers
+/// <summary>Presence on two servers on one private <c>redis-server</c>.</summary>
+public sealed class PresenceServersOnRedis : PresenceServers
 {
-    public TimeSpan ServerTimeout => RedisNodes.ServerTimeout;
+    protected override async Task<IRedisDeployment> StartRedisAsync() => await RedisServer.StartAsync();
+}
 
-    public Task<TestHostChild> StartProcessServerAsync() => PresenceProcess.StartAsync(Redis);
-
+/// <summary>The same on a private 3-master Redis Cluster: presence keys and events must stay on their organization's shard.</summary>
+public sealed class PresenceServersOnRedisCluster : PresenceServers
+{
     protected override async Task<IRedisDeployment> StartRedisAsync() => await RedisClusterServer.StartAsync();
-
-    protected override void Configure(TenantRealtimeOptions options)
-    {
-        base.Configure(options);
-        PresenceSettings.Apply(options);
-    }
 }
 
 /// <summary>

@@ -18,13 +18,7 @@ public sealed class PresenceTimingTests : IAsyncLifetime
     [Fact]
     public async Task ALeaveIsAnnouncedWhenTheDebounceWindowEndsAndNotBefore()
     {
-        await StartAsync(perSecond: 1_000);
-        var amy = await ConnectAsync(TestUser.Member("amy", "org-a", "t1"));
-        var bob = await ConnectAsync(TestUser.Member("bob", "org-a", "t1"));
-        await amy.WaitForAsync("presence", m => m.String("type") == "joined" && Users(m).Contains("bob"));
-
-        await bob.Connection.StopAsync();
-        await _node.WaitForRegistryAsync(async r => await r.CountAsync("org-a") == 1);
+        var amy = await AmyWatchesBobLeaveAsync();
         _time.Advance(Window - TimeSpan.FromMilliseconds(1));
         await FlushAsync(amy);
         amy.Received.Should().NotContain(m => m.String("type") == "left", "the window has not ended");
@@ -37,13 +31,7 @@ public sealed class PresenceTimingTests : IAsyncLifetime
     [Fact]
     public async Task AReconnectWithinTheWindowCancelsTheLeave()
     {
-        await StartAsync(perSecond: 1_000);
-        var amy = await ConnectAsync(TestUser.Member("amy", "org-a", "t1"));
-        var bob = await ConnectAsync(TestUser.Member("bob", "org-a", "t1"));
-        await amy.WaitForAsync("presence", m => m.String("type") == "joined" && Users(m).Contains("bob"));
-
-        await bob.Connection.StopAsync();
-        await _node.WaitForRegistryAsync(async r => await r.CountAsync("org-a") == 1);
+        var amy = await AmyWatchesBobLeaveAsync();
         _time.Advance(Window / 2);
         await ConnectAsync(TestUser.Member("bob", "org-a", "t1"));
         _time.Advance(Window * 2);
@@ -80,6 +68,19 @@ public sealed class PresenceTimingTests : IAsyncLifetime
         {
             await owned.DisposeAsync();
         }
+    }
+
+    /// <summary>Amy watches Bob come online and leave (the server has seen him go); the window starts now.</summary>
+    private async Task<RealtimeClient> AmyWatchesBobLeaveAsync()
+    {
+        await StartAsync(perSecond: 1_000);
+        var amy = await ConnectAsync(TestUser.Member("amy", "org-a", "t1"));
+        var bob = await ConnectAsync(TestUser.Member("bob", "org-a", "t1"));
+        await amy.WaitForAsync("presence", m => m.String("type") == "joined" && Users(m).Contains("bob"));
+
+        await bob.Connection.StopAsync();
+        await _node.WaitForRegistryAsync(async r => await r.CountAsync("org-a") == 1);
+        return amy;
     }
 
     private async Task StartAsync(int perSecond)
