@@ -80,6 +80,14 @@ internal static class BenchRun
         await GcDumpAsync(o, servers);
         var idleRss = rss2;
 
+        // What every server says it runs with, so a run JSON never claims presence its servers did not have.
+        bool? serverPresence = null;
+        if (Targets.IsTenantRealtime(o.Target))
+        {
+            var said = await Task.WhenAll(urls.Select(url => http.GetFromJsonAsync<JsonObject>(new Uri($"{url}/bench/stats"))));
+            serverPresence = said.All(stats => stats?["presence"]?.GetValue<bool>() == true);
+        }
+
         var result = new JsonObject
         {
             ["target"] = o.Target,
@@ -93,6 +101,8 @@ internal static class BenchRun
             ["payloadBytes"] = o.PayloadBytes,
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
+            ["presence"] = o.Presence,
+            ["serverPresence"] = serverPresence,
             ["client"] = o.Client,
             ["servers"] = servers.Count,
             ["sourceAddresses"] = o.SourceAddresses,
@@ -215,6 +225,11 @@ internal static class BenchRun
         }
 
         List<string> args = [paths.ServerDll, "--mode", mode, "--url", url, "--jwt-key", BenchAuth.DefaultKey, .. extra];
+        if (o.Presence && !args.Contains("--presence"))
+        {
+            args.Add("--presence");
+        }
+
         if (redis is not null)
         {
             args.AddRange(["--redis", redis]);

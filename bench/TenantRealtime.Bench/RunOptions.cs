@@ -74,7 +74,8 @@ internal sealed record RunOptions(
     int PayloadBytes = RunOptions.DefaultPayloadBytes,
     int Stalled = 0,
     int Servers = 1,
-    int SourceAddresses = 1)
+    int SourceAddresses = 1,
+    bool Presence = false)
 {
     /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
     public const double DefaultStalledShare = 0.05;
@@ -99,7 +100,8 @@ internal sealed record RunOptions(
         "       [--client dotnet|node] (the load client; .NET targets default to dotnet, socketio is always node)\n" +
         "       [--servers 2] (Redis targets: N servers on one redis-server, or on a 3-master cluster for\n" +
         "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)\n" +
-        "       [--source-addresses K] (client sockets from 127.0.0.1 … 127.0.0.K; default: as many as the ephemeral ports need)";
+        "       [--source-addresses K] (client sockets from 127.0.0.1 … 127.0.0.K; default: as many as the ephemeral ports need)\n" +
+        "       [--presence] (TenantRealtime targets: the servers run with EnablePresence, to measure it on vs off)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -178,7 +180,20 @@ internal sealed record RunOptions(
             (int)Positive(c.Int("payload-bytes", DefaultPayloadBytes), "--payload-bytes"),
             StalledOf(c, scenario, connections, tenants),
             ServersOf(c, target),
-            Bench.SourceAddresses.For(connections, c.Int("source-addresses", 0)));
+            Bench.SourceAddresses.For(connections, c.Int("source-addresses", 0)),
+            PresenceOf(c, target, profile));
+    }
+
+    /// <summary>
+    /// Whether the servers track presence: <c>--presence</c>, or a profile that passes it (<c>@presence</c>); only
+    /// TenantRealtime has it.
+    /// </summary>
+    private static bool PresenceOf(CommandLine c, string target, string profile)
+    {
+        var presence = c.Flag("presence") || ServerProfiles.Get(profile).Args.Contains("--presence");
+        return !presence || Targets.IsTenantRealtime(target)
+            ? presence
+            : throw new ArgumentException($"--presence needs a TenantRealtime target; {target} has no presence.");
     }
 
     /// <summary>

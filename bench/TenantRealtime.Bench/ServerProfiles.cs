@@ -52,6 +52,10 @@ internal static class ServerProfiles
         // code that has not tiered up yet, which favours the shared framework's precompiled (ReadyToRun) code.
         ["no-tiering"] = (new() { ["DOTNET_TieredCompilation"] = "0" }, []),
 
+        // Presence on (EnablePresence, the library's defaults otherwise): "tenantrealtime@presence" beside "tenantrealtime"
+        // measures it on vs off in one compare.sh session, as --presence does for a single run (issue 21).
+        ["presence"] = (new(), ["--presence"]),
+
         // The bare hub keeping 1,000 broadcasts per room like the recovery history, sending nothing more.
         ["retain"] = (new(), ["--retain", "1000"]),
     };

@@ -20,12 +20,15 @@ internal static class ControlEndpoints
         });
         bench.MapPost("/start", (DriveRequest request, Driver driver) =>
             driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" }));
-        bench.MapGet("/stats", (Driver driver, GcPauses gcPauses) =>
+        bench.MapGet("/stats", (Driver driver, GcPauses gcPauses, Microsoft.Extensions.Options.IOptions<TenantRealtime.TenantRealtimeOptions> realtime) =>
         {
             var c = driver.Counters;
             return Results.Ok(new
             {
                 running = driver.Running,
+
+                // What the server really runs with (the bare hub has no presence: always false there).
+                presence = realtime.Value.EnablePresence,
                 broadcasts = c.Broadcasts,
                 expectedDeliveries = c.ExpectedDeliveries,
                 errors = c.Errors,

@@ -62,12 +62,16 @@ builder.Services.AddSingleton<GcPauses>();
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {
     // --no-recovery turns off the per-room history (replay after reconnect), to measure what it costs;
-    // --history-messages keeps it on but shorter, to tell what keeping broadcasts costs from the rest of it.
+    // --history-messages keeps it on but shorter, to tell what keeping broadcasts costs from the rest of it;
+    // --presence turns presence on, to measure what it costs.
     var realtime = builder.Services.AddTenantRealtime(o =>
     {
         o.EnableRecovery = !settings.NoRecovery;
         o.HistoryMaxMessages = settings.HistoryMessages ?? o.HistoryMaxMessages;
         o.MaxConnectsPerSecond = settings.MaxConnectsPerSecond ?? o.MaxConnectsPerSecond;
+
+        // --presence: who is online per tenant and organization, with the library's defaults otherwise (issue 21).
+        o.EnablePresence = settings.Presence;
     });
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {

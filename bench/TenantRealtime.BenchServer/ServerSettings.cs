@@ -12,8 +12,8 @@ internal static class ServerModes
     public const string SignalRRedis = "signalr-redis";
 }
 
-/// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n] [--retain n] [--max-connects-per-second n]</c>.</summary>
-internal sealed record ServerSettings(string Mode, string Url, string? Redis, string JwtKey, bool InlineScheduling, int? IoQueueCount, long? MaxBufferSize, bool FullEnvelope, bool NoRecovery, int? HistoryMessages, long SendSpinNs, int Retain, int? MaxConnectsPerSecond = null)
+/// <summary>Command line of the bench server: <c>--mode m --url u [--redis r] [--jwt-key k] [--inline-scheduling] [--max-buffer bytes] [--full-envelope] [--no-recovery] [--history-messages n] [--send-spin-ns n] [--retain n] [--presence] [--max-connects-per-second n]</c>.</summary>
+internal sealed record ServerSettings(string Mode, string Url, string? Redis, string JwtKey, bool InlineScheduling, int? IoQueueCount, long? MaxBufferSize, bool FullEnvelope, bool NoRecovery, int? HistoryMessages, long SendSpinNs, int Retain, bool Presence = false, int? MaxConnectsPerSecond = null)
 {
     public static ServerSettings Parse(string[] args)
     {
@@ -48,6 +48,7 @@ internal sealed record ServerSettings(string Mode, string Url, string? Redis, st
             map.TryGetValue("history-messages", out var h) ? int.Parse(h, System.Globalization.CultureInfo.InvariantCulture) : null,
             map.TryGetValue("send-spin-ns", out var spin) ? long.Parse(spin, System.Globalization.CultureInfo.InvariantCulture) : 0,
             map.TryGetValue("retain", out var retain) ? int.Parse(retain, System.Globalization.CultureInfo.InvariantCulture) : 0,
+            map.GetValueOrDefault("presence") == "true",
             map.TryGetValue("max-connects-per-second", out var connects) ? int.Parse(connects, System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 }

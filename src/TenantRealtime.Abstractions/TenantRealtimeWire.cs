@@ -23,6 +23,9 @@ public static class TenantRealtimeWire
 
         /// <summary><c>Resume({positions: [{room, epoch, seq}]})</c>.</summary>
         public const string Resume = "Resume";
+
+        /// <summary><c>GetPresence({scope, organizationId?, tenantId?})</c>, when the server enables presence.</summary>
+        public const string GetPresence = "GetPresence";
     }
 
     /// <summary>Events the server sends besides broadcasts.</summary>
@@ -33,6 +36,23 @@ public static class TenantRealtimeWire
 
         /// <summary>Sent after <c>Ping</c>, with <c>{timestamp}</c>.</summary>
         public const string Pong = "pong";
+
+        /// <summary>
+        /// Sent when a user comes online in a scope the connection may watch, or leaves it (<see cref="PresenceTypes"/>),
+        /// when the server enables presence. An envelope without <c>room</c>, <c>seq</c> and <c>epoch</c>: presence
+        /// events are not kept for <c>Resume</c>; after a reconnect a client reads the list again with <c>GetPresence</c>.
+        /// </summary>
+        public const string Presence = "presence";
+    }
+
+    /// <summary>The envelope <c>type</c> of a <see cref="Events.Presence"/> event.</summary>
+    public static class PresenceTypes
+    {
+        /// <summary>The users in <c>data.users</c> came online in the scope (their first connection arrived).</summary>
+        public const string Joined = "joined";
+
+        /// <summary>The users in <c>data.users</c> went offline in the scope (their last connection left, debounced).</summary>
+        public const string Left = "left";
     }
 
     /// <summary>Error codes: a failed invocation's message ends with <c>HubException: &lt;code&gt;: &lt;sentence&gt;</c>.</summary>
@@ -61,6 +81,9 @@ public static class TenantRealtimeWire
         /// <c>Resume</c>.
         /// </summary>
         public const string SlowConsumer = "slow-consumer";
+
+        /// <summary>The feature the call needs is not enabled on this server (for example presence, <c>GetPresence</c>).</summary>
+        public const string Disabled = "disabled";
     }
 
     /// <summary>The field names of hub method results that carry room positions.</summary>

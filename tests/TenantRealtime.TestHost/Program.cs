@@ -22,6 +22,9 @@ var realtime = builder.Services.AddTenantRealtime(o =>
     o.MaxConnectsPerSecond = settings.MaxConnectsPerSecond ?? o.MaxConnectsPerSecond;
 });
 
+// Any option of the library from the command line (--TenantRealtime:EnablePresence=true), as an app binds them.
+builder.Services.Configure<TenantRealtimeOptions>(builder.Configuration.GetSection("TenantRealtime"));
+
 // Clients may pick either hub protocol (the TypeScript client's MessagePack tests); JSON clients see no change.
 builder.Services.AddSignalR().AddMessagePackProtocol();
 if (settings.Jwt is { } jwt)
@@ -32,6 +35,9 @@ if (settings.Jwt is { } jwt)
 if (settings.Redis is { } redis)
 {
     realtime.AddRedis(redis, o => o.ChannelPrefix = settings.ChannelPrefix ?? o.ChannelPrefix);
+
+    // Its timings too (--TenantRealtimeRedis:ServerTimeout=00:00:02), for tests that kill a server and wait for it.
+    builder.Services.Configure<TenantRealtimeRedisOptions>(builder.Configuration.GetSection("TenantRealtimeRedis"));
 }
 
 builder.Services.AddSingleton<OutboxGauge>();

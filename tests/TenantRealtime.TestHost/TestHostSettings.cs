@@ -3,7 +3,8 @@ namespace TenantRealtime.TestHost;
 /// <summary>
 /// What the command line asks of the host, read through ASP.NET Core's command-line configuration
 /// (<c>--Redis=127.0.0.1:6379 --ChannelPrefix=chaos --Jwt:Key=...</c>). With none of them the host is the anonymous,
-/// in-memory server the connection-ceiling tests start.
+/// in-memory server the connection-ceiling tests start. The library's own options bind from the <c>TenantRealtime</c>
+/// and <c>TenantRealtimeRedis</c> sections (<c>--TenantRealtime:EnablePresence=true</c>).
 /// </summary>
 internal sealed class TestHostSettings
 {

@@ -3,7 +3,12 @@ namespace TenantRealtime.Testing;
 /// <summary>A user of the test world, with the token its client connects with.</summary>
 public sealed record TestUser(string UserId, string OrganizationId, string? TenantId, string Role)
 {
-    public string Token() => TestJwt.Create(UserId, OrganizationId, TenantId, Role);
+    /// <summary>Gets a display name, sent as the <c>name</c> claim (presence shows it); none by default.</summary>
+    public string? DisplayName { get; init; }
+
+    public string Token() => DisplayName is null
+        ? TestJwt.Create(UserId, OrganizationId, TenantId, Role)
+        : TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime: null, new System.Security.Claims.Claim("name", DisplayName));
 
     public override string ToString() => $"{UserId}@{OrganizationId}/{TenantId ?? "-"}({Role})";
 

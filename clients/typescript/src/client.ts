@@ -11,6 +11,10 @@ import {
   HubMethods,
   type AuthenticateResult,
   type JoinOrganizationResult,
+  type PresenceEventData,
+  type PresenceRequest,
+  type PresenceScope,
+  type PresenceSnapshot,
   type ResumeResult,
   type RoomPosition,
 } from "./wire.js";
@@ -154,6 +158,25 @@ export class TenantRealtimeClient {
     if (this.#handlers.has(eventName)) return;
     this.#handlers.set(eventName, new Set());
     this.connection.on(eventName, (envelope: TenantEnvelope) => this.#sequencer.receive(eventName, envelope));
+  }
+
+  /**
+   * Registers a handler of `presence` events: a user came online (`joined`) or went offline (`left`) in a scope this
+   * connection may watch. They are not numbered, so they never cause a reload, and they are not resumed: read the list
+   * again with `getPresence` when the status becomes `connected` after a reconnect.
+   */
+  onPresence(handler: EnvelopeHandler<PresenceEventData>): Unsubscribe {
+    return this.on<PresenceEventData>(HubEvents.presence, handler);
+  }
+
+  /**
+   * Reads who is online: `getPresence("tenant")` for the connection's own tenant, `getPresence("organization")` for its
+   * organization (admins, or members where the server shares it), or `{scope, organizationId?, tenantId?}`. Fails with
+   * `forbidden` for a scope the identity may not see and `disabled` when the server does not enable presence.
+   */
+  async getPresence(request: PresenceScope | PresenceRequest): Promise<PresenceSnapshot> {
+    const argument = typeof request === "string" ? { scope: request } : request;
+    return this.connection.invoke<PresenceSnapshot>(HubMethods.getPresence, argument);
   }
 
   /** Registers what to do when rooms must be reloaded from their source of truth (e.g. a REST API). */

@@ -8,12 +8,15 @@ export const HubMethods = {
   leaveOrganization: "LeaveOrganization",
   ping: "Ping",
   resume: "Resume",
+  getPresence: "GetPresence",
 } as const;
 
 /** Events the server sends besides broadcasts. */
 export const HubEvents = {
   authenticated: "authenticated",
   pong: "pong",
+  /** Presence changes (`joined` / `left`), when the server enables presence: see `PresenceEventData`. */
+  presence: "presence",
 } as const;
 
 /** Error codes: a failed invocation's message ends with `HubException: <code>: <sentence>`; closes carry `<code>: <sentence>`. */
@@ -24,6 +27,8 @@ export const ErrorCodes = {
   rateLimited: "rate-limited",
   limitExceeded: "limit-exceeded",
   slowConsumer: "slow-consumer",
+  /** The feature the call needs is off on the server (e.g. `GetPresence` without `EnablePresence`). */
+  disabled: "disabled",
 } as const;
 
 /** Where a client stands in a room: the last `seq` applied and the `epoch` it belongs to. */
@@ -70,4 +75,52 @@ export interface JoinOrganizationResult {
   room: string;
   /** The room's current position (absent with recovery off and from older servers). */
   position?: RoomPosition | null;
+}
+
+/** Where presence is read and announced: an organization, or one tenant of it. */
+export type PresenceScope = "organization" | "tenant";
+
+/** What `getPresence` asks for; the ids default to the connection's own. */
+export interface PresenceRequest {
+  scope: PresenceScope;
+  organizationId?: string;
+  tenantId?: string;
+}
+
+/** A user online in a scope: never a connection. */
+export interface PresenceUser {
+  userId: string;
+  /** From the claim the server names (`PresenceDisplayNameClaimType`), or null. */
+  displayName: string | null;
+  /** Its connections in the scope; 0 while its last one is gone but the debounce window has not passed. */
+  connections: number;
+  /** When it came online in the scope, ISO-8601 UTC. */
+  onlineSince: string;
+}
+
+/**
+ * The `data` of a `presence` event (envelope `type` `joined` or `left`, `scope` `organization` or `tenant`). Several
+ * users when changes over the server's rate bound were merged; none, with `countsOnly`, above its list bound.
+ * Presence events carry no `room`, `seq` or `epoch`: they are not resumed, so read the list again after a reconnect.
+ */
+export interface PresenceEventData {
+  users: PresenceUser[];
+  /** The users online in the scope after the change. */
+  userCount: number;
+  /** The scope has more users online than the server lists: only counts are given. */
+  countsOnly: boolean;
+}
+
+/** The answer to `GetPresence`. */
+export interface PresenceSnapshot {
+  scope: PresenceScope;
+  organizationId: string;
+  tenantId: string | null;
+  userCount: number;
+  connectionCount: number;
+  /** More users are online than the server lists: `users` is empty. */
+  countsOnly: boolean;
+  /** Ordered by when they came online. */
+  users: PresenceUser[];
+  timestamp: string;
 }

@@ -44,7 +44,9 @@ internal static class DevEndpoints
             return fields.Errors.ToResult();
         }
 
-        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId!, organizationId!, tenantId, role)));
+        // A demo user's token carries its name, as an identity provider's would.
+        var name = DemoUsers.All.FirstOrDefault(u => u.UserId == userId && u.OrganizationId == organizationId)?.Name;
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId!, organizationId!, tenantId, role, name)));
     }
 }
 

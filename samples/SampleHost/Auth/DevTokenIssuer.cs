@@ -9,7 +9,10 @@ internal sealed class DevTokenIssuer(AuthSettings settings, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    public string Issue(string userId, string organizationId, string? tenantId, string role)
+    /// <summary>The claim with the user's display name, shown by presence ("Online now").</summary>
+    public const string NameClaim = "name";
+
+    public string Issue(string userId, string organizationId, string? tenantId, string role, string? name = null)
     {
         var key = settings.SigningKey
             ?? throw new InvalidOperationException("Dev tokens need 'Auth:SigningKey'; with an external authority, get tokens from it.");
@@ -22,6 +25,11 @@ internal sealed class DevTokenIssuer(AuthSettings settings, TimeProvider time)
         if (tenantId is not null)
         {
             claims["tenant_id"] = tenantId;
+        }
+
+        if (name is not null)
+        {
+            claims[NameClaim] = name;
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Builder;
+using SampleHost.Auth;
 using TenantRealtime;
 
 namespace SampleHost.Realtime;
 
-/// <summary>TenantRealtime with the library's defaults; the hub at the contract's path.</summary>
+/// <summary>TenantRealtime with the library's defaults plus presence; the hub at the contract's path.</summary>
 internal static class RealtimeServiceCollectionExtensions
 {
     public const string RedisSetting = "Redis:Configuration";
@@ -16,10 +17,16 @@ internal static class RealtimeServiceCollectionExtensions
 
     public static IServiceCollection AddSampleRealtime(this IServiceCollection services, IConfiguration configuration)
     {
-        var realtime = services.AddTenantRealtime();
+        // Presence is on here: the page shows who from the viewer's tenant (admins: organization) is online now, by the
+        // name in their token. It is off by default in the library: whether colleagues see each other is an app's call.
+        var realtime = services.AddTenantRealtime(o =>
+        {
+            o.EnablePresence = true;
+            o.PresenceDisplayNameClaimType = DevTokenIssuer.NameClaim;
+        });
 
         // The library's options from configuration (TenantRealtime__HistoryMaxMessages=50, TenantRealtime__HistoryMaxAge=00:01:00,
-        // …); unset, its defaults. The tests shrink the recovery window this way to watch the page reload instead.
+        // TenantRealtime__EnablePresence=false, …); unset, its defaults (and presence as above). The tests shrink the recovery window this way to watch the page reload instead.
         services.Configure<TenantRealtimeOptions>(configuration.GetSection(OptionsSection));
 
         // Pages of other origins (a status page embedded in the customer portal, say) must be listed: by default only

@@ -134,8 +134,9 @@ internal sealed class RoomSequencer(
         self.ReleaseHeld(order);
     }
 
+    // A message without a room is a presence event: it belongs to no history, and its envelope says so by having none.
     private static TenantEnvelope Envelope(in BroadcastMessage.Received message) =>
-        StoredEnvelopeSerializer.Deserialize(message.EnvelopeJson, message.Room, message.Epoch is null ? null : message.Seq, message.Epoch);
+        StoredEnvelopeSerializer.Deserialize(message.EnvelopeJson, message.Room.Length > 0 ? message.Room : null, message.Epoch is null ? null : message.Seq, message.Epoch);
 
     /// <summary>The hold ran out (the channel is down or slow): deliver what is held, in order, and move on.</summary>
     private void ReleaseHeld(RoomOrder order)

@@ -90,7 +90,7 @@ internal sealed partial class RedisConnectionRegistry
     }
 
     /// <summary>The ids of the other servers whose share still counts (score in the future).</summary>
-    private async Task<string[]> ReadOtherServersAsync(IDatabase database, CancellationToken cancellationToken)
+    internal async Task<string[]> ReadOtherServersAsync(IDatabase database, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var members = await database.SortedSetRangeByScoreAsync(Keys.Servers, now, double.PositiveInfinity, Exclude.Start)

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using TenantRealtime.Connections.Internal;
@@ -27,7 +26,7 @@ internal sealed class RegistryHeartbeat(
     private static readonly RedisConnectionException NotConnected =
         new(ConnectionFailureType.UnableToConnect, "Redis is not connected; this server's connection counts are written when it returns.");
 
-    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ChangeSignal _changed = new(time);
     private readonly Lock _gate = new();
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly HashSet<(string OrganizationId, string UserId)> _dirtyUsers = [];
@@ -54,7 +53,7 @@ internal sealed class RegistryHeartbeat(
         }
 
         // The total changes on every call, so there is always something to write.
-        _changed.Writer.TryWrite(true);
+        _changed.Set();
     }
 
     public void Start()
@@ -129,33 +128,8 @@ internal sealed class RegistryHeartbeat(
                 nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
             }
 
-            await WaitForChangeAsync(nextHeartbeat - time.GetUtcNow(), stopping).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WaitForChangeAsync(TimeSpan delay, CancellationToken stopping)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(delay, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        try
-        {
             // While failing, changes wait for the heartbeat (WriteAll covers them).
-            if (_failing)
-            {
-                await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
-            }
-
-            await _changed.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-            _changed.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException)
-        {
-            // The heartbeat is due, or the server is stopping.
+            await _changed.WaitAsync(nextHeartbeat - time.GetUtcNow(), _failing, stopping).ConfigureAwait(false);
         }
     }
 

@@ -97,4 +97,13 @@ internal static partial class RedisLog
 
     [LoggerMessage(1031, LogLevel.Information, "Connection caps are checked against every server's counts in Redis again.")]
     public static partial void CapsCheckedInRedisAgain(ILogger logger);
+
+    [LoggerMessage(1040, LogLevel.Warning, "Could not write this server's presence to Redis; it is written again when Redis answers, and users may come and go late meanwhile.")]
+    public static partial void PresenceWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1041, LogLevel.Information, "This server's presence is written to Redis again.")]
+    public static partial void PresenceWriteRestored(ILogger logger);
+
+    [LoggerMessage(1042, LogLevel.Information, "Settled the presence of server {ServerId}, which stopped renewing it: {Organizations} organizations, {Scopes} scopes; its users that are on no other server left.")]
+    public static partial void PresenceServerSettled(ILogger logger, string serverId, int organizations, int scopes);
 }

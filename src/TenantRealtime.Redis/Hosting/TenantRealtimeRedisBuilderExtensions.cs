@@ -8,6 +8,7 @@ using TenantRealtime;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
+using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis;
 using TenantRealtime.Redis.Backplane;
@@ -15,6 +16,7 @@ using TenantRealtime.Redis.Broadcasting;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.Hosting.Internal;
+using TenantRealtime.Redis.Presence;
 using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 
@@ -31,7 +33,8 @@ public static class TenantRealtimeRedisBuilderExtensions
     /// the tenant hub's broadcasts numbered and published in one step on one channel per organization (sharded pub/sub
     /// on a cluster), SignalR's Redis backplane for the app's own hubs with the application's channel prefix, a cluster-wide <see cref="IConnectionRegistry"/>, an
     /// <see cref="ITenantConnectionManager"/> that revokes on every server, a room history in Redis (Streams) so
-    /// clients resume on any server, an outbox that keeps broadcasts while Redis is unreachable, and the
+    /// clients resume on any server, an outbox that keeps broadcasts while Redis is unreachable, presence across servers
+    /// (when <see cref="TenantRealtimeOptions.EnablePresence"/> is set), and the
     /// <c>tenantrealtime-redis</c> health check.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
@@ -157,6 +160,12 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();
         services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
+
+        // Presence across servers (when EnablePresence): each server writes its share next to its organization's rooms,
+        // and one script decides and announces who comes and goes, on the organization's channel.
+        services.TryAddSingleton<PresenceWriter>();
+        services.TryAddSingleton<RedisPresenceStore>();
+        services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(sp => sp.GetRequiredService<RedisPresenceStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisHostedService>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>(HealthCheckName, tags: ["tenantrealtime", "redis"], timeout: TimeSpan.FromSeconds(5));

@@ -8,7 +8,8 @@ namespace TenantRealtime.Redis.RedisConnection;
 /// name maps back to exactly one application, server and organization. Every command touches one key, except the
 /// history scripts: an organization's rooms (their history keys) and its broadcast channel share one hash tag,
 /// <c>{o:organization}</c> (<c>{all}</c> for global broadcasts), so on Redis Cluster one script numbers, keeps and
-/// publishes a broadcast on the shard that owns them all.
+/// publishes a broadcast on the shard that owns them all. An organization's presence keys carry the same tag, so one
+/// presence script decides who comes and goes and publishes the events on that organization's channel, in its order.
 /// </summary>
 internal sealed class RedisKeys(string channelPrefix)
 {
@@ -42,6 +43,27 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Stream of one room's kept broadcasts; entry ids are <c>{seq}-0</c>, so XRANGE reads by sequence number.</summary>
     public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{ShardOf(room)}}}:{room}:stream");
 
+    /// <summary>Set of an organization's presence scopes (<c>o</c>, <c>t:{tenant}</c>) with users online or changes waiting.</summary>
+    public RedisKey PresenceScopes(string organizationId) => new($"{PresencePrefix(organizationId)}:scopes");
+
+    /// <summary>Hash of an organization's presence rate bound: per scope, when its bucket is full again (Unix ms).</summary>
+    public RedisKey PresenceGate(string organizationId) => new($"{PresencePrefix(organizationId)}:gate");
+
+    /// <summary>Hash of one server's share of an organization's presence: <c>{scope}|{user}</c> → its connections there.</summary>
+    public RedisKey PresenceShare(string organizationId, string serverId) => new($"{PresencePrefix(organizationId)}:server:{serverId}");
+
+    /// <summary>Hash of the users online in one presence scope: user → when it came online and its display name.</summary>
+    public RedisKey PresenceOnline(string organizationId, string scope) => new($"{PresencePrefix(organizationId)}:online:{scope}");
+
+    /// <summary>Hash of one presence scope's changes waiting for its rate bound: user → <c>j</c>, or <c>l</c> and its entry.</summary>
+    public RedisKey PresencePending(string organizationId, string scope) => new($"{PresencePrefix(organizationId)}:pending:{scope}");
+
+    /// <summary>Sorted set of servers with a presence share, scored by when (Unix ms) a share no longer renewed may be settled.</summary>
+    public RedisKey PresenceServers => new($"{ChannelPrefix}:tenantrealtime:presence:servers");
+
+    /// <summary>Set of the organizations in which one server has written a presence share.</summary>
+    public RedisKey PresenceServerOrganizations(string serverId) => new($"{ChannelPrefix}:tenantrealtime:presence:server:{serverId}:orgs");
+
     /// <summary>
     /// The full name of a shard's broadcast channel, as the history script publishes to it. Subscribers use
     /// <see cref="BroadcastChannel"/> through the prefixing subscriber, which yields these same bytes.
@@ -55,6 +77,10 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>The shard of a room or group: <c>o:{organization}</c>, or <see cref="AllShard"/>.</summary>
     public static string ShardOf(string room) =>
         RoomNames.OrganizationOf(room) is { } organizationId ? "o:" + organizationId : AllShard;
+
+    /// <summary>The organization's presence keys, under its hash tag (the tag of its rooms and broadcast channel).</summary>
+    private string PresencePrefix(string organizationId) =>
+        $"{ChannelPrefix}:tenantrealtime:presence:{{{ShardOf(RoomNames.Organization(organizationId))}}}";
 
     private static string BroadcastChannelSuffix(string shard) => $"tenantrealtime:broadcasts:{{{shard}}}";
 }

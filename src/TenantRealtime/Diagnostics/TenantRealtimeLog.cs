@@ -70,4 +70,10 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(40, LogLevel.Warning, "Refused a request to the hub from origin {Origin}: it is neither the app's own ({Own}) nor in AllowedOrigins (cross-site WebSocket hijacking is refused). {Refused} such requests since the last such line (logged at most every {IntervalSeconds} s).")]
     public static partial void ForeignOrigin(ILogger logger, string origin, string own, long refused, double intervalSeconds);
+
+    [LoggerMessage(50, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused reading the presence of {Scope}: {Reason}")]
+    public static partial void PresenceRefused(ILogger logger, string userId, string organizationId, string scope, string reason);
+
+    [LoggerMessage(51, LogLevel.Debug, "Presence event {Type} for {UserCount} users sent to the {Scope} scope of organization {OrganizationId}.")]
+    public static partial void PresenceSent(ILogger logger, string type, int userCount, string scope, string organizationId);
 }

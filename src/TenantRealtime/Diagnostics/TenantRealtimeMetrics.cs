@@ -17,6 +17,8 @@ internal sealed class TenantRealtimeMetrics
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _closedByServer;
+    private readonly Counter<long> _presenceEvents;
+    private readonly Counter<long> _presenceDeferred;
     private readonly Meter _meter;
 
     public TenantRealtimeMetrics(IMeterFactory meterFactory)
@@ -37,6 +39,10 @@ internal sealed class TenantRealtimeMetrics
             "tenantrealtime.invocations.rate_limited", "{invocation}", "Hub invocations refused by the per-connection rate limit.");
         _closedByServer = meter.CreateCounter<long>(
             "tenantrealtime.connections.closed_by_server", "{connection}", "Connections the server closed, by reason.");
+        _presenceEvents = meter.CreateCounter<long>(
+            "tenantrealtime.presence.events", "{event}", "Presence events (joined, left) this server sent, by scope and type.");
+        _presenceDeferred = meter.CreateCounter<long>(
+            "tenantrealtime.presence.deferred", "{change}", "Presence changes held back by the per-scope rate bound, to be merged and sent later.");
     }
 
     public void ConnectionOpened() => _activeConnections.Add(1);
@@ -64,5 +70,17 @@ internal sealed class TenantRealtimeMetrics
             "tenantrealtime.send.backlog", bytes, "By", "Bytes waiting to be written to connections that read slower than they are sent to.");
 
     /// <param name="reason">revoked, flooding, slow-consumer, expired.</param>
-    public void ClosedByServer(string reason) => _closedByServer.Add(1, new KeyValuePair<string, object?>("tenantrealtime.reason", reason));
+    public void ClosedByServer(string reason) =>
+        _closedByServer.Add(1, new KeyValuePair<string, object?>("tenantrealtime.reason", reason));
+
+    /// <param name="scope">organization or tenant.</param>
+    /// <param name="type">joined or left.</param>
+    /// <param name="count">How many such events.</param>
+    public void PresenceEvent(string scope, string type, long count = 1) =>
+        _presenceEvents.Add(count, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.presence.type", type));
+
+    /// <param name="scope">organization or tenant.</param>
+    /// <param name="changes">How many user changes waited.</param>
+    public void PresenceDeferred(string scope, long changes = 1) =>
+        _presenceDeferred.Add(changes, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
 }

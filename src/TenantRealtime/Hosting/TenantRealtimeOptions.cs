@@ -200,4 +200,56 @@ public sealed class TenantRealtimeOptions
     /// </summary>
     [Range(16, 10_000_000)]
     public int MaxSendBacklogMessages { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets whether the server tracks who is online per organization and tenant (presence): the
+    /// <see cref="IPresence"/> service, the <c>GetPresence</c> hub method and <c>presence</c> events (<c>joined</c>,
+    /// <c>left</c>) to the members and admins who may see them. The default is <see langword="false"/>.
+    /// </summary>
+    /// <remarks>
+    /// Whether colleagues may see that someone is online is the app's decision, not the library's: turn it on where
+    /// your users expect it (and your privacy notice says so). Only user ids, connection counts, the time a user came
+    /// online and, if <see cref="PresenceDisplayNameClaimType"/> is set, a display name are shared; never connection ids.
+    /// Members see their own tenant (and their organization with <see cref="ShareOrganizationPresenceWithMembers"/>),
+    /// admins their organization, cross-organization roles any organization.
+    /// </remarks>
+    public bool EnablePresence { get; set; }
+
+    /// <summary>
+    /// Gets or sets the claim whose value is shown as a user's display name in presence (for example <c>name</c>).
+    /// The first connection of a user that comes online provides it. The default is <see langword="null"/>: no display
+    /// names are shared, only user ids.
+    /// </summary>
+    public string? PresenceDisplayNameClaimType { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether members (not only admins) may see who is online in their whole organization: they may read
+    /// its presence, and its <c>presence</c> events go to every connection of the organization (<c>org:{o}</c>) instead
+    /// of its admins only (<c>org-admins:{o}</c>). The default is <see langword="false"/>: members see their own tenant.
+    /// </summary>
+    public bool ShareOrganizationPresenceWithMembers { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a user stays online after its last connection left, so that a reconnect (a page reload, a
+    /// network blip, a server restart) within it announces nothing. Between zero (announce at once) and 10 minutes.
+    /// The default is 5 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan PresenceDebounce { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how many <c>presence</c> events per second one scope (an organization, or a tenant) may get, in bursts
+    /// of as many. Changes beyond it are merged per user (the last change wins) and sent as soon as the bound allows:
+    /// never dropped. With Redis the bound is kept in Redis, so it holds across every server. The default is 10.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int PresenceEventsPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets how many users a scope lists at most. A scope with more online reports counts only: its
+    /// <see cref="PresenceSnapshot"/> (and <c>GetPresence</c>) has <see cref="PresenceSnapshot.CountsOnly"/> set and no
+    /// users, and its events carry the count and no users. Bounds what one read or one event costs. The default is 100.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPresenceListSize { get; set; } = 100;
 }

@@ -9,6 +9,7 @@ using TenantRealtime.Diagnostics;
 using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Identity.Internal;
 using TenantRealtime.Limits;
+using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
 
@@ -20,7 +21,7 @@ public static class TenantRealtimeServiceCollectionExtensions
     /// <summary>
     /// Adds SignalR, the tenant hub's services and their defaults: a claims-based <see cref="IAuthenticator"/>, the
     /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, an in-memory
-    /// <see cref="IConnectionRegistry"/> and <see cref="ITenantConnectionManager"/>. Each default is added with
+    /// <see cref="IConnectionRegistry"/>, <see cref="ITenantConnectionManager"/> and <see cref="IPresence"/>. Each default is added with
     /// <c>TryAdd</c>, so registering your own implementation (before or after) replaces it. Calling this again only
     /// applies <paramref name="configure"/>. Options are validated when the app starts. Also registers the
     /// <c>tenantrealtime</c> health check and the <c>TenantRealtime</c> meter.
@@ -82,6 +83,14 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<ConnectionLifecycle>();
         services.TryAddSingleton<AuthenticationExpiry>();
         services.TryAddSingleton<OriginGuard>();
+
+        // Presence (off unless EnablePresence): this server's share, and a store that decides who is online from it (in
+        // memory here; the Redis package decides in Redis for every server).
+        services.TryAddSingleton<LocalPresence>();
+        services.TryAddSingleton<PresenceEvents>();
+        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.TryAddSingleton<PresenceTracker>();
+        services.TryAddSingleton<IPresence, PresenceReader>();
         return builder;
     }
 }

@@ -53,7 +53,7 @@ internal static class StoredEnvelopeSerializer
         return written;
     }
 
-    public static TenantEnvelope Deserialize(ReadOnlyMemory<byte> json, string room, long? seq, string? epoch)
+    public static TenantEnvelope Deserialize(ReadOnlyMemory<byte> json, string? room, long? seq, string? epoch)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;

@@ -52,7 +52,10 @@ public abstract class TwoServers : IRealtimeCluster, IAsyncLifetime
     /// <summary>Starts the Redis the two servers share.</summary>
     protected abstract Task<IRedisDeployment> StartRedisAsync();
 
+    /// <summary>The options of the two servers; a setup for one feature (presence) adds its own.</summary>
+    protected virtual void Configure(TenantRealtimeOptions options) => options.HistoryMaxMessages = RedisNodes.HistoryWindow;
+
     // The gated authenticator lets the revocation suite change a role and hold a connection between authenticating and being stored.
-    private static Task<RealtimeNode> StartNodeAsync(IRedisDeployment redis) =>
-        RedisNodes.StartAsync(redis, realtime: o => o.HistoryMaxMessages = RedisNodes.HistoryWindow, builder: b => b.WithAuthenticator<GatedAuthenticator>());
+    private Task<RealtimeNode> StartNodeAsync(IRedisDeployment redis) =>
+        RedisNodes.StartAsync(redis, realtime: Configure, builder: b => b.WithAuthenticator<GatedAuthenticator>());
 }

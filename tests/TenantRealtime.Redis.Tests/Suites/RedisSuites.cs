@@ -40,3 +40,12 @@ public sealed class RedisClusterRecoveryTests(TwoServersOnRedisCluster servers) 
 public sealed class RedisClusterPositionTests(TwoServersOnRedisCluster servers) : PositionTests<TwoServersOnRedisCluster>(servers);
 
 public sealed class RedisClusterSlowConsumerTests(TwoServersOnRedisCluster servers) : SlowConsumerTests<TwoServersOnRedisCluster>(servers);
+
+// Presence across two servers: observers on the receiver, the users they watch on the sender; and servers that die.
+public sealed class RedisPresenceTests(PresenceServersOnRedis servers) : PresenceTests<PresenceServersOnRedis>(servers);
+
+public sealed class RedisPresenceAcrossServersTests(PresenceServersOnRedis servers) : PresenceAcrossServersTests<PresenceServersOnRedis>(servers);
+
+public sealed class RedisClusterPresenceTests(PresenceServersOnRedisCluster servers) : PresenceTests<PresenceServersOnRedisCluster>(servers);
+
+public sealed class RedisClusterPresenceAcrossServersTests(PresenceServersOnRedisCluster servers) : PresenceAcrossServersTests<PresenceServersOnRedisCluster>(servers);

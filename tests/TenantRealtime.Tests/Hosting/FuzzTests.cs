@@ -8,17 +8,19 @@ namespace TenantRealtime.Tests.Hosting;
 public sealed partial class FuzzTests : IAsyncLifetime
 {
     private const int ValuesPerMethod = 1500;
-    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping"];
+    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping", "GetPresence"];
 
     private RealtimeNode _node = null!;
 
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
     {
-        // The fuzz measures answers, not the rate limit (FloodTests covers that).
+        // The fuzz measures answers, not the rate limit (FloodTests covers that). Presence is on, so GetPresence answers
+        // every value with its own rules rather than "disabled".
         Configure = o =>
         {
             o.InvocationsPerSecond = 100_000;
             o.InvocationBurst = 100_000;
+            o.EnablePresence = true;
         },
     });
 

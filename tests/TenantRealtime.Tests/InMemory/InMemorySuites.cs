@@ -17,3 +17,5 @@ public sealed class InMemoryRecoveryTests(InMemoryCluster cluster) : RecoveryTes
 public sealed class InMemoryPositionTests(InMemoryCluster cluster) : PositionTests<InMemoryCluster>(cluster);
 
 public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowConsumerTests<InMemoryCluster>(cluster);
+
+public sealed class InMemoryPresenceTests(InMemoryPresenceCluster cluster) : PresenceTests<InMemoryPresenceCluster>(cluster);

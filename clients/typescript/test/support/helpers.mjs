@@ -3,12 +3,12 @@ import { jwtSettings } from './servers.mjs';
 
 const base64url = value => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
-/** An HS256 token the TestHost accepts: `sub`, `org_id`, `tenant_id`, `role`, expiring after `seconds`. */
-export function mintToken({ userId, organizationId, tenantId, role = 'member', seconds = 3600 }) {
+/** An HS256 token the TestHost accepts: `sub`, `org_id`, `tenant_id`, `role` (and `name` if given), expiring after `seconds`. */
+export function mintToken({ userId, organizationId, tenantId, role = 'member', seconds = 3600, name }) {
   const now = Math.floor(Date.now() / 1000);
   const header = base64url({ alg: 'HS256', typ: 'JWT' });
   const payload = base64url({
-    sub: userId, org_id: organizationId, tenant_id: tenantId, role,
+    sub: userId, org_id: organizationId, tenant_id: tenantId, role, ...(name ? { name } : {}),
     iss: jwtSettings.issuer, aud: jwtSettings.audience, iat: now, nbf: now - 1, exp: now + seconds,
   });
   const signature = createHmac('sha256', jwtSettings.key).update(`${header}.${payload}`).digest('base64url');

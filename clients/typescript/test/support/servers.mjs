@@ -15,8 +15,11 @@ export const jwtSettings = { key: 'tenantrealtime-js-client-tests-signing-key-01
 const children = new Set();
 process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
 
-/** Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages, maxConnectsPerSecond. */
-export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond } = {}) {
+/**
+ * Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages, maxConnectsPerSecond,
+ * presence (true: presence on, display names from the `name` claim, a debounce window of 500 ms).
+ */
+export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond, presence } = {}) {
   if (!existsSync(hostDll)) throw new Error(`${hostDll} is missing: run dotnet build TenantRealtime.sln -c Release first.`);
   const args = [hostDll, '--StopWhenStdinCloses=true',
     `--Jwt:Key=${jwtSettings.key}`, `--Jwt:Issuer=${jwtSettings.issuer}`, `--Jwt:Audience=${jwtSettings.audience}`];
@@ -24,6 +27,9 @@ export async function startHost({ redis, channelPrefix, historyMaxMessages, maxC
   if (channelPrefix) args.push(`--ChannelPrefix=${channelPrefix}`);
   if (historyMaxMessages) args.push(`--HistoryMaxMessages=${historyMaxMessages}`);
   if (maxConnectsPerSecond) args.push(`--MaxConnectsPerSecond=${maxConnectsPerSecond}`);
+  if (presence) {
+    args.push('--TenantRealtime:EnablePresence=true', '--TenantRealtime:PresenceDisplayNameClaimType=name', '--TenantRealtime:PresenceDebounce=00:00:00.500');
+  }
   const child = spawn('dotnet', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
   children.add(child);
   let output = '';

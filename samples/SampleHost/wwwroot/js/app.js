@@ -1,6 +1,7 @@
 // The status page: choose who to be, load the state, then apply pushed events as they arrive.
 
 import { api } from './api.js';
+import { createOnlineNow } from './presence.js';
 import { createRealtime } from './realtime.js';
 import { forgetState, positionsKey, restoreState, saveState } from './saved-state.js';
 import { devSession, forgetToken, identityFromQuery, loadDemoUsers, storedToken, tokenSession, urlFor } from './session.js';
@@ -102,12 +103,17 @@ async function open(newSession) {
   }
 
   const showRooms = me => { $('fact-rooms').textContent = me ? me.rooms.join(', ') : '—'; };
+  const online = createOnlineNow(session.identity);
   const realtime = createRealtime({
     accessToken: () => session.accessToken(),
     handlers,
     onState: (connectionState, detail) => {
       renderConnection(connectionState, detail);
-      if (connectionState === 'connected') showRooms(realtime.identity());
+      if (connectionState === 'connected') {
+        showRooms(realtime.identity());
+        // Presence is not resumed: after a reconnect the list is read again.
+        void online.load(realtime.getPresence);
+      }
       if (connectionState === 'reconnecting') logEvent('connection', 'Connection lost, reconnecting…');
       if (connectionState === 'disconnected') logEvent('connection', 'Disconnected, retrying shortly');
     },
@@ -120,6 +126,7 @@ async function open(newSession) {
     },
     positionsKey: positionsKey(session.identity),
     restored: restored !== null,
+    onPresence: envelope => online.apply(envelope),
   });
   const me = await realtime.start();
   if (me) {

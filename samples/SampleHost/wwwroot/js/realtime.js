@@ -25,8 +25,10 @@ const RESTART_DELAY_MS = 15000;
  * @param {string} options.positionsKey  sessionStorage key of the rooms' positions (one per identity).
  * @param {boolean} options.restored  The page restored its state from this tab's sessionStorage, with the
  *   positions it matches: the first connect resumes from them instead of loading the state.
+ * @param {(envelope: any) => void} [options.onPresence]  Presence events (who came online or left); not numbered, so
+ *   they never count as missed updates.
  */
-export function createRealtime({ accessToken, handlers, onState, loadState, onRecovery, positionsKey, restored }) {
+export function createRealtime({ accessToken, handlers, onState, loadState, onRecovery, positionsKey, restored, onPresence }) {
   const client = createTenantRealtimeClient(HUB_PATH, {
     signalR: window.signalR,
     accessTokenFactory: accessToken,
@@ -51,6 +53,8 @@ export function createRealtime({ accessToken, handlers, onState, loadState, onRe
       handler(envelope);
     });
   }
+
+  if (onPresence) client.onPresence(onPresence);
 
   client.onStatusChanged((status, error) => {
     onState(status, error?.message);
@@ -141,5 +145,11 @@ export function createRealtime({ accessToken, handlers, onState, loadState, onRe
     await client.stop();
   }
 
-  return { start, stop, identity: () => client.identity, positions: () => client.positions() };
+  return {
+    start,
+    stop,
+    identity: () => client.identity,
+    positions: () => client.positions(),
+    getPresence: scope => client.getPresence(scope),
+  };
 }

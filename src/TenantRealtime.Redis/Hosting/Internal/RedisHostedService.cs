@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Broadcasting;
+using Microsoft.Extensions.Options;
 using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.Presence;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Hosting.Internal;
 
 /// <summary>
 /// Connects at start (so the first broadcast finds a connection), listens to the global broadcast channel (the
-/// organizations' channels follow the connections), starts the registry heartbeat, the revocation subscription and the outbox drainer; at stop it
+/// organizations' channels follow the connections), starts the registry heartbeat, the revocation subscription, the outbox drainer and
+/// (with presence on) the presence writer; at stop it
 /// tries briefly to send the outbox, and removes this server's share of the counts at once.
 /// </summary>
 internal sealed class RedisHostedService(
@@ -16,7 +19,9 @@ internal sealed class RedisHostedService(
     RoomSubscriptions subscriptions,
     RedisConnectionRegistry registry,
     RevocationSubscriber revocation,
-    OutboxDrainer drainer) : IHostedService
+    OutboxDrainer drainer,
+    PresenceWriter presence,
+    IOptions<TenantRealtimeOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +31,10 @@ internal sealed class RedisHostedService(
         registry.Start();
         revocation.Start();
         drainer.Start();
+        if (options.Value.EnablePresence)
+        {
+            presence.Start();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -34,6 +43,7 @@ internal sealed class RedisHostedService(
         await drainer.StopAsync(cancellationToken).ConfigureAwait(false);
         await revocation.StopAsync().ConfigureAwait(false);
         await subscriptions.StopAsync().ConfigureAwait(false);
+        await presence.StopAsync(cancellationToken).ConfigureAwait(false);
         await registry.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 }

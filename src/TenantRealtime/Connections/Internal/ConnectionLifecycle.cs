@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Hosting.Internal;
 using TenantRealtime.Identity.Internal;
+using TenantRealtime.Presence.Internal;
 using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Connections.Internal;
@@ -19,6 +20,7 @@ internal sealed class ConnectionLifecycle(
     IConnectionCapCounts caps,
     TenantRealtimeMetrics metrics,
     AuthenticationExpiry expiry,
+    PresenceTracker presence,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<ConnectionLifecycle> logger)
 {
@@ -50,6 +52,7 @@ internal sealed class ConnectionLifecycle(
         if (store.Remove(context.ConnectionId, out var state))
         {
             await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
+            presence.Disconnected(state);
             metrics.ConnectionClosed();
         }
 
@@ -147,6 +150,8 @@ internal sealed class ConnectionLifecycle(
                 {
                     expiry.Track(context.ConnectionId, at);
                 }
+
+                presence.Connected(state);
 
                 TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
                 break;

@@ -21,6 +21,7 @@ internal sealed partial class TenantRealtimeHub(
     IRoomHistory history,
     IGroupSubscriptions subscriptions,
     TenantHubLifetimeManager delivery,
+    IPresence presence,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,

@@ -35,6 +35,17 @@ internal sealed class TenantRealtimeOptionsValidator : IValidateOptions<TenantRe
             }
         }
 
+        if (options.PresenceDisplayNameClaimType is { } claim && string.IsNullOrWhiteSpace(claim))
+        {
+            builder.AddError("PresenceDisplayNameClaimType must name a claim (for example \"name\"), or be null for no display names.", nameof(TenantRealtimeOptions.PresenceDisplayNameClaimType));
+        }
+
+        if (!options.EnablePresence && options.ShareOrganizationPresenceWithMembers)
+        {
+            // Sharing what is not tracked would be a silent no-op; say so rather than let the app believe it works.
+            builder.AddError("ShareOrganizationPresenceWithMembers needs EnablePresence: presence is off, so there is nothing to share.", nameof(TenantRealtimeOptions.ShareOrganizationPresenceWithMembers));
+        }
+
         return builder.Build();
     }
 

@@ -1,0 +1,346 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Presence.Internal;
+using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Presence;
+
+/// <summary>
+/// Writes this server's share of presence to Redis and lets the presence script decide who comes and goes. One
+/// background loop, like the registry's heartbeat: it takes the users whose connections changed here, the debounce
+/// checks that are due and the releases the rate bound deferred, and runs one script per organization; every
+/// <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> it renews this server's share and settles the shares of
+/// servers that died (PresenceWriter.Heartbeat.cs). Connects and disconnects never wait for it.
+/// </summary>
+internal sealed partial class PresenceWriter(
+    LocalPresence local,
+    SharedRedisConnection connection,
+    RedisTopology topology,
+    RedisConnectionRegistry registry,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    IOptions<TenantRealtimeRedisOptions> redisOptions,
+    TimeProvider time,
+    ILogger<PresenceWriter> logger) : IAsyncDisposable
+{
+    private static readonly RedisConnectionException NotConnected =
+        new(ConnectionFailureType.UnableToConnect, "Redis is not connected; presence is written when it returns.");
+
+    private readonly ChangeSignal _changed = new(time);
+    private readonly Lock _gate = new();
+    private readonly HashSet<PresenceMember> _dirty = [];
+    private readonly PriorityQueue<PresenceMember, long> _checks = new();
+    private readonly Dictionary<PresenceScope, long> _releases = [];
+
+    // Organizations listed under this server in Redis (so a sweep finds its share if it dies); a superset of those
+    // with a share, trimmed at the heartbeat.
+    private readonly HashSet<string> _indexed = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _stopping;
+    private Task _loop = Task.CompletedTask;
+    private volatile bool _running;
+    private bool _failing;
+    private bool _rewrite;
+
+    private RedisKeys Keys => connection.Keys;
+
+    private string ServerId => registry.ServerId;
+
+    /// <summary>A share outlives its last renewal by this much: twice the time a dead server's connections keep counting.</summary>
+    private TimeSpan ShareTtl => redisOptions.Value.ServerTimeout * 2;
+
+    /// <summary>Notes that this server's connections of a user changed in its organization and tenant.</summary>
+    public void Changed(string organizationId, string userId, string? tenantId)
+    {
+        lock (_gate)
+        {
+            foreach (var scope in PresenceScope.Of(organizationId, tenantId))
+            {
+                _dirty.Add(new PresenceMember(scope, userId));
+            }
+        }
+
+        _changed.Set();
+    }
+
+    public void Start()
+    {
+        _stopping = new CancellationTokenSource();
+        _running = true;
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>
+    /// Stops writing. This server's share stays and counts no longer; the other servers settle it once the debounce
+    /// window has passed, so the users whose clients reconnect to them meanwhile never blink.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        _running = false;
+        await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.IsConnected)
+            {
+                var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+                var settleAt = time.GetUtcNow() + options.CurrentValue.PresenceDebounce;
+                await database.SortedSetAddAsync(Keys.PresenceServers, ServerId, settleAt.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is OperationCanceledException)
+        {
+            // Its share is then settled once its last renewal runs out, as a dead server's is.
+            RedisLog.PresenceWriteFailed(logger, ex);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var nextHeartbeat = time.GetUtcNow();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (connection.IsKnownDown)
+                {
+                    throw NotConnected;
+                }
+
+                if (time.GetUtcNow() >= nextHeartbeat)
+                {
+                    nextHeartbeat = time.GetUtcNow() + redisOptions.Value.HeartbeatInterval;
+                    await HeartbeatAsync().ConfigureAwait(false);
+                }
+
+                if (_rewrite)
+                {
+                    // Back after a failure: everything here is written again, which also heals a Redis that lost its data.
+                    _rewrite = false;
+                    RewriteAll();
+                }
+
+                await PassAsync().ConfigureAwait(false);
+                if (_failing)
+                {
+                    _failing = false;
+                    RedisLog.PresenceWriteRestored(logger);
+                }
+            }
+            catch (Exception ex) when (RedisFailure.Is(ex))
+            {
+                if (!_failing)
+                {
+                    _failing = true;
+                    RedisLog.PresenceWriteFailed(logger, ex);
+                }
+
+                _rewrite = true;
+                nextHeartbeat = time.GetUtcNow() + redisOptions.Value.HeartbeatInterval;
+            }
+
+            // While failing, changes wait for the heartbeat, which writes everything again.
+            await _changed.WaitAsync(NextDue(nextHeartbeat) - time.GetUtcNow(), _failing, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One script per organization with what changed here, what is due, and what may be released.</summary>
+    private async Task PassAsync()
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var (dirty, checks, releases) = TakeDue(nowMs);
+        if (dirty.Count + checks.Count + releases.Count == 0)
+        {
+            return;
+        }
+
+        var debounce = options.CurrentValue.PresenceDebounce;
+        var batches = new Dictionary<string, PresenceBatch>(StringComparer.Ordinal);
+        PresenceBatch BatchOf(string organizationId) =>
+            batches.TryGetValue(organizationId, out var batch) ? batch : batches[organizationId] = new PresenceBatch(organizationId);
+
+        var departed = new List<PresenceMember>();
+        foreach (var member in dirty)
+        {
+            var (scope, userId) = (member.Scope, member.UserId);
+            var connections = local.Connections(scope, userId);
+            var found = local.Find(scope.OrganizationId, userId);
+            BatchOf(scope.OrganizationId).Set(scope, userId, connections, found?.Since ?? now, found?.DisplayName);
+            if (connections > 0)
+            {
+                continue;
+            }
+
+            if (debounce > TimeSpan.Zero)
+            {
+                departed.Add(member);
+            }
+            else
+            {
+                BatchOf(scope.OrganizationId).Check(scope, userId);
+            }
+        }
+
+        foreach (var member in checks)
+        {
+            BatchOf(member.Scope.OrganizationId).Check(member.Scope, member.UserId);
+        }
+
+        foreach (var scope in releases)
+        {
+            BatchOf(scope.OrganizationId).Release(scope);
+        }
+
+        try
+        {
+            var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            await IndexAsync(database, batches.Keys).ConfigureAwait(false);
+            var others = await registry.ReadOtherServersAsync(database, CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(batches.Values.Select(batch => RunAsync(database, batch, others, now))).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Every operation can run again: counts are set, not added, and checks and releases only act when due.
+            lock (_gate)
+            {
+                _dirty.UnionWith(dirty);
+                foreach (var member in checks)
+                {
+                    _checks.Enqueue(member, nowMs);
+                }
+
+                foreach (var scope in releases)
+                {
+                    _releases[scope] = nowMs;
+                }
+            }
+
+            throw;
+        }
+
+        // The user's window starts once Redis knows it left this server.
+        var dueAt = nowMs + (long)debounce.TotalMilliseconds;
+        lock (_gate)
+        {
+            foreach (var member in departed)
+            {
+                _checks.Enqueue(member, dueAt);
+            }
+        }
+    }
+
+    /// <summary>Runs one batch and acts on its results: metrics, and a release later for scopes still waiting.</summary>
+    internal async Task RunAsync(IDatabase database, PresenceBatch batch, string[] otherServers, DateTimeOffset now)
+    {
+        var settings = options.CurrentValue;
+        var run = new PresenceRun(
+            settings.PresenceEventsPerSecond,
+            settings.MaxPresenceListSize,
+            settings.ShareOrganizationPresenceWithMembers,
+            await topology.IsClusterAsync().ConfigureAwait(false),
+            ShareTtl);
+        var (keys, arguments) = batch.Build(Keys, ServerId, otherServers, now, run);
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(PresenceScripts.Apply, keys, arguments).ConfigureAwait(false))!;
+        for (var i = 0; i < batch.Scopes.Count; i++)
+        {
+            var scope = batch.Scopes[i];
+            var (joined, left, waiting, retryAt) = ((long)result[4 * i], (long)result[(4 * i) + 1], (long)result[(4 * i) + 2], (long)result[(4 * i) + 3]);
+            if (joined > 0)
+            {
+                metrics.PresenceEvent(scope.WireName, TenantRealtimeWire.PresenceTypes.Joined, joined);
+            }
+
+            if (left > 0)
+            {
+                metrics.PresenceEvent(scope.WireName, TenantRealtimeWire.PresenceTypes.Left, left);
+            }
+
+            if (waiting > 0)
+            {
+                metrics.PresenceDeferred(scope.WireName, waiting);
+            }
+
+            if (retryAt > 0)
+            {
+                lock (_gate)
+                {
+                    _releases[scope] = Math.Min(retryAt, _releases.GetValueOrDefault(scope, long.MaxValue));
+                }
+
+                _changed.Set();
+            }
+        }
+    }
+
+    private (List<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceScope> Releases) TakeDue(long nowMs)
+    {
+        lock (_gate)
+        {
+            var dirty = _dirty.ToList();
+            _dirty.Clear();
+            var checks = new List<PresenceMember>();
+            while (_checks.TryPeek(out var member, out var due) && due <= nowMs)
+            {
+                _checks.Dequeue();
+                checks.Add(member);
+            }
+
+            var releases = _releases.Where(pair => pair.Value <= nowMs).Select(pair => pair.Key).ToList();
+            foreach (var scope in releases)
+            {
+                _releases.Remove(scope);
+            }
+
+            return (dirty, checks, releases);
+        }
+    }
+
+    /// <summary>The next time something is due: the heartbeat, a debounce check, or a release.</summary>
+    private DateTimeOffset NextDue(DateTimeOffset heartbeat)
+    {
+        lock (_gate)
+        {
+            var next = heartbeat.ToUnixTimeMilliseconds();
+            if (!_failing && _checks.TryPeek(out _, out var check))
+            {
+                next = Math.Min(next, check);
+            }
+
+            if (!_failing && _releases.Count > 0)
+            {
+                next = Math.Min(next, _releases.Values.Min());
+            }
+
+            return DateTimeOffset.FromUnixTimeMilliseconds(next);
+        }
+    }
+
+    /// <summary>Marks every user connected here as changed, so the next pass writes this server's whole share.</summary>
+    private void RewriteAll()
+    {
+        lock (_gate)
+        {
+            foreach (var (organizationId, userId, tenantId) in local.Members())
+            {
+                _dirty.Add(new PresenceMember(new PresenceScope(organizationId, tenantId), userId));
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping?.Cancel();
+        _stopping?.Dispose();
+        _stopping = null;
+        return ValueTask.CompletedTask;
+    }
+}

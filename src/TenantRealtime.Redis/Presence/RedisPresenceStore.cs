@@ -1,0 +1,72 @@
+using System.Globalization;
+using StackExchange.Redis;
+using TenantRealtime.Presence.Internal;
+using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Presence;
+
+/// <summary>
+/// Presence across servers: changes go to the <see cref="PresenceWriter"/>, and a read is one script on the
+/// organization's shard over the scope's online users and the live servers' shares: O(users listed × servers), never
+/// O(connections), and only the count above the list bound. Values read from Redis are data, not identity: malformed
+/// ids and entries are left out.
+/// </summary>
+internal sealed class RedisPresenceStore(PresenceWriter writer, SharedRedisConnection connection, RedisConnectionRegistry registry) : IPresenceStore
+{
+    public void Changed(string organizationId, string userId, string? tenantId) => writer.Changed(organizationId, userId, tenantId);
+
+    public async ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    {
+        if (!connection.IsConnected)
+        {
+            // Fail fast, as the registry's reads do: a list without the other servers would be a wrong answer.
+            throw new InvalidOperationException("Presence across servers is unavailable: Redis is not connected.");
+        }
+
+        var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+        var others = await registry.ReadOtherServersAsync(database, cancellationToken).ConfigureAwait(false);
+        var keys = connection.Keys;
+        var name = PresenceMember.NameOf(scope);
+        RedisKey[] scriptKeys =
+        [
+            keys.PresenceOnline(scope.OrganizationId, name),
+            keys.PresenceShare(scope.OrganizationId, registry.ServerId),
+            .. others.Select(server => keys.PresenceShare(scope.OrganizationId, server)),
+        ];
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(PresenceScripts.Read, scriptKeys, [name, maxUsers])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        var count = (long)result[0];
+        if (count > maxUsers)
+        {
+            return new PresenceRead(count, CountsOnly: true, []);
+        }
+
+        var users = new List<PresenceUser>((result.Length - 1) / 3);
+        for (var i = 1; i + 2 < result.Length; i += 3)
+        {
+            if (TryUser((string)result[i]!, (string)result[i + 1]!, (long)result[i + 2], out var user))
+            {
+                users.Add(user);
+            }
+        }
+
+        return new PresenceRead(count, CountsOnly: false, users);
+    }
+
+    /// <summary>An online entry: when the user came online (ISO-8601), a line break, its display name (may be empty).</summary>
+    private static bool TryUser(string userId, string entry, long connections, out PresenceUser user)
+    {
+        user = null!;
+        var lineBreak = entry.IndexOf('\n', StringComparison.Ordinal);
+        if (!TenantIds.IsValid(userId, TenantIds.MaxSupportedLength) || lineBreak < 0 ||
+            !DateTimeOffset.TryParse(entry.AsSpan(0, lineBreak), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var since))
+        {
+            return false;
+        }
+
+        var displayName = entry[(lineBreak + 1)..];
+        user = new PresenceUser(userId, displayName.Length > 0 ? displayName : null, connections, since);
+        return true;
+    }
+}

@@ -1,0 +1,79 @@
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Presence.Internal;
+
+namespace TenantRealtime.Hosting.Internal;
+
+internal sealed partial class TenantRealtimeHub
+{
+    private const string PresenceShape = "{scope: \"organization\" | \"tenant\", organizationId?, tenantId?}";
+
+    /// <summary>
+    /// <c>GetPresence({scope, organizationId?, tenantId?})</c> → <c>{scope, organizationId, tenantId, userCount,
+    /// connectionCount, countsOnly, users: [{userId, displayName, connections, onlineSince}], timestamp}</c>. The ids
+    /// default to the connection's own. Members read their own tenant (and their organization when the app shares it),
+    /// admins any tenant of their organization and the organization, cross-organization roles any scope; anything else
+    /// is <c>forbidden</c>. <c>disabled</c> when presence is off.
+    /// </summary>
+    public async Task<Dictionary<string, object?>> GetPresence(object? request)
+    {
+        var argument = Parse(request, nameof(GetPresence), PresenceShape);
+        var settings = options.CurrentValue;
+        var scope = argument.GetString("scope");
+        if (scope is not ("organization" or "tenant"))
+        {
+            throw InvalidArgument(nameof(GetPresence), "'scope' must be \"organization\" or \"tenant\".");
+        }
+
+        var organizationId = ReadPresenceId(argument, "organizationId", settings.MaxIdLength);
+        var tenantId = ReadPresenceId(argument, "tenantId", settings.MaxIdLength);
+        if (scope == "organization" && tenantId is not null)
+        {
+            throw InvalidArgument(nameof(GetPresence), "'tenantId' names a tenant: ask for scope \"tenant\".");
+        }
+
+        RequireIdentity(out var identity);
+        if (!settings.EnablePresence)
+        {
+            throw HubErrors.Disabled("presence is not enabled on this server.");
+        }
+
+        organizationId ??= identity.OrganizationId;
+        if (scope == "tenant")
+        {
+            tenantId ??= identity.TenantId ?? throw InvalidArgument(nameof(GetPresence), "'tenantId' is required: the connection has no tenant of its own.");
+        }
+
+        Authorize(identity, organizationId, tenantId, settings);
+        var snapshot = await presence.GetAsync(organizationId, tenantId, Context.ConnectionAborted).ConfigureAwait(false);
+        return PresencePayload.Snapshot(snapshot, scope, Now());
+    }
+
+    /// <summary>The same rules as delivery: a scope's presence is for those who receive its events.</summary>
+    private void Authorize(TenantIdentity identity, string organizationId, string? tenantId, TenantRealtimeOptions settings)
+    {
+        var everywhere = settings.CrossOrganizationRoles.Contains(identity.Role);
+        var admin = everywhere || settings.AdminRoles.Contains(identity.Role);
+        var reason =
+            !Same(organizationId, identity.OrganizationId) && !everywhere ? "only a platform admin may see the presence of another organization."
+            : tenantId is not null && !admin && !Same(tenantId, identity.TenantId) ? "a member may see the presence of its own tenant only."
+            : tenantId is null && !admin && !settings.ShareOrganizationPresenceWithMembers ? "the presence of the whole organization is for its admins."
+            : null;
+        if (reason is null)
+        {
+            return;
+        }
+
+        var scope = tenantId is null ? $"organization {organizationId}" : $"tenant {tenantId} of organization {organizationId}";
+        TenantRealtimeLog.PresenceRefused(logger, identity.UserId, identity.OrganizationId, scope, reason);
+        metrics.Refused("presence", TenantRealtimeWire.Errors.Forbidden);
+        throw HubErrors.Forbidden(reason);
+    }
+
+    private string? ReadPresenceId(HubArgument argument, string name, int max)
+    {
+        var value = argument.GetString(name);
+        return value is null || TenantIds.IsValid(value, max)
+            ? value
+            : throw InvalidArgument(nameof(GetPresence), $"'{name}' must be 1 to {max} characters of [A-Za-z0-9_.-].");
+    }
+}

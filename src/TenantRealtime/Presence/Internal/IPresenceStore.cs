@@ -1,0 +1,23 @@
+namespace TenantRealtime.Presence.Internal;
+
+/// <summary>
+/// Decides who is online from the servers' shares and announces the changes. The default keeps everything in this
+/// server (<see cref="InMemoryPresenceStore"/>); the Redis package decides in Redis, for every server at once.
+/// </summary>
+internal interface IPresenceStore
+{
+    /// <summary>
+    /// This server's connections of a user changed in its organization (and <paramref name="tenantId"/>, if any); the
+    /// counts are in <see cref="LocalPresence"/>. Returns at once: nothing waits for a recipient or for Redis.
+    /// </summary>
+    void Changed(string organizationId, string userId, string? tenantId);
+
+    /// <summary>Reads the users online in <paramref name="scope"/>, or only their number when more than <paramref name="maxUsers"/>.</summary>
+    ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="IPresenceStore.ReadAsync"/> found.</summary>
+/// <param name="UserCount">The users online in the scope.</param>
+/// <param name="CountsOnly">Whether there were more than the bound, so <paramref name="Users"/> is empty.</param>
+/// <param name="Users">The users, in no particular order.</param>
+internal sealed record PresenceRead(long UserCount, bool CountsOnly, IReadOnlyList<PresenceUser> Users);

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+
+namespace TenantRealtime.Presence.Internal;
+
+/// <summary>
+/// One server's presence: a user is online in a scope from its first connection here until its last one has been gone
+/// for the debounce window. Changes pass the per-scope <see cref="PresenceGate"/>, all under one lock, so each scope's
+/// events go out in the order they were decided.
+/// </summary>
+internal sealed class InMemoryPresenceStore(
+    LocalPresence local,
+    PresenceEvents events,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    TimeProvider time) : IPresenceStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<PresenceScope, Dictionary<string, Online>> _scopes = [];
+    private readonly Dictionary<PresenceScope, ITimer> _releases = [];
+    private readonly PresenceGate _gate = new();
+
+    public void Changed(string organizationId, string userId, string? tenantId)
+    {
+        lock (_lock)
+        {
+            foreach (var scope in PresenceScope.Of(organizationId, tenantId))
+            {
+                Apply(scope, userId);
+            }
+        }
+    }
+
+    public ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var users = _scopes.GetValueOrDefault(scope);
+            var count = users?.Count ?? 0;
+            if (users is null || count > maxUsers)
+            {
+                return ValueTask.FromResult(new PresenceRead(count, count > maxUsers, []));
+            }
+
+            return ValueTask.FromResult(new PresenceRead(count, false, [.. users.Select(pair => Current(scope, pair.Key, pair.Value))]));
+        }
+    }
+
+    private void Apply(PresenceScope scope, string userId)
+    {
+        var users = _scopes.GetValueOrDefault(scope);
+        var online = users?.GetValueOrDefault(userId);
+        if (local.Connections(scope, userId) > 0)
+        {
+            if (online is not null)
+            {
+                // Back within the debounce window: nothing to announce.
+                online.Leaving?.Dispose();
+                online.Leaving = null;
+                return;
+            }
+
+            var (since, displayName) = local.Find(scope.OrganizationId, userId) ?? (time.GetUtcNow(), null);
+            online = new Online(since, displayName);
+            if (users is null)
+            {
+                _scopes[scope] = users = new(StringComparer.Ordinal);
+            }
+
+            users[userId] = online;
+            Announce(scope, userId, new PresenceChange(Joined: true, Current(scope, userId, online)));
+        }
+        else if (online is { Leaving: null })
+        {
+            var debounce = options.CurrentValue.PresenceDebounce;
+            if (debounce <= TimeSpan.Zero)
+            {
+                Leave(scope, userId, online);
+                return;
+            }
+
+            online.Leaving = time.CreateTimer(static state => ((Leaving)state!).Fire(), new Leaving(this, scope, userId, online), debounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnLeft(PresenceScope scope, string userId, Online online)
+    {
+        lock (_lock)
+        {
+            // Only the window this timer belongs to: a reconnect cancelled it, and a later leave has a timer of its own.
+            if (_scopes.GetValueOrDefault(scope)?.GetValueOrDefault(userId) == online && online.Leaving is not null && local.Connections(scope, userId) == 0)
+            {
+                Leave(scope, userId, online);
+            }
+        }
+    }
+
+    private void Leave(PresenceScope scope, string userId, Online online)
+    {
+        online.Leaving?.Dispose();
+        online.Leaving = null;
+        var users = _scopes[scope];
+        users.Remove(userId);
+        if (users.Count == 0)
+        {
+            _scopes.Remove(scope);
+        }
+
+        Announce(scope, userId, new PresenceChange(Joined: false, new PresenceUser(userId, online.DisplayName, 0, online.Since)));
+    }
+
+    private void Announce(PresenceScope scope, string userId, PresenceChange change)
+    {
+        _gate.Queue(scope, userId, change, time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!Release(scope))
+        {
+            metrics.PresenceDeferred(scope.WireName);
+        }
+    }
+
+    /// <summary>Sends the scope's waiting changes if the bound allows, else makes sure they are sent when it does.</summary>
+    private bool Release(PresenceScope scope)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!_gate.TryTake(scope, now, options.CurrentValue.PresenceEventsPerSecond, out var changes, out var retryAt))
+        {
+            if (!_releases.ContainsKey(scope))
+            {
+                _releases[scope] = time.CreateTimer(static state => ((Releasing)state!).Fire(), new Releasing(this, scope), TimeSpan.FromMilliseconds(Math.Max(1, retryAt - now)), Timeout.InfiniteTimeSpan);
+            }
+
+            return false;
+        }
+
+        var count = _scopes.GetValueOrDefault(scope)?.Count ?? 0;
+        var left = changes.Where(c => !c.Value.Joined).Select(c => c.Value.User).ToList();
+        if (left.Count > 0)
+        {
+            events.Send(scope, TenantRealtimeWire.PresenceTypes.Left, left, count);
+        }
+
+        // Merged joins are sent as the users are now (their connections may have changed while they waited).
+        var users = _scopes.GetValueOrDefault(scope);
+        var joined = changes
+            .Where(c => c.Value.Joined && users?.ContainsKey(c.Key) == true)
+            .Select(c => Current(scope, c.Key, users![c.Key]))
+            .ToList();
+        if (joined.Count > 0)
+        {
+            events.Send(scope, TenantRealtimeWire.PresenceTypes.Joined, joined, count);
+        }
+
+        return true;
+    }
+
+    private void OnRelease(PresenceScope scope)
+    {
+        lock (_lock)
+        {
+            if (_releases.Remove(scope, out var timer))
+            {
+                timer.Dispose();
+            }
+
+            Release(scope);
+        }
+    }
+
+    private PresenceUser Current(PresenceScope scope, string userId, Online online) =>
+        new(userId, online.DisplayName, local.Connections(scope, userId), online.Since);
+
+    /// <summary>A user online in a scope; <see cref="Leaving"/> runs while its last connection is gone.</summary>
+    private sealed class Online(DateTimeOffset since, string? displayName)
+    {
+        public DateTimeOffset Since { get; } = since;
+
+        public string? DisplayName { get; } = displayName;
+
+        public ITimer? Leaving { get; set; }
+    }
+
+    private sealed record Leaving(InMemoryPresenceStore Store, PresenceScope Scope, string UserId, Online Online)
+    {
+        public void Fire() => Store.OnLeft(Scope, UserId, Online);
+    }
+
+    private sealed record Releasing(InMemoryPresenceStore Store, PresenceScope Scope)
+    {
+        public void Fire() => Store.OnRelease(Scope);
+    }
+}

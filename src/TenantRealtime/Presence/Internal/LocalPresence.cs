@@ -1,0 +1,140 @@
+namespace TenantRealtime.Presence.Internal;
+
+/// <summary>
+/// This server's share of presence: its connections per user of each organization (and per tenant of that user), with
+/// when the user's first connection here arrived and its display name. Entries go when they reach zero, so memory
+/// follows the users connected now; nothing is kept per connection.
+/// </summary>
+internal sealed class LocalPresence
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Dictionary<string, Share>> _organizations = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a connection of <paramref name="identity"/>.</summary>
+    public void Add(TenantIdentity identity, string? displayName, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_organizations.TryGetValue(identity.OrganizationId, out var users))
+            {
+                _organizations[identity.OrganizationId] = users = new(StringComparer.Ordinal);
+            }
+
+            if (!users.TryGetValue(identity.UserId, out var share))
+            {
+                users[identity.UserId] = share = new Share(now, displayName);
+            }
+
+            share.Connections++;
+            if (identity.TenantId is { } tenantId)
+            {
+                share.Tenants ??= new(StringComparer.Ordinal);
+                share.Tenants[tenantId] = share.Tenants.GetValueOrDefault(tenantId) + 1;
+            }
+        }
+    }
+
+    /// <summary>Stops counting a connection of <paramref name="identity"/>; false when none was counted.</summary>
+    public bool Remove(TenantIdentity identity)
+    {
+        lock (_gate)
+        {
+            if (!_organizations.TryGetValue(identity.OrganizationId, out var users) || !users.TryGetValue(identity.UserId, out var share))
+            {
+                return false;
+            }
+
+            if (identity.TenantId is { } tenantId && share.Tenants is { } tenants && tenants.TryGetValue(tenantId, out var inTenant))
+            {
+                if (inTenant > 1)
+                {
+                    tenants[tenantId] = inTenant - 1;
+                }
+                else
+                {
+                    tenants.Remove(tenantId);
+                }
+            }
+
+            if (--share.Connections > 0)
+            {
+                return true;
+            }
+
+            users.Remove(identity.UserId);
+            if (users.Count == 0)
+            {
+                _organizations.Remove(identity.OrganizationId);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>This server's connections of <paramref name="userId"/> in <paramref name="scope"/>.</summary>
+    public long Connections(PresenceScope scope, string userId)
+    {
+        lock (_gate)
+        {
+            if (!_organizations.TryGetValue(scope.OrganizationId, out var users) || !users.TryGetValue(userId, out var share))
+            {
+                return 0;
+            }
+
+            return scope.TenantId is { } tenantId ? share.Tenants?.GetValueOrDefault(tenantId) ?? 0 : share.Connections;
+        }
+    }
+
+    /// <summary>When the user's first connection here arrived, and its display name; null when it has none here.</summary>
+    public (DateTimeOffset Since, string? DisplayName)? Find(string organizationId, string userId)
+    {
+        lock (_gate)
+        {
+            return _organizations.TryGetValue(organizationId, out var users) && users.TryGetValue(userId, out var share)
+                ? (share.Since, share.DisplayName)
+                : null;
+        }
+    }
+
+    /// <summary>Whether any user of <paramref name="organizationId"/> has a connection here.</summary>
+    public bool Has(string organizationId)
+    {
+        lock (_gate)
+        {
+            return _organizations.ContainsKey(organizationId);
+        }
+    }
+
+    /// <summary>Every (organization, user, tenant) with connections here; the tenant is null for the organization's own entry.</summary>
+    public List<(string OrganizationId, string UserId, string? TenantId)> Members()
+    {
+        lock (_gate)
+        {
+            var members = new List<(string, string, string?)>();
+            foreach (var (organizationId, users) in _organizations)
+            {
+                foreach (var (userId, share) in users)
+                {
+                    members.Add((organizationId, userId, null));
+                    foreach (var tenantId in share.Tenants?.Keys ?? Enumerable.Empty<string>())
+                    {
+                        members.Add((organizationId, userId, tenantId));
+                    }
+                }
+            }
+
+            return members;
+        }
+    }
+
+    private sealed class Share(DateTimeOffset since, string? displayName)
+    {
+        public DateTimeOffset Since { get; } = since;
+
+        public string? DisplayName { get; } = displayName;
+
+        public long Connections { get; set; }
+
+        public Dictionary<string, long>? Tenants { get; set; }
+    }
+}

@@ -1,0 +1,26 @@
+namespace TenantRealtime.Tests.InMemory;
+
+/// <summary>One server with presence on, as <see cref="PresenceSettings"/> has it.</summary>
+public sealed class InMemoryPresenceCluster : IRealtimeCluster, IAsyncLifetime
+{
+    private RealtimeNode? _node;
+
+    public RealtimeNode Receiver => _node ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public RealtimeNode Sender => Receiver;
+
+    public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) => node.WaitForRegistryAsync(condition);
+
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
+        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure });
+
+    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = PresenceSettings.Apply });
+
+    public async Task DisposeAsync()
+    {
+        if (_node is not null)
+        {
+            await _node.DisposeAsync();
+        }
+    }
+}
