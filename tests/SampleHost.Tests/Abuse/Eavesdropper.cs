@@ -6,14 +6,16 @@ using Microsoft.Extensions.Logging.Testing;
 namespace SampleHost.Tests.Abuse;
 
 /// <summary>
-/// A SignalR client that must receive nothing but sentinels. It registers a handler for "sentinel" only; every
-/// other event, whatever its name, shows up as the client's own "MissingHandler" warning, which is captured.
+/// A SignalR client that must receive nothing but sentinels, and presence events of its own scopes (the sample host
+/// has presence on: its own arrival is announced to it). It registers handlers for those two only; every other event,
+/// whatever its name, shows up as the client's own "MissingHandler" warning, which is captured.
 /// </summary>
 public sealed class Eavesdropper : IAsyncDisposable
 {
     private readonly HubConnection connection;
     private readonly FakeLogCollector clientLogs;
     private readonly List<string> sentinels = [];
+    private readonly List<string> presenceOrganizations = [];
     private readonly List<(string Marker, TaskCompletionSource Done)> waiters = [];
     private readonly object gate = new();
 
@@ -32,6 +34,13 @@ public sealed class Eavesdropper : IAsyncDisposable
             .Build();
         var self = new Eavesdropper(connection, collector);
         connection.On<JsonElement>("sentinel", envelope => self.Record(envelope.GetProperty("type").GetString() ?? string.Empty));
+        connection.On<JsonElement>("presence", envelope =>
+        {
+            lock (self.gate)
+            {
+                self.presenceOrganizations.Add(envelope.GetProperty("organizationId").GetString() ?? string.Empty);
+            }
+        });
         // No Ping: its "pong" would be an event without a handler. A sentinel shows when the rooms are in place.
         await connection.StartAsync();
         return self;
@@ -42,6 +51,18 @@ public sealed class Eavesdropper : IAsyncDisposable
     /// <summary>The names of every event that arrived without a handler (anything but a sentinel).</summary>
     public IReadOnlyList<string> UnexpectedEvents =>
         [.. clientLogs.GetSnapshot().Where(r => r.Id.Name == "MissingHandler").Select(r => r.Message)];
+
+    /// <summary>The organization of every presence event received: it must be the listener's own.</summary>
+    public IReadOnlyList<string> PresenceOrganizations
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. presenceOrganizations];
+            }
+        }
+    }
 
     public Task WaitForSentinelAsync(string marker, TimeSpan timeout)
     {

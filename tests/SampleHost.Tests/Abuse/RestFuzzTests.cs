@@ -101,6 +101,7 @@ public sealed partial class RestFuzzTests(ITestOutputHelper output) : IAsyncLife
 
         foreignMember.UnexpectedEvents.Should().ContainSingle("only the canary sent before the fuzz").Which.Should().Contain("canary");
         foreignAdminListener.UnexpectedEvents.Should().ContainSingle("only the canary sent before the fuzz").Which.Should().Contain("canary");
+        foreignMember.PresenceOrganizations.Concat(foreignAdminListener.PresenceOrganizations).Should().OnlyContain(o => o == foreignOrg, "presence of the fuzzing organization never reaches another");
 
         // The other tenant saw only org-wide and its own tenant's changes.
         var otherTenantMarker = await host.SendSentinelAsync(org, "m2");
