@@ -16,8 +16,9 @@ public sealed partial class QuickStartExpiryTests
     {
         var repository = RepositoryPaths.Root;
         await using var app = await QuickStartApp.StartAsync(repository);
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
-        var expiring = TestJwt.Create("alice", "org-a", "t1", lifetime: TimeSpan.FromSeconds(3));
+        // Long enough for node to start, connect and see one note first on a loaded machine (3 s was not, once).
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(8);
+        var expiring = TestJwt.Create("alice", "org-a", "t1", lifetime: TimeSpan.FromSeconds(8));
         var fresh = TestJwt.Create("bob", "org-a", "t1", lifetime: TimeSpan.FromMinutes(10));
 
         var report = await NodeScript.RunAsync(Path.Combine(repository, "tests", "TenantRealtime.Tests", "Hosting", "quickstart-expiry.mjs"),

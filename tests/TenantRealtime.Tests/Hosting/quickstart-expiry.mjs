@@ -1,5 +1,5 @@
 // The README's quick-start app, as a browser app would use it with the official JavaScript client: a connection
-// whose 3-second token expires is closed with a coded reason, gets nothing after, cannot come back with the same
+// whose short-lived token expires is closed with a coded reason, gets nothing after, cannot come back with the same
 // token, and a fresh token works. Run by QuickStartExpiryTests.cs: node quickstart-expiry.mjs <repo> <base> <expiring>
 // <expiresAtMs> <fresh>; prints one JSON line.
 import { createRequire } from 'node:module';
