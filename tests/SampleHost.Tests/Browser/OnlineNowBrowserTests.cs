@@ -10,7 +10,6 @@ namespace SampleHost.Tests.Browser;
 /// </summary>
 public sealed class OnlineNowBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string AlicePage = "/?user=alice&org=org-a&tenant=tenant-1&role=member";
     private const string CarolPage = "/?user=carol&org=org-a&role=admin";
 
@@ -19,21 +18,14 @@ public sealed class OnlineNowBrowserTests
     [Fact]
     public async Task TheCardShowsWhoOfTheViewersScopeIsOnlineLiveAndNobodyElse()
     {
-        File.Exists(ChromiumPath).Should().BeTrue($"the browser test needs Chromium at {ChromiumPath}: install it with `apt-get install -y chromium`");
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true, "--TenantRealtime:PresenceDebounce=00:00:01");
         var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir.FullName, new()
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-                ViewportSize = new() { Width = 1280, Height = 900 },
-            });
+            var (browserContext, alice) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
+            await using var browser = browserContext;
             var errors = new List<string>();
-            var alice = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
             alice.PageError += (_, error) => errors.Add(error);
 
             // Alice sees herself, by the name in her token.

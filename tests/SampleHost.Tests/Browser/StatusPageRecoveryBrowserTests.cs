@@ -17,7 +17,6 @@ namespace SampleHost.Tests.Browser;
 /// </summary>
 public sealed class StatusPageRecoveryBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string AlicePage = "/?user=alice&org=org-a&tenant=tenant-1&role=member";
     private const string OrgRoom = "org:org-a";
     private const string TenantRoom = "tenant:org-a:tenant-1";
@@ -216,18 +215,10 @@ public sealed class StatusPageRecoveryBrowserTests
 
         public static async Task<BrowserSession> OpenAsync(SampleHostServer server, string path)
         {
-            File.Exists(ChromiumPath).Should().BeTrue($"the browser tests need Chromium at {ChromiumPath}: install it with `apt-get install -y chromium`");
             var link = TcpRelay.Start(server.BaseAddress);
             var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
             var playwright = await Playwright.CreateAsync();
-            var browser = await playwright.Chromium.LaunchPersistentContextAsync(userDataDir.FullName, new()
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-                ViewportSize = new() { Width = 1280, Height = 900 },
-            });
-            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            var (browser, page) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
             var session = new BrowserSession(link, userDataDir, playwright, browser, page);
             await page.GotoAsync(new Uri(link.BaseAddress, path).ToString());
             await page.WaitForSelectorAsync("#connection[data-state=connected]");
