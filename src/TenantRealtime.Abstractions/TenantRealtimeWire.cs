@@ -84,6 +84,12 @@ public static class TenantRealtimeWire
 
         /// <summary>The feature the call needs is not enabled on this server (for example presence, <c>GetPresence</c>).</summary>
         public const string Disabled = "disabled";
+
+        /// <summary>
+        /// What the call needs from the scale-out (Redis) cannot be reached right now, for example presence across
+        /// servers during a Redis outage; nothing about the call is wrong: retry later.
+        /// </summary>
+        public const string Unavailable = "unavailable";
     }
 
     /// <summary>The field names of hub method results that carry room positions.</summary>

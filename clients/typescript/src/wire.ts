@@ -29,6 +29,8 @@ export const ErrorCodes = {
   slowConsumer: "slow-consumer",
   /** The feature the call needs is off on the server (e.g. `GetPresence` without `EnablePresence`). */
   disabled: "disabled",
+  /** The scale-out (Redis) cannot be read right now (e.g. `GetPresence` during a Redis outage): retry later. */
+  unavailable: "unavailable",
 } as const;
 
 /** Where a client stands in a room: the last `seq` applied and the `epoch` it belongs to. */

@@ -100,3 +100,11 @@ test('the presence names are those of TenantRealtimeWire', () => {
   assert.equal(HubEvents.presence, constant('Presence'));
   assert.equal(ErrorCodes.disabled, constant('Disabled'));
 });
+
+test('ErrorCodes holds every code of TenantRealtimeWire.Errors, and no other', () => {
+  const wire = readFileSync(path.join(repoRoot, 'src/TenantRealtime.Abstractions/TenantRealtimeWire.cs'), 'utf8');
+  const errors = /public static class Errors\s*\{([\s\S]*?)\n    \}/.exec(wire)[1];
+  const codes = [...errors.matchAll(/public const string \w+ = "([^"]+)";/g)].map(match => match[1]);
+  assert.ok(codes.includes('unavailable'), 'the C# codes are read');
+  assert.deepEqual(Object.values(ErrorCodes).sort(), codes.sort());
+});

@@ -82,7 +82,7 @@ internal sealed partial class RedisConnectionRegistry
         if (!_connection.IsConnected)
         {
             // Fail fast instead of waiting for StackExchange.Redis's timeout; a partial count would be a wrong answer.
-            throw new InvalidOperationException("The cluster-wide connection counts are unavailable: Redis is not connected.");
+            throw new TenantRealtimeUnavailableException("The cluster-wide connection counts are unavailable: Redis is not connected.");
         }
 
         var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();

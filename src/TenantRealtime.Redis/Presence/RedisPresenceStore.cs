@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Redis.Connections;
@@ -10,9 +11,16 @@ namespace TenantRealtime.Redis.Presence;
 /// Presence across servers: changes go to the <see cref="PresenceWriter"/>, and a read is one script on the
 /// organization's shard over the scope's online users and the live servers' shares: O(users listed × servers), never
 /// O(connections), and only the count above the list bound. Values read from Redis are data, not identity: malformed
-/// ids and entries are left out.
+/// ids and entries are left out. A read never waits on an outage: with Redis down, or not answering within
+/// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, it throws <see cref="TenantRealtimeUnavailableException"/>
+/// (a list without the other servers would be a wrong answer).
 /// </summary>
-internal sealed class RedisPresenceStore(PresenceWriter writer, SharedRedisConnection connection, RedisConnectionRegistry registry) : IPresenceStore
+internal sealed class RedisPresenceStore(
+    PresenceWriter writer,
+    SharedRedisConnection connection,
+    RedisConnectionRegistry registry,
+    IOptions<TenantRealtimeRedisOptions> redisOptions,
+    TimeProvider time) : IPresenceStore
 {
     public void Changed(string organizationId, string userId, string? tenantId) => writer.Changed(organizationId, userId, tenantId);
 
@@ -20,10 +28,22 @@ internal sealed class RedisPresenceStore(PresenceWriter writer, SharedRedisConne
     {
         if (!connection.IsConnected)
         {
-            // Fail fast, as the registry's reads do: a list without the other servers would be a wrong answer.
-            throw new InvalidOperationException("Presence across servers is unavailable: Redis is not connected.");
+            throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected.");
         }
 
+        try
+        {
+            return await ReadCoreAsync(scope, maxUsers, cancellationToken)
+                .WaitAsync(redisOptions.Value.BroadcastTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TimeoutException)
+        {
+            throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", ex);
+        }
+    }
+
+    private async Task<PresenceRead> ReadCoreAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    {
         var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
         var others = await registry.ReadOtherServersAsync(database, cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;

@@ -76,4 +76,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(51, LogLevel.Debug, "Presence event {Type} for {UserCount} users sent to the {Scope} scope of organization {OrganizationId}.")]
     public static partial void PresenceSent(ILogger logger, string type, int userCount, string scope, string organizationId);
+
+    [LoggerMessage(52, LogLevel.Warning, "Presence of organization {OrganizationId} (tenant {TenantId}) could not be read; the caller was told it is unavailable.")]
+    public static partial void PresenceUnavailable(ILogger logger, string organizationId, string? tenantId, Exception exception);
 }

@@ -21,6 +21,8 @@ internal static class HubErrors
 
     public static HubException Disabled(string sentence) => Create(Codes.Disabled, sentence);
 
+    public static HubException Unavailable(string sentence) => Create(Codes.Unavailable, sentence);
+
     /// <summary>The code of a coded HubException message, for metrics tags.</summary>
     public static string CodeOf(HubException exception) =>
         exception.Message.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? exception.Message[..colon] : "error";

@@ -12,7 +12,8 @@ internal sealed partial class TenantRealtimeHub
     /// connectionCount, countsOnly, users: [{userId, displayName, connections, onlineSince}], timestamp}</c>. The ids
     /// default to the connection's own. Members read their own tenant (and their organization when the app shares it),
     /// admins any tenant of their organization and the organization, cross-organization roles any scope; anything else
-    /// is <c>forbidden</c>. <c>disabled</c> when presence is off.
+    /// is <c>forbidden</c>. <c>disabled</c> when presence is off; <c>unavailable</c> when the scale-out cannot be read (a
+    /// Redis outage).
     /// </summary>
     public async Task<Dictionary<string, object?>> GetPresence(object? request)
     {
@@ -44,7 +45,18 @@ internal sealed partial class TenantRealtimeHub
         }
 
         Authorize(identity, organizationId, tenantId, settings);
-        var snapshot = await presence.GetAsync(organizationId, tenantId, Context.ConnectionAborted).ConfigureAwait(false);
+        PresenceSnapshot snapshot;
+        try
+        {
+            snapshot = await presence.GetAsync(organizationId, tenantId, Context.ConnectionAborted).ConfigureAwait(false);
+        }
+        catch (TenantRealtimeUnavailableException ex)
+        {
+            TenantRealtimeLog.PresenceUnavailable(logger, organizationId, tenantId, ex);
+            metrics.Refused("presence", TenantRealtimeWire.Errors.Unavailable);
+            throw HubErrors.Unavailable("presence cannot be read right now (the servers' shared store is unreachable); try again shortly.");
+        }
+
         return PresencePayload.Snapshot(snapshot, scope, Now());
     }
 
