@@ -7,9 +7,9 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Connections;
 
 /// <summary>
-/// Keeps this server's share of the cluster-wide counts in Redis: one background loop writes the organizations and
-/// users that changed (marked by <see cref="MarkDirty"/>) as soon as it can, and rewrites the whole share and renews this
-/// server's liveness every <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> (which also heals a Redis
+/// Keeps this server's share of the cluster-wide counts in Redis: its <see cref="WriteLoop"/> writes the organizations
+/// and users that changed (marked by <see cref="MarkDirty"/>) as soon as it can, and rewrites the whole share and renews
+/// this server's liveness every <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> (which also heals a Redis
 /// that lost its data). A graceful stop removes the share at once; a crashed server's share expires after
 /// <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.
 /// </summary>
@@ -20,23 +20,15 @@ internal sealed class RegistryHeartbeat(
     string serverId,
     TenantRealtimeRedisOptions options,
     TimeProvider time,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger) : ILoopWriter, IAsyncDisposable
 {
-    // What a write while Redis is known to be down would end in, had it waited for the client library's timeout.
-    private static readonly RedisConnectionException NotConnected =
-        new(ConnectionFailureType.UnableToConnect, "Redis is not connected; this server's connection counts are written when it returns.");
-
-    private readonly ChangeSignal _changed = new(time);
+    private readonly WriteLoop _loop = new(connection, options.HeartbeatInterval, time);
     private readonly Lock _gate = new();
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly HashSet<(string OrganizationId, string UserId)> _dirtyUsers = [];
 
     // Organizations whose key may exist in Redis; a superset, so a failed delete is retried on the next heartbeat.
     private readonly HashSet<string> _published = new(StringComparer.Ordinal);
-    private CancellationTokenSource? _stopping;
-    private Task _loop = Task.CompletedTask;
-    private volatile bool _running;
-    private bool _failing;
 
     private RedisKeys Keys => connection.Keys;
 
@@ -53,85 +45,26 @@ internal sealed class RegistryHeartbeat(
         }
 
         // The total changes on every call, so there is always something to write.
-        _changed.Set();
+        _loop.Changed();
     }
 
-    public void Start()
-    {
-        _stopping = new CancellationTokenSource();
-        _running = true;
-        _loop = Task.Run(() => RunAsync(_stopping.Token));
-    }
+    public void Start() => _loop.Start(this);
 
     /// <summary>Stops writing and removes this server's share at once, so a graceful stop never leaves counts behind.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (!_running)
-        {
-            return;
-        }
+    /// <remarks>With Redis down the share simply expires after <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.</remarks>
+    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(this, cancellationToken);
 
-        _running = false;
-        await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-        try
-        {
-            // Both bounded by the host's shutdown token: a write in flight to a Redis that hangs would otherwise hold
-            // the stop until the client library's timeout. With Redis down the share simply expires after ServerTimeout.
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await RemoveShareAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        // The wait is bounded by the host's shutdown token, hence the cancellation beside Redis's own failures.
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is OperationCanceledException)
-        {
-            RedisLog.RegistryRemoveFailed(logger, ex);
-        }
-    }
+    Task ILoopWriter.WriteAsync(bool heartbeat, bool afterFailure) => heartbeat ? WriteAllAsync() : WriteDirtyAsync();
 
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        var nextHeartbeat = time.GetUtcNow();
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (connection.IsKnownDown)
-                {
-                    // Known down: a write would only wait for the client library's timeout and then fail.
-                    throw NotConnected;
-                }
+    DateTimeOffset ILoopWriter.NextDue(DateTimeOffset heartbeat) => heartbeat;
 
-                if (time.GetUtcNow() >= nextHeartbeat)
-                {
-                    nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
-                    await WriteAllAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteDirtyAsync().ConfigureAwait(false);
-                }
+    Task ILoopWriter.StopWriteAsync() => RemoveShareAsync();
 
-                if (_failing)
-                {
-                    _failing = false;
-                    RedisLog.RegistryWriteRestored(logger);
-                }
-            }
-            catch (Exception ex) when (RedisFailure.Is(ex))
-            {
-                if (!_failing)
-                {
-                    _failing = true;
-                    RedisLog.RegistryWriteFailed(logger, ex);
-                }
+    void ILoopWriter.Failing(Exception exception) => RedisLog.RegistryWriteFailed(logger, exception);
 
-                // Retry everything at the next heartbeat rather than hammering a Redis that is down.
-                nextHeartbeat = time.GetUtcNow() + options.HeartbeatInterval;
-            }
+    void ILoopWriter.Restored() => RedisLog.RegistryWriteRestored(logger);
 
-            // While failing, changes wait for the heartbeat (WriteAll covers them).
-            await _changed.WaitAsync(nextHeartbeat - time.GetUtcNow(), _failing, stopping).ConfigureAwait(false);
-        }
-    }
+    void ILoopWriter.StopWriteFailed(Exception exception) => RedisLog.RegistryRemoveFailed(logger, exception);
 
     /// <summary>Rewrites the whole share and renews liveness: O(organizations + tenants + users of this server).</summary>
     private async Task WriteAllAsync()
@@ -295,7 +228,7 @@ internal sealed class RegistryHeartbeat(
 
         if (!connection.IsConnected)
         {
-            throw NotConnected;
+            throw WriteLoop.NotConnected;
         }
 
         string[] published;
@@ -315,11 +248,5 @@ internal sealed class RegistryHeartbeat(
 
     private double ExpiryScore() => (time.GetUtcNow() + options.ServerTimeout).ToUnixTimeMilliseconds();
 
-    public ValueTask DisposeAsync()
-    {
-        _stopping?.Cancel();
-        _stopping?.Dispose();
-        _stopping = null;
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

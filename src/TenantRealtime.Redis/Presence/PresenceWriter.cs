@@ -10,8 +10,8 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Presence;
 
 /// <summary>
-/// Writes this server's share of presence to Redis and lets the presence script decide who comes and goes. One
-/// background loop, like the registry's heartbeat: it takes the users whose connections changed here, the debounce
+/// Writes this server's share of presence to Redis and lets the presence script decide who comes and goes. Its
+/// <see cref="WriteLoop"/>, like the registry's heartbeat, takes the users whose connections changed here, the debounce
 /// checks that are due and the releases the rate bound deferred, and runs one script per organization; every
 /// <see cref="TenantRealtimeRedisOptions.HeartbeatInterval"/> it renews this server's share and settles the shares of
 /// servers that died (PresenceWriter.Heartbeat.cs). Connects and disconnects never wait for it.
@@ -25,12 +25,9 @@ internal sealed partial class PresenceWriter(
     IOptionsMonitor<TenantRealtimeOptions> options,
     IOptions<TenantRealtimeRedisOptions> redisOptions,
     TimeProvider time,
-    ILogger<PresenceWriter> logger) : IAsyncDisposable
+    ILogger<PresenceWriter> logger) : ILoopWriter, IAsyncDisposable
 {
-    private static readonly RedisConnectionException NotConnected =
-        new(ConnectionFailureType.UnableToConnect, "Redis is not connected; presence is written when it returns.");
-
-    private readonly ChangeSignal _changed = new(time);
+    private readonly WriteLoop _loop = new(connection, redisOptions.Value.HeartbeatInterval, time);
     private readonly Lock _gate = new();
     private readonly HashSet<PresenceMember> _dirty = [];
     private readonly PriorityQueue<PresenceMember, long> _checks = new();
@@ -39,11 +36,6 @@ internal sealed partial class PresenceWriter(
     // Organizations listed under this server in Redis (so a sweep finds its share if it dies); a superset of those
     // with a share, trimmed at the heartbeat.
     private readonly HashSet<string> _indexed = new(StringComparer.Ordinal);
-    private CancellationTokenSource? _stopping;
-    private Task _loop = Task.CompletedTask;
-    private volatile bool _running;
-    private bool _failing;
-    private bool _rewrite;
 
     private RedisKeys Keys => connection.Keys;
 
@@ -63,94 +55,49 @@ internal sealed partial class PresenceWriter(
             }
         }
 
-        _changed.Set();
+        _loop.Changed();
     }
 
-    public void Start()
-    {
-        _stopping = new CancellationTokenSource();
-        _running = true;
-        _loop = Task.Run(() => RunAsync(_stopping.Token));
-    }
+    public void Start() => _loop.Start(this);
 
     /// <summary>
     /// Stops writing. This server's share stays and counts no longer; the other servers settle it once the debounce
     /// window has passed, so the users whose clients reconnect to them meanwhile never blink.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>With Redis down its share is settled once its last renewal runs out, as a dead server's is.</remarks>
+    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(this, cancellationToken);
+
+    async Task ILoopWriter.WriteAsync(bool heartbeat, bool afterFailure)
     {
-        if (!_running)
+        if (heartbeat)
         {
-            return;
+            await HeartbeatAsync().ConfigureAwait(false);
         }
 
-        _running = false;
-        await (_stopping?.CancelAsync() ?? Task.CompletedTask).ConfigureAwait(false);
-        try
+        if (afterFailure)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (connection.IsConnected)
-            {
-                var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
-                var settleAt = time.GetUtcNow() + options.CurrentValue.PresenceDebounce;
-                await database.SortedSetAddAsync(Keys.PresenceServers, ServerId, settleAt.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // Everything here is written again, which also heals a Redis that lost its data.
+            RewriteAll();
         }
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is OperationCanceledException)
+
+        await PassAsync().ConfigureAwait(false);
+    }
+
+    async Task ILoopWriter.StopWriteAsync()
+    {
+        if (connection.IsConnected)
         {
-            // Its share is then settled once its last renewal runs out, as a dead server's is.
-            RedisLog.PresenceWriteFailed(logger, ex);
+            var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            var settleAt = time.GetUtcNow() + options.CurrentValue.PresenceDebounce;
+            await database.SortedSetAddAsync(Keys.PresenceServers, ServerId, settleAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        var nextHeartbeat = time.GetUtcNow();
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (connection.IsKnownDown)
-                {
-                    throw NotConnected;
-                }
+    void ILoopWriter.Failing(Exception exception) => RedisLog.PresenceWriteFailed(logger, exception);
 
-                if (time.GetUtcNow() >= nextHeartbeat)
-                {
-                    nextHeartbeat = time.GetUtcNow() + redisOptions.Value.HeartbeatInterval;
-                    await HeartbeatAsync().ConfigureAwait(false);
-                }
+    void ILoopWriter.Restored() => RedisLog.PresenceWriteRestored(logger);
 
-                if (_rewrite)
-                {
-                    // Back after a failure: everything here is written again, which also heals a Redis that lost its data.
-                    _rewrite = false;
-                    RewriteAll();
-                }
-
-                await PassAsync().ConfigureAwait(false);
-                if (_failing)
-                {
-                    _failing = false;
-                    RedisLog.PresenceWriteRestored(logger);
-                }
-            }
-            catch (Exception ex) when (RedisFailure.Is(ex))
-            {
-                if (!_failing)
-                {
-                    _failing = true;
-                    RedisLog.PresenceWriteFailed(logger, ex);
-                }
-
-                _rewrite = true;
-                nextHeartbeat = time.GetUtcNow() + redisOptions.Value.HeartbeatInterval;
-            }
-
-            // While failing, changes wait for the heartbeat, which writes everything again.
-            await _changed.WaitAsync(NextDue(nextHeartbeat) - time.GetUtcNow(), _failing, stopping).ConfigureAwait(false);
-        }
-    }
+    void ILoopWriter.StopWriteFailed(Exception exception) => RedisLog.PresenceWriteFailed(logger, exception);
 
     /// <summary>One script per organization with what changed here, what is due, and what may be released.</summary>
     private async Task PassAsync()
@@ -276,7 +223,7 @@ internal sealed partial class PresenceWriter(
                     _releases[scope] = Math.Min(retryAt, _releases.GetValueOrDefault(scope, long.MaxValue));
                 }
 
-                _changed.Set();
+                _loop.Changed();
             }
         }
     }
@@ -305,17 +252,17 @@ internal sealed partial class PresenceWriter(
     }
 
     /// <summary>The next time something is due: the heartbeat, a debounce check, or a release.</summary>
-    private DateTimeOffset NextDue(DateTimeOffset heartbeat)
+    DateTimeOffset ILoopWriter.NextDue(DateTimeOffset heartbeat)
     {
         lock (_gate)
         {
             var next = heartbeat.ToUnixTimeMilliseconds();
-            if (!_failing && _checks.TryPeek(out _, out var check))
+            if (_checks.TryPeek(out _, out var check))
             {
                 next = Math.Min(next, check);
             }
 
-            if (!_failing && _releases.Count > 0)
+            if (_releases.Count > 0)
             {
                 next = Math.Min(next, _releases.Values.Min());
             }
@@ -336,11 +283,5 @@ internal sealed partial class PresenceWriter(
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _stopping?.Cancel();
-        _stopping?.Dispose();
-        _stopping = null;
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

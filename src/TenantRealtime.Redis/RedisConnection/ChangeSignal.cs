@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace TenantRealtime.Redis.RedisConnection;
 
 /// <summary>
-/// Wakes a background write loop (the registry's heartbeat, the presence writer) when there is something to write, or
+/// Wakes a <see cref="WriteLoop"/> (the registry's heartbeat, the presence writer) when there is something to write, or
 /// lets it sleep until its next due time. Signals merge: many changes before the loop runs wake it once.
 /// </summary>
 internal sealed class ChangeSignal(TimeProvider time)

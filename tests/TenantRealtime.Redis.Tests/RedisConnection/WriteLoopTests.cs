@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.Tests.RedisConnection;
+
+/// <summary>
+/// The loop both the registry's heartbeat and the presence writer run on, on a fake clock: a change is written at once,
+/// everything at each heartbeat; failures are told once and retried at the next heartbeat only (not on every change),
+/// with the pass after them told so; a graceful stop ends with the writer's last write.
+/// </summary>
+public sealed class WriteLoopTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly RecordingWriter _writer = new();
+    private readonly WriteLoop _loop;
+
+    public WriteLoopTests() =>
+        _loop = new WriteLoop(
+            new SharedRedisConnection(Options.Create(new TenantRealtimeRedisOptions { ChannelPrefix = "tests" }), null!, NullLogger<SharedRedisConnection>.Instance),
+            Heartbeat,
+            _time);
+
+    [Fact]
+    public async Task ItWritesEverythingAtEachHeartbeatAndAChangeAtOnce()
+    {
+        _loop.Start(_writer);
+        (await _writer.NextPassAsync()).Should().Be("heartbeat");
+
+        _loop.Changed();
+        (await _writer.NextPassAsync()).Should().Be("changes");
+
+        (await PassAfterAsync(Heartbeat)).Should().Be("heartbeat");
+    }
+
+    [Fact]
+    public async Task FailuresAreToldOnceRetriedAtTheHeartbeatAndThePassAfterThemKnows()
+    {
+        _writer.Fail = true;
+        _loop.Start(_writer);
+        (await _writer.NextPassAsync()).Should().Be("heartbeat");
+
+        // While failing, a change waits for the heartbeat rather than hammering a Redis that is down.
+        _loop.Changed();
+        await Task.Delay(200);
+        _writer.Passes.Should().Be(1);
+
+        (await PassAfterAsync(Heartbeat)).Should().Be("heartbeat after failure");
+        _writer.Fail = false;
+        (await PassAfterAsync(Heartbeat)).Should().Be("heartbeat after failure");
+
+        _writer.Told.Should().Equal("failing", "restored");
+    }
+
+    [Fact]
+    public async Task NothingOfItsOwnDueSoonerThanTheHeartbeatWaitsForIt()
+    {
+        _writer.Due = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        _loop.Start(_writer);
+        (await _writer.NextPassAsync()).Should().Be("heartbeat");
+
+        (await PassAfterAsync(TimeSpan.FromSeconds(1))).Should().Be("changes");
+    }
+
+    [Fact]
+    public async Task AGracefulStopEndsTheLoopThenMakesTheLastWriteAndTellsOfItsFailure()
+    {
+        _loop.Start(_writer);
+        await _writer.NextPassAsync();
+
+        await _loop.StopAsync(_writer, CancellationToken.None);
+        _writer.Told.Should().Equal("stop write");
+
+        var other = new RecordingWriter { Fail = true };
+        await using var loop = new WriteLoop(
+            new SharedRedisConnection(Options.Create(new TenantRealtimeRedisOptions { ChannelPrefix = "tests" }), null!, NullLogger<SharedRedisConnection>.Instance),
+            Heartbeat,
+            _time);
+        loop.Start(other);
+        await other.NextPassAsync();
+        await loop.StopAsync(other, CancellationToken.None);
+        other.Told.Should().Equal("failing", "stop write", "stop write failed");
+    }
+
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
+
+    /// <summary>
+    /// Advances the clock until the loop makes its next pass: once, unless the loop read the clock just before an advance
+    /// and armed its wait just after it (then the wait ends one step later).
+    /// </summary>
+    private async Task<string> PassAfterAsync(TimeSpan step)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(step);
+            if (await _writer.TryNextPassAsync(TimeSpan.FromSeconds(1)) is { } pass)
+            {
+                return pass;
+            }
+        }
+
+        throw new TimeoutException("The loop made no pass.");
+    }
+
+    private sealed class RecordingWriter : ILoopWriter
+    {
+        private readonly Channel<string> _passes = Channel.CreateUnbounded<string>();
+        private int _passCount;
+
+        public volatile bool Fail;
+
+        public DateTimeOffset? Due { get; set; }
+
+        public int Passes => Volatile.Read(ref _passCount);
+
+        public List<string> Told { get; } = [];
+
+        public async Task<string> NextPassAsync() => await TryNextPassAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException("No pass.");
+
+        public async Task<string?> TryNextPassAsync(TimeSpan wait)
+        {
+            // A cancelled read takes nothing, so the pass it missed is there for the next one.
+            using var timeout = new CancellationTokenSource(wait);
+            try
+            {
+                return await _passes.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        public Task WriteAsync(bool heartbeat, bool afterFailure)
+        {
+            Interlocked.Increment(ref _passCount);
+            if (!heartbeat)
+            {
+                Due = null;
+            }
+
+            _passes.Writer.TryWrite((heartbeat ? "heartbeat" : "changes") + (afterFailure ? " after failure" : ""));
+            return Fail ? Task.FromException(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")) : Task.CompletedTask;
+        }
+
+        public DateTimeOffset NextDue(DateTimeOffset heartbeat) => Due is { } due && due < heartbeat ? due : heartbeat;
+
+        public Task StopWriteAsync()
+        {
+            Told.Add("stop write");
+            return Fail ? Task.FromException(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")) : Task.CompletedTask;
+        }
+
+        public void Failing(Exception exception) => Told.Add("failing");
+
+        public void Restored() => Told.Add("restored");
+
+        public void StopWriteFailed(Exception exception) => Told.Add("stop write failed");
+    }
+}
