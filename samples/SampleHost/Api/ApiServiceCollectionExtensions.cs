@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using TenantRealtime;
 
 namespace SampleHost.Api;
 
@@ -19,7 +20,13 @@ internal static class ApiServiceCollectionExtensions
         // Explicit, so the Development exception page (which shows stack traces) never sees an exception.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // With Redis unreachable, cluster-wide reads (and broadcasts in OutageMode.Reject) are a 503: try again later.
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                TenantRealtimeUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
 
         // Empty 401/403/404/405 responses (challenge, unknown route) get a problem details body too.

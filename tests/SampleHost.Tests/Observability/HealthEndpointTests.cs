@@ -60,6 +60,13 @@ public sealed class HealthEndpointTests(SampleHostFixture fixture)
         down.Json.GetProperty("checks").GetProperty("tenantrealtime-redis").GetProperty("status").GetString().Should().Be("Unhealthy");
         down.Text.Should().NotContain("Exception").And.NotContain(" at ");
 
+        // The cluster-wide counts cannot be read meanwhile: a 503 problem, not a 500 or a stack trace.
+        using var admin = await host.ClientAsync("ada", Unique.Org(), null, "admin");
+        var info = await admin.GetAsync("/api/websocket/info");
+        info.Status.Should().Be(HttpStatusCode.ServiceUnavailable, info.Text);
+        info.Json.GetProperty("status").GetInt32().Should().Be(503);
+        info.Text.Should().NotContain("Exception").And.NotContain(" at ");
+
         // And back.
         await redis.RestartAsync();
         var back = await WaitForAsync(host, r => r.Status == HttpStatusCode.OK);

@@ -59,8 +59,11 @@ export function createOnlineNow(identity) {
       countsOnly = snapshot.countsOnly;
       render();
     } catch (error) {
-      // Presence off on this server (`disabled`), or the connection dropped: the card stays as it was.
-      if (!String(error?.message).includes('disabled:')) console.warn('Reading who is online failed', error);
+      // `unavailable`: the servers' Redis cannot be read right now, so read again shortly (events keep the card
+      // going meanwhile). Presence off (`disabled`) or a dropped connection: the card stays as it was.
+      const message = String(error?.message);
+      if (message.includes('unavailable:')) setTimeout(() => load(read), 5000);
+      else if (!message.includes('disabled:')) console.warn('Reading who is online failed', error);
     } finally {
       const pending = held;
       held = null;
