@@ -57,8 +57,7 @@ internal sealed class InMemoryPresenceStore(
             if (!Unsafe.IsNullRef(ref online))
             {
                 // Back within the debounce window: nothing to announce.
-                online.Leaving?.Cancel();
-                online.Leaving = null;
+                online.Stay();
                 return;
             }
 
@@ -81,8 +80,8 @@ internal sealed class InMemoryPresenceStore(
                 return;
             }
 
-            var leaving = new Leaving(this, scope, userId);
-            online.Leaving = leaving;
+            var leaving = new Leaving(this, scope, userId, online.DisplayName);
+            online.StartLeaving(leaving);
 
             // Set before the callback can run: it takes the lock this method is called under.
             leaving.Timer = time.CreateTimer(static state => ((Leaving)state!).Fire(), leaving, debounce, Timeout.InfiniteTimeSpan);
@@ -185,19 +184,39 @@ internal sealed class InMemoryPresenceStore(
     {
         private readonly long _sinceTicks = since.UtcTicks;
 
+        // The display name, or during a debounce window the Leaving that holds it: one reference where two would add
+        // 8 B to every user's entry in each scope (~26 B per user with the dictionaries' spare room) for a window few
+        // users are in at any time.
+        private object? _nameOrLeaving = displayName;
+
         public readonly DateTimeOffset Since => new(_sinceTicks, TimeSpan.Zero);
 
-        public readonly string? DisplayName { get; } = displayName;
+        public readonly string? DisplayName => _nameOrLeaving is Leaving leaving ? leaving.DisplayName : (string?)_nameOrLeaving;
 
-        public Leaving? Leaving { get; set; }
+        public readonly Leaving? Leaving => _nameOrLeaving as Leaving;
+
+        /// <summary>Starts a debounce window; <paramref name="leaving"/> holds the display name meanwhile.</summary>
+        public void StartLeaving(Leaving leaving) => _nameOrLeaving = leaving;
+
+        /// <summary>Ends the debounce window, if any, and cancels its timer.</summary>
+        public void Stay()
+        {
+            if (_nameOrLeaving is Leaving leaving)
+            {
+                leaving.Cancel();
+                _nameOrLeaving = leaving.DisplayName;
+            }
+        }
     }
 
     /// <summary>A debounce window: its identity tells a timer that fires late from the window now running.</summary>
-    private sealed class Leaving(InMemoryPresenceStore store, PresenceScope scope, string userId)
+    private sealed class Leaving(InMemoryPresenceStore store, PresenceScope scope, string userId, string? displayName)
     {
         public PresenceScope Scope { get; } = scope;
 
         public string UserId { get; } = userId;
+
+        public string? DisplayName { get; } = displayName;
 
         public ITimer? Timer { get; set; }
 
