@@ -81,4 +81,22 @@ public sealed class PresenceGateTests
         gate.TryTake(other, 0, perSecond: 1, out var sent, out _).Should().BeTrue("equal tenant ids in two organizations are two scopes");
         sent.Should().ContainSingle();
     }
+
+    [Fact]
+    public void ChangesTakenAreTheCallersAndLaterChangesWaitApart()
+    {
+        var gate = new PresenceGate();
+        gate.Queue(Tenant, "amy", Joined("amy"), 0);
+        gate.TryTake(Tenant, 0, perSecond: 10, out var first, out _).Should().BeTrue();
+
+        gate.Queue(Tenant, "amy", Left("amy"), 0);
+        gate.Queue(Tenant, "bob", Joined("bob"), 0);
+        first.Should().ContainSingle().Which.Value.Joined.Should().BeTrue("what was taken does not change with what is queued after");
+
+        gate.TryTake(Tenant, 0, perSecond: 10, out var second, out _).Should().BeTrue();
+        second.Select(c => c.Key).Should().BeEquivalentTo(["amy", "bob"]);
+        gate.WaitingScopes.Should().Be(0);
+        gate.TryTake(Tenant, 0, perSecond: 10, out var none, out _).Should().BeTrue();
+        none.Should().BeEmpty();
+    }
 }

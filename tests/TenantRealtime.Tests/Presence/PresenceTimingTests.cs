@@ -41,6 +41,33 @@ public sealed class PresenceTimingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThroughTheWindowAndAReconnectTheUserKeepsTheNameAndTimeItCameOnlineWith()
+    {
+        await StartAsync(perSecond: 1_000);
+        var amy = await ConnectAsync(TestUser.Member("amy", "org-a", "t1"));
+        var bob = await ConnectAsync(TestUser.Member("bob", "org-a", "t1") with { DisplayName = "Bob" });
+        await amy.WaitForAsync("presence", m => m.String("type") == "joined" && Users(m).Contains("bob"));
+        var presence = _node.Services.GetRequiredService<IPresence>();
+        var online = (await presence.GetAsync("org-a", "t1")).Users.Single(u => u.UserId == "bob");
+
+        await bob.Connection.StopAsync();
+        await _node.WaitForRegistryAsync(async r => await r.CountAsync("org-a") == 1);
+        _time.Advance(Window / 2);
+        (await presence.GetAsync("org-a", "t1")).Users.Single(u => u.UserId == "bob").Should().Be(online with { Connections = 0 }, "a user in the window is still listed");
+
+        await ConnectAsync(TestUser.Member("bob", "org-a", "t1") with { DisplayName = "Robert" });
+        (await presence.GetAsync("org-a", "t1")).Users.Single(u => u.UserId == "bob").Should().Be(online, "the reconnect did not bring bob online again");
+
+        await _node.Services.GetRequiredService<ITenantConnectionManager>().DisconnectUserAsync("org-a", "bob");
+        await _node.WaitForRegistryAsync(async r => await r.CountAsync("org-a") == 1);
+        _time.Advance(Window);
+        var left = await amy.WaitForAsync("presence", m => m.String("type") == "left" && Users(m).Contains("bob"));
+        var user = ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)left["data"]!)["users"]!).Cast<IReadOnlyDictionary<string, object?>>().Single();
+        user["displayName"].Should().Be("Bob");
+        user["onlineSince"].Should().Be(online.OnlineSince.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task ChangesOverTheRateBoundWaitForTheNextTokenAndGoOutMerged()
     {
         await StartAsync(perSecond: 1);

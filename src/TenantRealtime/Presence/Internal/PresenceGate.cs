@@ -14,7 +14,7 @@ internal sealed class PresenceGate
     private int _queued;
 
     /// <summary>Gets the scopes with changes waiting.</summary>
-    public int WaitingScopes => _scopes.Count(pair => pair.Value.Pending.Count > 0);
+    public int WaitingScopes => _scopes.Count(pair => pair.Value.Pending is not null);
 
     /// <summary>Records a change of <paramref name="userId"/> in <paramref name="scope"/>, replacing one still waiting.</summary>
     public void Queue(PresenceScope scope, string userId, PresenceChange change, long nowMs)
@@ -29,18 +29,18 @@ internal sealed class PresenceGate
             _scopes[scope] = gate = new ScopeGate();
         }
 
-        gate.Pending[userId] = change;
+        (gate.Pending ??= new(StringComparer.Ordinal))[userId] = change;
     }
 
     /// <summary>
     /// Takes the scope's waiting changes if the bound allows an event at <paramref name="nowMs"/> (charging one event
-    /// per kind taken); otherwise returns false with the time it will allow one.
+    /// per kind taken); otherwise returns false with the time it will allow one. The changes taken are the caller's.
     /// </summary>
-    public bool TryTake(PresenceScope scope, long nowMs, int perSecond, out List<KeyValuePair<string, PresenceChange>> changes, out long retryAtMs)
+    public bool TryTake(PresenceScope scope, long nowMs, int perSecond, out IReadOnlyCollection<KeyValuePair<string, PresenceChange>> changes, out long retryAtMs)
     {
         changes = [];
         retryAtMs = 0;
-        if (!_scopes.TryGetValue(scope, out var gate) || gate.Pending.Count == 0)
+        if (!_scopes.TryGetValue(scope, out var gate) || gate.Pending is not { } pending)
         {
             return true;
         }
@@ -53,8 +53,9 @@ internal sealed class PresenceGate
             return false;
         }
 
-        changes = [.. gate.Pending];
-        gate.Pending.Clear();
+        // Handed over, not cleared: a cleared dictionary would keep the capacity of the largest burst for good.
+        changes = pending;
+        gate.Pending = null;
         var events = (changes.Any(c => c.Value.Joined) ? 1 : 0) + (changes.Any(c => !c.Value.Joined) ? 1 : 0);
         gate.FullAt = Math.Max(gate.FullAt, nowMs) + (events * interval);
         return true;
@@ -65,7 +66,7 @@ internal sealed class PresenceGate
     {
         foreach (var (scope, gate) in _scopes)
         {
-            if (gate.Pending.Count == 0 && gate.FullAt <= nowMs)
+            if (gate.Pending is null && gate.FullAt <= nowMs)
             {
                 _scopes.Remove(scope);
             }
@@ -74,7 +75,8 @@ internal sealed class PresenceGate
 
     private sealed class ScopeGate
     {
-        public Dictionary<string, PresenceChange> Pending { get; } = new(StringComparer.Ordinal);
+        /// <summary>The changes waiting, merged per user; null when none wait.</summary>
+        public Dictionary<string, PresenceChange>? Pending { get; set; }
 
         /// <summary>When the bucket is full again (Unix ms): each event sent moves it one interval later.</summary>
         public double FullAt { get; set; }
