@@ -24,8 +24,9 @@ internal sealed class RegistryHeartbeat(
 {
     private readonly WriteLoop _loop = new(connection, options.HeartbeatInterval, time);
     private readonly Lock _gate = new();
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
-    private readonly HashSet<(string OrganizationId, string UserId)> _dirtyUsers = [];
+    // Replaced, not cleared, after each write: a cleared set keeps the capacity of its largest burst (a connect storm).
+    private HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private HashSet<(string OrganizationId, string UserId)> _dirtyUsers = [];
 
     // Organizations whose key may exist in Redis; a superset, so a failed delete is retried on the next heartbeat.
     private readonly HashSet<string> _published = new(StringComparer.Ordinal);
@@ -71,8 +72,8 @@ internal sealed class RegistryHeartbeat(
     {
         lock (_gate)
         {
-            _dirty.Clear();
-            _dirtyUsers.Clear();
+            _dirty = new(StringComparer.Ordinal);
+            _dirtyUsers = [];
         }
 
         var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
@@ -126,8 +127,8 @@ internal sealed class RegistryHeartbeat(
         {
             dirty = [.. _dirty];
             dirtyUsers = [.. _dirtyUsers];
-            _dirty.Clear();
-            _dirtyUsers.Clear();
+            _dirty = new(StringComparer.Ordinal);
+            _dirtyUsers = [];
             _published.UnionWith(dirty);
         }
 

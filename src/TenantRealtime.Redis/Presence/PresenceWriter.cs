@@ -29,7 +29,8 @@ internal sealed partial class PresenceWriter(
 {
     private readonly WriteLoop _loop = new(connection, redisOptions.Value.HeartbeatInterval, time);
     private readonly Lock _gate = new();
-    private readonly HashSet<PresenceMember> _dirty = [];
+    // Handed over whole to each pass, not cleared: a cleared set keeps the capacity of its largest burst (a connect storm).
+    private HashSet<PresenceMember> _dirty = [];
     private readonly PriorityQueue<PresenceMember, long> _checks = new();
     private readonly Dictionary<PresenceScope, long> _releases = [];
 
@@ -228,17 +229,23 @@ internal sealed partial class PresenceWriter(
         }
     }
 
-    private (List<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceScope> Releases) TakeDue(long nowMs)
+    private (HashSet<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceScope> Releases) TakeDue(long nowMs)
     {
         lock (_gate)
         {
-            var dirty = _dirty.ToList();
-            _dirty.Clear();
+            var dirty = _dirty;
+            _dirty = [];
             var checks = new List<PresenceMember>();
             while (_checks.TryPeek(out var member, out var due) && due <= nowMs)
             {
                 _checks.Dequeue();
                 checks.Add(member);
+            }
+
+            if (_checks.Count == 0)
+            {
+                // Let go of the room a mass disconnect's checks took.
+                _checks.TrimExcess();
             }
 
             var releases = _releases.Where(pair => pair.Value <= nowMs).Select(pair => pair.Key).ToList();
