@@ -59,7 +59,9 @@ internal sealed class RedisPresenceStore(
         var count = (long)result[0];
         if (count > maxUsers)
         {
-            return new PresenceRead(count, CountsOnly: true, []);
+            // Within the same bound as the read: the connection total of a scope too large to list.
+            var connections = await registry.CountAsync(scope.OrganizationId, scope.TenantId, cancellationToken).ConfigureAwait(false);
+            return new PresenceRead(count, CountsOnly: true, [], connections);
         }
 
         var users = new List<PresenceUser>((result.Length - 1) / 3);

@@ -20,4 +20,8 @@ internal interface IPresenceStore
 /// <param name="UserCount">The users online in the scope.</param>
 /// <param name="CountsOnly">Whether there were more than the bound, so <paramref name="Users"/> is empty.</param>
 /// <param name="Users">The users, in no particular order.</param>
-internal sealed record PresenceRead(long UserCount, bool CountsOnly, IReadOnlyList<PresenceUser> Users);
+/// <param name="Connections">
+/// When <paramref name="CountsOnly"/>, the scope's connections if the store read them within its own bound; otherwise
+/// <see langword="null"/>, and the reader asks the <see cref="IConnectionRegistry"/>.
+/// </param>
+internal sealed record PresenceRead(long UserCount, bool CountsOnly, IReadOnlyList<PresenceUser> Users, long? Connections = null);

@@ -26,7 +26,7 @@ internal sealed class PresenceReader(IPresenceStore store, IConnectionRegistry r
         var read = await store.ReadAsync(new PresenceScope(organizationId, tenantId), settings.MaxPresenceListSize, cancellationToken).ConfigureAwait(false);
         var users = read.Users.OrderBy(user => user.OnlineSince).ThenBy(user => user.UserId, StringComparer.Ordinal).ToList();
         var connections = read.CountsOnly
-            ? await registry.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false)
+            ? read.Connections ?? await registry.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false)
             : users.Sum(user => user.Connections);
         return new PresenceSnapshot(organizationId, tenantId, read.UserCount, connections, read.CountsOnly, users);
     }
