@@ -73,7 +73,7 @@ public sealed class WriteLoopTests : IAsyncDisposable
         _loop.Start(_writer);
         await _writer.NextPassAsync();
 
-        await _loop.StopAsync(_writer, CancellationToken.None);
+        await _loop.StopAsync(CancellationToken.None);
         _writer.Told.Should().Equal("stop write");
 
         var other = new RecordingWriter { Fail = true };
@@ -83,7 +83,7 @@ public sealed class WriteLoopTests : IAsyncDisposable
             _time);
         loop.Start(other);
         await other.NextPassAsync();
-        await loop.StopAsync(other, CancellationToken.None);
+        await loop.StopAsync(CancellationToken.None);
         other.Told.Should().Equal("failing", "stop write", "stop write failed");
     }
 
@@ -144,8 +144,10 @@ public sealed class WriteLoopTests : IAsyncDisposable
                 Due = null;
             }
 
+            // Read before the pass is told: a test that changes Fail once it sees this pass means the next one.
+            var fail = Fail;
             _passes.Writer.TryWrite((heartbeat ? "heartbeat" : "changes") + (afterFailure ? " after failure" : ""));
-            return Fail ? Task.FromException(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")) : Task.CompletedTask;
+            return fail ? Task.FromException(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")) : Task.CompletedTask;
         }
 
         public DateTimeOffset NextDue(DateTimeOffset heartbeat) => Due is { } due && due < heartbeat ? due : heartbeat;
