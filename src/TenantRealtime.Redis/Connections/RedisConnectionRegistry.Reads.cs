@@ -19,11 +19,24 @@ internal sealed partial class RedisConnectionRegistry
         }
 
         var (database, servers) = await GetOtherServersAsync(cancellationToken).ConfigureAwait(false);
+        return local + await CountElsewhereAsync(database, servers, organizationId, tenantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What <see cref="CountAsync(string?, string?, CancellationToken)"/> counts, for a caller that has already read the other live servers (the presence
+    /// read): one field per server, no second read of the server set. The ids must be queryable.
+    /// </summary>
+    internal async Task<long> CountAsync(IDatabase database, string[] otherServers, string organizationId, string? tenantId, CancellationToken cancellationToken) =>
+        await _local.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false) +
+        await CountElsewhereAsync(database, otherServers, organizationId, tenantId, cancellationToken).ConfigureAwait(false);
+
+    private async Task<long> CountElsewhereAsync(IDatabase database, string[] servers, string? organizationId, string? tenantId, CancellationToken cancellationToken)
+    {
         var counts = await Task.WhenAll(servers.Select(server =>
             organizationId is null ? database.HashGetAsync(Keys.Server(server), RedisKeys.TotalField)
             : tenantId is null ? database.HashGetAsync(Keys.Server(server), organizationId)
             : database.HashGetAsync(Keys.Organization(server, organizationId), tenantId))).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return local + counts.Sum(ParseCount);
+        return counts.Sum(ParseCount);
     }
 
     public async ValueTask<ConnectionSnapshot> GetSnapshotAsync(string? organizationId = null, CancellationToken cancellationToken = default)

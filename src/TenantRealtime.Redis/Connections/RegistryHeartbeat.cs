@@ -53,7 +53,7 @@ internal sealed class RegistryHeartbeat(
 
     /// <summary>Stops writing and removes this server's share at once, so a graceful stop never leaves counts behind.</summary>
     /// <remarks>With Redis down the share simply expires after <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.</remarks>
-    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(this, cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(cancellationToken);
 
     Task ILoopWriter.WriteAsync(bool heartbeat, bool afterFailure) => heartbeat ? WriteAllAsync() : WriteDirtyAsync();
 

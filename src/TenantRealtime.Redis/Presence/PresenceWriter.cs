@@ -66,7 +66,7 @@ internal sealed partial class PresenceWriter(
     /// window has passed, so the users whose clients reconnect to them meanwhile never blink.
     /// </summary>
     /// <remarks>With Redis down its share is settled once its last renewal runs out, as a dead server's is.</remarks>
-    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(this, cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => _loop.StopAsync(cancellationToken);
 
     async Task ILoopWriter.WriteAsync(bool heartbeat, bool afterFailure)
     {

@@ -59,8 +59,9 @@ internal sealed class RedisPresenceStore(
         var count = (long)result[0];
         if (count > maxUsers)
         {
-            // Within the same bound as the read: the connection total of a scope too large to list.
-            var connections = await registry.CountAsync(scope.OrganizationId, scope.TenantId, cancellationToken).ConfigureAwait(false);
+            // Within the same bound as the read, over the same live servers: the connection total of a scope too large
+            // to list.
+            var connections = await registry.CountAsync(database, others, scope.OrganizationId, scope.TenantId, cancellationToken).ConfigureAwait(false);
             return new PresenceRead(count, CountsOnly: true, [], connections);
         }
 

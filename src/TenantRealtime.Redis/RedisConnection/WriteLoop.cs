@@ -16,6 +16,7 @@ internal sealed class WriteLoop(SharedRedisConnection connection, TimeSpan heart
 
     private readonly ChangeSignal _changed = new(time);
     private CancellationTokenSource? _stopping;
+    private ILoopWriter? _writer;
     private Task _loop = Task.CompletedTask;
     private volatile bool _running;
 
@@ -24,15 +25,16 @@ internal sealed class WriteLoop(SharedRedisConnection connection, TimeSpan heart
 
     public void Start(ILoopWriter writer)
     {
+        _writer = writer;
         _stopping = new CancellationTokenSource();
         _running = true;
         _loop = Task.Run(() => RunAsync(writer, _stopping.Token));
     }
 
     /// <summary>Ends the loop, then makes the writer's last write of a graceful stop.</summary>
-    public async Task StopAsync(ILoopWriter writer, CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (!_running)
+        if (!_running || _writer is not { } writer)
         {
             return;
         }
