@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
-using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
 
 namespace TenantRealtime.Redis.Backplane;
 

@@ -1,5 +1,5 @@
 using StackExchange.Redis;
-using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.RedisConnection;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.RedisConnection;

@@ -1,4 +1,3 @@
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
 
 namespace TenantRealtime.Redis.Broadcasting;

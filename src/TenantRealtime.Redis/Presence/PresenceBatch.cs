@@ -1,6 +1,6 @@
 using StackExchange.Redis;
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Presence.Internal;
+using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Rooms.Internal;

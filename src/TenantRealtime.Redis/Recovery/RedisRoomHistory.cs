@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Diagnostics;

@@ -6,19 +6,14 @@ using TenantRealtime.Diagnostics;
 namespace TenantRealtime.Delivery;
 
 /// <summary>Closing a connection on purpose, with a coded reason the client may still read, and reconnect allowed.</summary>
-internal sealed partial class TenantHubLifetimeManager
+internal sealed partial class TenantHubLifetimeManager<THub>
 {
     /// <summary>
     /// How long the reason may take to reach the client before the connection is closed anyway: a client that reads
     /// slowly still gets it; a stalled one never would.
     /// </summary>
-    internal static readonly TimeSpan ReasonGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReasonGrace = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message that allows reconnecting
-    /// (best effort), then closes the connection so that the official clients reconnect (<c>Abort</c> would tell them
-    /// not to). Returns at once.
-    /// </summary>
     public void CloseWithReason(ConnectionSender sender, string reason)
     {
         sender.Close();

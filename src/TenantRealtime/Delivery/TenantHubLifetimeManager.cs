@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
-using TenantRealtime.Hosting.Internal;
 
 namespace TenantRealtime.Delivery;
 
@@ -15,30 +14,29 @@ namespace TenantRealtime.Delivery;
 /// and returns without waiting for any of them to read it. Every send here is for this server's connections: the only
 /// sends that cross servers are broadcasts, which a scale-out carries on its own channels and hands to
 /// <see cref="DeliverLocally"/> on each server (told which groups this server serves through
-/// <see cref="IGroupSubscriptions"/>). The app's own hubs keep SignalR's managers.
+/// <see cref="IGroupSubscriptions"/>). The app's own hubs keep SignalR's managers. Generic over the hub so this folder
+/// never names it: the composition root closes it over the tenant hub, and the concepts use it as <see cref="ILocalDelivery"/>.
 /// </summary>
-internal sealed partial class TenantHubLifetimeManager(
+/// <typeparam name="THub">The hub whose connections this manages.</typeparam>
+internal sealed partial class TenantHubLifetimeManager<THub>(
     IGroupSubscriptions subscriptions,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TenantRealtimeMetrics metrics,
     TimeProvider time,
-    ILogger<TenantHubLifetimeManager> logger) : HubLifetimeManager<TenantRealtimeHub>
+    ILogger<TenantHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>, ILocalDelivery
+    where THub : Hub
 {
     private readonly ConcurrentDictionary<string, ConnectionSender> _connections = new(StringComparer.Ordinal);
     private readonly HubGroups _groups = new(subscriptions);
     private readonly SendBacklog _backlog = CreateBacklog(metrics);
     private Action<ConnectionSender, long, int>? _overBound;
 
-    /// <summary>Gets the number of groups with at least one member on this server.</summary>
+    public int ConnectionCount => _connections.Count;
+
     public int GroupCount => _groups.Count;
 
-    /// <summary>Gets how many connections of this server are in <paramref name="group"/>.</summary>
     public int MembersOf(string group) => _groups.MembersOf(group);
 
-    /// <summary>Gets the bytes waiting to be written across this server's connections.</summary>
-    public long BacklogBytes => _backlog.Bytes;
-
-    /// <summary>Whether a broadcast to <paramref name="groups"/> (every connection when null) has a recipient on this server.</summary>
     public bool HasMembers(IReadOnlyList<string>? groups)
     {
         if (groups is null)
@@ -57,7 +55,6 @@ internal sealed partial class TenantHubLifetimeManager(
         return false;
     }
 
-    /// <summary>The sender of a connection of this server, or <see langword="null"/>.</summary>
     public ConnectionSender? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
@@ -167,11 +164,6 @@ internal sealed partial class TenantHubLifetimeManager(
         return false;
     }
 
-    /// <summary>
-    /// Delivers a numbered broadcast to this server's connections of <paramref name="groups"/> (every connection when
-    /// null). Returns at once: nothing waits for a recipient. The in-memory sender calls it under the room's lock,
-    /// so each connection gets a room's broadcasts in seq order.
-    /// </summary>
     public SerializedHubMessage DeliverLocally(IReadOnlyList<string>? groups, string eventName, TenantEnvelope envelope)
     {
         var message = new SerializedHubMessage(new InvocationMessage(eventName, [envelope]));
@@ -189,7 +181,7 @@ internal sealed partial class TenantHubLifetimeManager(
     }
 
     /// <summary>Delivers a send to this server's connections among its audience.</summary>
-    public void Deliver(in LocalSend send)
+    private void Deliver(in LocalSend send)
     {
         switch (send.Target)
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TenantRealtime;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Hubs;
 using TenantRealtime.Limits;
 
 namespace Microsoft.AspNetCore.Builder;

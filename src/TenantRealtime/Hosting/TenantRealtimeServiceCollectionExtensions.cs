@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TenantRealtime;
+using TenantRealtime.Authentication.Internal;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Hosting.Internal;
-using TenantRealtime.Identity.Internal;
+using TenantRealtime.Hubs;
 using TenantRealtime.Limits;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
@@ -64,13 +65,17 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<LocalRevocation>();
         services.TryAddSingleton<ITenantConnectionManager>(sp => sp.GetRequiredService<LocalRevocation>());
 
+        // The history keeps JSON bytes only when every protocol of the hub is JSON: it is told them, never the hub.
+        services.AddOptions<HubProtocolOptions>()
+            .Configure<IOptions<HubOptions<TenantRealtimeHub>>>((protocols, hub) => protocols.SupportedProtocols = hub.Value.SupportedProtocols);
         services.TryAddSingleton<InMemoryRoomHistory>();
         services.TryAddSingleton<IRoomHistory>(sp => sp.GetRequiredService<InMemoryRoomHistory>());
         services.TryAddSingleton<IBroadcastSender, LocalBroadcastSender>();
 
         // The tenant hub's own lifetime manager (bounded, non-blocking sends); the app's other hubs keep SignalR's.
-        services.TryAddSingleton<TenantHubLifetimeManager>();
-        services.TryAddSingleton<HubLifetimeManager<TenantRealtimeHub>>(sp => sp.GetRequiredService<TenantHubLifetimeManager>());
+        services.TryAddSingleton<TenantHubLifetimeManager<TenantRealtimeHub>>();
+        services.TryAddSingleton<HubLifetimeManager<TenantRealtimeHub>>(sp => sp.GetRequiredService<TenantHubLifetimeManager<TenantRealtimeHub>>());
+        services.TryAddSingleton<ILocalDelivery>(sp => sp.GetRequiredService<TenantHubLifetimeManager<TenantRealtimeHub>>());
         services.TryAddSingleton<IGroupSubscriptions, NoGroupSubscriptions>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
         services.TryAddSingleton<InvocationRateLimiter>();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Diagnostics;
-using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Errors.Internal;
 
 namespace TenantRealtime.Limits;
 

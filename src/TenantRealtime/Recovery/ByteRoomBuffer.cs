@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using TenantRealtime.Broadcasting.Internal;
 
 namespace TenantRealtime.Recovery;
 
@@ -24,7 +23,7 @@ internal sealed class ByteRoomBuffer : RoomBuffer
     private readonly Queue<Chunk> _chunks = new();
     private Chunk? _tail;
     private int _nextChunkSize = FirstChunkSize;
-    private Slot[] _slots = new Slot[8];
+    private KeptEntry[] _slots = new KeptEntry[8];
     private int _head;
     private int _count;
 
@@ -48,7 +47,7 @@ internal sealed class ByteRoomBuffer : RoomBuffer
             Grow();
         }
 
-        _slots[(_head + _count) % _slots.Length] = new Slot(seq, at, offset, nameLength, length);
+        _slots[(_head + _count) % _slots.Length] = new KeptEntry(seq, at, offset, nameLength, length);
         _count++;
     }
 
@@ -133,7 +132,7 @@ internal sealed class ByteRoomBuffer : RoomBuffer
 
     private void Grow()
     {
-        var larger = new Slot[_slots.Length * 2];
+        var larger = new KeptEntry[_slots.Length * 2];
         for (var i = 0; i < _count; i++)
         {
             larger[i] = _slots[(_head + i) % _slots.Length];
@@ -144,7 +143,7 @@ internal sealed class ByteRoomBuffer : RoomBuffer
     }
 
     /// <summary>Where one entry is: its chunk is found by counting, so a slot holds no reference.</summary>
-    private readonly record struct Slot(long Seq, long At, int Offset, int NameLength, int Length);
+    private readonly record struct KeptEntry(long Seq, long At, int Offset, int NameLength, int Length);
 
     private sealed class Chunk(byte[] bytes)
     {

@@ -1,4 +1,3 @@
-using TenantRealtime.Broadcasting.Internal;
 
 namespace TenantRealtime.Recovery;
 

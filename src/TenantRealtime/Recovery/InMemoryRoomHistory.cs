@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Broadcasting.Internal;
-using TenantRealtime.Hosting.Internal;
 
 namespace TenantRealtime.Recovery;
 
@@ -31,7 +29,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         TimeProvider time,
         IOptionsMonitor<TenantRealtimeOptions> options,
         IOptions<JsonHubProtocolOptions> json,
-        IOptions<HubOptions<TenantRealtimeHub>> hub)
+        IOptions<HubProtocolOptions> hub)
     {
         _time = time;
         _options = options;
@@ -48,15 +46,17 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     /// <summary>Gets whether broadcasts are kept as bytes (every hub protocol is JSON) rather than as objects.</summary>
     public bool KeepsBytes { get; }
 
-    public ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Append(room, broadcast, static (_, _) => { }, 0));
+    public ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    {
+        using var numbered = Number(room, broadcast);
+        return ValueTask.FromResult(numbered.Envelope);
+    }
 
     /// <summary>
-    /// Numbers and keeps <paramref name="broadcast"/>, and runs <paramref name="numbered"/> with its envelope while still
-    /// holding the room: the next broadcast of the room is numbered only after it, so whatever it hands the envelope to
-    /// sees a room's broadcasts in seq order. It must not block.
+    /// Numbers and keeps <paramref name="broadcast"/> and returns it with the room still held (see
+    /// <see cref="NumberedBroadcast"/>): the caller hands it on, then disposes the hold, and must not block meanwhile.
     /// </summary>
-    public TenantEnvelope Append<TState>(string room, OutgoingBroadcast broadcast, Action<TenantEnvelope, TState> numbered, TState state)
+    public NumberedBroadcast Number(string room, OutgoingBroadcast broadcast)
     {
         // Serialized before the lock (and before a number is taken), so a payload that cannot be serialized fails
         // the broadcast without leaving a gap in the room's positions.
@@ -64,15 +64,19 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         var now = _time.GetTimestamp();
         var log = GetOrAddLog(room, now);
         var options = _options.CurrentValue;
-        lock (log)
+        Monitor.Enter(log);
+        try
         {
             var seq = ++log.LastSeq;
             log.Entries.Add(seq, now, broadcast, stored);
             log.LastAppend = now;
             Trim(log, options, now);
-            var envelope = broadcast.ToEnvelope(room, seq, log.Epoch);
-            numbered(envelope, state);
-            return envelope;
+            return new NumberedBroadcast(broadcast.ToEnvelope(room, seq, log.Epoch), log);
+        }
+        catch
+        {
+            Monitor.Exit(log);
+            throw;
         }
     }
 
@@ -81,8 +85,8 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         var log = GetOrAddLog(room, _time.GetTimestamp());
         lock (log)
         {
-            // Read under the room's lock, as Append numbers and delivers under it: a broadcast numbered after this
-            // read reaches every connection already in the room's groups.
+            // Read under the room's lock, which a broadcast holds from its number until it is handed to the senders
+            // (NumberedBroadcast): a broadcast numbered after this read reaches every connection already in the room's groups.
             return ValueTask.FromResult<RoomPosition?>(new RoomPosition(room, log.Epoch, log.LastSeq));
         }
     }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Rooms.Internal;
 using Fields = TenantRealtime.TenantRealtimeWire.EnvelopeFields;
 
 namespace TenantRealtime.Recovery;

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Connections.Internal;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
+using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Broadcasting.Internal;
@@ -15,15 +16,14 @@ internal sealed class TenantBroadcaster(
     IBroadcastSender sender,
     TimeProvider time,
     IOptionsMonitor<TenantRealtimeOptions> options,
-    RoomMembership membership,
-    LocalConnectionStore store,
+    ILocalDelivery local,
     TenantRealtimeMetrics metrics,
     ILogger<TenantBroadcaster> logger) : ITenantBroadcaster
 {
     public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         var broadcast = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
-        return SendAsync(new BroadcastTarget(RoomNames.All, Groups: null), store.Count, broadcast, cancellationToken);
+        return SendAsync(new BroadcastTarget(RoomNames.All, Groups: null), local.ConnectionCount, broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -31,7 +31,7 @@ internal sealed class TenantBroadcaster(
         ValidateId(organizationId);
         var broadcast = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
         var group = RoomNames.Organization(organizationId);
-        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), broadcast, cancellationToken);
+        return SendAsync(new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ internal sealed class TenantBroadcaster(
         // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
         // The envelope's room is the tenant room either way: that is the history an admin resumes too.
         var groups = RoomNames.TenantBroadcast(organizationId, tenantId);
-        return SendAsync(new BroadcastTarget(groups[0], groups), membership.MembersOf(groups[0]) + membership.MembersOf(groups[1]), broadcast, cancellationToken);
+        return SendAsync(new BroadcastTarget(groups[0], groups), local.MembersOf(groups[0]) + local.MembersOf(groups[1]), broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -52,7 +52,7 @@ internal sealed class TenantBroadcaster(
         ValidateId(userId);
         var broadcast = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
         var group = RoomNames.User(organizationId, userId);
-        return SendAsync(new BroadcastTarget(group, [group]), membership.MembersOf(group), broadcast, cancellationToken);
+        return SendAsync(new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
     }
 
     private OutgoingBroadcast Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
@@ -70,7 +70,12 @@ internal sealed class TenantBroadcaster(
         var envelope = await sender.SendAsync(target, broadcast, cancellationToken).ConfigureAwait(false);
         metrics.Broadcast(scope, broadcast.EventName, localRecipients, time.GetElapsedTime(started));
         TenantRealtimeLog.BroadcastSent(logger, scope, broadcast.EventName);
-        return broadcast.ToReceipt(envelope);
+        return new BroadcastReceipt(broadcast.Scope, broadcast.OrganizationId, broadcast.TenantId, broadcast.UserId, broadcast.EventName, broadcast.Type, broadcast.Timestamp)
+        {
+            Room = envelope.Room!,
+            Seq = envelope.Seq,
+            Epoch = envelope.Epoch,
+        };
     }
 
     private void ValidateId(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? paramName = null) =>

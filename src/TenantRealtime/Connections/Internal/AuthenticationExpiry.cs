@@ -22,14 +22,14 @@ internal sealed class AuthenticationExpiry : IDisposable
     private readonly Lock _lock = new();
     private readonly SortedSet<(DateTimeOffset At, string ConnectionId)> _due = [];
     private readonly Dictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
-    private readonly TenantHubLifetimeManager _delivery;
+    private readonly ILocalDelivery _delivery;
     private readonly TenantRealtimeMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<AuthenticationExpiry> _logger;
     private readonly ITimer _timer;
     private DateTimeOffset _armedFor = DateTimeOffset.MaxValue;
 
-    public AuthenticationExpiry(TenantHubLifetimeManager delivery, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<AuthenticationExpiry> logger)
+    public AuthenticationExpiry(ILocalDelivery delivery, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<AuthenticationExpiry> logger)
     {
         _delivery = delivery;
         _metrics = metrics;

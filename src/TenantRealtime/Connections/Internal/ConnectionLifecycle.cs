@@ -3,14 +3,15 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
-using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Errors.Internal;
 using TenantRealtime.Identity.Internal;
-using TenantRealtime.Presence.Internal;
-using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Connections.Internal;
 
-/// <summary>Connect: authenticate, check limits, resolve and join rooms, count. Disconnect: forget and uncount.</summary>
+/// <summary>
+/// Connect: authenticate, check limits, resolve and join rooms, count. Disconnect: forget and uncount. Presence is told
+/// by the hub once this returns, so connections never depend on presence.
+/// </summary>
 internal sealed class ConnectionLifecycle(
     IAuthenticator authenticator,
     IRoomResolver resolver,
@@ -20,7 +21,6 @@ internal sealed class ConnectionLifecycle(
     IConnectionCapCounts caps,
     TenantRealtimeMetrics metrics,
     AuthenticationExpiry expiry,
-    PresenceTracker presence,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<ConnectionLifecycle> logger)
 {
@@ -45,18 +45,19 @@ internal sealed class ConnectionLifecycle(
         }
     }
 
-    public async Task DisconnectAsync(HubCallerContext context)
+    /// <summary>Forgets the connection and stops counting it; returns its state if it was tracked.</summary>
+    public async Task<ConnectionState?> DisconnectAsync(HubCallerContext context)
     {
-        // SignalR removes the connection from its groups itself; we forget it and stop counting it.
+        // The tenant hub's lifetime manager drops it from its groups when it ends; here it is forgotten and uncounted.
         expiry.Forget(context.ConnectionId);
         if (store.Remove(context.ConnectionId, out var state))
         {
             await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
-            presence.Disconnected(state);
             metrics.ConnectionClosed();
         }
 
         TenantRealtimeLog.Disconnected(logger, context.ConnectionId);
+        return state;
     }
 
     /// <summary>The state of a live, tracked connection; null for one that is not (yet, or any longer) tracked.</summary>
@@ -150,8 +151,6 @@ internal sealed class ConnectionLifecycle(
                 {
                     expiry.Track(context.ConnectionId, at);
                 }
-
-                presence.Connected(state);
 
                 TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
                 break;

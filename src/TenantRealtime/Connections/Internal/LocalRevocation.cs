@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
-using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Connections.Internal;
 

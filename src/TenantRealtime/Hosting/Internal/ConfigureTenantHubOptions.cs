@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Hubs;
 using TenantRealtime.Limits;
 
 namespace TenantRealtime.Hosting.Internal;

@@ -8,7 +8,7 @@ namespace TenantRealtime.Presence.Internal;
 internal sealed class LocalPresence
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<string, Share>> _organizations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, UserShare>> _organizations = new(StringComparer.Ordinal);
 
     /// <summary>Counts a connection of <paramref name="identity"/>.</summary>
     public void Add(TenantIdentity identity, string? displayName, DateTimeOffset now)
@@ -22,7 +22,7 @@ internal sealed class LocalPresence
 
             if (!users.TryGetValue(identity.UserId, out var share))
             {
-                users[identity.UserId] = share = new Share(now, displayName);
+                users[identity.UserId] = share = new UserShare(now, displayName);
             }
 
             share.Connections++;
@@ -120,7 +120,7 @@ internal sealed class LocalPresence
     }
 
     /// <summary>One user's connections here. The time is kept as UTC ticks, 8 B where a <see cref="DateTimeOffset"/> takes 16.</summary>
-    private sealed class Share(DateTimeOffset since, string? displayName)
+    private sealed class UserShare(DateTimeOffset since, string? displayName)
     {
         private readonly long _sinceTicks = since.UtcTicks;
 

@@ -12,7 +12,7 @@ namespace TenantRealtime.Presence.Internal;
 /// never evicts a broadcast from the history.
 /// </summary>
 internal sealed class PresenceEvents(
-    TenantHubLifetimeManager delivery,
+    ILocalDelivery delivery,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,

@@ -1,4 +1,3 @@
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Presence.Internal;

@@ -1,7 +1,8 @@
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Errors.Internal;
 using TenantRealtime.Presence.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {

@@ -1,4 +1,4 @@
-namespace TenantRealtime.Broadcasting.Internal;
+namespace TenantRealtime.Rooms.Internal;
 
 /// <summary>The wire spelling of <see cref="BroadcastScope"/>, without per-call allocations.</summary>
 internal static class ScopeNames

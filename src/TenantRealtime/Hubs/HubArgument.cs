@@ -1,6 +1,7 @@
 using System.Text.Json;
+using TenantRealtime.Errors.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 /// <summary>
 /// A hub argument bound loosely (as <see cref="object"/>) so that a wrong-typed value reaches the hub and becomes

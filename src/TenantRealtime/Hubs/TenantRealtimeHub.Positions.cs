@@ -1,4 +1,4 @@
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {

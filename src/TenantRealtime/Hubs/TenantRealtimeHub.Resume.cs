@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Errors.Internal;
 using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {

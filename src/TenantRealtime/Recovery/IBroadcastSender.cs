@@ -1,4 +1,4 @@
-namespace TenantRealtime.Broadcasting.Internal;
+namespace TenantRealtime.Recovery;
 
 /// <summary>
 /// Numbers (with recovery) and delivers one broadcast. The default numbers it in this server's history and sends

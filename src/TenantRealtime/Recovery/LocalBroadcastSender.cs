@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using TenantRealtime.Delivery;
-using TenantRealtime.Recovery;
 
-namespace TenantRealtime.Broadcasting.Internal;
+namespace TenantRealtime.Recovery;
 
 /// <summary>
 /// This server's sender: numbers the broadcast in the in-memory history (when recovery is on) and hands it to every
@@ -10,7 +9,7 @@ namespace TenantRealtime.Broadcasting.Internal;
 /// Nothing here waits for a recipient.
 /// </summary>
 internal sealed class LocalBroadcastSender(
-    TenantHubLifetimeManager delivery,
+    ILocalDelivery delivery,
     InMemoryRoomHistory history,
     IOptionsMonitor<TenantRealtimeOptions> options) : IBroadcastSender
 {
@@ -23,11 +22,9 @@ internal sealed class LocalBroadcastSender(
             return ValueTask.FromResult(unnumbered);
         }
 
-        var envelope = history.Append(
-            target.Room,
-            broadcast,
-            static (numbered, state) => state.Delivery.DeliverLocally(state.Groups, state.EventName, numbered),
-            (Delivery: delivery, target.Groups, broadcast.EventName));
-        return ValueTask.FromResult(envelope);
+        // Numbered and handed to the senders in one hold of the room, so each connection gets its broadcasts in seq order.
+        using var numbered = history.Number(target.Room, broadcast);
+        delivery.DeliverLocally(target.Groups, broadcast.EventName, numbered.Envelope);
+        return ValueTask.FromResult(numbered.Envelope);
     }
 }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Errors.Internal;
+using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
-using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 /// <summary>
 /// The hub of the wire contract. Membership is decided here from the server-side identity; method arguments are
@@ -20,16 +21,30 @@ internal sealed partial class TenantRealtimeHub(
     RoomMembership membership,
     IRoomHistory history,
     IGroupSubscriptions subscriptions,
-    TenantHubLifetimeManager delivery,
+    ILocalDelivery delivery,
     IPresence presence,
+    PresenceTracker tracker,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
     ILogger<TenantRealtimeHub> logger) : Microsoft.AspNetCore.SignalR.Hub
 {
-    public override Task OnConnectedAsync() => lifecycle.ConnectAsync(Context);
+    public override async Task OnConnectedAsync()
+    {
+        await lifecycle.ConnectAsync(Context).ConfigureAwait(false);
+        if (lifecycle.StateOf(Context) is { } state)
+        {
+            tracker.Connected(state);
+        }
+    }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => lifecycle.DisconnectAsync(Context);
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (await lifecycle.DisconnectAsync(Context).ConfigureAwait(false) is { } state)
+        {
+            tracker.Disconnected(state);
+        }
+    }
 
     /// <summary><c>Ping()</c> → <c>{timestamp}</c>, and a <c>pong</c> event with the same payload.</summary>
     public async Task<Dictionary<string, object?>> Ping()

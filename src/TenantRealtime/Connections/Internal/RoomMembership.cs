@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
-using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Errors.Internal;
+using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Rooms.Internal;
+namespace TenantRealtime.Connections.Internal;
 
 /// <summary>
 /// The one place a connection's rooms change: it keeps the SignalR groups in step with the rooms held, enforces
@@ -14,7 +14,7 @@ namespace TenantRealtime.Rooms.Internal;
 /// fan-out metric, and so tests can prove that churn leaves no membership behind) from the groups themselves.
 /// </summary>
 internal sealed class RoomMembership(
-    TenantHubLifetimeManager lifetime,
+    ILocalDelivery lifetime,
     SharedRooms shared,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<RoomMembership> logger)

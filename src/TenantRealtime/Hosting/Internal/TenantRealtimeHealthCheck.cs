@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TenantRealtime.Connections.Internal;
 
-namespace TenantRealtime.Diagnostics;
+namespace TenantRealtime.Hosting.Internal;
 
 /// <summary>Healthy when the connection registry answers; reports this server's and the registry's counts.</summary>
 internal sealed class TenantRealtimeHealthCheck(IConnectionRegistry registry, LocalConnectionStore store) : IHealthCheck

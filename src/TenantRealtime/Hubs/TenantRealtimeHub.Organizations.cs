@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Errors.Internal;
 using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {

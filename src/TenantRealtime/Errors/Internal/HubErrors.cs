@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Codes = TenantRealtime.TenantRealtimeWire.Errors;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Errors.Internal;
 
 /// <summary>
 /// The coded errors of the wire contract: <c>HubException("&lt;code&gt;: &lt;sentence&gt;")</c>, with the codes of

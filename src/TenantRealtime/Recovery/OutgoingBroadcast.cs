@@ -1,6 +1,7 @@
 using System.Globalization;
+using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Broadcasting.Internal;
+namespace TenantRealtime.Recovery;
 
 /// <summary>A broadcast before its room position is known: the history numbers it, then it becomes the envelope.</summary>
 internal readonly record struct OutgoingBroadcast(
@@ -20,7 +21,4 @@ internal readonly record struct OutgoingBroadcast(
             Seq = seq,
             Epoch = epoch,
         };
-
-    public BroadcastReceipt ToReceipt(TenantEnvelope envelope) =>
-        new(Scope, OrganizationId, TenantId, UserId, EventName, Type, Timestamp) { Room = envelope.Room!, Seq = envelope.Seq, Epoch = envelope.Epoch };
 }

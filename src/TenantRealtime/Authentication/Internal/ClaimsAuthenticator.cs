@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 
-namespace TenantRealtime.Identity.Internal;
+namespace TenantRealtime.Authentication.Internal;
 
 /// <summary>The default <see cref="IAuthenticator"/>: reads the identity from the claim types in the options.</summary>
 internal sealed class ClaimsAuthenticator(IOptionsMonitor<TenantRealtimeOptions> options) : IAuthenticator

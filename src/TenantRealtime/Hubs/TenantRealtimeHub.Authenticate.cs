@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Errors.Internal;
 
-namespace TenantRealtime.Hosting.Internal;
+namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace TenantRealtime.Delivery;
+
+/// <summary>
+/// This server's connections of the tenant hub as the rest of the library sees them: who is in which group, and the
+/// hand-off of a numbered broadcast to each recipient's bounded <see cref="ConnectionSender"/>. Nothing here waits for
+/// a recipient.
+/// </summary>
+internal interface ILocalDelivery
+{
+    /// <summary>Gets the number of this server's connections.</summary>
+    int ConnectionCount { get; }
+
+    /// <summary>Gets the number of groups with at least one member on this server.</summary>
+    int GroupCount { get; }
+
+    /// <summary>Gets how many connections of this server are in <paramref name="group"/>.</summary>
+    int MembersOf(string group);
+
+    /// <summary>Whether a broadcast to <paramref name="groups"/> (every connection when null) has a recipient on this server.</summary>
+    bool HasMembers(IReadOnlyList<string>? groups);
+
+    /// <summary>The sender of a connection of this server, or <see langword="null"/>.</summary>
+    ConnectionSender? Find(string connectionId);
+
+    /// <summary>Adds a connection of this server to <paramref name="groupName"/>; completes when this server hears the group's broadcasts.</summary>
+    Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a connection of this server from <paramref name="groupName"/>.</summary>
+    Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Delivers a numbered broadcast to this server's connections of <paramref name="groups"/> (every connection when
+    /// null) and returns at once. Callers hand a room's broadcasts over in seq order (the senders keep that order).
+    /// </summary>
+    SerializedHubMessage DeliverLocally(IReadOnlyList<string>? groups, string eventName, TenantEnvelope envelope);
+
+    /// <summary>
+    /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message that allows reconnecting
+    /// (best effort), then closes the connection so that the official clients reconnect (<c>Abort</c> would tell them
+    /// not to). Returns at once.
+    /// </summary>
+    void CloseWithReason(ConnectionSender sender, string reason);
+}
