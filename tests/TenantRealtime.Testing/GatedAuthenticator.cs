@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Identity.Internal;
+using TenantRealtime.Authentication.Internal;
 
 namespace TenantRealtime.Testing;
 

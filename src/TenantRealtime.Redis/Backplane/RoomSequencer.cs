@@ -16,7 +16,7 @@ namespace TenantRealtime.Redis.Backplane;
 /// arrival order; an own one is recognized by the origin in its head.
 /// </summary>
 internal sealed class RoomSequencer(
-    TenantHubLifetimeManager local,
+    ILocalDelivery local,
     RoomPublications publications,
     IOptions<TenantRealtimeRedisOptions> options,
     TimeProvider time)

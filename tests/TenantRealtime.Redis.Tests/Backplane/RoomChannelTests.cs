@@ -97,7 +97,7 @@ public abstract class RoomChannelTests : IAsyncLifetime
             await client.DisposeAsync();
         }
 
-        await Eventually.HoldsAsync(() => node.Services.GetRequiredService<Delivery.TenantHubLifetimeManager>().GroupCount == 0, "the groups emptied");
+        await Eventually.HoldsAsync(() => node.Services.GetRequiredService<Delivery.ILocalDelivery>().GroupCount == 0, "the groups emptied");
         subscriptions.Sweep();
         subscriptions.Sweep();
         subscriptions.ChannelCount.Should().Be(before, "channels no connection here needs are left after two idle sweeps");

@@ -1,4 +1,4 @@
-using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Broadcasting;
 
 namespace TenantRealtime.Redis.Tests.Broadcasting;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using TenantRealtime.Broadcasting.Internal;
+using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;

@@ -1,7 +1,6 @@
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
 using Xunit;
 

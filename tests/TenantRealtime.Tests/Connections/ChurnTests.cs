@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Connections.Internal;
-using TenantRealtime.Rooms.Internal;
 using Xunit.Abstractions;
 
 namespace TenantRealtime.Tests.Connections;

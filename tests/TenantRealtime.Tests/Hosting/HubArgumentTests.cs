@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
-using TenantRealtime.Hosting.Internal;
+using TenantRealtime.Hubs;
 
 namespace TenantRealtime.Tests.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using TenantRealtime.Identity.Internal;
+using TenantRealtime.Authentication.Internal;
 
 namespace TenantRealtime.Tests.Identity;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Testing.Specification;
 
