@@ -71,7 +71,7 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
         {
             var negotiate = endpoint.Metadata.OfType<NegotiateMetadata>().Any();
             endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
-                ? origins.Guard(ceiling.Guard(admission.Guard(next, negotiate), negotiate), negotiate)
+                ? EndpointGuards.Wrap(next, negotiate, origins, ceiling, admission)
                 : null;
         });
         if (!options.AllowAnonymous)

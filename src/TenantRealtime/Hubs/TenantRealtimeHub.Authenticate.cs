@@ -17,11 +17,10 @@ internal sealed partial class TenantRealtimeHub
     public async Task<Dictionary<string, object?>> Authenticate(object? request)
     {
         var argument = Parse(request, nameof(Authenticate), AuthenticateShape);
-        var max = options.CurrentValue.MaxIdLength;
         var claimed = new AuthenticateRequest(
-            ReadOptionalId(argument, "userId", max),
-            ReadOptionalId(argument, "organizationId", max),
-            ReadOptionalId(argument, "tenantId", max),
+            ReadId(argument, "userId", nameof(Authenticate)),
+            ReadId(argument, "organizationId", nameof(Authenticate)),
+            ReadId(argument, "tenantId", nameof(Authenticate)),
             argument.GetString("userRole"));
 
         var state = RequireIdentity(out var identity);
@@ -72,13 +71,6 @@ internal sealed partial class TenantRealtimeHub
         return result;
     }
 
-    private string? ReadOptionalId(HubArgument argument, string name, int max)
-    {
-        var value = argument.GetString(name);
-        return value is null || TenantIds.IsValid(value, max)
-            ? value
-            : throw InvalidArgument(nameof(Authenticate), $"'{name}' must be 1 to {max} characters of [A-Za-z0-9_.-].");
-    }
 
     private HubException Mismatch(TenantIdentity identity, string reason)
     {

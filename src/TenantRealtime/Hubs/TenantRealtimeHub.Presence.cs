@@ -26,8 +26,8 @@ internal sealed partial class TenantRealtimeHub
             throw InvalidArgument(nameof(GetPresence), "'scope' must be \"organization\" or \"tenant\".");
         }
 
-        var organizationId = ReadPresenceId(argument, "organizationId", settings.MaxIdLength);
-        var tenantId = ReadPresenceId(argument, "tenantId", settings.MaxIdLength);
+        var organizationId = ReadId(argument, "organizationId", nameof(GetPresence));
+        var tenantId = ReadId(argument, "tenantId", nameof(GetPresence));
         if (scope == "organization" && tenantId is not null)
         {
             throw InvalidArgument(nameof(GetPresence), "'tenantId' names a tenant: ask for scope \"tenant\".");
@@ -82,11 +82,4 @@ internal sealed partial class TenantRealtimeHub
         throw HubErrors.Forbidden(reason);
     }
 
-    private string? ReadPresenceId(HubArgument argument, string name, int max)
-    {
-        var value = argument.GetString(name);
-        return value is null || TenantIds.IsValid(value, max)
-            ? value
-            : throw InvalidArgument(nameof(GetPresence), $"'{name}' must be 1 to {max} characters of [A-Za-z0-9_.-].");
-    }
 }

@@ -6,6 +6,7 @@ using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
+using TenantRealtime.Identity.Internal;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 
@@ -61,17 +62,15 @@ internal sealed partial class TenantRealtimeHub(
         return state;
     }
 
-    private string ReadOrganizationId(HubArgument argument, string method)
-    {
-        var organizationId = argument.GetString("organizationId");
-        if (organizationId is null)
-        {
-            throw InvalidArgument(method, "'organizationId' is required.");
-        }
+    private string ReadOrganizationId(HubArgument argument, string method) =>
+        ReadId(argument, "organizationId", method) ?? throw InvalidArgument(method, "'organizationId' is required.");
 
-        return TenantIds.IsValid(organizationId, options.CurrentValue.MaxIdLength)
-            ? organizationId
-            : throw InvalidArgument(method, $"'organizationId' must be 1 to {options.CurrentValue.MaxIdLength} characters of [A-Za-z0-9_.-].");
+    /// <summary>An id argument: <see langword="null"/> when absent, the id when well-formed, <c>invalid-argument</c> otherwise.</summary>
+    private string? ReadId(HubArgument argument, string name, string method)
+    {
+        var value = argument.GetString(name);
+        var max = options.CurrentValue.MaxIdLength;
+        return value is null || TenantIds.IsValid(value, max) ? value : throw InvalidArgument(method, Ids.Rule(name, max));
     }
 
     private HubArgument Parse(object? request, string method, string shape)

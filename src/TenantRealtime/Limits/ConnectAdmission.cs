@@ -14,7 +14,7 @@ namespace TenantRealtime.Limits;
 /// timing out their handshakes together while the server cannot keep up: the storm is spread by admission, not by
 /// whichever requests happen to win.
 /// </summary>
-internal sealed class ConnectAdmission : IDisposable
+internal sealed class ConnectAdmission : IEndpointGuard, IDisposable
 {
     /// <summary>What a server takes per core and second when the app sets no rate: about what one core serves (see docs/benchmarks.md).</summary>
     public const int DefaultConnectsPerSecondPerCore = 500;
@@ -49,15 +49,9 @@ internal sealed class ConnectAdmission : IDisposable
     /// <summary>Gets how many new connections per second this server admits.</summary>
     public int PerSecond => _perSecond;
 
-    /// <summary>Wraps one of the hub's endpoints: a request that opens a connection takes a token or is refused.</summary>
-    public RequestDelegate Guard(RequestDelegate next, bool negotiate)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        var operation = negotiate ? "negotiate" : "connect";
-        return context => ConnectionRequests.Opens(context.Request, negotiate) && !TryAdmit()
-            ? RefuseAsync(context, operation)
-            : next(context);
-    }
+    /// <summary>A request that opens a connection takes a token or is refused; the others always pass.</summary>
+    public IResult? Check(HttpContext context, string operation, bool opensConnection) =>
+        opensConnection && !TryAdmit() ? Refuse(context, operation) : null;
 
     private bool TryAdmit()
     {
@@ -65,7 +59,7 @@ internal sealed class ConnectAdmission : IDisposable
         return lease.IsAcquired;
     }
 
-    private Task RefuseAsync(HttpContext context, string operation)
+    private IResult Refuse(HttpContext context, string operation)
     {
         _metrics.Refused(operation, TenantRealtimeWire.Errors.RateLimited);
         if (_logThrottle.ShouldLog(out var refused))
@@ -75,13 +69,12 @@ internal sealed class ConnectAdmission : IDisposable
 
         // Clients retry a refused connect; one second is when the bucket holds a full second's worth again.
         context.Response.Headers.RetryAfter = "1";
-        var problem = TypedResults.Problem(
-            detail: string.Create(CultureInfo.InvariantCulture, $"This server takes {_perSecond} new connections per second ({nameof(TenantRealtimeOptions.MaxConnectsPerSecond)}) and has taken them for now. Retry after a second, with some jitter."),
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many new connections at once.",
-            type: "https://tools.ietf.org/html/rfc6585#section-4",
-            extensions: new Dictionary<string, object?> { ["code"] = TenantRealtimeWire.Errors.RateLimited });
-        return problem.ExecuteAsync(context);
+        return EndpointGuards.Problem(
+            StatusCodes.Status429TooManyRequests,
+            "https://tools.ietf.org/html/rfc6585#section-4",
+            "Too many new connections at once.",
+            string.Create(CultureInfo.InvariantCulture, $"This server takes {_perSecond} new connections per second ({nameof(TenantRealtimeOptions.MaxConnectsPerSecond)}) and has taken them for now. Retry after a second, with some jitter."),
+            TenantRealtimeWire.Errors.RateLimited);
     }
 
     public void Dispose() => _bucket.Dispose();

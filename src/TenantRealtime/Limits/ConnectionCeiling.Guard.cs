@@ -5,36 +5,26 @@ using TenantRealtime.Diagnostics;
 namespace TenantRealtime.Limits;
 
 /// <summary>The ceiling on the hub's two endpoints: refusing with 503, counting and logging the refusals.</summary>
-internal sealed partial class ConnectionCeiling
+internal sealed partial class ConnectionCeiling : IEndpointGuard
 {
     /// <summary>The refusal code of the metric and of the problem details.</summary>
     public const string OverCapacity = "over-capacity";
 
-    /// <summary>
-    /// Wraps one of the hub's endpoints: a request that opens a connection (<see cref="ConnectionRequests.Opens"/>)
-    /// while the server is at its ceiling is refused; the others always pass.
-    /// </summary>
-    public RequestDelegate Guard(RequestDelegate next, bool negotiate)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        var operation = negotiate ? "negotiate" : "connect";
-        return context => ConnectionRequests.Opens(context.Request, negotiate) && IsReached(out var limit)
-            ? RefuseAsync(context, operation, limit)
-            : next(context);
-    }
+    /// <summary>A request that opens a connection while the server is at its ceiling is refused; the others always pass.</summary>
+    public IResult? Check(HttpContext context, string operation, bool opensConnection) =>
+        opensConnection && IsReached(out var limit) ? Refuse(operation, limit) : null;
 
-    private Task RefuseAsync(HttpContext context, string operation, int limit)
+    private IResult Refuse(string operation, int limit)
     {
         _metrics.Refused(operation, OverCapacity);
         LogRefusal(limit);
         var source = _options.CurrentValue.MaxConnectionsPerServer is null ? ", derived from the open-file limit" : "";
-        var problem = TypedResults.Problem(
-            detail: string.Create(CultureInfo.InvariantCulture, $"This server already has {limit} connections, its ceiling ({nameof(TenantRealtimeOptions.MaxConnectionsPerServer)} = {limit}{source}). Try again later."),
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "The server is at its connection ceiling.",
-            type: "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-            extensions: new Dictionary<string, object?> { ["code"] = OverCapacity });
-        return problem.ExecuteAsync(context);
+        return EndpointGuards.Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            "The server is at its connection ceiling.",
+            string.Create(CultureInfo.InvariantCulture, $"This server already has {limit} connections, its ceiling ({nameof(TenantRealtimeOptions.MaxConnectionsPerServer)} = {limit}{source}). Try again later."),
+            OverCapacity);
     }
 
     private void LogRefusal(int limit)

@@ -8,7 +8,7 @@ namespace TenantRealtime.Limits;
 /// <summary>
 /// The most connections this server takes: <see cref="TenantRealtimeOptions.MaxConnectionsPerServer"/>, or a ceiling
 /// derived from the open-file limit when the hub is mapped. Enforced on the hub's endpoints before a connection
-/// exists (<see cref="Guard"/>), so the process refuses what it cannot take instead of running out of descriptors.
+/// exists (<see cref="Check"/>), so the process refuses what it cannot take instead of running out of descriptors.
 /// </summary>
 internal sealed partial class ConnectionCeiling
 {

@@ -78,11 +78,11 @@ public sealed class ConnectionCeilingGuardTests : IDisposable
         context.Request.Method = method;
         context.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
         context.Response.Body = new MemoryStream();
-        await _ceiling.Guard(_ =>
+        await EndpointGuards.Wrap(_ =>
         {
             _passed++;
             return Task.CompletedTask;
-        }, negotiate)(context);
+        }, negotiate, _ceiling)(context);
         return context;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Limits;
 
 namespace TenantRealtime.Hosting.Internal;
 
@@ -13,20 +14,16 @@ namespace TenantRealtime.Hosting.Internal;
 /// not apply to them, so without this a page of another site could open the hub as its signed-in visitor
 /// (cross-site WebSocket hijacking). Requests without <c>Origin</c> (native, server and test clients) pass.
 /// </summary>
-internal sealed class OriginGuard(IOptionsMonitor<TenantRealtimeOptions> options, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<OriginGuard> logger)
+internal sealed class OriginGuard(IOptionsMonitor<TenantRealtimeOptions> options, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<OriginGuard> logger) : IEndpointGuard
 {
     /// <summary>The refusal code of the metric; the problem details carry the contract's <c>forbidden</c>.</summary>
     public const string ForeignOrigin = "foreign-origin";
 
     private readonly LogThrottle _logThrottle = new(time);
 
-    /// <summary>Wraps one of the hub's endpoints (negotiate and connect: every transport).</summary>
-    public RequestDelegate Guard(RequestDelegate next, bool negotiate)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        var operation = negotiate ? "negotiate" : "connect";
-        return context => IsAllowed(context.Request, out var origin) ? next(context) : RefuseAsync(context, operation, origin!);
-    }
+    /// <summary>Every request to the hub's endpoints (every transport), whether or not it opens a connection.</summary>
+    public IResult? Check(HttpContext context, string operation, bool opensConnection) =>
+        IsAllowed(context.Request, out var origin) ? null : Refuse(context, operation, origin!);
 
     public bool IsAllowed(HttpRequest request, out string? origin)
     {
@@ -47,7 +44,7 @@ internal sealed class OriginGuard(IOptionsMonitor<TenantRealtimeOptions> options
             (Origins.IsOwn(request, normalized) || o.AllowedOrigins.Any(allowed => Origins.TryNormalize(allowed, out var entry) && entry == normalized));
     }
 
-    private Task RefuseAsync(HttpContext context, string operation, string origin)
+    private IResult Refuse(HttpContext context, string operation, string origin)
     {
         metrics.Refused(operation, ForeignOrigin);
         if (_logThrottle.ShouldLog(out var refused))
@@ -55,12 +52,11 @@ internal sealed class OriginGuard(IOptionsMonitor<TenantRealtimeOptions> options
             TenantRealtimeLog.ForeignOrigin(logger, origin, $"{context.Request.Scheme}://{context.Request.Host}", refused, LogThrottle.Interval.TotalSeconds);
         }
 
-        var problem = TypedResults.Problem(
-            detail: $"The request's origin '{origin}' is neither this app's own nor listed in {nameof(TenantRealtimeOptions)}.{nameof(TenantRealtimeOptions.AllowedOrigins)}. Serve the page from this app, or list its origin there (behind a proxy, see UseForwardedHeaders).",
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "The request's origin may not use this hub.",
-            type: "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-            extensions: new Dictionary<string, object?> { ["code"] = TenantRealtimeWire.Errors.Forbidden });
-        return problem.ExecuteAsync(context);
+        return EndpointGuards.Problem(
+            StatusCodes.Status403Forbidden,
+            "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+            "The request's origin may not use this hub.",
+            $"The request's origin '{origin}' is neither this app's own nor listed in {nameof(TenantRealtimeOptions)}.{nameof(TenantRealtimeOptions.AllowedOrigins)}. Serve the page from this app, or list its origin there (behind a proxy, see UseForwardedHeaders).",
+            TenantRealtimeWire.Errors.Forbidden);
     }
 }

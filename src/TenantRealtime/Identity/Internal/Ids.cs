@@ -3,15 +3,18 @@ using System.Runtime.CompilerServices;
 
 namespace TenantRealtime.Identity.Internal;
 
-/// <summary>Throwing counterparts of <see cref="TenantIds.IsValid"/> for library entry points.</summary>
+/// <summary>The rule of <see cref="TenantIds.IsValid"/> as a sentence, and its throwing counterpart for library entry points.</summary>
 internal static class Ids
 {
+    /// <summary>What a well-formed id named <paramref name="name"/> is: the one sentence every refusal of a malformed id uses.</summary>
+    public static string Rule(string? name, int maxLength) => $"'{name}' must be 1 to {maxLength} characters of [A-Za-z0-9_.-].";
+
     public static void ThrowIfInvalid([NotNull] string? id, int maxLength, [CallerArgumentExpression(nameof(id))] string? paramName = null)
     {
         ArgumentNullException.ThrowIfNull(id, paramName);
         if (!TenantIds.IsValid(id, maxLength))
         {
-            throw new ArgumentException($"'{paramName}' must be 1 to {maxLength} characters of [A-Za-z0-9_.-].", paramName);
+            throw new ArgumentException(Rule(paramName, maxLength), paramName);
         }
     }
 }

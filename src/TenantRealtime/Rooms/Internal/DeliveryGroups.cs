@@ -3,7 +3,8 @@ namespace TenantRealtime.Rooms.Internal;
 /// <summary>
 /// Maps the rooms a connection holds to the SignalR groups it is actually added to. A tenant broadcast goes to
 /// <c>tenant:{o}:{t}</c> and <c>org-admins:{o}</c> (<see cref="RoomNames.TenantBroadcast"/>); a connection holding both would receive it twice, so a
-/// connection in <c>org-admins:{o}</c> is not added to the tenant groups of <c>{o}</c> (it still holds the rooms).
+/// connection whose rooms cover the tenant rooms of <c>{o}</c> (<see cref="RoomNames.CoversTenantRoomsOf"/>) is not added
+/// to those tenant groups (it still holds the rooms).
 /// </summary>
 internal static class DeliveryGroups
 {
@@ -13,25 +14,12 @@ internal static class DeliveryGroups
         var groups = new List<string>(rooms.Count);
         foreach (var room in rooms)
         {
-            if (room.Kind != TenantRoomKind.Tenant || !HoldsAdminsRoomOf(rooms, room.OrganizationId))
+            if (room.Kind != TenantRoomKind.Tenant || !RoomNames.CoversTenantRoomsOf(rooms, room.OrganizationId))
             {
                 groups.Add(room.Name);
             }
         }
 
         return [.. groups];
-    }
-
-    private static bool HoldsAdminsRoomOf(IReadOnlyCollection<TenantRoom> rooms, string organizationId)
-    {
-        foreach (var room in rooms)
-        {
-            if (room.Kind == TenantRoomKind.OrganizationAdmins && string.Equals(room.OrganizationId, organizationId, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -25,7 +25,7 @@ internal static class RoomNames
 
     /// <summary>
     /// The groups a tenant broadcast goes to: the tenant room first (it names the broadcast's history), then the
-    /// organization's admins, who see every tenant of it.
+    /// organization's admins room, which covers every tenant room of it (<see cref="CoversTenantRoomsOf"/>).
     /// </summary>
     public static string[] TenantBroadcast(string organizationId, string tenantId) =>
         [Tenant(organizationId, tenantId), OrganizationAdmins(organizationId)];
@@ -77,7 +77,24 @@ internal static class RoomNames
             return false;
         }
 
-        var organizationAdmins = OrganizationAdmins(organizationId);
-        return rooms.Any(r => r.Name == organizationAdmins);
+        return CoversTenantRoomsOf(rooms, organizationId);
+    }
+
+    /// <summary>
+    /// The one rule between rooms: an organization's admins room covers every tenant room of that organization. So a
+    /// tenant broadcast also goes to it (<see cref="TenantBroadcast"/>), a connection holding it is not added to those
+    /// tenant groups (<see cref="DeliveryGroups"/>), and it may resume them (<see cref="IsHeld"/>).
+    /// </summary>
+    public static bool CoversTenantRoomsOf(IReadOnlyCollection<TenantRoom> rooms, string organizationId)
+    {
+        foreach (var room in rooms)
+        {
+            if (room.Kind == TenantRoomKind.OrganizationAdmins && string.Equals(room.OrganizationId, organizationId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
