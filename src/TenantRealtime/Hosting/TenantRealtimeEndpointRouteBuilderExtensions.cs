@@ -65,13 +65,13 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
         // Within the ceiling, new connections are admitted at a bounded rate, so a reconnect storm is refused and
         // retried rather than accepted and timed out.
         var ceiling = services.GetRequiredService<ConnectionCeiling>();
-        var admission = services.GetRequiredService<ConnectAdmission>();
+        var connectRate = services.GetRequiredService<ConnectRateLimit>();
         var origins = services.GetRequiredService<OriginGuard>();
         hub.Add(endpoint =>
         {
             var negotiate = endpoint.Metadata.OfType<NegotiateMetadata>().Any();
             endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
-                ? EndpointGuards.Wrap(next, negotiate, origins, ceiling, admission)
+                ? EndpointGuards.Wrap(next, negotiate, origins, ceiling, connectRate)
                 : null;
         });
         if (!options.AllowAnonymous)

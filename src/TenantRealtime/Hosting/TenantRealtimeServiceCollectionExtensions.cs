@@ -81,7 +81,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();
         services.TryAddSingleton<ConnectionCeiling>();
-        services.TryAddSingleton<ConnectAdmission>();
+        services.TryAddSingleton<ConnectRateLimit>();
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<SharedRooms>();
         services.TryAddSingleton<RoomMembership>();

@@ -20,7 +20,7 @@ public sealed class RevocationLogTests
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, "org-b", "alice"));
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, "org-a", "t2"));
 
-        Add("c1", since).Should().Be(StoreAdmission.Added);
+        Add("c1", since).Should().Be(StoreResult.Added);
         _store.Find("c1").Should().NotBeNull();
     }
 
@@ -29,20 +29,20 @@ public sealed class RevocationLogTests
     {
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, "org-a", "alice"));
 
-        Add("c1", _store.RevocationGeneration).Should().Be(StoreAdmission.Added);
+        Add("c1", _store.RevocationGeneration).Should().Be(StoreResult.Added);
     }
 
     // Names, not the internal enums: a public test method cannot take them.
     [Theory]
-    [InlineData(nameof(RevocationKind.RefreshUserRooms), "alice", nameof(StoreAdmission.Stale))]
-    [InlineData(nameof(RevocationKind.DisconnectUser), "alice", nameof(StoreAdmission.Revoked))]
-    [InlineData(nameof(RevocationKind.DisconnectTenant), "t1", nameof(StoreAdmission.Revoked))]
+    [InlineData(nameof(RevocationKind.RefreshUserRooms), "alice", nameof(StoreResult.Stale))]
+    [InlineData(nameof(RevocationKind.DisconnectUser), "alice", nameof(StoreResult.Revoked))]
+    [InlineData(nameof(RevocationKind.DisconnectTenant), "t1", nameof(StoreResult.Revoked))]
     public void ARequestCarriedOutWhileConnectingKeepsTheConnectionOutOfTheStore(string kind, string target, string admission)
     {
         var since = _store.RevocationGeneration;
         _store.Revoke(new RevocationRequest(Enum.Parse<RevocationKind>(kind), "org-a", target)).Should().BeEmpty("the connection is not stored yet");
 
-        Add("c1", since).Should().Be(Enum.Parse<StoreAdmission>(admission));
+        Add("c1", since).Should().Be(Enum.Parse<StoreResult>(admission));
         _store.Find("c1").Should().BeNull();
         _store.Count.Should().Be(0);
     }
@@ -54,13 +54,13 @@ public sealed class RevocationLogTests
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, "org-a", "alice"));
         _store.Revoke(new RevocationRequest(RevocationKind.RefreshUserRooms, "org-a", "alice"));
 
-        Add("c1", since).Should().Be(StoreAdmission.Revoked);
+        Add("c1", since).Should().Be(StoreResult.Revoked);
     }
 
     [Fact]
     public void ARequestCarriedOutOnceTheConnectionIsStoredFindsIt()
     {
-        Add("c1", _store.RevocationGeneration).Should().Be(StoreAdmission.Added);
+        Add("c1", _store.RevocationGeneration).Should().Be(StoreResult.Added);
 
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, "org-a", "t1")).Select(s => s.ConnectionId).Should().Equal("c1");
         _store.Revoke(new RevocationRequest(RevocationKind.RefreshUserRooms, "org-a", "alice")).Select(s => s.ConnectionId).Should().Equal("c1");
@@ -75,8 +75,8 @@ public sealed class RevocationLogTests
             _store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, "org-z", $"u{i}"));
         }
 
-        Add("c1", since).Should().Be(StoreAdmission.Stale, "the requests it missed are overwritten: it cannot tell they were not its own");
-        Add("c2", since + 1).Should().Be(StoreAdmission.Added, "exactly the log's capacity back is still known");
+        Add("c1", since).Should().Be(StoreResult.Stale, "the requests it missed are overwritten: it cannot tell they were not its own");
+        Add("c2", since + 1).Should().Be(StoreResult.Added, "exactly the log's capacity back is still known");
     }
 
     [Fact]
@@ -85,17 +85,17 @@ public sealed class RevocationLogTests
         var since = _store.RevocationGeneration;
         _store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, "org-a", "t1"));
 
-        _store.TryAdd(new ConnectionState(new FakeCallerContext("anon"), identity: null), maxPerUser: 1, since).Should().Be(StoreAdmission.Added);
+        _store.TryAdd(new ConnectionState(new FakeCallerContext("anon"), identity: null), maxPerUser: 1, since).Should().Be(StoreResult.Added);
     }
 
     [Fact]
     public void ThePerUserLimitStillApplies()
     {
-        Add("c1", _store.RevocationGeneration).Should().Be(StoreAdmission.Added);
+        Add("c1", _store.RevocationGeneration).Should().Be(StoreResult.Added);
 
-        _store.TryAdd(new ConnectionState(new FakeCallerContext("c2"), Alice), maxPerUser: 1, _store.RevocationGeneration).Should().Be(StoreAdmission.UserAtLimit);
+        _store.TryAdd(new ConnectionState(new FakeCallerContext("c2"), Alice), maxPerUser: 1, _store.RevocationGeneration).Should().Be(StoreResult.UserAtLimit);
     }
 
-    private StoreAdmission Add(string connectionId, long since) =>
+    private StoreResult Add(string connectionId, long since) =>
         _store.TryAdd(new ConnectionState(new FakeCallerContext(connectionId), Alice), maxPerUser: 5, since);
 }

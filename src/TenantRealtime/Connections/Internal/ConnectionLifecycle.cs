@@ -92,9 +92,9 @@ internal sealed class ConnectionLifecycle(
         {
             switch (await TryConnectAsync(context, cancellationToken).ConfigureAwait(false))
             {
-                case StoreAdmission.Added:
+                case StoreResult.Added:
                     return;
-                case StoreAdmission.Revoked:
+                case StoreResult.Revoked:
                     throw Refuse(context.ConnectionId, HubErrors.Unauthenticated("the connection was revoked while it was connecting."));
                 default:
                     TenantRealtimeLog.ConnectingAgain(logger, context.ConnectionId);
@@ -106,8 +106,8 @@ internal sealed class ConnectionLifecycle(
     }
 
     /// <summary>Authenticates, checks the limits, joins the first rooms and stores the connection, unless a revocation
-    /// request carried out meanwhile applies to it (<see cref="StoreAdmission.Revoked"/>, <see cref="StoreAdmission.Stale"/>).</summary>
-    private async Task<StoreAdmission> TryConnectAsync(HubCallerContext context, CancellationToken cancellationToken)
+    /// request carried out meanwhile applies to it (<see cref="StoreResult.Revoked"/>, <see cref="StoreResult.Stale"/>).</summary>
+    private async Task<StoreResult> TryConnectAsync(HubCallerContext context, CancellationToken cancellationToken)
     {
         // Revocation carried out from here on reaches this connection: a request that does not find it in the store
         // is found by it when it is added (LocalConnectionStore.TryAdd). A per-connection timer or task is not needed.
@@ -126,7 +126,7 @@ internal sealed class ConnectionLifecycle(
             // No revocation applies to a connection without an identity, and no cap but the server's.
             await TrackAsync(new ConnectionState(context, identity: null), userElsewhere: 0, revocationsSince, cancellationToken).ConfigureAwait(false);
             TenantRealtimeLog.AnonymousConnected(logger, context.ConnectionId);
-            return StoreAdmission.Added;
+            return StoreResult.Added;
         }
 
         // JwtBearer accepts a token up to its clock skew (5 minutes by default) after it expired; the connection may not.
@@ -142,11 +142,11 @@ internal sealed class ConnectionLifecycle(
         // Not yet in the store, so nothing else can see it: its first rooms need no gate. Should it not be stored, the
         // lifetime manager drops it from these groups when the connection ends, as it does for every connection.
         await membership.InitializeAsync(state, rooms, cancellationToken).ConfigureAwait(false);
-        var admission = await TrackAsync(state, userElsewhere, revocationsSince, cancellationToken).ConfigureAwait(false);
+        var stored = await TrackAsync(state, userElsewhere, revocationsSince, cancellationToken).ConfigureAwait(false);
 
-        switch (admission)
+        switch (stored)
         {
-            case StoreAdmission.Added:
+            case StoreResult.Added:
                 if (expiresAt is { } at)
                 {
                     expiry.Track(context.ConnectionId, at);
@@ -154,14 +154,14 @@ internal sealed class ConnectionLifecycle(
 
                 TenantRealtimeLog.ConnectionAuthenticated(logger, context.ConnectionId, identity.UserId, identity.OrganizationId, identity.TenantId, identity.Role);
                 break;
-            case StoreAdmission.Stale:
+            case StoreResult.Stale:
                 // Still not stored, so still invisible: it leaves the groups of rooms it may no longer hold, and its
                 // next attempt joins those it holds now.
                 await membership.InitializeAsync(state, [], cancellationToken).ConfigureAwait(false);
                 break;
         }
 
-        return admission;
+        return stored;
     }
 
     /// <summary>
@@ -187,20 +187,20 @@ internal sealed class ConnectionLifecycle(
         return counts.UserConnectionsElsewhere;
     }
 
-    private async Task<StoreAdmission> TrackAsync(ConnectionState state, long userElsewhere, long revocationsSince, CancellationToken cancellationToken)
+    private async Task<StoreResult> TrackAsync(ConnectionState state, long userElsewhere, long revocationsSince, CancellationToken cancellationToken)
     {
         // This server's own connections of the user are counted under the store's lock, so concurrent connects here
         // never overshoot; the other servers' share is what the caps check found.
         var max = options.CurrentValue.MaxConnectionsPerUser;
-        var admission = store.TryAdd(state, (int)Math.Max(0, max - userElsewhere), revocationsSince);
-        if (admission == StoreAdmission.UserAtLimit)
+        var stored = store.TryAdd(state, (int)Math.Max(0, max - userElsewhere), revocationsSince);
+        if (stored == StoreResult.UserAtLimit)
         {
             throw Refuse(state.ConnectionId, UserAtLimit(max));
         }
 
-        if (admission != StoreAdmission.Added)
+        if (stored != StoreResult.Added)
         {
-            return admission;
+            return stored;
         }
 
         metrics.ConnectionOpened();
@@ -215,7 +215,7 @@ internal sealed class ConnectionLifecycle(
             throw;
         }
 
-        return admission;
+        return stored;
     }
 
     private static HubException UserAtLimit(int max) => HubErrors.LimitExceeded($"the user already has the maximum of {max} connections.");

@@ -3,7 +3,7 @@ using TenantRealtime.Rooms.Internal;
 namespace TenantRealtime.Connections.Internal;
 
 /// <summary>What <see cref="LocalConnectionStore.TryAdd"/> did with a connection.</summary>
-internal enum StoreAdmission
+internal enum StoreResult
 {
     Added,
 
@@ -58,7 +58,7 @@ internal sealed class LocalConnectionStore
     /// <paramref name="maxPerUser"/> connections here (the cap less the user's connections on other servers). Checked under the lock <see cref="Revoke"/> records under, so
     /// every request either finds the connection stored or is found by it here.
     /// </summary>
-    public StoreAdmission TryAdd(ConnectionState state, int maxPerUser, long revocationsSince)
+    public StoreResult TryAdd(ConnectionState state, int maxPerUser, long revocationsSince)
     {
         lock (_gate)
         {
@@ -67,9 +67,9 @@ internal sealed class LocalConnectionStore
                 switch (_revocations.FindSince(revocationsSince, identity))
                 {
                     case RevocationKind.RefreshUserRooms:
-                        return StoreAdmission.Stale;
+                        return StoreResult.Stale;
                     case not null:
-                        return StoreAdmission.Revoked;
+                        return StoreResult.Revoked;
                 }
 
                 var key = UserKey(identity.OrganizationId, identity.UserId);
@@ -78,14 +78,14 @@ internal sealed class LocalConnectionStore
                 // Checked before an entry is made: with the user's connections elsewhere the limit here may be 0.
                 if (states.Length >= maxPerUser)
                 {
-                    return StoreAdmission.UserAtLimit;
+                    return StoreResult.UserAtLimit;
                 }
 
                 _byUser[key] = [.. states, state];
             }
 
             _byId[state.ConnectionId] = state;
-            return StoreAdmission.Added;
+            return StoreResult.Added;
         }
     }
 

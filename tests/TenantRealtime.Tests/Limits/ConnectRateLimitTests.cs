@@ -18,7 +18,7 @@ namespace TenantRealtime.Tests.Limits;
 /// at once with 429, <c>Retry-After</c> and a coded problem, and clients that retry all get in — a reconnect storm is
 /// spread by admission.
 /// </summary>
-public sealed class ConnectAdmissionTests : IAsyncLifetime
+public sealed class ConnectRateLimitTests : IAsyncLifetime
 {
     private readonly ConcurrentBag<HubConnection> _connections = [];
     private RealtimeNode? _node;
@@ -93,7 +93,7 @@ public sealed class ConnectAdmissionTests : IAsyncLifetime
     {
         var node = await StartAsync(perSecond: null);
 
-        node.Services.GetRequiredService<ConnectAdmission>().PerSecond.Should().Be(500 * Environment.ProcessorCount);
+        node.Services.GetRequiredService<ConnectRateLimit>().PerSecond.Should().Be(500 * Environment.ProcessorCount);
     }
 
     private async Task<RealtimeNode> StartAsync(int? perSecond)

@@ -14,7 +14,7 @@ namespace TenantRealtime.Limits;
 /// timing out their handshakes together while the server cannot keep up: the storm is spread by admission, not by
 /// whichever requests happen to win.
 /// </summary>
-internal sealed class ConnectAdmission : IEndpointGuard, IDisposable
+internal sealed class ConnectRateLimit : IEndpointGuard, IDisposable
 {
     /// <summary>What a server takes per core and second when the app sets no rate: about what one core serves (see docs/benchmarks.md).</summary>
     public const int DefaultConnectsPerSecondPerCore = 500;
@@ -24,10 +24,10 @@ internal sealed class ConnectAdmission : IEndpointGuard, IDisposable
     private readonly TokenBucketRateLimiter _bucket;
     private readonly int _perSecond;
     private readonly TenantRealtimeMetrics _metrics;
-    private readonly ILogger<ConnectAdmission> _logger;
+    private readonly ILogger<ConnectRateLimit> _logger;
     private readonly LogThrottle _logThrottle;
 
-    public ConnectAdmission(IOptions<TenantRealtimeOptions> options, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<ConnectAdmission> logger)
+    public ConnectRateLimit(IOptions<TenantRealtimeOptions> options, TenantRealtimeMetrics metrics, TimeProvider time, ILogger<ConnectRateLimit> logger)
     {
         _perSecond = options.Value.MaxConnectsPerSecond ?? DefaultConnectsPerSecondPerCore * Environment.ProcessorCount;
         _metrics = metrics;
