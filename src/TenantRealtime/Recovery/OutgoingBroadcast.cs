@@ -1,11 +1,13 @@
 using System.Globalization;
-using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Recovery;
 
-/// <summary>A broadcast before its room position is known: the history numbers it, then it becomes the envelope.</summary>
+/// <summary>
+/// A broadcast before its room position is known: the history numbers it, then it becomes the envelope. Its
+/// <see cref="Scope"/> is the envelope's, as the wire spells it.
+/// </summary>
 internal readonly record struct OutgoingBroadcast(
-    BroadcastScope Scope,
+    string Scope,
     string? OrganizationId,
     string? TenantId,
     string? UserId,
@@ -15,7 +17,7 @@ internal readonly record struct OutgoingBroadcast(
     DateTimeOffset Timestamp)
 {
     public TenantEnvelope ToEnvelope(string room, long? seq, string? epoch) =>
-        new(Type, Data, Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), ScopeNames.Of(Scope), OrganizationId, TenantId, UserId)
+        new(Type, Data, Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Scope, OrganizationId, TenantId, UserId)
         {
             Room = room,
             Seq = seq,

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using TenantRealtime.Rooms.Internal;
 using Fields = TenantRealtime.TenantRealtimeWire.EnvelopeFields;
 
 namespace TenantRealtime.Recovery;
@@ -104,7 +103,7 @@ internal static class StoredEnvelopeSerializer
         Span<char> timestamp = stackalloc char[40];
         broadcast.Timestamp.UtcDateTime.TryFormat(timestamp, out var length, "O", CultureInfo.InvariantCulture);
         writer.WriteString(TimestampName, timestamp[..length]);
-        writer.WriteString(ScopeName, ScopeNames.Of(broadcast.Scope));
+        writer.WriteString(ScopeName, broadcast.Scope);
         WriteOptional(writer, OrganizationIdName, broadcast.OrganizationId);
         WriteOptional(writer, TenantIdName, broadcast.TenantId);
         WriteOptional(writer, UserIdName, broadcast.UserId);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TenantRealtime.Delivery;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;

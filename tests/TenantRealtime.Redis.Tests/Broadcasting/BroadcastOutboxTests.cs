@@ -1,5 +1,6 @@
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.Tests.Broadcasting;
 
@@ -80,5 +81,5 @@ public sealed class BroadcastOutboxTests
 
     private static OutboxItem Item(int n) => new(
         new BroadcastTarget("org:o", ["org:o"]),
-        new OutgoingBroadcast(BroadcastScope.Organization, "o", null, null, "news", "created", $"m-{n}", DateTimeOffset.UnixEpoch));
+        new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Organization), "o", null, null, "news", "created", $"m-{n}", DateTimeOffset.UnixEpoch));
 }

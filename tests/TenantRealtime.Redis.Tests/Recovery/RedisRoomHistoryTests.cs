@@ -5,6 +5,7 @@ using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;
+using TenantRealtime.Rooms.Internal;
 using TenantRealtime.Testing.Specification;
 
 namespace TenantRealtime.Redis.Tests.Recovery;
@@ -52,7 +53,7 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         var published = 0;
         var subscriber = (await Services.GetRequiredService<SharedRedisConnection>().GetAsync()).GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Literal(publication.Channel), (_, _) => Interlocked.Increment(ref published));
-        var broadcast = new OutgoingBroadcast(BroadcastScope.Tenant, "o", "t", null, "news", "updated", "once", Time.GetUtcNow());
+        var broadcast = new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", "once", Time.GetUtcNow());
 
         var first = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: false), default);
         var retried = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: true), default);

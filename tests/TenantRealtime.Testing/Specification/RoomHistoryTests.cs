@@ -2,6 +2,7 @@ using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TenantRealtime.Recovery;
+using TenantRealtime.Rooms.Internal;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;
@@ -166,5 +167,5 @@ public abstract class RoomHistoryTests : IAsyncLifetime
     protected abstract Task ConfigureAsync(ITenantRealtimeBuilder builder);
 
     internal Task<TenantEnvelope> AppendAsync(object data) =>
-        History.AppendAsync(Room, new OutgoingBroadcast(BroadcastScope.Tenant, "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default).AsTask();
+        History.AppendAsync(Room, new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default).AsTask();
 }

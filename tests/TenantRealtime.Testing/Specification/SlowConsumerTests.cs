@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Delivery;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;

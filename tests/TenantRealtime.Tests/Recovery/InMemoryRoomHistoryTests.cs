@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Recovery;
+using TenantRealtime.Rooms.Internal;
 using TenantRealtime.Testing.Specification;
 
 namespace TenantRealtime.Tests.Recovery;
@@ -66,7 +67,7 @@ public sealed class InMemoryRoomHistoryTests : RoomHistoryTests
         var history = (InMemoryRoomHistory)provider.GetRequiredService<IRoomHistory>();
         var data = new { Marker = "live" };
 
-        var sent = await history.AppendAsync(Room, new OutgoingBroadcast(BroadcastScope.Tenant, "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default);
+        var sent = await history.AppendAsync(Room, new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default);
         var read = await history.ReadAfterAsync(Room, sent.Epoch!, 0, default);
 
         history.KeepsBytes.Should().BeFalse();

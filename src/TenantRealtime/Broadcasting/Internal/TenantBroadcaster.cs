@@ -23,7 +23,7 @@ internal sealed class TenantBroadcaster(
     public Task<BroadcastReceipt> BroadcastToAllAsync(string eventName, string type, object? data, CancellationToken cancellationToken = default)
     {
         var broadcast = Prepare(BroadcastScope.All, null, null, null, eventName, type, data);
-        return SendAsync(new BroadcastTarget(RoomNames.All, Groups: null), local.ConnectionCount, broadcast, cancellationToken);
+        return SendAsync(BroadcastScope.All, new BroadcastTarget(RoomNames.All, Groups: null), local.ConnectionCount, broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToOrganizationAsync(string organizationId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -31,7 +31,7 @@ internal sealed class TenantBroadcaster(
         ValidateId(organizationId);
         var broadcast = Prepare(BroadcastScope.Organization, organizationId, null, null, eventName, type, data);
         var group = RoomNames.Organization(organizationId);
-        return SendAsync(new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
+        return SendAsync(BroadcastScope.Organization, new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToTenantAsync(string organizationId, string tenantId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ internal sealed class TenantBroadcaster(
         // Admins hold org-admins instead of a tenant delivery group (DeliveryGroups), so each connection gets it once.
         // The envelope's room is the tenant room either way: that is the history an admin resumes too.
         var groups = RoomNames.TenantBroadcast(organizationId, tenantId);
-        return SendAsync(new BroadcastTarget(groups[0], groups), local.MembersOf(groups[0]) + local.MembersOf(groups[1]), broadcast, cancellationToken);
+        return SendAsync(BroadcastScope.Tenant, new BroadcastTarget(groups[0], groups), local.MembersOf(groups[0]) + local.MembersOf(groups[1]), broadcast, cancellationToken);
     }
 
     public Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default)
@@ -52,25 +52,24 @@ internal sealed class TenantBroadcaster(
         ValidateId(userId);
         var broadcast = Prepare(BroadcastScope.User, organizationId, null, userId, eventName, type, data);
         var group = RoomNames.User(organizationId, userId);
-        return SendAsync(new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
+        return SendAsync(BroadcastScope.User, new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
     }
 
     private OutgoingBroadcast Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
     {
         EventNameRules.ThrowIfInvalid(eventName, nameof(eventName));
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        return new OutgoingBroadcast(scope, organizationId, tenantId, userId, eventName, type, data, time.GetUtcNow());
+        return new OutgoingBroadcast(ScopeNames.Of(scope), organizationId, tenantId, userId, eventName, type, data, time.GetUtcNow());
     }
 
-    private async Task<BroadcastReceipt> SendAsync(BroadcastTarget target, long localRecipients, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
+    private async Task<BroadcastReceipt> SendAsync(BroadcastScope scope, BroadcastTarget target, long localRecipients, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
     {
-        var scope = ScopeNames.Of(broadcast.Scope);
-        using var activity = TenantRealtimeActivitySource.StartBroadcast(scope, broadcast.EventName);
+        using var activity = TenantRealtimeActivitySource.StartBroadcast(broadcast.Scope, broadcast.EventName);
         var started = time.GetTimestamp();
         var envelope = await sender.SendAsync(target, broadcast, cancellationToken).ConfigureAwait(false);
-        metrics.Broadcast(scope, broadcast.EventName, localRecipients, time.GetElapsedTime(started));
-        TenantRealtimeLog.BroadcastSent(logger, scope, broadcast.EventName);
-        return new BroadcastReceipt(broadcast.Scope, broadcast.OrganizationId, broadcast.TenantId, broadcast.UserId, broadcast.EventName, broadcast.Type, broadcast.Timestamp)
+        metrics.Broadcast(broadcast.Scope, broadcast.EventName, localRecipients, time.GetElapsedTime(started));
+        TenantRealtimeLog.BroadcastSent(logger, broadcast.Scope, broadcast.EventName);
+        return new BroadcastReceipt(scope, broadcast.OrganizationId, broadcast.TenantId, broadcast.UserId, broadcast.EventName, broadcast.Type, broadcast.Timestamp)
         {
             Room = envelope.Room!,
             Seq = envelope.Seq,
