@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Connections;
@@ -38,7 +38,7 @@ internal sealed class ClusterRevocation(
         if (!connection.IsConnected)
         {
             throw new InvalidOperationException(
-                $"The revocation was carried out on this server but could not be sent to the others: Redis is not connected. Retry when Redis is back (the '{TenantRealtimeRedisBuilderExtensions.HealthCheckName}' health check reports it).");
+                $"The revocation was carried out on this server but could not be sent to the others: Redis is not connected. Retry when Redis is back (the '{RedisHealth.CheckName}' health check reports it).");
         }
 
         var message = new RevocationMessage(RevocationMessage.CurrentVersion, operation, organizationId, targetId, registry.ServerId);

@@ -11,13 +11,13 @@ using TenantRealtime.Delivery;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis;
+using TenantRealtime.Redis.AppHubs;
 using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Configuration;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.Hosting.Internal;
 using TenantRealtime.Redis.Presence;
-using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,7 +26,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TenantRealtimeRedisBuilderExtensions
 {
     /// <summary>The name of the Redis health check this package registers.</summary>
-    public const string HealthCheckName = "tenantrealtime-redis";
+    public const string HealthCheckName = RedisHealth.CheckName;
 
     /// <summary>
     /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/> (one Redis or a Redis Cluster):

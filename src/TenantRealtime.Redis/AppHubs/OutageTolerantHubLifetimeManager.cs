@@ -7,7 +7,7 @@ using StackExchange.Redis;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Backplane;
+namespace TenantRealtime.Redis.AppHubs;
 
 /// <summary>
 /// SignalR's Redis lifetime manager, with sends that never throw a Redis failure into the caller and never wait

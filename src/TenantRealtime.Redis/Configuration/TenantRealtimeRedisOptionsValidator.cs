@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace TenantRealtime.Redis.Hosting.Internal;
+namespace TenantRealtime.Redis.Configuration;
 
 /// <summary>Checks the options when the app starts, so a bad configuration fails there and not at the first broadcast.</summary>
 internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<TenantRealtimeRedisOptions>

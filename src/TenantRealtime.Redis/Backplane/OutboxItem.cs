@@ -1,7 +1,7 @@
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>A broadcast waiting for Redis: where it goes, what it says, and a numbering already under way, if any.</summary>
 internal sealed class OutboxItem(BroadcastTarget target, OutgoingBroadcast broadcast)

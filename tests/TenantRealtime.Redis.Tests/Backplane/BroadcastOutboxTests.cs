@@ -1,7 +1,7 @@
 using TenantRealtime.Broadcasting.Internal;
-using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Backplane;
 
-namespace TenantRealtime.Redis.Tests.Broadcasting;
+namespace TenantRealtime.Redis.Tests.Backplane;
 
 public sealed class BroadcastOutboxTests
 {

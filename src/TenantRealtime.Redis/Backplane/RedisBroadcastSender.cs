@@ -4,7 +4,7 @@ using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// Numbers and publishes each broadcast in one Redis step (<see cref="BroadcastPublisher"/>) and delivers it to this

@@ -5,11 +5,10 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Broadcasting.Internal;
 using TenantRealtime.Recovery;
-using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Recovery;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// The cluster-wide history: per room a hash (<c>epoch</c>, last <c>seq</c>) and a stream of the kept broadcasts,

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Recovery;
-using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Recovery;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// "Number, publish, deliver here" for Redis, written once for the sender and the outbox drainer: with recovery on,

@@ -1,4 +1,4 @@
-namespace TenantRealtime.Redis.Recovery;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// The Lua scripts of the Redis history. Each runs atomically on the shard holding the room (its keys and its
