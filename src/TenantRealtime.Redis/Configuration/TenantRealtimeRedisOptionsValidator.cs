@@ -37,9 +37,9 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
             builder.AddError("must be at least twice HeartbeatInterval.", nameof(TenantRealtimeRedisOptions.ServerTimeout));
         }
 
-        if (options.BroadcastTimeout < TimeSpan.Zero || options.BroadcastTimeout > TimeSpan.FromMinutes(1))
+        if (options.RedisWaitTimeout < TimeSpan.Zero || options.RedisWaitTimeout > TimeSpan.FromMinutes(1))
         {
-            builder.AddError("must be between 0 and 1 minute.", nameof(TenantRealtimeRedisOptions.BroadcastTimeout));
+            builder.AddError("must be between 0 and 1 minute.", nameof(TenantRealtimeRedisOptions.RedisWaitTimeout));
         }
 
         if (options.OutboxCapacity is < 1 or > MaxOutboxCapacity)

@@ -11,6 +11,7 @@ namespace TenantRealtime.Redis.Connections;
 internal sealed class ClusterRevocation(
     LocalRevocation local,
     SharedRedisConnection connection,
+    RedisCallPolicy policy,
     RedisConnectionRegistry registry) : ITenantConnectionManager
 {
     public async Task DisconnectUserAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
@@ -35,7 +36,7 @@ internal sealed class ClusterRevocation(
     {
         // Unlike a broadcast, a revocation that did not reach the other servers is a security problem the caller
         // must hear about, so it throws (at once when Redis is known to be down, rather than after a timeout).
-        if (!connection.IsConnected)
+        if (policy.IsKnownDown)
         {
             throw new InvalidOperationException(
                 $"The revocation was carried out on this server but could not be sent to the others: Redis is not connected. Retry when Redis is back (the '{RedisHealth.CheckName}' health check reports it).");

@@ -117,6 +117,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SharedRedisConnection>();
+        services.TryAddSingleton<RedisCallPolicy>();
         services.TryAddSingleton<RedisMetrics>();
 
         // The tenant hub's broadcasts travel on one channel per organization (plus one for global broadcasts), which
@@ -124,7 +125,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         // own connections, in seq order, through their bounded senders (TenantHubLifetimeManager).
         services.TryAddSingleton<RedisTopology>();
         services.TryAddSingleton<RoomPublications>();
-        services.TryAddSingleton<RoomSequencer>();
+        services.TryAddSingleton<LocalDeliveryOrder>();
         services.TryAddSingleton<RoomSubscriptions>();
         services.Replace(ServiceDescriptor.Singleton<IGroupSubscriptions>(sp => sp.GetRequiredService<RoomSubscriptions>()));
 

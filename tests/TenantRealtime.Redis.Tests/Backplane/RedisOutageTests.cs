@@ -97,7 +97,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task ABroadcastWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
     {
-        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -122,7 +122,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task WithoutRecoveryAPublishWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
     {
-        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts, realtime: o => o.EnableRecovery = false);
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts, realtime: o => o.EnableRecovery = false);
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),

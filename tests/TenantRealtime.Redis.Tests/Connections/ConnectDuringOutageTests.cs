@@ -86,7 +86,7 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
     {
         // A server whose rooms do not wait for their channel's subscription (BroadcastTimeout 0, its own bounded
         // wait at join), so that what a connect waits for here is the caps check alone.
-        await using var c = await StartNodeAsync(o => o.BroadcastTimeout = TimeSpan.Zero);
+        await using var c = await StartNodeAsync(o => o.RedisWaitTimeout = TimeSpan.Zero);
         using var checkedLocally = CheckedLocally(c);
         var harry = TestUser.Member("harry", "org-h", "t1");
         await using var harryOnB = await Clients.ConnectAsync(B, harry);
