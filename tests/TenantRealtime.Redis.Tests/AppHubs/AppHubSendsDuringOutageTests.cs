@@ -15,9 +15,6 @@ namespace TenantRealtime.Redis.Tests.AppHubs;
 /// </summary>
 public sealed class AppHubSendsDuringOutageTests : IAsyncLifetime
 {
-    // StackExchange.Redis would hold a publish for 20 s before failing it: a send that waited for it would fail the test.
-    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
-
     private RedisServer _redis = null!;
 
     public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
@@ -27,7 +24,7 @@ public sealed class AppHubSendsDuringOutageTests : IAsyncLifetime
     [Fact]
     public async Task ASendDuringAnOutageIsDroppedAtOnceAndCountedWithoutThrowing()
     {
-        await using var node = await RedisNodes.StartAsync(_redis, extraConfiguration: SlowTimeouts);
+        await using var node = await RedisNodes.StartAsync(_redis, extraConfiguration: RedisNodes.SlowTimeouts);
         var hub = node.Services.GetRequiredService<HubLifetimeManager<AppHub>>();
         using var dropped = Collect(node, "tenantrealtime.redis.broadcasts.dropped");
         await hub.SendAllAsync("note", ["before"]).WaitAsync(RealtimeClient.DefaultTimeout);
@@ -47,7 +44,7 @@ public sealed class AppHubSendsDuringOutageTests : IAsyncLifetime
     [Fact]
     public async Task ASendToARedisThatHangsReturnsAfterTheWaitBoundAndIsCountedUnconfirmed()
     {
-        await using var node = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
+        await using var node = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: RedisNodes.SlowTimeouts);
         var hub = node.Services.GetRequiredService<HubLifetimeManager<AppHub>>();
         using var unconfirmed = Collect(node, "tenantrealtime.redis.broadcasts.unconfirmed");
         await hub.SendAllAsync("note", ["before"]).WaitAsync(RealtimeClient.DefaultTimeout);

@@ -15,10 +15,6 @@ namespace TenantRealtime.Redis.Tests.Connections;
 /// </summary>
 public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
 {
-    // StackExchange.Redis would hold a command for 20 s before failing it: a connect that waited for Redis would
-    // blow the bounds below, so passing proves it did not wait.
-    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
-
     private static readonly TimeSpan ConnectBound = TimeSpan.FromSeconds(2);
 
     [Fact]
@@ -145,7 +141,7 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
     private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure) => RedisNodes.StartAsync(
         Redis,
         configure: configure,
-        extraConfiguration: SlowTimeouts,
+        extraConfiguration: RedisNodes.SlowTimeouts,
         realtime: o =>
         {
             o.MaxConnectionsPerUser = 2;
