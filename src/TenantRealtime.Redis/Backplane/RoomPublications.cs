@@ -6,7 +6,7 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
-/// Where this server's broadcasts are published: each on its organization's channel (<see cref="RedisKeys.ShardOf"/>),
+/// Where this server's broadcasts are published: each on its organization's channel (<see cref="RedisKeys.OrganizationChannelOf"/>),
 /// sharded on Redis Cluster, with this server's id in the head so it can tell its own broadcasts apart.
 /// </summary>
 internal sealed class RoomPublications(SharedRedisConnection connection, RedisTopology topology, RedisConnectionRegistry registry)
@@ -20,7 +20,7 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
         var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
         return new RoomPublication(
             sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            connection.Keys.BroadcastChannelName(RedisKeys.ShardOf(target.Room)),
+            connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(target.Room)),
             BroadcastMessage.WriteHead(Origin, target, eventName));
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Delivery;
 using TenantRealtime.Redis.Diagnostics;
@@ -13,33 +12,33 @@ namespace TenantRealtime.Redis.Backplane;
 /// organization (counted by group, as the tenant hub's groups fill and empty), and always to the channel of global
 /// broadcasts: no channel per connection and none per user. A channel nobody here needs any more is left at the next
 /// sweep, so connections that come and go do not subscribe and unsubscribe each time. Messages are read in publish
-/// order, one channel at a time, and handed to the <see cref="RoomSequencer"/>.
+/// order, one channel at a time, and handed to the <see cref="LocalDeliveryOrder"/>.
 /// </summary>
 internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
 {
     /// <summary>How often channels no group here needs are left.</summary>
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ListenedChannel> _channels = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly SharedRedisConnection _connection;
     private readonly RedisTopology _topology;
     private readonly IServiceProvider _services;
-    private RoomSequencer? _sequencer;
+    private LocalDeliveryOrder? _deliveryOrder;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomSubscriptions> _logger;
-    private readonly TimeSpan _joinWait;
+    private readonly RedisCallPolicy _policy;
     private ITimer? _sweep;
 
     public RoomSubscriptions(
         SharedRedisConnection connection,
         RedisTopology topology,
         IServiceProvider services,
-        IOptions<TenantRealtimeRedisOptions> options,
+        RedisCallPolicy policy,
         TimeProvider time,
         ILogger<RoomSubscriptions> logger)
     {
-        _joinWait = options.Value.BroadcastTimeout;
+        _policy = policy;
         _connection = connection;
         _topology = topology;
         _services = services;
@@ -47,9 +46,9 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
         _logger = logger;
     }
 
-    // Resolved on first use: the tenant hub's lifetime manager reports its groups to this class, and the sequencer
-    // delivers to that manager, so taking the sequencer in the constructor would be a cycle.
-    private RoomSequencer Sequencer => _sequencer ??= _services.GetRequiredService<RoomSequencer>();
+    // Resolved on first use: the tenant hub's lifetime manager reports its groups to this class, and the delivery order
+    // delivers to that manager, so taking it in the constructor would be a cycle.
+    private LocalDeliveryOrder DeliveryOrder => _deliveryOrder ??= _services.GetRequiredService<LocalDeliveryOrder>();
 
     /// <summary>Gets the organizations' channels (and the global one) this server listens to.</summary>
     public int ChannelCount
@@ -58,7 +57,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
         {
             lock (_lock)
             {
-                return _shards.Count;
+                return _channels.Count;
             }
         }
     }
@@ -68,7 +67,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     {
         lock (_lock)
         {
-            Acquire(RedisKeys.AllShard);
+            Acquire(RedisKeys.GlobalChannel);
         }
 
         _sweep = _time.CreateTimer(static state => ((RoomSubscriptions)state!).Sweep(), this, SweepInterval, SweepInterval);
@@ -78,7 +77,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     {
         lock (_lock)
         {
-            Acquire(RedisKeys.ShardOf(group));
+            Acquire(RedisKeys.OrganizationChannelOf(group));
         }
     }
 
@@ -86,39 +85,36 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     {
         lock (_lock)
         {
-            if (_shards.TryGetValue(RedisKeys.ShardOf(group), out var shard))
+            if (_channels.TryGetValue(RedisKeys.OrganizationChannelOf(group), out var channel))
             {
-                shard.Groups--;
+                channel.Groups--;
             }
         }
     }
 
     public Task WhenListeningAsync(string group)
     {
-        Shard? shard;
+        ListenedChannel? channel;
         lock (_lock)
         {
-            if (!_shards.TryGetValue(RedisKeys.ShardOf(group), out shard) || shard.Subscription.Subscribed.IsCompleted || shard.WaitedOut)
+            if (!_channels.TryGetValue(RedisKeys.OrganizationChannelOf(group), out channel) || channel.Subscription.Subscribed.IsCompleted || channel.WaitedOut)
             {
                 return Task.CompletedTask;
             }
         }
 
-        // A join never waits on an outage: its rooms work locally at once, and it hears other servers when Redis is back.
-        return _connection.IsKnownDown ? Task.CompletedTask : WaitBoundedAsync(shard);
+        return WaitBoundedAsync(channel);
     }
 
-    private async Task WaitBoundedAsync(Shard shard)
+    private async Task WaitBoundedAsync(ListenedChannel channel)
     {
-        try
-        {
-            await shard.Subscription.Subscribed.WaitAsync(_joinWait, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        // A join never waits on an outage: its rooms work locally at once, and it hears other servers when Redis is back.
+        var call = await _policy.RunAsync(channel, static channel => channel.Subscription.Subscribed).ConfigureAwait(false);
+        if (call.Outcome == RedisCallOutcome.TimedOut)
         {
             // Still subscribing in the background (Redis hung); the rooms work locally meanwhile, and later joins of
             // this organization do not wait again, so a connect with several rooms waits once, not once per room.
-            shard.WaitedOut = true;
+            channel.WaitedOut = true;
         }
     }
 
@@ -126,17 +122,17 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     public async Task StopAsync()
     {
         _sweep?.Dispose();
-        Shard[] shards;
+        ListenedChannel[] channels;
         lock (_lock)
         {
-            shards = [.. _shards.Values];
-            _shards.Clear();
+            channels = [.. _channels.Values];
+            _channels.Clear();
         }
 
-        foreach (var shard in shards)
+        foreach (var channel in channels)
         {
-            await shard.Subscription.StopAsync().ConfigureAwait(false);
-            shard.Subscription.Dispose();
+            await channel.Subscription.StopAsync().ConfigureAwait(false);
+            channel.Subscription.Dispose();
         }
     }
 
@@ -145,37 +141,37 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     /// <summary>Leaves the channels no group here has needed since the last sweep.</summary>
     internal void Sweep()
     {
-        List<(string Name, Shard Shard)> idle = [];
+        List<(string Name, ListenedChannel Channel)> idle = [];
         lock (_lock)
         {
-            foreach (var (name, shard) in _shards)
+            foreach (var (name, channel) in _channels)
             {
-                if (shard.Groups > 0 || name == RedisKeys.AllShard)
+                if (channel.Groups > 0 || name == RedisKeys.GlobalChannel)
                 {
-                    shard.IdleSweeps = 0;
+                    channel.IdleSweeps = 0;
                 }
-                else if (++shard.IdleSweeps >= 2)
+                else if (++channel.IdleSweeps >= 2)
                 {
-                    idle.Add((name, shard));
+                    idle.Add((name, channel));
                 }
             }
 
             foreach (var (name, _) in idle)
             {
-                _shards.Remove(name);
+                _channels.Remove(name);
             }
         }
 
-        foreach (var (name, shard) in idle)
+        foreach (var (name, channel) in idle)
         {
-            Sequencer.Forget(name);
-            _ = LeaveAsync(shard);
+            DeliveryOrder.Forget(name);
+            _ = LeaveAsync(channel);
         }
     }
 
     private void Acquire(string name)
     {
-        if (!_shards.TryGetValue(name, out var shard))
+        if (!_channels.TryGetValue(name, out var channel))
         {
             var subscription = new ChannelSubscription(
                 _connection,
@@ -183,19 +179,19 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
                 OnMessage,
                 ex => RedisLog.BroadcastSubscribeFailed(_logger, name, ex),
                 _time);
-            shard = new Shard(subscription);
-            _shards[name] = shard;
+            channel = new ListenedChannel(subscription);
+            _channels[name] = channel;
             subscription.Start();
         }
 
-        shard.Groups++;
-        shard.IdleSweeps = 0;
+        channel.Groups++;
+        channel.IdleSweeps = 0;
     }
 
-    private static async Task LeaveAsync(Shard shard)
+    private static async Task LeaveAsync(ListenedChannel channel)
     {
-        await shard.Subscription.StopAsync().ConfigureAwait(false);
-        shard.Subscription.Dispose();
+        await channel.Subscription.StopAsync().ConfigureAwait(false);
+        channel.Subscription.Dispose();
     }
 
     private Task OnMessage(ChannelMessage message)
@@ -209,7 +205,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
 
         try
         {
-            Sequencer.Received(received);
+            DeliveryOrder.Received(received);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
@@ -220,7 +216,7 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private sealed class Shard(ChannelSubscription subscription)
+    private sealed class ListenedChannel(ChannelSubscription subscription)
     {
         public ChannelSubscription Subscription { get; } = subscription;
 

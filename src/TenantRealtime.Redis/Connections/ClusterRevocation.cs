@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.Connections;
@@ -11,6 +11,7 @@ namespace TenantRealtime.Redis.Connections;
 internal sealed class ClusterRevocation(
     LocalRevocation local,
     SharedRedisConnection connection,
+    RedisCallPolicy policy,
     RedisConnectionRegistry registry) : ITenantConnectionManager
 {
     public async Task DisconnectUserAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
@@ -35,10 +36,10 @@ internal sealed class ClusterRevocation(
     {
         // Unlike a broadcast, a revocation that did not reach the other servers is a security problem the caller
         // must hear about, so it throws (at once when Redis is known to be down, rather than after a timeout).
-        if (!connection.IsConnected)
+        if (policy.IsKnownDown)
         {
             throw new InvalidOperationException(
-                $"The revocation was carried out on this server but could not be sent to the others: Redis is not connected. Retry when Redis is back (the '{TenantRealtimeRedisBuilderExtensions.HealthCheckName}' health check reports it).");
+                $"The revocation was carried out on this server but could not be sent to the others: Redis is not connected. Retry when Redis is back (the '{RedisHealth.CheckName}' health check reports it).");
         }
 
         var message = new RevocationMessage(RevocationMessage.CurrentVersion, operation, organizationId, targetId, registry.ServerId);

@@ -39,34 +39,22 @@ internal sealed partial class RedisConnectionRegistry
             return default;
         }
 
-        // Known to be down: answer at once instead of waiting for the client library's timeout.
-        if (_connection.IsKnownDown)
-        {
-            return CountLocally(identity, "disconnected", exception: null);
-        }
-
         // Down, slow or failing at the last read: this connect does not wait to learn whether Redis answers again.
-        if (Volatile.Read(ref _checkingLocally) == 1)
+        if (Volatile.Read(ref _checkingLocally) == 1 && !_policy.IsKnownDown)
         {
             ProbeInBackground(identity);
             return CountLocally(identity, Volatile.Read(ref _lastFailure), exception: null);
         }
 
-        try
+        var call = await ReadBoundedAsync(identity, cancellationToken).ConfigureAwait(false);
+        if (call.Answered)
         {
-            var counts = await ReadBoundedAsync(identity, cancellationToken).ConfigureAwait(false);
+            var counts = call.Result<ElsewhereCounts>();
             Answered(identity, counts);
             return counts;
         }
-        // The bounded wait's own timeout, or StackExchange.Redis's (RedisTimeoutException is a TimeoutException).
-        catch (TimeoutException ex)
-        {
-            return CountLocally(identity, "timeout", ex);
-        }
-        catch (Exception ex) when (RedisFailure.Is(ex))
-        {
-            return CountLocally(identity, "failed", ex);
-        }
+
+        return CountLocally(identity, call.Reason, call.Failure);
     }
 
     /// <summary>Reads the identity's shares once, at most one read at a time, to learn whether Redis answers again.</summary>
@@ -81,11 +69,11 @@ internal sealed partial class RedisConnectionRegistry
         {
             try
             {
-                Answered(identity, await ReadBoundedAsync(identity, CancellationToken.None).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is TimeoutException || RedisFailure.Is(ex))
-            {
-                // Still unreachable: a later connect tries again.
+                // Still unreachable otherwise: a later connect tries again.
+                if (await ReadBoundedAsync(identity, CancellationToken.None).ConfigureAwait(false) is { Answered: true } call)
+                {
+                    Answered(identity, call.Result<ElsewhereCounts>());
+                }
             }
             finally
             {
@@ -94,22 +82,8 @@ internal sealed partial class RedisConnectionRegistry
         });
     }
 
-    private async Task<ElsewhereCounts> ReadBoundedAsync(TenantIdentity identity, CancellationToken cancellationToken)
-    {
-        var read = ReadElsewhereAsync(identity, cancellationToken);
-        try
-        {
-            return await read.WaitAsync(CapsReadTimeout, _time, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // A read given up on may still fail later; observe it so nothing surfaces as an unobserved exception.
-            if (!read.IsCompleted)
-            {
-                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-        }
-    }
+    private ValueTask<RedisCall> ReadBoundedAsync(TenantIdentity identity, CancellationToken cancellationToken) =>
+        _policy.RunAsync((this, identity, cancellationToken), static s => s.Item1.ReadElsewhereAsync(s.identity, s.cancellationToken), CapsReadTimeout, cancellationToken: cancellationToken);
 
     /// <summary>One round trip for the live servers, then one field per server for the user and one for the tenant, pipelined.</summary>
     private async Task<ElsewhereCounts> ReadElsewhereAsync(TenantIdentity identity, CancellationToken cancellationToken)

@@ -92,7 +92,7 @@ internal sealed partial class RedisConnectionRegistry
     /// <summary>The ids of the other servers whose share still counts, and the database to read them from.</summary>
     private async Task<(IDatabase Database, string[] Servers)> GetOtherServersAsync(CancellationToken cancellationToken)
     {
-        if (!_connection.IsConnected)
+        if (_policy.IsKnownDown)
         {
             // Fail fast instead of waiting for StackExchange.Redis's timeout; a partial count would be a wrong answer.
             throw new TenantRealtimeUnavailableException("The cluster-wide connection counts are unavailable: Redis is not connected.");

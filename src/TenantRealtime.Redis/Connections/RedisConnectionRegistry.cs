@@ -8,15 +8,10 @@ namespace TenantRealtime.Redis.Connections;
 
 /// <summary>
 /// Cluster-wide connection counts. Each server counts its own connections in memory (the core's
-/// <see cref="InMemoryConnectionRegistry"/>, exact and never blocked by Redis) and publishes that share to Redis:
-/// <list type="bullet">
-/// <item><c>{prefix}:tenantrealtime:servers</c>: sorted set of server ids scored by the time (Unix ms) their share
-/// stops counting, pushed forward by every heartbeat;</item>
-/// <item><c>{prefix}:tenantrealtime:server:{id}</c>: hash of the server's total (<c>*</c>) and per-organization counts;</item>
-/// <item><c>{prefix}:tenantrealtime:server:{id}:org:{org}</c>: hash of that organization's total and per-tenant counts;</item>
-/// <item><c>{prefix}:tenantrealtime:server:{id}:org:{org}:users</c>: hash of that organization's per-user counts, read
-/// only by the per-user cap at connect.</item>
-/// </list>
+/// <see cref="InMemoryConnectionRegistry"/>, exact and never blocked by Redis) and publishes that share to Redis: a
+/// sorted set of live servers scored by when their share stops counting, and per server hashes of its total, its
+/// organizations, their tenants and their users (<see cref="RedisKeys.Servers"/>, <see cref="RedisKeys.Server"/>,
+/// <see cref="RedisKeys.Organization"/>, <see cref="RedisKeys.OrganizationUsers"/>, where the keys are spelled).
 /// Connects and disconnects only mark the organization and user dirty; the <see cref="RegistryHeartbeat"/> writes them.
 /// A read asks the sorted set for live servers and reads one small hash (or one field) per server, so it costs
 /// O(servers) commands (pipelined) and O(organizations + tenants) data, never O(connections). This server's own share
@@ -28,6 +23,7 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, ICo
     private readonly LocalUserCounts _users = new();
     private readonly RememberedShares _remembered = new();
     private readonly SharedRedisConnection _connection;
+    private readonly RedisCallPolicy _policy;
     private readonly TimeProvider _time;
     private readonly RedisMetrics _metrics;
     private readonly ILogger _logger;
@@ -35,12 +31,14 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, ICo
 
     public RedisConnectionRegistry(
         SharedRedisConnection connection,
+        RedisCallPolicy policy,
         IOptions<TenantRealtimeRedisOptions> options,
         TimeProvider time,
         RedisMetrics metrics,
         ILogger<RedisConnectionRegistry> logger)
     {
         _connection = connection;
+        _policy = policy;
         _time = time;
         _metrics = metrics;
         _logger = logger;

@@ -227,7 +227,7 @@ internal sealed class RegistryHeartbeat(
             return;
         }
 
-        if (!connection.IsConnected)
+        if (connection.IsKnownDown)
         {
             throw WriteLoop.NotConnected;
         }

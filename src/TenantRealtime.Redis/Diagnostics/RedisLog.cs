@@ -77,8 +77,8 @@ internal static partial class RedisLog
     [LoggerMessage(1032, LogLevel.Warning, "Reading the position of room {Room} from Redis failed; Authenticate leaves it out of positions.")]
     public static partial void PositionReadFailed(ILogger logger, string room, Exception exception);
 
-    [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the broadcast channel of shard {Shard}; retrying. Broadcasts from other servers do not reach this server's connections there until it succeeds.")]
-    public static partial void BroadcastSubscribeFailed(ILogger logger, string shard, Exception exception);
+    [LoggerMessage(1023, LogLevel.Warning, "Could not subscribe to the broadcast channel {OrganizationChannel}; retrying. Broadcasts from other servers do not reach this server's connections there until it succeeds.")]
+    public static partial void BroadcastSubscribeFailed(ILogger logger, string organizationChannel, Exception exception);
 
     [LoggerMessage(1024, LogLevel.Warning, "Ignored a message of {Bytes} bytes on a broadcast channel: it is not a broadcast this package wrote.")]
     public static partial void BroadcastRejected(ILogger logger, int bytes);

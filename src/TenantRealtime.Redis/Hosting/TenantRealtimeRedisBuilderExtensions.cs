@@ -10,13 +10,13 @@ using TenantRealtime.Delivery;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis;
+using TenantRealtime.Redis.AppHubs;
 using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Configuration;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.Hosting.Internal;
 using TenantRealtime.Redis.Presence;
-using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,7 +25,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TenantRealtimeRedisBuilderExtensions
 {
     /// <summary>The name of the Redis health check this package registers.</summary>
-    public const string HealthCheckName = "tenantrealtime-redis";
+    public const string HealthCheckName = RedisHealth.CheckName;
 
     /// <summary>
     /// Adds Redis scale-out using the Redis at <paramref name="redisConnectionString"/> (one Redis or a Redis Cluster):
@@ -116,6 +116,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SharedRedisConnection>();
+        services.TryAddSingleton<RedisCallPolicy>();
         services.TryAddSingleton<RedisMetrics>();
 
         // The tenant hub's broadcasts travel on one channel per organization (plus one for global broadcasts), which
@@ -123,7 +124,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         // own connections, in seq order, through their bounded senders (TenantHubLifetimeManager).
         services.TryAddSingleton<RedisTopology>();
         services.TryAddSingleton<RoomPublications>();
-        services.TryAddSingleton<RoomSequencer>();
+        services.TryAddSingleton<LocalDeliveryOrder>();
         services.TryAddSingleton<RoomSubscriptions>();
         services.Replace(ServiceDescriptor.Singleton<IGroupSubscriptions>(sp => sp.GetRequiredService<RoomSubscriptions>()));
 

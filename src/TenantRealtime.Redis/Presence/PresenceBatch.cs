@@ -48,7 +48,7 @@ internal sealed class PresenceBatch(string organizationId)
             .. names.SelectMany(name => new[] { keys.PresenceOnline(OrganizationId, name), keys.PresencePending(OrganizationId, name) }),
         ];
 
-        var channel = keys.BroadcastChannelName(RedisKeys.ShardOf(RoomNames.Organization(OrganizationId)));
+        var channel = keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(RoomNames.Organization(OrganizationId)));
         var arguments = new List<RedisValue>(10 + (3 * _scopes.Count) + _operations.Count)
         {
             now.ToUnixTimeMilliseconds(),

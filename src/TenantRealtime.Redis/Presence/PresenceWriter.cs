@@ -86,7 +86,7 @@ internal sealed partial class PresenceWriter(
 
     async Task ILoopWriter.StopWriteAsync()
     {
-        if (connection.IsConnected)
+        if (!connection.IsKnownDown)
         {
             var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             var settleAt = time.GetUtcNow() + options.CurrentValue.PresenceDebounce;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Redis.Connections;
@@ -12,34 +11,26 @@ namespace TenantRealtime.Redis.Presence;
 /// organization's shard over the scope's online users and the live servers' shares: O(users listed × servers), never
 /// O(connections), and only the count above the list bound. Values read from Redis are data, not identity: malformed
 /// ids and entries are left out. A read never waits on an outage: with Redis down, or not answering within
-/// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, it throws <see cref="TenantRealtimeUnavailableException"/>
+/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, it throws <see cref="TenantRealtimeUnavailableException"/>
 /// (a list without the other servers would be a wrong answer).
 /// </summary>
 internal sealed class RedisPresenceStore(
     PresenceWriter writer,
     SharedRedisConnection connection,
     RedisConnectionRegistry registry,
-    IOptions<TenantRealtimeRedisOptions> redisOptions,
-    TimeProvider time) : IPresenceStore
+    RedisCallPolicy policy) : IPresenceStore
 {
     public void Changed(string organizationId, string userId, string? tenantId) => writer.Changed(organizationId, userId, tenantId);
 
     public async ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
     {
-        if (!connection.IsConnected)
+        var call = await policy.RunAsync((this, scope, maxUsers, cancellationToken), static s => s.Item1.ReadCoreAsync(s.scope, s.maxUsers, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        return call.Outcome switch
         {
-            throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected.");
-        }
-
-        try
-        {
-            return await ReadCoreAsync(scope, maxUsers, cancellationToken)
-                .WaitAsync(redisOptions.Value.BroadcastTimeout, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TimeoutException)
-        {
-            throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", ex);
-        }
+            RedisCallOutcome.Answered => call.Result<PresenceRead>(),
+            RedisCallOutcome.Down => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected."),
+            _ => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", call.Failure),
+        };
     }
 
     private async Task<PresenceRead> ReadCoreAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)

@@ -13,8 +13,8 @@ namespace TenantRealtime.Redis.RedisConnection;
 /// </summary>
 internal sealed class RedisKeys(string channelPrefix)
 {
-    /// <summary>The shard of global broadcasts.</summary>
-    public const string AllShard = "all";
+    /// <summary>The channel of global broadcasts (and the hash tag of their rooms' keys).</summary>
+    public const string GlobalChannel = "all";
     /// <summary>The hash field holding a total; ids cannot contain <c>*</c>, so it never clashes with one.</summary>
     public const string TotalField = "*";
 
@@ -38,10 +38,10 @@ internal sealed class RedisKeys(string channelPrefix)
         new($"{ChannelPrefix}:tenantrealtime:server:{serverId}:org:{organizationId}:users");
 
     /// <summary>Hash of one room's history: its <c>epoch</c> and last <c>seq</c>. Shares a hash slot with its stream and its organization's channel.</summary>
-    public RedisKey HistoryMeta(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{ShardOf(room)}}}:{room}:meta");
+    public RedisKey HistoryMeta(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{OrganizationChannelOf(room)}}}:{room}:meta");
 
     /// <summary>Stream of one room's kept broadcasts; entry ids are <c>{seq}-0</c>, so XRANGE reads by sequence number.</summary>
-    public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{ShardOf(room)}}}:{room}:stream");
+    public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{OrganizationChannelOf(room)}}}:{room}:stream");
 
     /// <summary>Set of an organization's presence scopes (<c>o</c>, <c>t:{tenant}</c>) with users online or changes waiting.</summary>
     public RedisKey PresenceScopes(string organizationId) => new($"{PresencePrefix(organizationId)}:scopes");
@@ -65,22 +65,25 @@ internal sealed class RedisKeys(string channelPrefix)
     public RedisKey PresenceServerOrganizations(string serverId) => new($"{ChannelPrefix}:tenantrealtime:presence:server:{serverId}:orgs");
 
     /// <summary>
-    /// The full name of a shard's broadcast channel, as the history script publishes to it. Subscribers use
+    /// The full name of an organization's broadcast channel, as the history script publishes to it. Subscribers use
     /// <see cref="BroadcastChannel"/> through the prefixing subscriber, which yields these same bytes.
     /// </summary>
-    public string BroadcastChannelName(string shard) => PrefixedSubscriber.Prefixed(ChannelPrefix, BroadcastChannelSuffix(shard));
+    public string BroadcastChannelName(string organizationChannel) => PrefixedSubscriber.Prefixed(ChannelPrefix, BroadcastChannelSuffix(organizationChannel));
 
-    /// <summary>A shard's broadcast channel for the prefixing subscriber: sharded pub/sub on Redis Cluster.</summary>
-    public static RedisChannel BroadcastChannel(string shard, bool sharded) =>
-        sharded ? RedisChannel.Sharded(BroadcastChannelSuffix(shard)) : RedisChannel.Literal(BroadcastChannelSuffix(shard));
+    /// <summary>An organization's broadcast channel for the prefixing subscriber: sharded pub/sub on Redis Cluster.</summary>
+    public static RedisChannel BroadcastChannel(string organizationChannel, bool sharded) =>
+        sharded ? RedisChannel.Sharded(BroadcastChannelSuffix(organizationChannel)) : RedisChannel.Literal(BroadcastChannelSuffix(organizationChannel));
 
-    /// <summary>The shard of a room or group: <c>o:{organization}</c>, or <see cref="AllShard"/>.</summary>
-    public static string ShardOf(string room) =>
-        RoomNames.OrganizationOf(room) is { } organizationId ? "o:" + organizationId : AllShard;
+    /// <summary>
+    /// The organization channel of a room or group: <c>o:{organization}</c>, or <see cref="GlobalChannel"/>. It names the
+    /// broadcast channel and is the hash tag of the organization's keys, so on Redis Cluster they all live on one shard.
+    /// </summary>
+    public static string OrganizationChannelOf(string room) =>
+        RoomNames.OrganizationOf(room) is { } organizationId ? "o:" + organizationId : GlobalChannel;
 
     /// <summary>The organization's presence keys, under its hash tag (the tag of its rooms and broadcast channel).</summary>
     private string PresencePrefix(string organizationId) =>
-        $"{ChannelPrefix}:tenantrealtime:presence:{{{ShardOf(RoomNames.Organization(organizationId))}}}";
+        $"{ChannelPrefix}:tenantrealtime:presence:{{{OrganizationChannelOf(RoomNames.Organization(organizationId))}}}";
 
-    private static string BroadcastChannelSuffix(string shard) => $"tenantrealtime:broadcasts:{{{shard}}}";
+    private static string BroadcastChannelSuffix(string organizationChannel) => $"tenantrealtime:broadcasts:{{{organizationChannel}}}";
 }

@@ -10,10 +10,6 @@ namespace TenantRealtime.Redis.Tests.Backplane;
 /// counted) and sent when Redis returns, the health check says so, and everything resumes by itself.</summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
-    // StackExchange.Redis would hold a publish for 20 s before failing it: any broadcast that waited for Redis
-    // would blow the 10 s test timeout below, so passing proves the caller is not held.
-    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
-
     private RedisServer _redis = null!;
     private RealtimeNode _receiver = null!;
     private RealtimeNode _sender = null!;
@@ -21,8 +17,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _receiver = await RedisNodes.StartAsync(_redis, extraConfiguration: SlowTimeouts);
-        _sender = await RedisNodes.StartAsync(_redis, extraConfiguration: SlowTimeouts);
+        _receiver = await RedisNodes.StartAsync(_redis, extraConfiguration: RedisNodes.SlowTimeouts);
+        _sender = await RedisNodes.StartAsync(_redis, extraConfiguration: RedisNodes.SlowTimeouts);
     }
 
     public async Task DisposeAsync()
@@ -97,7 +93,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task ABroadcastWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
     {
-        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts);
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: RedisNodes.SlowTimeouts);
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -122,7 +118,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task WithoutRecoveryAPublishWaitsForASlowRedisNoLongerThanTheBroadcastTimeoutAndIsStillDelivered()
     {
-        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.BroadcastTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: SlowTimeouts, realtime: o => o.EnableRecovery = false);
+        await using var sender = await RedisNodes.StartAsync(_redis, configure: o => o.RedisWaitTimeout = TimeSpan.FromMilliseconds(200), extraConfiguration: RedisNodes.SlowTimeouts, realtime: o => o.EnableRecovery = false);
         await using var client = await Clients.ConnectAsync(_receiver, TestUser.Member("alice", "org-a", "t1"), "news");
         using var queued = new MetricCollector<long>(
             sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),

@@ -110,16 +110,16 @@ public abstract class RoomChannelTests : IAsyncLifetime
     {
         var node = _nodes[0];
         var keys = node.Services.GetRequiredService<SharedRedisConnection>().Keys;
-        var shard = RedisKeys.ShardOf("tenant:acme:t1");
-        shard.Should().Be(RedisKeys.ShardOf("org-admins:acme")).And.Be(RedisKeys.ShardOf("user:acme:u1")).And.Be("o:acme");
+        var organizationChannel = RedisKeys.OrganizationChannelOf("tenant:acme:t1");
+        organizationChannel.Should().Be(RedisKeys.OrganizationChannelOf("org-admins:acme")).And.Be(RedisKeys.OrganizationChannelOf("user:acme:u1")).And.Be("o:acme");
 
         // The subscriber adds the prefix itself; the script is given the full name: the two must be the same bytes.
-        var subscribed = PrefixedSubscriber.Prefixed(keys.ChannelPrefix, RedisKeys.BroadcastChannel(shard, sharded: true).ToString());
-        subscribed.Should().Be(keys.BroadcastChannelName(shard));
-        RedisKeys.BroadcastChannel(shard, sharded: true).IsSharded.Should().BeTrue();
+        var subscribed = PrefixedSubscriber.Prefixed(keys.ChannelPrefix, RedisKeys.BroadcastChannel(organizationChannel, sharded: true).ToString());
+        subscribed.Should().Be(keys.BroadcastChannelName(organizationChannel));
+        RedisKeys.BroadcastChannel(organizationChannel, sharded: true).IsSharded.Should().BeTrue();
 
         // The room's history keys and its channel share a hash slot, so one script can touch both on a cluster.
-        var slot = HashSlot(keys.BroadcastChannelName(shard));
+        var slot = HashSlot(keys.BroadcastChannelName(organizationChannel));
         HashSlot(keys.HistoryMeta("tenant:acme:t1").ToString()).Should().Be(slot);
         HashSlot(keys.HistoryStream("org:acme").ToString()).Should().Be(slot);
     }

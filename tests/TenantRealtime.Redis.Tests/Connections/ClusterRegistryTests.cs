@@ -149,6 +149,7 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
             ServerTimeout = RedisNodes.ServerTimeout,
         }));
         services.AddSingleton<SharedRedisConnection>();
+        services.AddSingleton<RedisCallPolicy>();
         services.AddSingleton<RedisConnectionRegistry>();
         var provider = services.BuildServiceProvider();
         return (provider.GetRequiredService<RedisConnectionRegistry>(), provider);

@@ -15,10 +15,6 @@ namespace TenantRealtime.Redis.Tests.Connections;
 /// </summary>
 public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
 {
-    // StackExchange.Redis would hold a command for 20 s before failing it: a connect that waited for Redis would
-    // blow the bounds below, so passing proves it did not wait.
-    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
-
     private static readonly TimeSpan ConnectBound = TimeSpan.FromSeconds(2);
 
     [Fact]
@@ -86,7 +82,7 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
     {
         // A server whose rooms do not wait for their channel's subscription (BroadcastTimeout 0, its own bounded
         // wait at join), so that what a connect waits for here is the caps check alone.
-        await using var c = await StartNodeAsync(o => o.BroadcastTimeout = TimeSpan.Zero);
+        await using var c = await StartNodeAsync(o => o.RedisWaitTimeout = TimeSpan.Zero);
         using var checkedLocally = CheckedLocally(c);
         var harry = TestUser.Member("harry", "org-h", "t1");
         await using var harryOnB = await Clients.ConnectAsync(B, harry);
@@ -145,7 +141,7 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
     private Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeRedisOptions>? configure) => RedisNodes.StartAsync(
         Redis,
         configure: configure,
-        extraConfiguration: SlowTimeouts,
+        extraConfiguration: RedisNodes.SlowTimeouts,
         realtime: o =>
         {
             o.MaxConnectionsPerUser = 2;

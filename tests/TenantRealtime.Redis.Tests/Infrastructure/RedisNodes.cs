@@ -13,6 +13,12 @@ public static class RedisNodes
 
     public static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// StackExchange.Redis timeouts (extra configuration) far beyond any test's: a call that waited for Redis to fail it
+    /// would blow the test's own timeout, so passing proves the caller was not held.
+    /// </summary>
+    public const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
+
     public static Task<RealtimeNode> StartAsync(
         IRedisDeployment redis,
         string applicationName = "TenantRealtime.Redis.Tests",

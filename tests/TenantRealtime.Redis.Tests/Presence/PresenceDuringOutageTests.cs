@@ -17,10 +17,6 @@ namespace TenantRealtime.Redis.Tests.Presence;
 /// </summary>
 public sealed class PresenceDuringOutageTests : TwoNodesOnOwnRedis
 {
-    // StackExchange.Redis would hold a command for 20 s before failing it: passing the bounds below proves the read
-    // did not wait for it.
-    private const string SlowTimeouts = "asyncTimeout=20000,syncTimeout=20000";
-
     private const string Unavailable =
         "HubException: unavailable: presence cannot be read right now (the servers' shared store is unreachable); try again shortly.";
 
@@ -73,7 +69,7 @@ public sealed class PresenceDuringOutageTests : TwoNodesOnOwnRedis
     }
 
     protected override Task<RealtimeNode> StartNodeAsync() =>
-        RedisNodes.StartAsync(Redis, extraConfiguration: SlowTimeouts, realtime: PresenceSettings.Apply);
+        RedisNodes.StartAsync(Redis, extraConfiguration: RedisNodes.SlowTimeouts, realtime: PresenceSettings.Apply);
 
     private static Task<IReadOnlyDictionary<string, object?>> GetPresenceAsync(RealtimeClient client) =>
         client.InvokeAsync("GetPresence", new Dictionary<string, object?> { ["scope"] = "tenant", ["tenantId"] = "t1" });

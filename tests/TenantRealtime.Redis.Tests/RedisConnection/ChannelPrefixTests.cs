@@ -1,7 +1,7 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
-using TenantRealtime.Redis.Hosting.Internal;
+using TenantRealtime.Redis.Configuration;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.RedisConnection;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Broadcasting;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Presence;
 using TenantRealtime.Redis.RedisConnection;

@@ -1,7 +1,7 @@
 using TenantRealtime.Client;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
-namespace TenantRealtime.Redis.Tests.Recovery;
+namespace TenantRealtime.Redis.Tests.Backplane;
 
 /// <summary>Two servers broadcasting to one room at once still give it one sequence: Redis numbers every broadcast.</summary>
 public sealed class ClusterSequenceTests : IAsyncLifetime

@@ -53,13 +53,24 @@ public sealed class TenantRealtimeRedisOptions
     public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Gets or sets the longest a broadcast waits for Redis (numbering it in the history, then publishing it) before
-    /// returning to the caller. A broadcast Redis has not numbered in time waits in the outbox (see
-    /// <see cref="OutboxCapacity"/>) and is sent in order when Redis answers; a publish not confirmed in time
-    /// continues in the background. While Redis is known to be disconnected, broadcasts do not wait at all: they go
-    /// to the outbox. The default is 1 second.
+    /// Gets or sets the longest anything on a caller's path waits for Redis before it goes on without it: a broadcast
+    /// being numbered and published (one script), a publish of the app's own hubs, a presence read, the reading of a
+    /// room's position at connect, a join waiting for its organization's channel to be listened to, and an own
+    /// broadcast held on this server for lower ones still to come on that channel. What each does then is its own: a
+    /// broadcast Redis has not numbered in time waits in the outbox (see <see cref="OutboxCapacity"/>) and is sent in
+    /// order when Redis answers; a publish not confirmed in time continues in the background; a presence read throws
+    /// <see cref="TenantRealtimeUnavailableException"/>; the position is left out; the join and the held broadcast
+    /// go on. While Redis is known to be disconnected nothing waits at all. 0 never waits. The default is 1 second.
     /// </summary>
-    public TimeSpan BroadcastTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RedisWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets <see cref="RedisWaitTimeout"/>, under its former name, which also binds from configuration.</summary>
+    [Obsolete("Use RedisWaitTimeout: this timeout bounds every wait for Redis on a caller's path, not only broadcasts.")]
+    public TimeSpan BroadcastTimeout
+    {
+        get => RedisWaitTimeout;
+        set => RedisWaitTimeout = value;
+    }
 
     /// <summary>
     /// Gets or sets how many broadcasts this server keeps while Redis is unreachable (in
@@ -75,7 +86,7 @@ public sealed class TenantRealtimeRedisOptions
 
     /// <summary>
     /// Gets or sets what a broadcast does while Redis is unreachable or does not number it within
-    /// <see cref="BroadcastTimeout"/>: <see cref="RedisOutageMode.Buffer"/> (the default) keeps it in the outbox and
+    /// <see cref="RedisWaitTimeout"/>: <see cref="RedisOutageMode.Buffer"/> (the default) keeps it in the outbox and
     /// returns at once; <see cref="RedisOutageMode.Reject"/> throws <see cref="TenantRealtimeUnavailableException"/>.
     /// </summary>
     public RedisOutageMode OutageMode { get; set; } = RedisOutageMode.Buffer;

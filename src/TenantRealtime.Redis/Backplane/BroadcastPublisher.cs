@@ -1,21 +1,19 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Recovery;
-using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Recovery;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// "Number, publish, deliver here" for Redis, written once for the sender and the outbox drainer: with recovery on,
 /// one history script numbers the broadcast, keeps it and publishes it on its organization's channel (one round trip,
 /// so the publish order is the seq order); with recovery off it is published unnumbered. This server's own connections
-/// then get it through the <see cref="RoomSequencer"/>, without waiting for the echo.
+/// then get it through the <see cref="LocalDeliveryOrder"/>, without waiting for the echo.
 /// </summary>
 internal sealed class BroadcastPublisher(
     RedisRoomHistory history,
     RoomPublications publications,
-    RoomSequencer sequencer,
+    LocalDeliveryOrder deliveryOrder,
     IOptionsMonitor<TenantRealtimeOptions> realtime,
     IOptions<JsonHubProtocolOptions> json)
 {
@@ -40,7 +38,7 @@ internal sealed class BroadcastPublisher(
 
     /// <summary>Hands a published broadcast to this server's connections, in seq order with the room's others.</summary>
     public void DeliverHere(OutboxItem item, TenantEnvelope envelope) =>
-        sequencer.Own(item.Target, item.Broadcast.EventName, envelope);
+        deliveryOrder.Own(item.Target, item.Broadcast.EventName, envelope);
 
     /// <summary>Starts a room over in a new epoch, so clients that missed a given-up broadcast are told to reload.</summary>
     public Task ResetAsync(string room, CancellationToken cancellationToken) => history.ResetAsync(room, cancellationToken);

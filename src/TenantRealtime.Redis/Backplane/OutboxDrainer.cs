@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// One loop that numbers and sends the <see cref="BroadcastOutbox"/>'s broadcasts, oldest first, while Redis answers;

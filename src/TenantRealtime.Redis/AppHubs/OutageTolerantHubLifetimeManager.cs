@@ -2,12 +2,10 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Backplane;
+namespace TenantRealtime.Redis.AppHubs;
 
 /// <summary>
 /// SignalR's Redis lifetime manager, with sends that never throw a Redis failure into the caller and never wait
@@ -18,20 +16,16 @@ namespace TenantRealtime.Redis.Backplane;
 /// Redis is down), so what it still drops is sends made through <c>IHubContext</c> directly.
 /// </summary>
 /// <remarks>
-/// Takes <see cref="SharedRedisConnection"/> before the inner manager so the container creates the owner first and
+/// Takes the <see cref="RedisCallPolicy"/> (so <see cref="SharedRedisConnection"/>) before the inner manager so the container creates the owner first and
 /// disposes it last, after SignalR's manager has unsubscribed.
 /// </remarks>
 internal sealed class OutageTolerantHubLifetimeManager<THub>(
-    SharedRedisConnection connection,
+    RedisCallPolicy policy,
     RedisHubLifetimeManager<THub> inner,
     RedisMetrics metrics,
-    IOptions<TenantRealtimeRedisOptions> options,
-    TimeProvider time,
     ILogger<OutageTolerantHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>
     where THub : Hub
 {
-    private readonly TimeSpan _timeout = options.Value.BroadcastTimeout;
-
     public override Task OnConnectedAsync(HubConnectionContext connection) => inner.OnConnectedAsync(connection);
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection) => inner.OnDisconnectedAsync(connection);
@@ -83,46 +77,27 @@ internal sealed class OutageTolerantHubLifetimeManager<THub>(
     /// <param name="send">The inner send.</param>
     /// <param name="needsRedis">False for sends to named connections: SignalR writes to a local connection directly
     /// (a hub's reply to its caller, such as <c>pong</c>), so those must not be dropped for lack of Redis.</param>
-    private Task Guard(string operation, Func<Task> send, bool needsRedis = true)
+    private async Task Guard(string operation, Func<Task> send, bool needsRedis = true)
     {
         // Before the first connection attempt finishes there is nothing to judge by; the bounded wait still applies.
-        if (needsRedis && connection.IsKnownDown)
+        var call = await policy.RunAsync(send, static send => send(), policy.Timeout, evenWhenDown: !needsRedis).ConfigureAwait(false);
+        switch (call.Outcome)
         {
-            Drop(operation);
-            return Task.CompletedTask;
-        }
-
-        Task task;
-        try
-        {
-            task = send();
-        }
-        catch (Exception ex) when (IsRedisFailure(ex))
-        {
-            Fail(operation, ex);
-            return Task.CompletedTask;
-        }
-
-        return task.IsCompletedSuccessfully ? task : AwaitBoundedAsync(operation, task);
-    }
-
-    private async Task AwaitBoundedAsync(string operation, Task task)
-    {
-        try
-        {
-            await task.WaitAsync(_timeout, time).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!task.IsCompleted)
-        {
-            // Redis has not answered in time: stop holding the caller. The publish is already queued in order
-            // behind earlier ones; if it fails later that is logged and counted, not thrown.
-            RedisLog.BroadcastDetached(logger, operation, _timeout);
-            metrics.Unconfirmed();
-            _ = ObserveAsync(operation, task);
-        }
-        catch (Exception ex) when (IsRedisFailure(ex))
-        {
-            Fail(operation, ex);
+            case RedisCallOutcome.Down:
+                RedisLog.BroadcastDropped(logger, operation);
+                metrics.Dropped("disconnected");
+                break;
+            case RedisCallOutcome.TimedOut:
+                // Redis has not answered in time: stop holding the caller. The publish is already queued in order
+                // behind earlier ones; if it fails later that is logged and counted, not thrown.
+                RedisLog.BroadcastDetached(logger, operation, policy.Timeout);
+                metrics.Unconfirmed();
+                _ = ObserveAsync(operation, call.Task!);
+                break;
+            case RedisCallOutcome.Failed:
+                RedisLog.BroadcastFailed(logger, operation, call.Failure!);
+                metrics.Dropped("failed");
+                break;
         }
     }
 
@@ -138,21 +113,4 @@ internal sealed class OutageTolerantHubLifetimeManager<THub>(
             metrics.Dropped("failed");
         }
     }
-
-    private void Drop(string operation)
-    {
-        RedisLog.BroadcastDropped(logger, operation);
-        metrics.Dropped("disconnected");
-    }
-
-    private void Fail(string operation, Exception ex)
-    {
-        RedisLog.BroadcastFailed(logger, operation, ex);
-        metrics.Dropped("failed");
-    }
-
-    // RedisTimeoutException derives from TimeoutException, not RedisException. A disposed multiplexer happens only
-    // while the app shuts down.
-    private static bool IsRedisFailure(Exception ex) =>
-        ex is RedisException or RedisTimeoutException or ObjectDisposedException;
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Diagnostics;
+namespace TenantRealtime.Redis.Hosting.Internal;
 
 /// <summary>Unhealthy while the shared multiplexer has no connection; otherwise a PING, with its latency as data.</summary>
 internal sealed class RedisHealthCheck(SharedRedisConnection connection) : IHealthCheck

@@ -11,18 +11,23 @@ namespace TenantRealtime.Redis.Backplane;
 /// (delivered as soon as Redis numbered them, without waiting for their echo) and its organizations' channels (in seq
 /// order per room, as the history script publishes). An own broadcast goes out at once when the one before it was
 /// delivered here; otherwise it is held until the lower ones arrive on the channel, or its own echo does (everything
-/// lower was published before it, so nothing lower is still coming), or, with the channel down, until the broadcast
-/// timeout. An echo, or anything at or below what was delivered, is dropped. Unnumbered broadcasts (recovery off) keep
-/// arrival order; an own one is recognized by the origin in its head.
+/// lower was published before it, so nothing lower is still coming), or, with the channel down, for
+/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/> at most. An echo, or anything at or below what was
+/// delivered, is dropped. Unnumbered broadcasts (recovery off) keep arrival order; an own one is recognized by the
+/// origin in its head.
 /// </summary>
-internal sealed class RoomSequencer(
+/// <remarks>
+/// Not a sequencer: Redis numbers, and the clients' recovery (.NET and TypeScript) detects gaps. This only
+/// merges what this server delivers into the order Redis gave.
+/// </remarks>
+internal sealed class LocalDeliveryOrder(
     ILocalDelivery local,
     RoomPublications publications,
     IOptions<TenantRealtimeRedisOptions> options,
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, RoomOrder> _rooms = new(StringComparer.Ordinal);
-    private readonly TimeSpan _holdLimit = options.Value.BroadcastTimeout;
+    private readonly TimeSpan _holdLimit = options.Value.RedisWaitTimeout;
 
     /// <summary>Delivers a broadcast this server published (numbered or not) to its connections.</summary>
     public void Own(in BroadcastTarget target, string eventName, TenantEnvelope envelope)
@@ -116,11 +121,11 @@ internal sealed class RoomSequencer(
     }
 
     /// <summary>Forgets the positions of an organization's rooms once this server no longer listens to its channel.</summary>
-    public void Forget(string shard)
+    public void Forget(string organizationChannel)
     {
         foreach (var room in _rooms.Keys)
         {
-            if (RedisKeys.ShardOf(room) == shard && _rooms.TryRemove(room, out var order))
+            if (RedisKeys.OrganizationChannelOf(room) == organizationChannel && _rooms.TryRemove(room, out var order))
             {
                 ReleaseHeld(order);
             }
@@ -129,7 +134,7 @@ internal sealed class RoomSequencer(
 
     private static void OnHoldExpired(object? state)
     {
-        var (self, order) = ((RoomSequencer, RoomOrder))state!;
+        var (self, order) = ((LocalDeliveryOrder, RoomOrder))state!;
         self.ReleaseHeld(order);
     }
 

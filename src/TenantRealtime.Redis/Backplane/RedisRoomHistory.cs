@@ -4,11 +4,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Recovery;
-using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Recovery;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// The cluster-wide history: per room a hash (<c>epoch</c>, last <c>seq</c>) and a stream of the kept broadcasts,
@@ -19,7 +18,7 @@ internal sealed class RedisRoomHistory(
     SharedRedisConnection connection,
     RoomPublications publications,
     IOptionsMonitor<TenantRealtimeOptions> options,
-    IOptions<TenantRealtimeRedisOptions> redisOptions,
+    RedisCallPolicy policy,
     IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
     ILogger<RedisRoomHistory> logger) : IRoomHistory
@@ -85,25 +84,22 @@ internal sealed class RedisRoomHistory(
     /// <summary>
     /// The room's position, created at seq 0 when it has no history (see <see cref="HistoryScripts.Position"/>). Like a
     /// read for <c>Resume</c>, it never waits on an outage: with Redis known to be down, or not answering within
-    /// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, the room has no position now (<see langword="null"/>).
+    /// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, the room has no position now (<see langword="null"/>).
     /// </summary>
     public async ValueTask<RoomPosition?> PositionAsync(string room, CancellationToken cancellationToken)
     {
-        if (connection.IsKnownDown)
+        var call = await policy.RunAsync((this, room, cancellationToken), static s => s.Item1.PositionCoreAsync(s.room, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (call.Answered)
         {
-            return null;
+            return call.Result<RoomPosition?>();
         }
 
-        try
+        if (call.Failure is { } failure)
         {
-            return await PositionCoreAsync(room, cancellationToken)
-                .WaitAsync(redisOptions.Value.BroadcastTimeout, time, cancellationToken).ConfigureAwait(false);
+            RedisLog.PositionReadFailed(logger, room, failure);
         }
-        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TimeoutException)
-        {
-            RedisLog.PositionReadFailed(logger, room, ex);
-            return null;
-        }
+
+        return null;
     }
 
     private async Task<RoomPosition?> PositionCoreAsync(string room, CancellationToken cancellationToken)
@@ -120,22 +116,29 @@ internal sealed class RedisRoomHistory(
 
     public async ValueTask<HistoryRead> ReadAfterAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
     {
-        // Redis known to be down: waiting for the client library's timeout would hold the Resume for seconds, and
-        // the answer could only be "not recovered" anyway.
-        if (afterSeq == long.MaxValue || connection.IsKnownDown)
+        if (afterSeq == long.MaxValue)
         {
             return HistoryRead.Lost;
         }
 
-        try
+        // Unbounded but never while Redis is known to be down: waiting for the client library's timeout would hold the
+        // Resume for seconds, and the answer could only be "not recovered" anyway.
+        var call = await policy.RunAsync(
+            (this, room, epoch, afterSeq, cancellationToken),
+            static s => s.Item1.ReadCoreAsync(s.room, s.epoch, s.afterSeq, s.cancellationToken),
+            Timeout.InfiniteTimeSpan,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (call.Answered)
         {
-            return await ReadCoreAsync(room, epoch, afterSeq, cancellationToken).ConfigureAwait(false);
+            return call.Result<HistoryRead>();
         }
-        catch (Exception ex) when (RedisFailure.Is(ex))
+
+        if (call.Failure is { } failure)
         {
-            RedisLog.HistoryReadFailed(logger, ex);
-            return HistoryRead.Lost;
+            RedisLog.HistoryReadFailed(logger, failure);
         }
+
+        return HistoryRead.Lost;
     }
 
     private async Task<HistoryRead> ReadCoreAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using TenantRealtime.Recovery;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>A broadcast waiting for Redis: where it goes, what it says, and a numbering already under way, if any.</summary>
 internal sealed class OutboxItem(BroadcastTarget target, OutgoingBroadcast broadcast)

@@ -2,13 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Recovery;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;
 using TenantRealtime.Rooms.Internal;
 using TenantRealtime.Testing.Specification;
 
-namespace TenantRealtime.Redis.Tests.Recovery;
+namespace TenantRealtime.Redis.Tests.Backplane;
 
 /// <summary>The shared history behaviour over Redis, plus what only Redis does: expiring an idle room's keys.</summary>
 public sealed class RedisRoomHistoryTests : RoomHistoryTests

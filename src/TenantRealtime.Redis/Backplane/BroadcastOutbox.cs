@@ -1,4 +1,4 @@
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// Broadcasts this server could not hand to Redis, oldest first, bounded: when full the oldest is given up so a long

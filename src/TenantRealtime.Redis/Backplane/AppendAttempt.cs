@@ -1,4 +1,4 @@
-namespace TenantRealtime.Redis.Recovery;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>One attempt to append a broadcast to the history: its id, and whether an earlier attempt may have run.</summary>
 /// <param name="Id">The broadcast's id, kept with its entry.</param>

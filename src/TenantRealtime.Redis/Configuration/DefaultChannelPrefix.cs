@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace TenantRealtime.Redis.Hosting.Internal;
+namespace TenantRealtime.Redis.Configuration;
 
 /// <summary>
 /// Defaults the channel prefix to the application name, never to a constant: two apps on one Redis must not share

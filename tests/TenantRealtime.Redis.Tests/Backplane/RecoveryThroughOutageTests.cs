@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
-namespace TenantRealtime.Redis.Tests.Recovery;
+namespace TenantRealtime.Redis.Tests.Backplane;
 
 /// <summary>
 /// Redis stopped while broadcasts continue: they wait in the sender's outbox and are numbered and sent in order when

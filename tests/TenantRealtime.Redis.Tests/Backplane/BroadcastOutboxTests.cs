@@ -1,8 +1,8 @@
 using TenantRealtime.Recovery;
-using TenantRealtime.Redis.Broadcasting;
+using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Rooms.Internal;
 
-namespace TenantRealtime.Redis.Tests.Broadcasting;
+namespace TenantRealtime.Redis.Tests.Backplane;
 
 public sealed class BroadcastOutboxTests
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace TenantRealtime.Redis.Hosting.Internal;
+namespace TenantRealtime.Redis.Configuration;
 
 /// <summary>Checks the options when the app starts, so a bad configuration fails there and not at the first broadcast.</summary>
 internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<TenantRealtimeRedisOptions>
@@ -37,9 +37,9 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
             builder.AddError("must be at least twice HeartbeatInterval.", nameof(TenantRealtimeRedisOptions.ServerTimeout));
         }
 
-        if (options.BroadcastTimeout < TimeSpan.Zero || options.BroadcastTimeout > TimeSpan.FromMinutes(1))
+        if (options.RedisWaitTimeout < TimeSpan.Zero || options.RedisWaitTimeout > TimeSpan.FromMinutes(1))
         {
-            builder.AddError("must be between 0 and 1 minute.", nameof(TenantRealtimeRedisOptions.BroadcastTimeout));
+            builder.AddError("must be between 0 and 1 minute.", nameof(TenantRealtimeRedisOptions.RedisWaitTimeout));
         }
 
         if (options.OutboxCapacity is < 1 or > MaxOutboxCapacity)

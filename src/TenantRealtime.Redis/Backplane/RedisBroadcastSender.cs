@@ -4,12 +4,12 @@ using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
-namespace TenantRealtime.Redis.Broadcasting;
+namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// Numbers and publishes each broadcast in one Redis step (<see cref="BroadcastPublisher"/>) and delivers it to this
 /// server's connections. When Redis is unreachable, or does not answer within
-/// <see cref="TenantRealtimeRedisOptions.BroadcastTimeout"/>, the broadcast goes to the bounded
+/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, the broadcast goes to the bounded
 /// <see cref="BroadcastOutbox"/> and the caller continues at once (its receipt has no seq), or, with
 /// <see cref="RedisOutageMode.Reject"/>, the call throws <see cref="TenantRealtimeUnavailableException"/>.
 /// </summary>
@@ -17,13 +17,12 @@ internal sealed class RedisBroadcastSender(
     BroadcastOutbox outbox,
     OutboxDrainer drainer,
     BroadcastPublisher publisher,
-    SharedRedisConnection connection,
+    RedisCallPolicy policy,
     IOptions<TenantRealtimeRedisOptions> options,
     RedisMetrics metrics,
-    TimeProvider time,
     ILogger<RedisBroadcastSender> logger) : IBroadcastSender
 {
-    private readonly TimeSpan _timeout = options.Value.BroadcastTimeout;
+    private readonly TimeSpan _timeout = policy.Timeout;
     private readonly bool _reject = options.Value.OutageMode == RedisOutageMode.Reject;
 
     public ValueTask<TenantEnvelope> SendAsync(BroadcastTarget target, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
@@ -37,44 +36,37 @@ internal sealed class RedisBroadcastSender(
             return ValueTask.FromResult(Queued(item, "backlog", dropped));
         }
 
-        // Redis is known to be down: do not wait for the client library to give up (seconds).
-        if (connection.IsKnownDown)
-        {
-            return ValueTask.FromResult(Unavailable(item, "disconnected", null));
-        }
-
         return SendNowAsync(item);
     }
 
     private async ValueTask<TenantEnvelope> SendNowAsync(OutboxItem item)
     {
         // Not cancelled by the caller: once under way the script may run in Redis, and then it must be delivered here.
-        var publishing = publisher.PublishAsync(item);
-        TenantEnvelope envelope;
-        try
+        var call = await policy.RunAsync((publisher, item), static s => s.publisher.PublishAsync(s.item)).ConfigureAwait(false);
+        switch (call.Outcome)
         {
-            envelope = await publishing.WaitAsync(_timeout, time).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!publishing.IsCompleted)
-        {
-            item.Pending = publishing;
-            if (_reject)
-            {
-                _ = DeliverWhenPublishedAsync(item, publishing);
-                throw Reject(item, "timeout", null, mayBeDelivered: true);
-            }
+            case RedisCallOutcome.Answered:
+                var envelope = call.Result<TenantEnvelope>();
+                publisher.DeliverHere(item, envelope);
+                return envelope;
+            case RedisCallOutcome.TimedOut:
+                // Already queued in Redis: the drainer awaits it rather than numbering it twice.
+                var publishing = (Task<TenantEnvelope>)call.Task!;
+                item.Pending = publishing;
+                if (_reject)
+                {
+                    _ = DeliverWhenPublishedAsync(item, publishing);
+                    throw Reject(item, call.Reason, null, mayBeDelivered: true);
+                }
 
-            Observe(publishing);
-            return Queue(item, "timeout");
+                return Queue(item, call.Reason);
+            case RedisCallOutcome.Failed:
+                RedisLog.HistoryAppendFailed(logger, call.Failure!);
+                return Unavailable(item, call.Reason, call.Failure);
+            default:
+                // Redis is known to be down: the policy did not wait for the client library to give up (seconds).
+                return Unavailable(item, call.Reason, null);
         }
-        catch (Exception ex) when (RedisFailure.Is(ex))
-        {
-            RedisLog.HistoryAppendFailed(logger, ex);
-            return Unavailable(item, "failed", ex);
-        }
-
-        publisher.DeliverHere(item, envelope);
-        return envelope;
     }
 
     private TenantEnvelope Unavailable(OutboxItem item, string reason, Exception? failure) =>
@@ -118,7 +110,4 @@ internal sealed class RedisBroadcastSender(
             RedisLog.HistoryAppendFailed(logger, ex);
         }
     }
-
-    private static void Observe(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
