@@ -16,7 +16,6 @@ namespace TenantRealtime.Redis.Backplane;
 /// </summary>
 internal sealed class RedisRoomHistory(
     SharedRedisConnection connection,
-    RoomPublications publications,
     IOptionsMonitor<TenantRealtimeOptions> options,
     RedisCallPolicy policy,
     IOptions<JsonHubProtocolOptions> json,
@@ -28,16 +27,6 @@ internal sealed class RedisRoomHistory(
 
     /// <summary>The TTL (ms) every script gives a room's keys: the age window plus <see cref="ExpiryMargin"/>.</summary>
     private long HistoryTtlMs => (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
-
-    /// <summary>
-    /// Numbers, keeps and publishes a broadcast to the room's own group (the seam's contract; the broadcast path uses
-    /// <see cref="AppendAsync(string, OutgoingBroadcast, RoomPublication, AppendAttempt, CancellationToken)"/> with its groups).
-    /// </summary>
-    async ValueTask<TenantEnvelope> IRoomHistory.AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
-    {
-        var publication = await publications.ForAsync(new BroadcastTarget(room, [room]), broadcast.EventName).ConfigureAwait(false);
-        return await AppendAsync(room, broadcast, publication, new AppendAttempt(RoomEpochs.New(), Retry: false), cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// Numbers a broadcast, keeps it and publishes it on its organization's channel, in one script: the returned

@@ -2,17 +2,12 @@
 namespace TenantRealtime.Recovery;
 
 /// <summary>
-/// Numbers and keeps each room's broadcasts so a reconnecting client can resume. In memory for one server; the
-/// Redis package keeps it in Redis so sequence numbers are cluster-wide and a client can resume anywhere.
+/// Reads each room's kept broadcasts so a reconnecting client can resume, and its position. In memory for one server;
+/// the Redis package keeps it in Redis so sequence numbers are cluster-wide and a client can resume anywhere. Numbering
+/// and keeping are the senders' (<see cref="IBroadcastSender"/>), through the concrete history each uses.
 /// </summary>
 internal interface IRoomHistory
 {
-    /// <summary>Gives the next broadcast of <paramref name="room"/> its sequence number, keeps it, and returns the envelope sent.</summary>
-    /// <param name="room">The room key.</param>
-    /// <param name="broadcast">The broadcast; its event name is replayed as is.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken);
-
     /// <summary>
     /// The current position of <paramref name="room"/>: its epoch and the last seq numbered in it (0 if none yet). A room
     /// with no history gets its epoch now, at seq 0, so a resume from that position recovers everything broadcast after.

@@ -46,12 +46,6 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     /// <summary>Gets whether broadcasts are kept as bytes (every hub protocol is JSON) rather than as objects.</summary>
     public bool KeepsBytes { get; }
 
-    public ValueTask<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, CancellationToken cancellationToken)
-    {
-        using var numbered = Number(room, broadcast);
-        return ValueTask.FromResult(numbered.Envelope);
-    }
-
     /// <summary>
     /// Numbers and keeps <paramref name="broadcast"/> and returns it with the room still held (see
     /// <see cref="NumberedBroadcast"/>): the caller hands it on, then disposes the hold, and must not block meanwhile.

@@ -14,6 +14,13 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
 {
     private RedisServer? _redis;
 
+    internal override async Task<TenantEnvelope> NumberAsync(OutgoingBroadcast broadcast)
+    {
+        // As the sender does: the room's publication, and a fresh attempt id.
+        var publication = await Services.GetRequiredService<RoomPublications>().ForAsync(new BroadcastTarget(Room, [Room]), broadcast.EventName);
+        return await Services.GetRequiredService<RedisRoomHistory>().AppendAsync(Room, broadcast, publication, new AppendAttempt(RoomEpochs.New(), Retry: false), default);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -167,5 +167,8 @@ public abstract class RoomHistoryTests : IAsyncLifetime
     protected abstract Task ConfigureAsync(ITenantRealtimeBuilder builder);
 
     internal Task<TenantEnvelope> AppendAsync(object data) =>
-        History.AppendAsync(Room, new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default).AsTask();
+        NumberAsync(new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow()));
+
+    /// <summary>Numbers and keeps <paramref name="broadcast"/> in <see cref="Room"/> as the setup's sender does.</summary>
+    internal abstract Task<TenantEnvelope> NumberAsync(OutgoingBroadcast broadcast);
 }

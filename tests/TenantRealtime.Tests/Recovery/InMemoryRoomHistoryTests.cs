@@ -10,6 +10,12 @@ public sealed class InMemoryRoomHistoryTests : RoomHistoryTests
 {
     private InMemoryRoomHistory Memory => (InMemoryRoomHistory)Services.GetRequiredService<IRoomHistory>();
 
+    internal override Task<TenantEnvelope> NumberAsync(OutgoingBroadcast broadcast)
+    {
+        using var numbered = Memory.Number(Room, broadcast);
+        return Task.FromResult(numbered.Envelope);
+    }
+
     [Fact]
     public async Task ForgetsARoomIdleLongerThanTheWindowAndAMinuteAndStartsANewEpoch()
     {
@@ -67,7 +73,12 @@ public sealed class InMemoryRoomHistoryTests : RoomHistoryTests
         var history = (InMemoryRoomHistory)provider.GetRequiredService<IRoomHistory>();
         var data = new { Marker = "live" };
 
-        var sent = await history.AppendAsync(Room, new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow()), default);
+        TenantEnvelope sent;
+        using (var numbered = history.Number(Room, new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", data, Time.GetUtcNow())))
+        {
+            sent = numbered.Envelope;
+        }
+
         var read = await history.ReadAfterAsync(Room, sent.Epoch!, 0, default);
 
         history.KeepsBytes.Should().BeFalse();
