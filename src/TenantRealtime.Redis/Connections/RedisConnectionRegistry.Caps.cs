@@ -25,7 +25,7 @@ internal sealed partial class RedisConnectionRegistry
     {
         ArgumentNullException.ThrowIfNull(identity);
         var tenantHere = identity.TenantId is { } tenantId
-            ? await _local.CountAsync(identity.OrganizationId, tenantId, cancellationToken).ConfigureAwait(false)
+            ? _local.CountOf(identity.OrganizationId, tenantId)
             : 0;
         var elsewhere = await CountElsewhereAsync(identity, cancellationToken).ConfigureAwait(false);
         return new CapCounts(tenantHere + elsewhere.Tenant, elsewhere.User);

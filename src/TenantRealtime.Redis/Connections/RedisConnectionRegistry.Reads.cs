@@ -11,7 +11,7 @@ internal sealed partial class RedisConnectionRegistry
 {
     public async ValueTask<long> CountAsync(string? organizationId = null, string? tenantId = null, CancellationToken cancellationToken = default)
     {
-        var local = await _local.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false);
+        var local = _local.CountOf(organizationId, tenantId);
         if (!IsQueryable(organizationId) || !IsQueryable(tenantId))
         {
             // No such id can have connections (and it must never be spliced into a key).
@@ -27,7 +27,7 @@ internal sealed partial class RedisConnectionRegistry
     /// read): one field per server, no second read of the server set. The ids must be queryable.
     /// </summary>
     internal async Task<long> CountAsync(IDatabase database, string[] otherServers, string organizationId, string? tenantId, CancellationToken cancellationToken) =>
-        await _local.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false) +
+        _local.CountOf(organizationId, tenantId) +
         await CountElsewhereAsync(database, otherServers, organizationId, tenantId, cancellationToken).ConfigureAwait(false);
 
     private async Task<long> CountElsewhereAsync(IDatabase database, string[] servers, string? organizationId, string? tenantId, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ internal sealed partial class RedisConnectionRegistry
 
     public async ValueTask<ConnectionSnapshot> GetSnapshotAsync(string? organizationId = null, CancellationToken cancellationToken = default)
     {
-        var local = await _local.GetSnapshotAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var local = _local.Snapshot(organizationId);
         if (!IsQueryable(organizationId))
         {
             return local;

@@ -7,8 +7,8 @@ using TenantRealtime.Redis.RedisConnection;
 namespace TenantRealtime.Redis.Connections;
 
 /// <summary>
-/// Cluster-wide connection counts. Each server counts its own connections in memory (the core's
-/// <see cref="InMemoryConnectionRegistry"/>, exact and never blocked by Redis) and publishes that share to Redis: a
+/// Cluster-wide connection counts. Each server's own connections are counted in its index of them (the core's
+/// <see cref="LocalConnectionStore"/>, exact and never blocked by Redis), and it publishes that share to Redis: a
 /// sorted set of live servers scored by when their share stops counting, and per server hashes of its total, its
 /// organizations, their tenants and their users (<see cref="RedisKeys.Servers"/>, <see cref="RedisKeys.Server"/>,
 /// <see cref="RedisKeys.Organization"/>, <see cref="RedisKeys.OrganizationUsers"/>, where the keys are spelled).
@@ -19,8 +19,7 @@ namespace TenantRealtime.Redis.Connections;
 /// </summary>
 internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, IConnectionCapCounts, IAsyncDisposable
 {
-    private readonly InMemoryConnectionRegistry _local = new();
-    private readonly LocalUserCounts _users = new();
+    private readonly LocalConnectionStore _local;
     private readonly RememberedShares _remembered = new();
     private readonly SharedRedisConnection _connection;
     private readonly RedisCallPolicy _policy;
@@ -30,6 +29,7 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, ICo
     private readonly RegistryHeartbeat _heartbeat;
 
     public RedisConnectionRegistry(
+        LocalConnectionStore local,
         SharedRedisConnection connection,
         RedisCallPolicy policy,
         IOptions<TenantRealtimeRedisOptions> options,
@@ -37,12 +37,13 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, ICo
         RedisMetrics metrics,
         ILogger<RedisConnectionRegistry> logger)
     {
+        _local = local;
         _connection = connection;
         _policy = policy;
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _heartbeat = new RegistryHeartbeat(_local, _users, connection, ServerId, options.Value, time, logger);
+        _heartbeat = new RegistryHeartbeat(_local, connection, ServerId, options.Value, time, logger);
     }
 
     /// <summary>Gets this server's id in Redis: unique per process, so a restarted server never inherits a dead share.</summary>
@@ -50,24 +51,18 @@ internal sealed partial class RedisConnectionRegistry : IConnectionRegistry, ICo
 
     private RedisKeys Keys => _connection.Keys;
 
+    /// <summary>The store has counted the connection: its organization and user are marked for the next write.</summary>
     public ValueTask AddAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
-        if (_local.TryAdd(connection) && connection.Identity is { } identity)
-        {
-            _users.Add(identity);
-        }
-
+        ArgumentNullException.ThrowIfNull(connection);
         _heartbeat.MarkDirty(connection.Identity);
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The store has uncounted the connection: its organization and user are marked for the next write.</summary>
     public ValueTask RemoveAsync(TenantConnection connection, CancellationToken cancellationToken)
     {
-        if (_local.TryRemove(connection) && connection.Identity is { } identity)
-        {
-            _users.Remove(identity);
-        }
-
+        ArgumentNullException.ThrowIfNull(connection);
         _heartbeat.MarkDirty(connection.Identity);
         return ValueTask.CompletedTask;
     }

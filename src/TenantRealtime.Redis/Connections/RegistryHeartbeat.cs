@@ -14,8 +14,7 @@ namespace TenantRealtime.Redis.Connections;
 /// <see cref="TenantRealtimeRedisOptions.ServerTimeout"/>.
 /// </summary>
 internal sealed class RegistryHeartbeat(
-    InMemoryConnectionRegistry local,
-    LocalUserCounts users,
+    LocalConnectionStore local,
     SharedRedisConnection connection,
     string serverId,
     TenantRealtimeRedisOptions options,
@@ -77,7 +76,7 @@ internal sealed class RegistryHeartbeat(
         }
 
         var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
-        var snapshot = await local.GetSnapshotAsync().ConfigureAwait(false);
+        var snapshot = local.Snapshot();
         var current = snapshot.Organizations.Select(o => o.OrganizationId).ToHashSet(StringComparer.Ordinal);
         string[] gone;
         lock (_gate)
@@ -139,10 +138,10 @@ internal sealed class RegistryHeartbeat(
             var server = Keys.Server(serverId);
 
             var writes = WriteUserChanges(database, dirtyUsers, ttl);
-            writes.Add(database.HashSetAsync(server, RedisKeys.TotalField, await local.CountAsync().ConfigureAwait(false)));
+            writes.Add(database.HashSetAsync(server, RedisKeys.TotalField, local.CountOf()));
             foreach (var organizationId in dirty)
             {
-                var snapshot = await local.GetSnapshotAsync(organizationId).ConfigureAwait(false);
+                var snapshot = local.Snapshot(organizationId);
                 if (snapshot.Organizations is [var organization])
                 {
                     writes.Add(database.HashSetAsync(server, organizationId, organization.Connections));
@@ -182,7 +181,7 @@ internal sealed class RegistryHeartbeat(
             var key = Keys.OrganizationUsers(serverId, organization.Key);
             foreach (var (organizationId, userId) in organization)
             {
-                var count = users.CountOf(organizationId, userId);
+                var count = local.ConnectionsOf(organizationId, userId);
                 writes.Add(count > 0 ? database.HashSetAsync(key, userId, count) : database.HashDeleteAsync(key, userId));
             }
 
@@ -196,7 +195,7 @@ internal sealed class RegistryHeartbeat(
     private Task<bool> WriteUsers(IDatabase database, string organizationId, TimeSpan ttl)
     {
         var key = Keys.OrganizationUsers(serverId, organizationId);
-        var counts = users.UsersOf(organizationId);
+        var counts = local.UsersOf(organizationId);
         if (counts.Length == 0)
         {
             return database.KeyDeleteAsync(key);

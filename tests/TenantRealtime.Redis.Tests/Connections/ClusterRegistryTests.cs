@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Connections.Internal;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
@@ -82,8 +83,8 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
         await ConnectAsync(_a, TestUser.Member("alice", "org-a", "t1"));
         var dead = CreateStandaloneRegistry();
         dead.Registry.Start();
-        await dead.Registry.AddAsync(new TenantConnection("ghost-1", new TenantIdentity("gus", "org-a", "t1", TenantRoles.Member)), default);
-        await dead.Registry.AddAsync(new TenantConnection("ghost-2", new TenantIdentity("gil", "org-a", "t9", TenantRoles.Member)), default);
+        await AddAsync(dead, new TenantConnection("ghost-1", new TenantIdentity("gus", "org-a", "t1", TenantRoles.Member)));
+        await AddAsync(dead, new TenantConnection("ghost-2", new TenantIdentity("gil", "org-a", "t9", TenantRoles.Member)));
         await Eventually.HoldsAsync(async () => await _a.Registry.CountAsync("org-a") == 3, "server A counts the soon-dead server's connections");
 
         await dead.Registry.DisposeAsync(); // stops the heartbeat without removing anything
@@ -134,6 +135,14 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
 
     private async Task ConnectAsync(RealtimeNode node, TestUser user) => _clients.Add(await Clients.ConnectAsync(node, user));
 
+    /// <summary>As the connection lifecycle does: this server's index counts the connection, then the registry hears of it.</summary>
+    private static ValueTask AddAsync((RedisConnectionRegistry Registry, ServiceProvider Provider) server, TenantConnection connection)
+    {
+        var store = server.Provider.GetRequiredService<LocalConnectionStore>();
+        store.TryAdd(new ConnectionState(new FakeCallerContext(connection.ConnectionId), connection.Identity), int.MaxValue, store.RevocationGeneration);
+        return server.Registry.AddAsync(connection, default);
+    }
+
     private (RedisConnectionRegistry Registry, ServiceProvider Provider) CreateStandaloneRegistry()
     {
         var services = new ServiceCollection();
@@ -148,6 +157,7 @@ public sealed class ClusterRegistryTests : IAsyncLifetime
             HeartbeatInterval = RedisNodes.HeartbeatInterval,
             ServerTimeout = RedisNodes.ServerTimeout,
         }));
+        services.AddSingleton<LocalConnectionStore>();
         services.AddSingleton<SharedRedisConnection>();
         services.AddSingleton<RedisCallPolicy>();
         services.AddSingleton<RedisConnectionRegistry>();

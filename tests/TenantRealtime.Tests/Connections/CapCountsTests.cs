@@ -68,9 +68,10 @@ public sealed class CapCountsTests : IAsyncLifetime
     [Fact]
     public async Task TheDefaultCountsTheTenantInTheRegistryAndNoOtherServers()
     {
-        var registry = new InMemoryConnectionRegistry();
-        await registry.AddAsync(new TenantConnection("c1", new TenantIdentity("u1", "org-a", "t1", TenantRoles.Member)), default);
-        await registry.AddAsync(new TenantConnection("c2", new TenantIdentity("u2", "org-a", "t1", TenantRoles.Member)), default);
+        var store = new LocalConnectionStore();
+        store.TryAdd(new ConnectionState(new FakeCallerContext("c1"), new TenantIdentity("u1", "org-a", "t1", TenantRoles.Member)), 5, store.RevocationGeneration);
+        store.TryAdd(new ConnectionState(new FakeCallerContext("c2"), new TenantIdentity("u2", "org-a", "t1", TenantRoles.Member)), 5, store.RevocationGeneration);
+        var registry = new InMemoryConnectionRegistry(store);
         var counts = new RegistryCapCounts(registry);
 
         (await counts.CountAsync(new TenantIdentity("u1", "org-a", "t1", TenantRoles.Member), default)).Should().Be(new CapCounts(2, 0));

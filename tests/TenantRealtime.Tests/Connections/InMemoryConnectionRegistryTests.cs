@@ -4,18 +4,35 @@ namespace TenantRealtime.Tests.Connections;
 
 public sealed class InMemoryConnectionRegistryTests
 {
-    private readonly InMemoryConnectionRegistry _registry = new();
+    private readonly LocalConnectionStore _store = new();
+    private readonly InMemoryConnectionRegistry _registry;
+
+    public InMemoryConnectionRegistryTests() => _registry = new InMemoryConnectionRegistry(_store);
 
     private static TenantConnection Connection(string id, string org, string? tenant) => new(id, new TenantIdentity("u-" + id, org, tenant, TenantRoles.Member));
+
+    /// <summary>As the connection lifecycle does: the store counts a connection, then the hub reports it to the registry.</summary>
+    private ValueTask AddAsync(TenantConnection connection, CancellationToken cancellationToken = default)
+    {
+        _store.TryAdd(new ConnectionState(new FakeCallerContext(connection.ConnectionId), connection.Identity), int.MaxValue, _store.RevocationGeneration);
+        return _registry.AddAsync(connection, cancellationToken);
+    }
+
+    /// <summary>As the connection lifecycle does: the store forgets a connection, then the hub reports it to the registry.</summary>
+    private ValueTask RemoveAsync(TenantConnection connection, CancellationToken cancellationToken = default)
+    {
+        _store.Remove(connection.ConnectionId, out _);
+        return _registry.RemoveAsync(connection, cancellationToken);
+    }
 
     [Fact]
     public async Task RegistryCountsPerOrganizationAndTenant()
     {
-        await _registry.AddAsync(Connection("1", "o", "t1"), default);
-        await _registry.AddAsync(Connection("2", "o", "t1"), default);
-        await _registry.AddAsync(Connection("3", "o", null), default);
-        await _registry.AddAsync(Connection("4", "p", "t1"), default);
-        await _registry.AddAsync(new TenantConnection("5", null), default);
+        await AddAsync(Connection("1", "o", "t1"), default);
+        await AddAsync(Connection("2", "o", "t1"), default);
+        await AddAsync(Connection("3", "o", null), default);
+        await AddAsync(Connection("4", "p", "t1"), default);
+        await AddAsync(new TenantConnection("5", null), default);
 
         (await _registry.CountAsync()).Should().Be(5);
         (await _registry.CountAsync("o")).Should().Be(3);
@@ -32,9 +49,9 @@ public sealed class InMemoryConnectionRegistryTests
     public async Task RegistryIgnoresDuplicateAddsAndUnknownRemoves()
     {
         var connection = Connection("1", "o", "t1");
-        await _registry.AddAsync(connection, default);
-        await _registry.AddAsync(connection, default);
-        await _registry.RemoveAsync(Connection("unknown", "o", "t1"), default);
+        await AddAsync(connection, default);
+        await AddAsync(connection, default);
+        await RemoveAsync(Connection("unknown", "o", "t1"), default);
 
         (await _registry.CountAsync("o", "t1")).Should().Be(1);
     }
@@ -43,8 +60,8 @@ public sealed class InMemoryConnectionRegistryTests
     public async Task RegistryLeavesNothingBehindAfterChurn()
     {
         var connections = Enumerable.Range(0, 1000).Select(i => Connection(i.ToString(System.Globalization.CultureInfo.InvariantCulture), $"o{i % 7}", $"t{i % 13}")).ToList();
-        await Parallel.ForEachAsync(connections, async (c, ct) => await _registry.AddAsync(c, ct));
-        await Parallel.ForEachAsync(connections, async (c, ct) => await _registry.RemoveAsync(c, ct));
+        await Parallel.ForEachAsync(connections, async (c, ct) => await AddAsync(c, ct));
+        await Parallel.ForEachAsync(connections, async (c, ct) => await RemoveAsync(c, ct));
 
         (await _registry.CountAsync()).Should().Be(0);
         (await _registry.GetSnapshotAsync()).Organizations.Should().BeEmpty();

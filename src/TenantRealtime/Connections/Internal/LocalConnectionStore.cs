@@ -1,5 +1,3 @@
-using TenantRealtime.Rooms.Internal;
-
 namespace TenantRealtime.Connections.Internal;
 
 /// <summary>What <see cref="LocalConnectionStore.TryAdd"/> did with a connection.</summary>
@@ -18,15 +16,16 @@ internal enum StoreResult
 }
 
 /// <summary>
-/// This server's live connections, indexed by user so revocation finds them without a scan, and the revocation
-/// requests recently carried out here. Written on connect, disconnect and revocation only, never on the broadcast path.
+/// This server's live connections: the one per-server index of them. By id; by organization, with their counts per
+/// organization and tenant and each user's connections, so revocation finds a user's connections without a scan, the
+/// registry reads its counts and the Redis package its per-user share here; and the revocation requests recently
+/// carried out here. Written on connect, disconnect and revocation only, never on the broadcast path.
 /// </summary>
 internal sealed class LocalConnectionStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ConnectionState> _byId = new(StringComparer.Ordinal);
-    // A user has a handful of connections at most: an array replaced on change costs less to keep than a list.
-    private readonly Dictionary<string, ConnectionState[]> _byUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrganizationEntry> _organizations = new(StringComparer.Ordinal);
     private readonly RevocationLog _revocations = new();
 
     public int Count
@@ -56,12 +55,17 @@ internal sealed class LocalConnectionStore
     /// Adds the connection, unless a revocation request carried out since <paramref name="revocationsSince"/> (the
     /// generation it read before it authenticated) applies to it, or its user already has
     /// <paramref name="maxPerUser"/> connections here (the cap less the user's connections on other servers). Checked under the lock <see cref="Revoke"/> records under, so
-    /// every request either finds the connection stored or is found by it here.
+    /// every request either finds the connection stored or is found by it here. Adding a stored connection again does nothing.
     /// </summary>
     public StoreResult TryAdd(ConnectionState state, int maxPerUser, long revocationsSince)
     {
         lock (_gate)
         {
+            if (_byId.ContainsKey(state.ConnectionId))
+            {
+                return StoreResult.Added;
+            }
+
             if (state.Identity is { } identity)
             {
                 switch (_revocations.FindSince(revocationsSince, identity))
@@ -72,8 +76,8 @@ internal sealed class LocalConnectionStore
                         return StoreResult.Revoked;
                 }
 
-                var key = UserKey(identity.OrganizationId, identity.UserId);
-                var states = _byUser.GetValueOrDefault(key) ?? [];
+                var organization = _organizations.GetValueOrDefault(identity.OrganizationId);
+                var states = organization?.Users.GetValueOrDefault(identity.UserId) ?? [];
 
                 // Checked before an entry is made: with the user's connections elsewhere the limit here may be 0.
                 if (states.Length >= maxPerUser)
@@ -81,7 +85,13 @@ internal sealed class LocalConnectionStore
                     return StoreResult.UserAtLimit;
                 }
 
-                _byUser[key] = [.. states, state];
+                if (organization is null)
+                {
+                    _organizations[identity.OrganizationId] = organization = new OrganizationEntry();
+                }
+
+                organization.Users[identity.UserId] = [.. states, state];
+                organization.Count(identity.TenantId, +1);
             }
 
             _byId[state.ConnectionId] = state;
@@ -98,20 +108,23 @@ internal sealed class LocalConnectionStore
                 return false;
             }
 
-            if (state.Identity is { } identity)
+            if (state.Identity is { } identity && _organizations.TryGetValue(identity.OrganizationId, out var organization) &&
+                organization.Users.TryGetValue(identity.UserId, out var states))
             {
-                var key = UserKey(identity.OrganizationId, identity.UserId);
-                if (_byUser.TryGetValue(key, out var states))
+                var removed = state;
+                if (states.Length == 1 && ReferenceEquals(states[0], removed))
                 {
-                    var removed = state;
-                    if (states.Length == 1 && ReferenceEquals(states[0], removed))
-                    {
-                        _byUser.Remove(key);
-                    }
-                    else
-                    {
-                        _byUser[key] = [.. states.Where(s => !ReferenceEquals(s, removed))];
-                    }
+                    organization.Users.Remove(identity.UserId);
+                }
+                else
+                {
+                    organization.Users[identity.UserId] = [.. states.Where(s => !ReferenceEquals(s, removed))];
+                }
+
+                organization.Count(identity.TenantId, -1);
+                if (organization.Connections == 0)
+                {
+                    _organizations.Remove(identity.OrganizationId);
                 }
             }
 
@@ -128,6 +141,56 @@ internal sealed class LocalConnectionStore
         }
     }
 
+    /// <summary>This server's connections: all of them (anonymous ones too), one organization's, or one tenant's.</summary>
+    public long CountOf(string? organizationId = null, string? tenantId = null)
+    {
+        lock (_gate)
+        {
+            return organizationId is null ? _byId.Count
+                : !_organizations.TryGetValue(organizationId, out var organization) ? 0
+                : tenantId is null ? organization.Connections
+                : organization.Tenants.GetValueOrDefault(tenantId);
+        }
+    }
+
+    /// <summary>This server's counts per organization and tenant, ordered by id; the total counts anonymous connections too.</summary>
+    public ConnectionSnapshot Snapshot(string? organizationId = null)
+    {
+        lock (_gate)
+        {
+            var organizations = _organizations
+                .Where(pair => organizationId is null || string.Equals(pair.Key, organizationId, StringComparison.Ordinal))
+                .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new OrganizationConnections(
+                    pair.Key,
+                    pair.Value.Connections,
+                    [.. pair.Value.Tenants.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new TenantConnections(t.Key, t.Value))]))
+                .ToList();
+            long total = organizationId is null ? _byId.Count : organizations.Sum(o => o.Connections);
+            return new ConnectionSnapshot(total, organizations);
+        }
+    }
+
+    /// <summary>How many connections <paramref name="userId"/> of <paramref name="organizationId"/> has here.</summary>
+    public long ConnectionsOf(string organizationId, string userId)
+    {
+        lock (_gate)
+        {
+            return _organizations.TryGetValue(organizationId, out var organization) ? organization.Users.GetValueOrDefault(userId)?.Length ?? 0 : 0;
+        }
+    }
+
+    /// <summary>The users of <paramref name="organizationId"/> with connections here, and how many each has.</summary>
+    public KeyValuePair<string, long>[] UsersOf(string organizationId)
+    {
+        lock (_gate)
+        {
+            return _organizations.TryGetValue(organizationId, out var organization)
+                ? [.. organization.Users.Select(user => new KeyValuePair<string, long>(user.Key, user.Value.Length))]
+                : [];
+        }
+    }
+
     /// <summary>
     /// Records a revocation request and returns the live connections it applies to, in one step: a connection still
     /// connecting finds the request when it is added (<see cref="TryAdd"/>).
@@ -139,7 +202,7 @@ internal sealed class LocalConnectionStore
             _revocations.Record(request);
             if (request.Kind != RevocationKind.DisconnectTenant)
             {
-                return _byUser.GetValueOrDefault(UserKey(request.OrganizationId, request.TargetId)) ?? [];
+                return _organizations.GetValueOrDefault(request.OrganizationId)?.Users.GetValueOrDefault(request.TargetId) ?? [];
             }
 
             // Tenant-wide revocation is rare (an admin action); a scan of this server's connections is fine.
@@ -147,6 +210,33 @@ internal sealed class LocalConnectionStore
         }
     }
 
-    // Validated ids cannot contain ':', so this key is unambiguous.
-    private static string UserKey(string organizationId, string userId) => RoomNames.User(organizationId, userId);
+    /// <summary>One organization's connections here: its count, its tenants' counts, and each user's connections.</summary>
+    private sealed class OrganizationEntry
+    {
+        public long Connections { get; private set; }
+
+        public Dictionary<string, long> Tenants { get; } = new(StringComparer.Ordinal);
+
+        // A user has a handful of connections at most: an array replaced on change costs less to keep than a list.
+        public Dictionary<string, ConnectionState[]> Users { get; } = new(StringComparer.Ordinal);
+
+        public void Count(string? tenantId, int delta)
+        {
+            Connections += delta;
+            if (tenantId is null)
+            {
+                return;
+            }
+
+            var count = Tenants.GetValueOrDefault(tenantId) + delta;
+            if (count == 0)
+            {
+                Tenants.Remove(tenantId);
+            }
+            else
+            {
+                Tenants[tenantId] = count;
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 
-namespace TenantRealtime.Tests.Connections;
+namespace TenantRealtime.Testing;
 
 /// <summary>A hub connection's context with an id and nothing else, for unit tests of the connection store.</summary>
 internal sealed class FakeCallerContext(string connectionId) : HubCallerContext
