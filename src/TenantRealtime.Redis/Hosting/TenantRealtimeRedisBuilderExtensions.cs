@@ -121,7 +121,7 @@ public static class TenantRealtimeRedisBuilderExtensions
 
         // The tenant hub's broadcasts travel on one channel per organization (plus one for global broadcasts), which
         // a server listens to while its connections are in that organization's groups; each server writes them to its
-        // own connections, in seq order, through their bounded senders (TenantHubLifetimeManager).
+        // own connections, in seq order, through their bounded senders (the core's ILocalDelivery).
         services.TryAddSingleton<RedisTopology>();
         services.TryAddSingleton<RoomPublications>();
         services.TryAddSingleton<LocalDeliveryOrder>();

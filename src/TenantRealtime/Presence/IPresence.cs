@@ -23,7 +23,7 @@ public interface IPresence
     /// <exception cref="InvalidOperationException">Presence is not enabled.</exception>
     /// <exception cref="ArgumentException">An id is malformed.</exception>
     /// <exception cref="TenantRealtimeUnavailableException">
-    /// With the Redis package, Redis is down or did not answer within its <c>BroadcastTimeout</c>: the other servers'
+    /// With the Redis package, Redis is down or did not answer within its <c>RedisWaitTimeout</c>: the other servers'
     /// users cannot be read, and a list without them would be wrong. Retry later.
     /// </exception>
     ValueTask<PresenceSnapshot> GetAsync(string organizationId, string? tenantId = null, CancellationToken cancellationToken = default);
