@@ -14,26 +14,26 @@ namespace TenantRealtime.Redis.Presence;
 /// </summary>
 internal sealed class PresenceBatch(string organizationId)
 {
-    private readonly List<PresenceScope> _scopes = [];
+    private readonly List<PresenceRoom> _scopes = [];
     private readonly List<RedisValue> _operations = [];
 
     public string OrganizationId { get; } = organizationId;
 
     /// <summary>Gets the scopes, in the order of their results.</summary>
-    public IReadOnlyList<PresenceScope> Scopes => _scopes;
+    public IReadOnlyList<PresenceRoom> Scopes => _scopes;
 
     /// <summary>This server now has <paramref name="connections"/> of the user in the scope (0: none).</summary>
-    public void Set(PresenceScope scope, string userId, long connections, DateTimeOffset since, string? displayName) =>
+    public void Set(PresenceRoom scope, string userId, long connections, DateTimeOffset since, string? displayName) =>
         Add("a", scope, userId, connections, PresencePayload.Timestamp(since), displayName ?? "");
 
     /// <summary>The user leaves the scope unless a live server still has it (its debounce window passed).</summary>
-    public void Check(PresenceScope scope, string userId) => Add("c", scope, userId, 0, "", "");
+    public void Check(PresenceRoom scope, string userId) => Add("c", scope, userId, 0, "", "");
 
     /// <summary>Every user of the scope leaves unless a live server still has it (a server died).</summary>
-    public void Settle(PresenceScope scope) => Add("r", scope, "", 0, "", "");
+    public void Settle(PresenceRoom scope) => Add("r", scope, "", 0, "", "");
 
     /// <summary>Only sends the scope's waiting changes, if its rate bound allows now.</summary>
-    public void Release(PresenceScope scope) => Add("f", scope, "", 0, "", "");
+    public void Release(PresenceRoom scope) => Add("f", scope, "", 0, "", "");
 
     /// <summary>The script's keys and arguments, with this server's share first among <paramref name="otherServers"/>'.</summary>
     public (RedisKey[] Keys, RedisValue[] Arguments) Build(RedisKeys keys, string serverId, string[] otherServers, DateTimeOffset now, PresenceRun run)
@@ -77,7 +77,7 @@ internal sealed class PresenceBatch(string organizationId)
         return (scriptKeys, [.. arguments]);
     }
 
-    private void Add(string kind, PresenceScope scope, string userId, long connections, string since, string displayName)
+    private void Add(string kind, PresenceRoom scope, string userId, long connections, string since, string displayName)
     {
         var index = _scopes.IndexOf(scope);
         if (index < 0)

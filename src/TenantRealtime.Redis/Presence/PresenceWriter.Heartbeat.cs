@@ -25,7 +25,7 @@ internal sealed partial class PresenceWriter
         lock (_gate)
         {
             // Organizations without a user here and nothing in flight: their share is empty, so the index drops them.
-            gone = [.. _indexed.Where(id => !local.Has(id) && !_dirty.Any(member => member.Scope.OrganizationId == id) && !HasDue(id))];
+            gone = [.. _indexed.Where(id => !local.Has(id) && !_dirty.Any(member => member.Room.OrganizationId == id) && !HasDue(id))];
             _indexed.ExceptWith(gone);
             indexed = [.. _indexed];
         }
@@ -123,7 +123,7 @@ internal sealed partial class PresenceWriter
     }
 
     private bool HasDue(string organizationId) =>
-        _checks.UnorderedItems.Any(item => item.Element.Scope.OrganizationId == organizationId) ||
+        _checks.UnorderedItems.Any(item => item.Element.Room.OrganizationId == organizationId) ||
         _releases.Keys.Any(scope => scope.OrganizationId == organizationId);
 
     // Server ids are Guid "N" strings; anything else in the set was not written by this package.

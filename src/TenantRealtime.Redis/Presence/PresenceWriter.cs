@@ -32,7 +32,7 @@ internal sealed partial class PresenceWriter(
     // Handed over whole to each pass, not cleared: a cleared set keeps the capacity of its largest burst (a connect storm).
     private HashSet<PresenceMember> _dirty = [];
     private readonly PriorityQueue<PresenceMember, long> _checks = new();
-    private readonly Dictionary<PresenceScope, long> _releases = [];
+    private readonly Dictionary<PresenceRoom, long> _releases = [];
 
     // Organizations listed under this server in Redis (so a sweep finds its share if it dies); a superset of those
     // with a share, trimmed at the heartbeat.
@@ -50,7 +50,7 @@ internal sealed partial class PresenceWriter(
     {
         lock (_gate)
         {
-            foreach (var scope in PresenceScope.Of(organizationId, tenantId))
+            foreach (var scope in PresenceRoom.Of(organizationId, tenantId))
             {
                 _dirty.Add(new PresenceMember(scope, userId));
             }
@@ -119,7 +119,7 @@ internal sealed partial class PresenceWriter(
         var departed = new List<PresenceMember>();
         foreach (var member in dirty)
         {
-            var (scope, userId) = (member.Scope, member.UserId);
+            var (scope, userId) = (member.Room, member.UserId);
             var connections = local.Connections(scope, userId);
             var found = local.Find(scope.OrganizationId, userId);
             BatchOf(scope.OrganizationId).Set(scope, userId, connections, found?.Since ?? now, found?.DisplayName);
@@ -140,7 +140,7 @@ internal sealed partial class PresenceWriter(
 
         foreach (var member in checks)
         {
-            BatchOf(member.Scope.OrganizationId).Check(member.Scope, member.UserId);
+            BatchOf(member.Room.OrganizationId).Check(member.Room, member.UserId);
         }
 
         foreach (var scope in releases)
@@ -229,7 +229,7 @@ internal sealed partial class PresenceWriter(
         }
     }
 
-    private (HashSet<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceScope> Releases) TakeDue(long nowMs)
+    private (HashSet<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceRoom> Releases) TakeDue(long nowMs)
     {
         lock (_gate)
         {
@@ -285,7 +285,7 @@ internal sealed partial class PresenceWriter(
         {
             foreach (var (organizationId, userId, tenantId) in local.Members())
             {
-                _dirty.Add(new PresenceMember(new PresenceScope(organizationId, tenantId), userId));
+                _dirty.Add(new PresenceMember(new PresenceRoom(organizationId, tenantId), userId));
             }
         }
     }

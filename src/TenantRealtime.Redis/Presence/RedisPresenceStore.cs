@@ -22,7 +22,7 @@ internal sealed class RedisPresenceStore(
 {
     public void Changed(string organizationId, string userId, string? tenantId) => writer.Changed(organizationId, userId, tenantId);
 
-    public async ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    public async ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {
         var call = await policy.RunAsync((this, scope, maxUsers, cancellationToken), static s => s.Item1.ReadCoreAsync(s.scope, s.maxUsers, s.cancellationToken), cancellationToken).ConfigureAwait(false);
         return call.Outcome switch
@@ -33,7 +33,7 @@ internal sealed class RedisPresenceStore(
         };
     }
 
-    private async Task<PresenceRead> ReadCoreAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    private async Task<PresenceRead> ReadCoreAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {
         var database = (await connection.GetAsync().ConfigureAwait(false)).GetDatabase();
         var others = await registry.ReadOtherServersAsync(database, cancellationToken).ConfigureAwait(false);

@@ -18,11 +18,11 @@ public sealed class LocalPresenceTests
         local.Add(Ada("t2"), null, Noon.AddSeconds(9));
         local.Add(Ada(null), null, Noon.AddSeconds(9));
 
-        local.Connections(new PresenceScope("org-a", null), "ada").Should().Be(4);
-        local.Connections(new PresenceScope("org-a", "t1"), "ada").Should().Be(1);
-        local.Connections(new PresenceScope("org-a", "t2"), "ada").Should().Be(2);
-        local.Connections(new PresenceScope("org-a", "t3"), "ada").Should().Be(0);
-        local.Connections(new PresenceScope("org-b", "t1"), "ada").Should().Be(0);
+        local.Connections(new PresenceRoom("org-a", null), "ada").Should().Be(4);
+        local.Connections(new PresenceRoom("org-a", "t1"), "ada").Should().Be(1);
+        local.Connections(new PresenceRoom("org-a", "t2"), "ada").Should().Be(2);
+        local.Connections(new PresenceRoom("org-a", "t3"), "ada").Should().Be(0);
+        local.Connections(new PresenceRoom("org-b", "t1"), "ada").Should().Be(0);
         local.Find("org-a", "ada").Should().Be((Noon, "Ada"), "the first connection brought the user online here");
         local.Members().Should().BeEquivalentTo([("org-a", "ada", (string?)null), ("org-a", "ada", "t1"), ("org-a", "ada", "t2")]);
     }
@@ -35,7 +35,7 @@ public sealed class LocalPresenceTests
         local.Add(Ada("t2"), null, Noon);
 
         local.Remove(Ada("t1")).Should().BeTrue();
-        local.Connections(new PresenceScope("org-a", "t1"), "ada").Should().Be(0);
+        local.Connections(new PresenceRoom("org-a", "t1"), "ada").Should().Be(0);
         local.Members().Should().BeEquivalentTo([("org-a", "ada", (string?)null), ("org-a", "ada", "t2")]);
 
         local.Remove(Ada("t2")).Should().BeTrue();

@@ -5,7 +5,7 @@ namespace TenantRealtime.Tests.Presence;
 /// <summary>The per-scope rate bound: a bucket of one second's worth; what is over it waits, merged per user, never lost.</summary>
 public sealed class PresenceGateTests
 {
-    private static readonly PresenceScope Tenant = new("org-a", "t1");
+    private static readonly PresenceRoom Tenant = new("org-a", "t1");
 
     private static PresenceChange Joined(string userId) => new(true, new PresenceUser(userId, null, 1, DateTimeOffset.UnixEpoch));
 
@@ -73,7 +73,7 @@ public sealed class PresenceGateTests
     public void ScopesAreBoundedEachOnTheirOwn()
     {
         var gate = new PresenceGate();
-        var other = new PresenceScope("org-b", "t1");
+        var other = new PresenceRoom("org-b", "t1");
         gate.Queue(Tenant, "amy", Joined("amy"), 0);
         gate.TryTake(Tenant, 0, perSecond: 1, out _, out _).Should().BeTrue();
 

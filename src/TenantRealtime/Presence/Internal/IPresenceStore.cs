@@ -13,7 +13,7 @@ internal interface IPresenceStore
     void Changed(string organizationId, string userId, string? tenantId);
 
     /// <summary>Reads the users online in <paramref name="scope"/>, or only their number when more than <paramref name="maxUsers"/>.</summary>
-    ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken);
+    ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken);
 }
 
 /// <summary>What <see cref="IPresenceStore.ReadAsync"/> found.</summary>

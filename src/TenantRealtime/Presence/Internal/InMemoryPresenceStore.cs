@@ -18,22 +18,22 @@ internal sealed class InMemoryPresenceStore(
     TimeProvider time) : IPresenceStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<PresenceScope, Dictionary<string, Online>> _scopes = [];
-    private readonly Dictionary<PresenceScope, ITimer> _releases = [];
+    private readonly Dictionary<PresenceRoom, Dictionary<string, Online>> _scopes = [];
+    private readonly Dictionary<PresenceRoom, ITimer> _releases = [];
     private readonly PresenceGate _gate = new();
 
     public void Changed(string organizationId, string userId, string? tenantId)
     {
         lock (_lock)
         {
-            foreach (var scope in PresenceScope.Of(organizationId, tenantId))
+            foreach (var scope in PresenceRoom.Of(organizationId, tenantId))
             {
                 Apply(scope, userId);
             }
         }
     }
 
-    public ValueTask<PresenceRead> ReadAsync(PresenceScope scope, int maxUsers, CancellationToken cancellationToken)
+    public ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -48,7 +48,7 @@ internal sealed class InMemoryPresenceStore(
         }
     }
 
-    private void Apply(PresenceScope scope, string userId)
+    private void Apply(PresenceRoom scope, string userId)
     {
         var users = _scopes.GetValueOrDefault(scope);
         ref var online = ref users is null ? ref Unsafe.NullRef<Online>() : ref CollectionsMarshal.GetValueRefOrNullRef(users, userId);
@@ -93,15 +93,15 @@ internal sealed class InMemoryPresenceStore(
         lock (_lock)
         {
             // Only the window this timer belongs to: a reconnect cancelled it, and a later leave has a timer of its own.
-            var users = _scopes.GetValueOrDefault(leaving.Scope);
-            if (users is not null && users.TryGetValue(leaving.UserId, out var online) && online.Leaving == leaving && local.Connections(leaving.Scope, leaving.UserId) == 0)
+            var users = _scopes.GetValueOrDefault(leaving.Room);
+            if (users is not null && users.TryGetValue(leaving.UserId, out var online) && online.Leaving == leaving && local.Connections(leaving.Room, leaving.UserId) == 0)
             {
-                Leave(leaving.Scope, leaving.UserId, online);
+                Leave(leaving.Room, leaving.UserId, online);
             }
         }
     }
 
-    private void Leave(PresenceScope scope, string userId, Online online)
+    private void Leave(PresenceRoom scope, string userId, Online online)
     {
         online.Leaving?.Cancel();
         var users = _scopes[scope];
@@ -114,7 +114,7 @@ internal sealed class InMemoryPresenceStore(
         Announce(scope, userId, new PresenceChange(Joined: false, new PresenceUser(userId, online.DisplayName, 0, online.Since)));
     }
 
-    private void Announce(PresenceScope scope, string userId, PresenceChange change)
+    private void Announce(PresenceRoom scope, string userId, PresenceChange change)
     {
         _gate.Queue(scope, userId, change, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (!Release(scope))
@@ -124,7 +124,7 @@ internal sealed class InMemoryPresenceStore(
     }
 
     /// <summary>Sends the scope's waiting changes if the bound allows, else makes sure they are sent when it does.</summary>
-    private bool Release(PresenceScope scope)
+    private bool Release(PresenceRoom scope)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!_gate.TryTake(scope, now, options.CurrentValue.PresenceEventsPerSecond, out var changes, out var retryAt))
@@ -158,7 +158,7 @@ internal sealed class InMemoryPresenceStore(
         return true;
     }
 
-    private void OnRelease(PresenceScope scope)
+    private void OnRelease(PresenceRoom scope)
     {
         lock (_lock)
         {
@@ -171,7 +171,7 @@ internal sealed class InMemoryPresenceStore(
         }
     }
 
-    private PresenceUser Current(PresenceScope scope, string userId, Online online) =>
+    private PresenceUser Current(PresenceRoom scope, string userId, Online online) =>
         new(userId, online.DisplayName, local.Connections(scope, userId), online.Since);
 
     /// <summary>
@@ -210,9 +210,9 @@ internal sealed class InMemoryPresenceStore(
     }
 
     /// <summary>A debounce window: its identity tells a timer that fires late from the window now running.</summary>
-    private sealed class Leaving(InMemoryPresenceStore store, PresenceScope scope, string userId, string? displayName)
+    private sealed class Leaving(InMemoryPresenceStore store, PresenceRoom scope, string userId, string? displayName)
     {
-        public PresenceScope Scope { get; } = scope;
+        public PresenceRoom Room { get; } = scope;
 
         public string UserId { get; } = userId;
 
@@ -225,8 +225,8 @@ internal sealed class InMemoryPresenceStore(
         public void Cancel() => Timer?.Dispose();
     }
 
-    private sealed record Releasing(InMemoryPresenceStore Store, PresenceScope Scope)
+    private sealed record Releasing(InMemoryPresenceStore Store, PresenceRoom Room)
     {
-        public void Fire() => Store.OnRelease(Scope);
+        public void Fire() => Store.OnRelease(Room);
     }
 }

@@ -64,7 +64,7 @@ internal sealed class LocalPresence
     }
 
     /// <summary>This server's connections of <paramref name="userId"/> in <paramref name="scope"/>.</summary>
-    public long Connections(PresenceScope scope, string userId)
+    public long Connections(PresenceRoom scope, string userId)
     {
         lock (_gate)
         {

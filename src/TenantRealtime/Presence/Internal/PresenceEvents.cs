@@ -18,7 +18,7 @@ internal sealed class PresenceEvents(
     TimeProvider time,
     ILogger<PresenceEvents> logger)
 {
-    public void Send(PresenceScope scope, string type, IReadOnlyList<PresenceUser> users, long userCount)
+    public void Send(PresenceRoom scope, string type, IReadOnlyList<PresenceUser> users, long userCount)
     {
         var settings = options.CurrentValue;
         var countsOnly = userCount > settings.MaxPresenceListSize;

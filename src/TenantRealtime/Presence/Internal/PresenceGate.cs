@@ -10,14 +10,14 @@ internal sealed class PresenceGate
 {
     private const int PruneEvery = 256;
 
-    private readonly Dictionary<PresenceScope, ScopeGate> _scopes = [];
+    private readonly Dictionary<PresenceRoom, ScopeGate> _scopes = [];
     private int _queued;
 
     /// <summary>Gets the scopes with changes waiting.</summary>
     public int WaitingScopes => _scopes.Count(pair => pair.Value.Pending is not null);
 
     /// <summary>Records a change of <paramref name="userId"/> in <paramref name="scope"/>, replacing one still waiting.</summary>
-    public void Queue(PresenceScope scope, string userId, PresenceChange change, long nowMs)
+    public void Queue(PresenceRoom scope, string userId, PresenceChange change, long nowMs)
     {
         if (++_queued % PruneEvery == 0)
         {
@@ -36,7 +36,7 @@ internal sealed class PresenceGate
     /// Takes the scope's waiting changes if the bound allows an event at <paramref name="nowMs"/> (charging one event
     /// per kind taken); otherwise returns false with the time it will allow one. The changes taken are the caller's.
     /// </summary>
-    public bool TryTake(PresenceScope scope, long nowMs, int perSecond, out IReadOnlyCollection<KeyValuePair<string, PresenceChange>> changes, out long retryAtMs)
+    public bool TryTake(PresenceRoom scope, long nowMs, int perSecond, out IReadOnlyCollection<KeyValuePair<string, PresenceChange>> changes, out long retryAtMs)
     {
         changes = [];
         retryAtMs = 0;

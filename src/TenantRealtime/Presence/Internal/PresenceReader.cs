@@ -23,7 +23,7 @@ internal sealed class PresenceReader(IPresenceStore store, IConnectionRegistry r
             Ids.ThrowIfInvalid(tenantId, settings.MaxIdLength);
         }
 
-        var read = await store.ReadAsync(new PresenceScope(organizationId, tenantId), settings.MaxPresenceListSize, cancellationToken).ConfigureAwait(false);
+        var read = await store.ReadAsync(new PresenceRoom(organizationId, tenantId), settings.MaxPresenceListSize, cancellationToken).ConfigureAwait(false);
         var users = read.Users.OrderBy(user => user.OnlineSince).ThenBy(user => user.UserId, StringComparer.Ordinal).ToList();
         var connections = read.CountsOnly
             ? read.Connections ?? await registry.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false)

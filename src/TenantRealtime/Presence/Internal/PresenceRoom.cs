@@ -2,10 +2,13 @@ using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Presence.Internal;
 
-/// <summary>Where presence is counted: an organization (<see cref="TenantId"/> null), or one tenant of it.</summary>
+/// <summary>
+/// The room whose presence is counted: an organization's (<see cref="TenantId"/> null), or one tenant's. Not a
+/// <see cref="BroadcastScope"/>, though the wire spells it as a scope (<see cref="WireName"/>).
+/// </summary>
 /// <param name="OrganizationId">The organization.</param>
 /// <param name="TenantId">The tenant, or <see langword="null"/> for the organization.</param>
-internal readonly record struct PresenceScope(string OrganizationId, string? TenantId)
+internal readonly record struct PresenceRoom(string OrganizationId, string? TenantId)
 {
     /// <summary>Gets the envelope's <c>scope</c>: <c>organization</c> or <c>tenant</c>.</summary>
     public string WireName => ScopeNames.Of(TenantId is null ? BroadcastScope.Organization : BroadcastScope.Tenant);
@@ -21,12 +24,12 @@ internal readonly record struct PresenceScope(string OrganizationId, string? Ten
         : [RoomNames.OrganizationAdmins(OrganizationId)];
 
     /// <summary>The scopes a connection counts in: its organization, and its tenant if it has one.</summary>
-    public static IEnumerable<PresenceScope> Of(string organizationId, string? tenantId)
+    public static IEnumerable<PresenceRoom> Of(string organizationId, string? tenantId)
     {
-        yield return new PresenceScope(organizationId, null);
+        yield return new PresenceRoom(organizationId, null);
         if (tenantId is not null)
         {
-            yield return new PresenceScope(organizationId, tenantId);
+            yield return new PresenceRoom(organizationId, tenantId);
         }
     }
 }
