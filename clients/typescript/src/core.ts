@@ -1,5 +1,5 @@
 // Everything but the SignalR binding: shared by the npm entry (index.ts) and the browser entry (browser.ts).
-export { ENVELOPE_FIELDS, type BroadcastScope, type EnvelopeField, type TenantEnvelope } from "./envelope.js";
+export { ENVELOPE_FIELDS, Scopes, type BroadcastScope, type EnvelopeField, type TenantEnvelope } from "./envelope.js";
 export {
   ErrorCodes,
   HubEvents,
