@@ -15,7 +15,14 @@ export {
   type RoomPosition,
   type RoomResumeResult,
 } from "./wire.js";
-export { RoomSequencer, type ReloadReason, type SequencerOptions, type Timers } from "./sequencer.js";
+export {
+  RoomRecovery,
+  RoomSequencer,
+  type ReloadReason,
+  type RoomRecoveryOptions,
+  type SequencerOptions,
+  type Timers,
+} from "./recovery.js";
 export {
   DEFAULT_POSITIONS_KEY,
   sessionStoragePositionStore,
