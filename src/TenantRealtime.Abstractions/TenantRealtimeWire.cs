@@ -1,6 +1,6 @@
 namespace TenantRealtime;
 
-/// <summary>The names of the wire contract: hub methods, server events and error codes.</summary>
+/// <summary>The names of the wire contract: hub methods, server events, error codes, field names and scopes.</summary>
 public static class TenantRealtimeWire
 {
     /// <summary>The default hub path: <c>/hubs/realtime</c>.</summary>
@@ -24,7 +24,10 @@ public static class TenantRealtimeWire
         /// <summary><c>Resume({positions: [{room, epoch, seq}]})</c>.</summary>
         public const string Resume = "Resume";
 
-        /// <summary><c>GetPresence({scope, organizationId?, tenantId?})</c>, when the server enables presence.</summary>
+        /// <summary>
+        /// <c>GetPresence({scope, organizationId?, tenantId?})</c>, when the server enables presence; <c>scope</c> is
+        /// <see cref="Scopes.Organization"/> or <see cref="Scopes.Tenant"/>.
+        /// </summary>
         public const string GetPresence = "GetPresence";
     }
 
@@ -123,7 +126,7 @@ public static class TenantRealtimeWire
         /// <summary><c>timestamp</c>: when it was sent, ISO-8601 UTC.</summary>
         public const string Timestamp = "timestamp";
 
-        /// <summary><c>scope</c>: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
+        /// <summary><c>scope</c>: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c> (<see cref="Scopes"/>).</summary>
         public const string Scope = "scope";
 
         /// <summary><c>organizationId</c>: the organization of an organization, tenant or user broadcast.</summary>
@@ -143,5 +146,29 @@ public static class TenantRealtimeWire
 
         /// <summary><c>epoch</c>: the identity of the room's history.</summary>
         public const string Epoch = "epoch";
+    }
+
+    /// <summary>
+    /// How a scope is spelled on the wire: the value of the envelope's <see cref="EnvelopeFields.Scope"/> (who a
+    /// broadcast was addressed to), and the <c>scope</c> of <see cref="Methods.GetPresence"/>, of its answer and of
+    /// <see cref="Events.Presence"/> events, which are <see cref="Organization"/> or <see cref="Tenant"/>. Servers and
+    /// clients compare and write scopes from here.
+    /// </summary>
+    public static class Scopes
+    {
+        /// <summary><c>all</c>: a broadcast to every connection.</summary>
+        public const string All = "all";
+
+        /// <summary><c>organization</c>: a broadcast to one organization; in presence, the users online in an organization.</summary>
+        public const string Organization = "organization";
+
+        /// <summary>
+        /// <c>tenant</c>: a broadcast to one tenant of an organization (and that organization's admins); in presence, the
+        /// users online in one tenant.
+        /// </summary>
+        public const string Tenant = "tenant";
+
+        /// <summary><c>user</c>: a broadcast to every connection of one user.</summary>
+        public const string User = "user";
     }
 }

@@ -23,7 +23,7 @@ public sealed class TenantEvent<TData>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Timestamp)]
     public string Timestamp { get; init; } = string.Empty;
 
-    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c>.</summary>
+    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c> (<see cref="TenantRealtimeWire.Scopes"/>).</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Scope)]
     public string Scope { get; init; } = string.Empty;
 

@@ -44,7 +44,7 @@ public sealed partial class TenantRealtimeClient
 
             var binding = new EventBinding<TData>(eventName, _logger);
             _connection.On<TenantEvent<TData>>(eventName, received =>
-                _sequencer.ReceiveAsync(new InboundEnvelope(received.Room, received.Seq, received.Epoch, () => binding.DispatchAsync(received))));
+                _recovery.ReceiveAsync(new InboundEnvelope(received.Room, received.Seq, received.Epoch, () => binding.DispatchAsync(received))));
             _bindings.Add(eventName, binding);
             return binding;
         }

@@ -31,7 +31,7 @@ public sealed partial class TenantRealtimeClient
             return;
         }
 
-        var learned = await _sequencer.LearnAsync(result.Positions, cancellationToken).ConfigureAwait(false);
+        var learned = await _recovery.LearnAsync(result.Positions, cancellationToken).ConfigureAwait(false);
         ClientLog.PositionsLearned(_logger, result.Positions.Count, learned);
     }
 }

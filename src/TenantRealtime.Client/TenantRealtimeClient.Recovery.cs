@@ -23,7 +23,7 @@ public sealed partial class TenantRealtimeClient
     /// Gets the position of every room tracked: the last seq applied and its epoch, or for a room nothing was received
     /// from yet, where it stood when the client connected.
     /// </summary>
-    public IReadOnlyList<RoomPosition> Positions => _sequencer.GetPositions();
+    public IReadOnlyList<RoomPosition> Positions => _recovery.GetPositions();
 
     /// <summary>
     /// Asks the server for every broadcast after each tracked room's position and applies them (the client does
@@ -33,7 +33,7 @@ public sealed partial class TenantRealtimeClient
     /// <returns>The server's answer, one entry per tracked room.</returns>
     /// <exception cref="InvalidOperationException">The client is not connected.</exception>
     public async Task<ResumeResult> ResumeAsync(CancellationToken cancellationToken = default) =>
-        await _sequencer.ResumeAllAsync(cancellationToken).ConfigureAwait(false)
+        await _recovery.ResumeAllAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The client is not connected.");
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed partial class TenantRealtimeClient
     public void ResetRoom(string room)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        _sequencer.ResetRoom(room);
+        _recovery.ResetRoom(room);
     }
 
     private async Task<ResumeResult?> InvokeResumeAsync(IReadOnlyList<RoomPosition> positions, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public sealed partial class TenantRealtimeClient
         ResumeResult? result;
         try
         {
-            result = await _sequencer.ResumeAllAsync(CancellationToken.None).ConfigureAwait(false);
+            result = await _recovery.ResumeAllAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

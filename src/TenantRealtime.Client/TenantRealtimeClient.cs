@@ -14,7 +14,7 @@ namespace TenantRealtime.Client;
 public sealed partial class TenantRealtimeClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
-    private readonly RoomSequencer _sequencer;
+    private readonly RoomRecovery _recovery;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, EventBinding> _bindings = new(StringComparer.Ordinal);
@@ -45,7 +45,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         options.ConfigureConnection?.Invoke(builder);
         _connection = builder.Build();
 
-        _sequencer = new RoomSequencer(options.ReorderWindow, options.TimeProvider, InvokeResumeAsync, RaiseReloadRequiredAsync, _logger);
+        _recovery = new RoomRecovery(options.ReorderWindow, options.TimeProvider, InvokeResumeAsync, RaiseReloadRequiredAsync, _logger);
         _connection.Reconnected += _ => ResumeAfterReconnectAsync();
         foreach (var eventName in options.TrackedEvents)
         {
@@ -112,7 +112,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     /// <returns>A task that completes when the connection is released.</returns>
     public async ValueTask DisposeAsync()
     {
-        _sequencer.Dispose();
+        _recovery.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 }

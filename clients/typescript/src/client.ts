@@ -4,7 +4,7 @@
 import type * as SignalR from "@microsoft/signalr";
 import type { TenantEnvelope } from "./envelope.js";
 import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS, isRefusedForNow, refusedRetryDelayMs } from "./retry.js";
-import { RoomSequencer, type ReloadReason } from "./sequencer.js";
+import { RoomRecovery, type ReloadReason } from "./recovery.js";
 import type { PositionStore } from "./storage.js";
 import {
   HubEvents,
@@ -72,7 +72,7 @@ export class TenantRealtimeClient {
   readonly connection: SignalR.HubConnection;
 
   readonly #signalR: SignalRNamespace;
-  readonly #sequencer: RoomSequencer;
+  readonly #recovery: RoomRecovery;
   readonly #store: PositionStore | undefined;
   readonly #onError: (message: string, error?: unknown) => void;
   readonly #handlers = new Map<string, Set<EnvelopeHandler<unknown>>>();
@@ -103,12 +103,12 @@ export class TenantRealtimeClient {
     if (options.logging !== undefined) builder = builder.configureLogging(options.logging);
     this.connection = builder.build();
 
-    this.#sequencer = new RoomSequencer({
+    this.#recovery = new RoomRecovery({
       reorderWindowMs: window,
       deliver: (eventName, envelope) => this.#deliver(eventName, envelope),
       resume: positions => this.#invokeResume(positions),
       reload: (rooms, reason) => this.#raiseReload(rooms, reason),
-      positionsChanged: this.#store ? () => this.#store!.save(this.#sequencer.positions()) : undefined,
+      positionsChanged: this.#store ? () => this.#store!.save(this.#recovery.positions()) : undefined,
       log: this.#onError,
     });
 
@@ -135,7 +135,7 @@ export class TenantRealtimeClient {
 
   /** Counters: broadcasts applied and duplicates dropped. */
   get stats(): { readonly applied: number; readonly duplicates: number } {
-    return this.#sequencer.stats;
+    return this.#recovery.stats;
   }
 
   /**
@@ -157,7 +157,7 @@ export class TenantRealtimeClient {
   track(eventName: string): void {
     if (this.#handlers.has(eventName)) return;
     this.#handlers.set(eventName, new Set());
-    this.connection.on(eventName, (envelope: TenantEnvelope) => this.#sequencer.receive(eventName, envelope));
+    this.connection.on(eventName, (envelope: TenantEnvelope) => this.#recovery.receive(eventName, envelope));
   }
 
   /**
@@ -213,7 +213,7 @@ export class TenantRealtimeClient {
     if (!this.#seeded) {
       this.#seeded = true;
       const saved = await this.#store?.load();
-      if (saved) this.#sequencer.seed(saved);
+      if (saved) this.#recovery.seed(saved);
     }
     this.#stopRequested = false;
     this.#setStatus("connecting");
@@ -252,12 +252,12 @@ export class TenantRealtimeClient {
 
   /** The last applied `{room, epoch, seq}` of every room known. */
   positions(): RoomPosition[] {
-    return this.#sequencer.positions();
+    return this.#recovery.positions();
   }
 
   /** Tells the client the app reloaded a room by itself: what is held is dropped, the next broadcast starts it afresh. */
   resetRoom(room: string): void {
-    this.#sequencer.reset(room);
+    this.#recovery.reset(room);
   }
 
   /**
@@ -267,7 +267,7 @@ export class TenantRealtimeClient {
   async joinOrganization(organizationId: string): Promise<JoinOrganizationResult> {
     const result = await this.connection.invoke<JoinOrganizationResult>(HubMethods.joinOrganization, { organizationId });
     this.#joined.add(organizationId);
-    if (result.position) this.#sequencer.adopt([result.position]);
+    if (result.position) this.#recovery.adopt([result.position]);
     return result;
   }
 
@@ -286,7 +286,7 @@ export class TenantRealtimeClient {
     for (const organizationId of [...this.#joined]) {
       try {
         const joined = await this.connection.invoke<JoinOrganizationResult>(HubMethods.joinOrganization, { organizationId });
-        if (joined.position) this.#sequencer.adopt([joined.position]);
+        if (joined.position) this.#recovery.adopt([joined.position]);
       } catch (error) {
         // No longer allowed: its room answers `forbidden` in the Resume below and is reloaded and dropped.
         this.#joined.delete(organizationId);
@@ -296,8 +296,8 @@ export class TenantRealtimeClient {
 
     const identity = await this.connection.invoke<AuthenticateResult>(HubMethods.authenticate, {});
     this.#identity = identity;
-    const resumed = await this.#sequencer.resumeAll();
-    this.#sequencer.adopt(identity.positions ?? []);
+    const resumed = await this.#recovery.resumeAll();
+    this.#recovery.adopt(identity.positions ?? []);
     return { identity, resumed };
   }
 

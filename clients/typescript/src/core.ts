@@ -1,5 +1,5 @@
 // Everything but the SignalR binding: shared by the npm entry (index.ts) and the browser entry (browser.ts).
-export { ENVELOPE_FIELDS, type BroadcastScope, type EnvelopeField, type TenantEnvelope } from "./envelope.js";
+export { ENVELOPE_FIELDS, Scopes, type BroadcastScope, type EnvelopeField, type TenantEnvelope } from "./envelope.js";
 export {
   ErrorCodes,
   HubEvents,
@@ -15,7 +15,14 @@ export {
   type RoomPosition,
   type RoomResumeResult,
 } from "./wire.js";
-export { RoomSequencer, type ReloadReason, type SequencerOptions, type Timers } from "./sequencer.js";
+export {
+  RoomRecovery,
+  RoomSequencer,
+  type ReloadReason,
+  type RoomRecoveryOptions,
+  type SequencerOptions,
+  type Timers,
+} from "./recovery.js";
 export {
   DEFAULT_POSITIONS_KEY,
   sessionStoragePositionStore,

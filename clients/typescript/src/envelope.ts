@@ -1,6 +1,7 @@
-// The broadcast envelope: its wire names and TypeScript types, in this one file. test/envelope-contract.test.mjs
-// checks both against TenantRealtime.Abstractions (TenantRealtimeWire.EnvelopeFields and TenantEnvelope.cs), so a
-// field added or retyped on the server fails the build here instead of surprising a browser.
+// The broadcast envelope: its wire names, its scopes and its TypeScript types, in this one file.
+// test/envelope-contract.test.mjs checks them against TenantRealtime.Abstractions (TenantRealtimeWire.EnvelopeFields,
+// TenantRealtimeWire.Scopes and TenantEnvelope.cs), so a field or scope added or retyped on the server fails the build
+// here instead of surprising a browser.
 
 /** The envelope's field names, in the order TenantRealtimeWire.EnvelopeFields declares them. */
 export const ENVELOPE_FIELDS = [
@@ -19,8 +20,19 @@ export const ENVELOPE_FIELDS = [
 /** One of the envelope's field names. */
 export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number];
 
+/**
+ * How a scope is spelled on the wire, as TenantRealtimeWire.Scopes declares them (same order): the envelope's `scope`,
+ * and `organization` / `tenant` in presence (`PresenceScope`).
+ */
+export const Scopes = {
+  all: "all",
+  organization: "organization",
+  tenant: "tenant",
+  user: "user",
+} as const;
+
 /** Who a broadcast was addressed to. */
-export type BroadcastScope = "all" | "organization" | "tenant" | "user";
+export type BroadcastScope = (typeof Scopes)[keyof typeof Scopes];
 
 /**
  * What every broadcast carries. The ids are present for the scopes that have them; `room`, `seq` and `epoch` are

@@ -1,5 +1,6 @@
 // Hub methods, events, error codes and the shapes of their arguments and results (TenantRealtimeWire and the wire
-// contract). The envelope lives in envelope.ts.
+// contract). The envelope and the scopes live in envelope.ts.
+import type { Scopes } from "./envelope.js";
 
 /** Hub methods a client invokes. */
 export const HubMethods = {
@@ -80,7 +81,7 @@ export interface JoinOrganizationResult {
 }
 
 /** Where presence is read and announced: an organization, or one tenant of it. */
-export type PresenceScope = "organization" | "tenant";
+export type PresenceScope = typeof Scopes.organization | typeof Scopes.tenant;
 
 /** What `getPresence` asks for; the ids default to the connection's own. */
 export interface PresenceRequest {

@@ -1,23 +1,27 @@
 // The envelope's names and types in src/envelope.ts against TenantRealtime.Abstractions: every constant of
 // TenantRealtimeWire.EnvelopeFields is in ENVELOPE_FIELDS (same order) and is a member of TenantEnvelope, typed as
-// TenantEnvelope.cs declares the property that carries that name. Read with the TypeScript compiler API.
+// TenantEnvelope.cs declares the property that carries that name; every constant of TenantRealtimeWire.Scopes is in
+// Scopes (same order). Read with the TypeScript compiler API.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
-import { ENVELOPE_FIELDS } from '../dist/index.js';
+import { ENVELOPE_FIELDS, Scopes } from '../dist/index.js';
 import { repoRoot } from './support/servers.mjs';
 
 const abstractions = path.join(repoRoot, 'src/TenantRealtime.Abstractions');
 const wire = readFileSync(path.join(abstractions, 'TenantRealtimeWire.cs'), 'utf8');
 const envelopeCs = readFileSync(path.join(abstractions, 'TenantEnvelope.cs'), 'utf8');
 
-/** EnvelopeFields' constants: C# name → wire name, in declaration order. */
-function csharpFields() {
-  const body = wire.slice(wire.indexOf('class EnvelopeFields'));
+/** A nested class's constants of TenantRealtimeWire: C# name → wire name, in declaration order. */
+function csharpConstants(nestedClass) {
+  const body = new RegExp(`public static class ${nestedClass}\\s*\\{([\\s\\S]*?)\\n    \\}`).exec(wire)[1];
   return [...body.matchAll(/public const string (\w+) = "([^"]+)";/g)].map(m => ({ constant: m[1], name: m[2] }));
 }
+
+/** EnvelopeFields' constants: C# name → wire name, in declaration order. */
+const csharpFields = () => csharpConstants('EnvelopeFields');
 
 /** TenantEnvelope's properties by the EnvelopeFields constant of their DataMember: {type, nullable, omittedWhenNull}. */
 function csharpProperties() {
@@ -34,7 +38,6 @@ function typescriptMembers() {
   const file = path.join(repoRoot, 'clients/typescript/src/envelope.ts');
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const members = new Map();
-  let scopeLiterals = null;
   source.forEachChild(node => {
     if (ts.isInterfaceDeclaration(node) && node.name.text === 'TenantEnvelope') {
       for (const member of node.members) {
@@ -44,11 +47,9 @@ function typescriptMembers() {
         members.set(member.name.getText(source), { optional: !!member.questionToken, types: parts.map(t => t.getText(source)).sort() });
       }
     }
-    if (ts.isTypeAliasDeclaration(node) && node.name.text === 'BroadcastScope') {
-      scopeLiterals = node.type.types.map(t => t.literal.text).sort();
-    }
   });
-  return { members, scopeLiterals };
+  // BroadcastScope is the type of Scopes' values, so the scopes are read from there.
+  return { members, scopeLiterals: Object.values(Scopes).sort() };
 }
 
 /** What a C# property type reads as in JavaScript, under both hub protocols. */
@@ -58,6 +59,13 @@ test('ENVELOPE_FIELDS lists TenantRealtimeWire.EnvelopeFields, in order', () => 
   const fields = csharpFields();
   assert.ok(fields.length >= 10, `read ${fields.length} constants`);
   assert.deepEqual([...ENVELOPE_FIELDS], fields.map(f => f.name));
+});
+
+test('Scopes lists TenantRealtimeWire.Scopes, in order', () => {
+  const scopes = csharpConstants('Scopes');
+  assert.ok(scopes.length >= 4, `read ${scopes.length} constants`);
+  // The keys are the C# names in camelCase, as HubMethods and ErrorCodes spell theirs.
+  assert.deepEqual(Object.entries(Scopes), scopes.map(s => [s.constant[0].toLowerCase() + s.constant.slice(1), s.name]));
 });
 
 test('TenantEnvelope has exactly those members, typed as TenantEnvelope.cs declares them', () => {

@@ -101,6 +101,17 @@ test('the presence names are those of TenantRealtimeWire', () => {
   assert.equal(ErrorCodes.disabled, constant('Disabled'));
 });
 
+test('PresenceScope is the scopes GetPresence takes in TenantRealtimeWire, named from Scopes', () => {
+  const wire = readFileSync(path.join(repoRoot, 'src/TenantRealtime.Abstractions/TenantRealtimeWire.cs'), 'utf8');
+  const getPresence = /<summary>((?:(?!<summary>)[\s\S])*)<\/summary>\s*public const string GetPresence\b/.exec(wire)[1];
+  const documented = [...getPresence.matchAll(/<see cref="Scopes\.(\w+)"\/>/g)].map(m => m[1]);
+  const typescript = readFileSync(path.join(repoRoot, 'clients/typescript/src/wire.ts'), 'utf8');
+  const alias = /export type PresenceScope = ([^;]+);/.exec(typescript)[1];
+  const named = [...alias.matchAll(/typeof Scopes\.(\w+)/g)].map(m => m[1][0].toUpperCase() + m[1].slice(1));
+  assert.deepEqual(documented, ['Organization', 'Tenant'], 'the C# documentation is read');
+  assert.deepEqual(named, documented);
+});
+
 test('ErrorCodes holds every code of TenantRealtimeWire.Errors, and no other', () => {
   const wire = readFileSync(path.join(repoRoot, 'src/TenantRealtime.Abstractions/TenantRealtimeWire.cs'), 'utf8');
   const errors = /public static class Errors\s*\{([\s\S]*?)\n    \}/.exec(wire)[1];

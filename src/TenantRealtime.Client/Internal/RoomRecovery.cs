@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace TenantRealtime.Client.Internal;
 
 /// <summary>
-/// Applies broadcasts once each and in seq order per room. A broadcast at or below the room's position is a
+/// The client's half of missed-message recovery: keeps each room's position (what <c>Resume</c> sends) and applies
+/// broadcasts once each and in seq order per room. A broadcast at or below the room's position is a
 /// duplicate (a replay of something applied) and is dropped; one that skips ahead is held until the gap fills, for
 /// at most the reorder window, after which the gap is asked for with <c>Resume</c>; what cannot be recovered
 /// becomes a reload request. Broadcasts without a position (recovery disabled on the server) pass straight through.
@@ -14,8 +15,12 @@ namespace TenantRealtime.Client.Internal;
 /// the server while holding it: replays of a <c>Resume</c> arrive through <see cref="ReceiveAsync"/> like any
 /// broadcast, and would wait forever behind a holder that waits for that <c>Resume</c>. Reload requests are raised
 /// after the gate is released for the same reason (a handler may call back into the client).
+/// <para>
+/// Not called a sequencer: it numbers nothing (the server does), and the Redis package's per-room reordering is
+/// another job. The TypeScript client's <c>RoomRecovery</c> is the same algorithm.
+/// </para>
 /// </remarks>
-internal sealed partial class RoomSequencer : IDisposable
+internal sealed partial class RoomRecovery : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, RoomState> _rooms = new(StringComparer.Ordinal);
@@ -32,7 +37,7 @@ internal sealed partial class RoomSequencer : IDisposable
     /// <param name="resume">Invokes <c>Resume</c>; returns <see langword="null"/> when there is no connection to ask.</param>
     /// <param name="reload">Tells the application a room must be reloaded.</param>
     /// <param name="logger">The client's logger.</param>
-    public RoomSequencer(
+    public RoomRecovery(
         TimeSpan window,
         TimeProvider time,
         Func<IReadOnlyList<RoomPosition>, CancellationToken, Task<ResumeResult?>> resume,

@@ -4,8 +4,8 @@ using TenantRealtime.Client.Internal;
 
 namespace TenantRealtime.Client.Tests.Internal;
 
-/// <summary>The ordering component on a fake clock, fed envelopes directly.</summary>
-public sealed class RoomSequencerTests : IDisposable
+/// <summary>The client's recovery (order, dedupe, gap Resume, reload) on a fake clock, fed envelopes directly.</summary>
+public sealed class RoomRecoveryTests : IDisposable
 {
     private const string Room = "tenant:org-a:t1";
     private const string Epoch = "e1";
@@ -15,13 +15,13 @@ public sealed class RoomSequencerTests : IDisposable
     private readonly List<string> _applied = [];
     private readonly Recorder<ReloadRequiredEventArgs> _reloads = new();
     private readonly Recorder<IReadOnlyList<RoomPosition>> _resumes = new();
-    private readonly RoomSequencer _sequencer;
+    private readonly RoomRecovery _recovery;
     private Func<IReadOnlyList<RoomPosition>, Task<ResumeResult?>> _server;
 
-    public RoomSequencerTests()
+    public RoomRecoveryTests()
     {
         _server = positions => Task.FromResult<ResumeResult?>(Answer(positions, recovered: true));
-        _sequencer = new RoomSequencer(
+        _recovery = new RoomRecovery(
             Window,
             _time,
             async (positions, _) =>
@@ -38,17 +38,17 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerAppliesOutOfOrderEnvelopesInSeqOrder()
+    public async Task RecoveryAppliesOutOfOrderEnvelopesInSeqOrder()
     {
         await ReceiveAsync(1, 3, 5, 4, 2, 6);
 
         _applied.Should().Equal("1", "2", "3", "4", "5", "6");
         _resumes.Items.Should().BeEmpty();
-        _sequencer.GetPositions().Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room, Epoch, Seq = 6L });
+        _recovery.GetPositions().Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room, Epoch, Seq = 6L });
     }
 
     [Fact]
-    public async Task SequencerDropsEnvelopesAtOrBelowThePosition()
+    public async Task RecoveryDropsEnvelopesAtOrBelowThePosition()
     {
         await ReceiveAsync(1, 2, 2, 1, 4, 4, 3, 3);
 
@@ -56,7 +56,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerStartsARoomAtTheFirstEnvelopeSeen()
+    public async Task RecoveryStartsARoomAtTheFirstEnvelopeSeen()
     {
         await ReceiveAsync(41, 42);
 
@@ -66,25 +66,25 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerKeepsAPerRoomOrder()
+    public async Task RecoveryKeepsAPerRoomOrder()
     {
         await ReceiveAsync(1);
-        await _sequencer.ReceiveAsync(Envelope(1, room: "org:org-a"));
+        await _recovery.ReceiveAsync(Envelope(1, room: "org:org-a"));
         await ReceiveAsync(3);
-        await _sequencer.ReceiveAsync(Envelope(2, room: "org:org-a"));
+        await _recovery.ReceiveAsync(Envelope(2, room: "org:org-a"));
         await ReceiveAsync(2);
 
         _applied.Should().Equal("1", "org:org-a#1", "org:org-a#2", "2", "3");
     }
 
     [Fact]
-    public async Task SequencerResumesAGapStillOpenAfterTheWindowAndAppliesWhatItReplays()
+    public async Task RecoveryResumesAGapStillOpenAfterTheWindowAndAppliesWhatItReplays()
     {
         _server = async positions =>
         {
             // The replay arrives as ordinary broadcasts before Resume answers.
-            await _sequencer.ReceiveAsync(Envelope(2));
-            await _sequencer.ReceiveAsync(Envelope(3));
+            await _recovery.ReceiveAsync(Envelope(2));
+            await _recovery.ReceiveAsync(Envelope(3));
             return Answer(positions, recovered: true, replayed: 2);
         };
         await ReceiveAsync(1, 3);
@@ -101,7 +101,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerReloadsWhenAGapStaysOpenAfterResume()
+    public async Task RecoveryReloadsWhenAGapStaysOpenAfterResume()
     {
         await ReceiveAsync(1, 3, 4);
 
@@ -118,7 +118,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerReloadsAtOnceWhenResumeCannotRecoverTheGap()
+    public async Task RecoveryReloadsAtOnceWhenResumeCannotRecoverTheGap()
     {
         _server = positions => Task.FromResult<ResumeResult?>(Answer(positions, recovered: false));
         await ReceiveAsync(1, 3);
@@ -131,7 +131,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerReloadsWhenResumeFailsOnALiveConnection()
+    public async Task RecoveryReloadsWhenResumeFailsOnALiveConnection()
     {
         _server = _ => Task.FromException<ResumeResult?>(new InvalidOperationException("boom"));
         await ReceiveAsync(1, 3);
@@ -143,7 +143,7 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerWaitsForTheReconnectWhenThereIsNoConnectionToAsk()
+    public async Task RecoveryWaitsForTheReconnectWhenThereIsNoConnectionToAsk()
     {
         _server = _ => Task.FromResult<ResumeResult?>(null);
         await ReceiveAsync(1, 3);
@@ -158,35 +158,35 @@ public sealed class RoomSequencerTests : IDisposable
     }
 
     [Fact]
-    public async Task SequencerReloadsWhenTheEpochChanges()
+    public async Task RecoveryReloadsWhenTheEpochChanges()
     {
         await ReceiveAsync(1, 2);
 
-        await _sequencer.ReceiveAsync(Envelope(1, epoch: "e2"));
-        await _sequencer.ReceiveAsync(Envelope(2, epoch: "e2"));
+        await _recovery.ReceiveAsync(Envelope(1, epoch: "e2"));
+        await _recovery.ReceiveAsync(Envelope(2, epoch: "e2"));
 
         _reloads.Items.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Room, Reason = ReloadReason.EpochChanged });
         _applied.Should().Equal("1", "2", "1", "2");
-        _sequencer.GetPositions().Single().Should().BeEquivalentTo(new { Epoch = "e2", Seq = 2L });
+        _recovery.GetPositions().Single().Should().BeEquivalentTo(new { Epoch = "e2", Seq = 2L });
     }
 
     [Fact]
-    public async Task SequencerPassesEnvelopesWithoutASeqStraightThrough()
+    public async Task RecoveryPassesEnvelopesWithoutASeqStraightThrough()
     {
-        await _sequencer.ReceiveAsync(new InboundEnvelope(Room, null, null, () => Apply("a")));
-        await _sequencer.ReceiveAsync(new InboundEnvelope(null, null, null, () => Apply("b")));
-        await _sequencer.ReceiveAsync(new InboundEnvelope(Room, null, null, () => Apply("a")));
+        await _recovery.ReceiveAsync(new InboundEnvelope(Room, null, null, () => Apply("a")));
+        await _recovery.ReceiveAsync(new InboundEnvelope(null, null, null, () => Apply("b")));
+        await _recovery.ReceiveAsync(new InboundEnvelope(Room, null, null, () => Apply("a")));
 
         _applied.Should().Equal("a", "b", "a");
-        _sequencer.GetPositions().Should().BeEmpty();
+        _recovery.GetPositions().Should().BeEmpty();
     }
 
     [Fact]
-    public async Task SequencerResumesEveryTrackedRoomAndReloadsThoseNotRecovered()
+    public async Task RecoveryResumesEveryTrackedRoomAndReloadsThoseNotRecovered()
     {
         await ReceiveAsync(3);
-        await _sequencer.ReceiveAsync(Envelope(7, room: "org:org-a"));
-        await _sequencer.ReceiveAsync(Envelope(9, room: "org-admins:org-b"));
+        await _recovery.ReceiveAsync(Envelope(7, room: "org:org-a"));
+        await _recovery.ReceiveAsync(Envelope(9, room: "org-admins:org-b"));
         _server = positions => Task.FromResult<ResumeResult?>(new ResumeResult(
         [
             new RoomResumeResult(Room, recovered: true, replayed: 0, error: null),
@@ -194,19 +194,19 @@ public sealed class RoomSequencerTests : IDisposable
             new RoomResumeResult("org-admins:org-b", recovered: false, replayed: 0, error: TenantRealtimeWire.Errors.Forbidden),
         ]));
 
-        await _sequencer.ResumeAllAsync(CancellationToken.None);
+        await _recovery.ResumeAllAsync(CancellationToken.None);
 
         _resumes.Items.Single().Select(p => (p.Room, p.Seq)).Should().BeEquivalentTo([(Room, 3L), ("org:org-a", 7L), ("org-admins:org-b", 9L)]);
         _reloads.Items.Select(r => (r.Room, r.Reason)).Should().BeEquivalentTo([("org:org-a", ReloadReason.NotRecovered), ("org-admins:org-b", ReloadReason.Forbidden)]);
-        _sequencer.GetPositions().Select(p => p.Room).Should().BeEquivalentTo([Room, "org:org-a"], "a room the connection no longer holds is forgotten");
+        _recovery.GetPositions().Select(p => p.Room).Should().BeEquivalentTo([Room, "org:org-a"], "a room the connection no longer holds is forgotten");
     }
 
     [Fact]
-    public async Task SequencerStartsARoomAfreshAfterAReset()
+    public async Task RecoveryStartsARoomAfreshAfterAReset()
     {
         await ReceiveAsync(1, 3);
 
-        _sequencer.ResetRoom(Room);
+        _recovery.ResetRoom(Room);
         await ReceiveAsync(10, 11);
 
         _applied.Should().Equal(["1", "10", "11"], "the held envelope is dropped and the next one starts the room");
@@ -214,7 +214,7 @@ public sealed class RoomSequencerTests : IDisposable
         _resumes.Items.Should().BeEmpty();
     }
 
-    public void Dispose() => _sequencer.Dispose();
+    public void Dispose() => _recovery.Dispose();
 
     private static ResumeResult Answer(IReadOnlyList<RoomPosition> positions, bool recovered, int replayed = 0) =>
         new([.. positions.Select(p => new RoomResumeResult(p.Room, recovered, replayed, error: null))]);
@@ -223,7 +223,7 @@ public sealed class RoomSequencerTests : IDisposable
     {
         foreach (var seq in seqs)
         {
-            await _sequencer.ReceiveAsync(Envelope(seq));
+            await _recovery.ReceiveAsync(Envelope(seq));
         }
     }
 

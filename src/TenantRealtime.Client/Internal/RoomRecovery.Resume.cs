@@ -1,6 +1,6 @@
 namespace TenantRealtime.Client.Internal;
 
-internal sealed partial class RoomSequencer
+internal sealed partial class RoomRecovery
 {
     /// <summary>
     /// Asks the server for everything after every tracked position (after a reconnect, or when the application

@@ -1,6 +1,6 @@
 namespace TenantRealtime.Client.Internal;
 
-internal sealed partial class RoomSequencer
+internal sealed partial class RoomRecovery
 {
     /// <summary>
     /// Takes the server's current positions (from <c>Authenticate</c>) for the rooms the client knows nothing of yet,

@@ -1,7 +1,8 @@
-// Per-room ordering, dedupe and gap recovery, separate from SignalR so it can be tested on its own. The same
-// algorithm as the .NET client (TenantRealtime.Client's RoomSequencer).
+// The client's half of missed-message recovery: per-room positions, ordering, dedupe and gap recovery, separate from
+// SignalR so it can be tested on its own. The same algorithm as the .NET client (TenantRealtime.Client's RoomRecovery).
+// Not called a sequencer: it numbers nothing (the server does), and the server's Redis reordering is another job.
 import type { TenantEnvelope } from "./envelope.js";
-import type { ResumeResult, RoomPosition } from "./wire.js";
+import { ErrorCodes, type ResumeResult, type RoomPosition } from "./wire.js";
 
 /** Why a room must be reloaded from the application's source of truth. */
 export type ReloadReason =
@@ -16,14 +17,14 @@ export type ReloadReason =
   /** The connection no longer holds the room; the client stops tracking it. */
   | "forbidden";
 
-/** The timers the sequencer uses; tests inject their own. */
+/** The timers the recovery uses; tests inject their own. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-/** What the sequencer needs from its client. */
-export interface SequencerOptions {
+/** What the recovery needs from its client. */
+export interface RoomRecoveryOptions {
   /** Hands one envelope to the application's handlers. */
   deliver(eventName: string, envelope: TenantEnvelope): void;
   /** Invokes `Resume`; resolves null when there is no connection to ask (the next reconnect asks again). */
@@ -58,8 +59,8 @@ function isTracked(envelope: TenantEnvelope | null | undefined): envelope is Tra
 }
 
 /** Applies each broadcast once, in its room's order; asks `Resume` for gaps and reloads what cannot be recovered. */
-export class RoomSequencer {
-  readonly #options: SequencerOptions;
+export class RoomRecovery {
+  readonly #options: RoomRecoveryOptions;
   readonly #timers: Timers;
   readonly #rooms = new Map<string, RoomState>();
   /** Envelopes received while the application reloads, applied after it; null when no reload runs. */
@@ -71,7 +72,7 @@ export class RoomSequencer {
   /** Counters, for diagnostics and tests. */
   readonly stats = { applied: 0, duplicates: 0 };
 
-  constructor(options: SequencerOptions) {
+  constructor(options: RoomRecoveryOptions) {
     this.#options = options;
     this.#timers = options.timers ?? {
       setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
@@ -216,8 +217,8 @@ export class RoomSequencer {
 
   async #settle(result: ResumeResult): Promise<void> {
     const lost = (result.rooms ?? []).filter(r => !r.recovered);
-    const forbidden = lost.filter(r => r.error === "forbidden").map(r => r.room);
-    const notRecovered = lost.filter(r => r.error !== "forbidden").map(r => r.room);
+    const forbidden = lost.filter(r => r.error === ErrorCodes.forbidden).map(r => r.room);
+    const notRecovered = lost.filter(r => r.error !== ErrorCodes.forbidden).map(r => r.room);
     const reloads: Promise<void>[] = [];
     if (forbidden.length > 0) reloads.push(this.reload(forbidden, "forbidden"));
     if (notRecovered.length > 0) reloads.push(this.reload(notRecovered, "not-recovered"));
@@ -363,3 +364,10 @@ export class RoomSequencer {
     }
   }
 }
+
+/** @deprecated Renamed `RoomRecovery` (it numbers nothing; it recovers what a room missed); this name goes before 1.0. */
+export const RoomSequencer = RoomRecovery;
+/** @deprecated Renamed `RoomRecovery`. */
+export type RoomSequencer = RoomRecovery;
+/** @deprecated Renamed `RoomRecoveryOptions`. */
+export type SequencerOptions = RoomRecoveryOptions;
