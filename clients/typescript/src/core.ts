@@ -17,10 +17,8 @@ export {
 } from "./wire.js";
 export {
   RoomRecovery,
-  RoomSequencer,
   type ReloadReason,
   type RoomRecoveryOptions,
-  type SequencerOptions,
   type Timers,
 } from "./recovery.js";
 export {

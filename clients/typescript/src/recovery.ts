@@ -365,9 +365,3 @@ export class RoomRecovery {
   }
 }
 
-/** @deprecated Renamed `RoomRecovery` (it numbers nothing; it recovers what a room missed); this name goes before 1.0. */
-export const RoomSequencer = RoomRecovery;
-/** @deprecated Renamed `RoomRecovery`. */
-export type RoomSequencer = RoomRecovery;
-/** @deprecated Renamed `RoomRecoveryOptions`. */
-export type SequencerOptions = RoomRecoveryOptions;

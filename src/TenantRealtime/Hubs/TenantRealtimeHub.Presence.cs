@@ -1,6 +1,7 @@
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
 using TenantRealtime.Presence.Internal;
+using Scopes = TenantRealtime.TenantRealtimeWire.Scopes;
 
 namespace TenantRealtime.Hubs;
 
@@ -21,16 +22,16 @@ internal sealed partial class TenantRealtimeHub
         var argument = Parse(request, nameof(GetPresence), PresenceShape);
         var settings = options.CurrentValue;
         var scope = argument.GetString("scope");
-        if (scope is not ("organization" or "tenant"))
+        if (scope is not (Scopes.Organization or Scopes.Tenant))
         {
-            throw InvalidArgument(nameof(GetPresence), "'scope' must be \"organization\" or \"tenant\".");
+            throw InvalidArgument(nameof(GetPresence), $"'scope' must be \"{Scopes.Organization}\" or \"{Scopes.Tenant}\".");
         }
 
         var organizationId = ReadId(argument, "organizationId", nameof(GetPresence));
         var tenantId = ReadId(argument, "tenantId", nameof(GetPresence));
-        if (scope == "organization" && tenantId is not null)
+        if (scope == Scopes.Organization && tenantId is not null)
         {
-            throw InvalidArgument(nameof(GetPresence), "'tenantId' names a tenant: ask for scope \"tenant\".");
+            throw InvalidArgument(nameof(GetPresence), $"'tenantId' names a tenant: ask for scope \"{Scopes.Tenant}\".");
         }
 
         RequireIdentity(out var identity);
@@ -40,7 +41,7 @@ internal sealed partial class TenantRealtimeHub
         }
 
         organizationId ??= identity.OrganizationId;
-        if (scope == "tenant")
+        if (scope == Scopes.Tenant)
         {
             tenantId ??= identity.TenantId ?? throw InvalidArgument(nameof(GetPresence), "'tenantId' is required: the connection has no tenant of its own.");
         }

@@ -1,14 +1,16 @@
+using Scopes = TenantRealtime.TenantRealtimeWire.Scopes;
+
 namespace TenantRealtime.Rooms.Internal;
 
-/// <summary>The wire spelling of <see cref="BroadcastScope"/>, without per-call allocations.</summary>
+/// <summary>The wire spelling of <see cref="BroadcastScope"/> (<see cref="TenantRealtimeWire.Scopes"/>), without per-call allocations.</summary>
 internal static class ScopeNames
 {
     public static string Of(BroadcastScope scope) => scope switch
     {
-        BroadcastScope.All => "all",
-        BroadcastScope.Organization => "organization",
-        BroadcastScope.Tenant => "tenant",
-        BroadcastScope.User => "user",
+        BroadcastScope.All => Scopes.All,
+        BroadcastScope.Organization => Scopes.Organization,
+        BroadcastScope.Tenant => Scopes.Tenant,
+        BroadcastScope.User => Scopes.User,
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, null),
     };
 }
