@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TenantRealtime.Identity.Internal;
 
 namespace TenantRealtime.Redis.Configuration;
 
@@ -22,7 +23,7 @@ internal sealed class TenantRealtimeRedisOptionsValidator : IValidateOptions<Ten
         if (!TenantIds.IsValid(options.ChannelPrefix, MaxPrefixLength))
         {
             builder.AddError(
-                $"must be 1 to {MaxPrefixLength} characters of [A-Za-z0-9_.-] (it defaults to the application name).",
+                $"must be {Ids.Form(MaxPrefixLength)} (it defaults to the application name).",
                 nameof(TenantRealtimeRedisOptions.ChannelPrefix));
         }
 

@@ -1,3 +1,5 @@
+using TenantRealtime.Identity.Internal;
+
 namespace TenantRealtime.Broadcasting.Internal;
 
 /// <summary>Event names become client-side handler names: keep them short and plain.</summary>
@@ -10,7 +12,7 @@ internal static class EventNameRules
         ArgumentNullException.ThrowIfNull(eventName, paramName);
         if (!IsValid(eventName))
         {
-            throw new ArgumentException($"'{paramName}' must be 1 to {MaxLength} characters of [A-Za-z0-9_.-], starting with a letter.", paramName);
+            throw new ArgumentException($"'{paramName}' must be {Ids.Form(MaxLength)}, starting with a letter.", paramName);
         }
     }
 
