@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -46,6 +47,12 @@ var app = builder.Build();
 app.MapTenantRealtime();
 app.MapTestEndpoints();
 app.MapJsClientEndpoints();
+if (settings.Redis is not null)
+{
+    // The Redis package's health check alone: 200 once this server's connection to Redis is back (connected and
+    // answering PING), 503 while it still knows Redis as down, when its Resume answers recovered=false.
+    app.MapHealthChecks("/health/redis", new HealthCheckOptions { Predicate = check => check.Name == TenantRealtimeRedisBuilderExtensions.HealthCheckName });
+}
 
 await app.StartAsync();
 if (settings.StopWhenStdinCloses)

@@ -115,6 +115,10 @@ public sealed class KilledServerTests(ITestOutputHelper output) : IAsyncLifetime
         var restartedAt = loop.Issued.Count;
         Log("Redis restarted");
 
+        // Each server reconnects to Redis on its own retry schedule, so B may still be reconnecting when A has drained
+        // its outbox. The outage is over once B, where A's clients resume, is back too: a Resume on a server that still
+        // knows Redis as down answers recovered=false (as documented), and the clients would rightly be told to reload.
+        await Eventually.HoldsAsync(B.IsConnectedToRedisAsync, "B is connected to Redis again", Wait);
         await Eventually.HoldsAsync(
             async () => await A.OutboxSizeAsync() == 0 && loop.Issued.Skip(restartedAt).Any(i => i.Status == HttpStatusCode.OK),
             "A has sent its outbox and numbers broadcasts again",

@@ -71,6 +71,16 @@ internal sealed class TestHostServer : IAsyncDisposable
         return size.GetInt64();
     }
 
+    /// <summary>
+    /// Whether this server is connected to Redis and Redis answers it (its <c>tenantrealtime-redis</c> health check):
+    /// until then it knows Redis as down, and a <c>Resume</c> it serves answers recovered=false.
+    /// </summary>
+    public async Task<bool> IsConnectedToRedisAsync()
+    {
+        using var response = await _http.GetAsync("/health/redis");
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
     /// <summary>SIGKILL: the process ends at once, with whatever it held in memory.</summary>
     public void Kill() => _child.Kill();
 
