@@ -298,11 +298,13 @@ public sealed partial class FuzzTests
             inputs.Add(new Input($"{method} nested 600", Expect.SignalRError, RawFrames.MessagePack("fuzz", method, 1, (ref MessagePackWriter w) => DeepArray(ref w, 600))));
             inputs.Add(new Input($"{method} key twice", Expect.SignalRError, RawFrames.MessagePack("fuzz", method, 1, (ref MessagePackWriter w) => { w.WriteMapHeader(2); w.Write("a"); w.Write(1); w.Write("a"); w.Write(2); })));
             inputs.Add(new Input($"{method} unknown extension", Expect.SignalRError, RawFrames.MessagePack("fuzz", method, 1, (ref MessagePackWriter w) => w.WriteExtensionFormat(new ExtensionResult(42, new byte[] { 1 })))));
+            inputs.Add(new Input($"{method} too large", Expect.SignalRClose, MessagePackAt(method, Fields[method][0], (ref MessagePackWriter w) => w.Write(new string('a', 40_000)))));
             inputs.Add(new Input($"{method} map as key", Expect.SignalRError, RawFrames.MessagePack("fuzz", method, 1, (ref MessagePackWriter w) => { w.WriteMapHeader(1); w.WriteMapHeader(0); w.Write(1); })));
         }
 
         inputs.Add(new Input("unknown method", Expect.SignalRError, RawFrames.MessagePack("fuzz", "Nope", 0, (ref MessagePackWriter _) => { })));
         inputs.Add(new Input("not MessagePack", Expect.SignalRClose, [3, 0xc1, 0xc1, 0xc1]));
+        inputs.Add(new Input("unknown message type", Expect.Unanswered, [2, 0x91, 99]));
         return inputs;
     }
 
