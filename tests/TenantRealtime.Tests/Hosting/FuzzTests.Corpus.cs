@@ -164,6 +164,25 @@ public sealed partial class FuzzTests
         (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
     }
 
+    [Fact]
+    public async Task ALoneSurrogateFromTheJavaScriptClientIsAnInvalidArgumentOfEveryMethod()
+    {
+        var script = Path.Combine(RepositoryPaths.Root, "tests", "TenantRealtime.Tests", "Hosting", "lone-surrogate.mjs");
+
+        var report = await NodeScript.RunAsync(script, RepositoryPaths.Root, _node.HubUrl.ToString(), TestUser.Member("lena", "org-a", "t1").Token());
+
+        using var result = System.Text.Json.JsonDocument.Parse(report);
+        var errors = result.RootElement.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        errors.Should().HaveCount(6);
+        errors["JoinOrganization value"].Should().EndWith("HubException: invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["JoinOrganization name"].Should().EndWith("HubException: invalid-argument: JoinOrganization received a field name that is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["LeaveOrganization value"].Should().EndWith("invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Authenticate value"].Should().EndWith("invalid-argument: 'userRole' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["GetPresence value"].Should().EndWith("invalid-argument: 'tenantId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Resume value"].Should().EndWith("invalid-argument: 'positions[0].epoch' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        result.RootElement.GetProperty("ping").GetBoolean().Should().BeTrue("the connection stays usable");
+    }
+
     private static byte[] JsonCall(string method, string argument) =>
         RawFrames.Json($$"""{"type":1,"invocationId":"fuzz","target":"{{method}}","arguments":[{{argument}}]}""");
 
