@@ -36,7 +36,7 @@ public sealed partial class FuzzTests
         /// <summary>Reaches the hub: a result or any coded error.</summary>
         Coded,
 
-        /// <summary>SignalR cannot bind it: its own "Failed to invoke" error, the connection stays.</summary>
+        /// <summary>SignalR cannot bind or dispatch it: its own "Failed to invoke" error, the connection stays.</summary>
         SignalRError,
 
         /// <summary>SignalR cannot parse the frame: it closes the connection.</summary>
@@ -54,7 +54,7 @@ public sealed partial class FuzzTests
     [GeneratedRegex(@"HubException: invalid-argument: \S")]
     private static partial Regex InvalidArgumentError();
 
-    [GeneratedRegex(@"^Failed to invoke '[^']*' due to an error on the server\.")]
+    [GeneratedRegex(@"^(Failed to invoke '[^']*' due to an error on the server\.|The client attempted to invoke the non-streaming '[^']*' method with a streaming invocation\.)")]
     private static partial Regex SignalRInvokeError();
 
     [Theory]
@@ -252,6 +252,9 @@ public sealed partial class FuzzTests
         inputs.Add(new Input("lone surrogate invocation id", Expect.SignalRClose, RawFrames.Json("""{"type":1,"invocationId":"\ud800","target":"Ping","arguments":[]}""")));
         inputs.Add(new Input("not JSON", Expect.SignalRClose, RawFrames.Json("hello")));
         inputs.Add(new Input("unknown message type", Expect.Unanswered, RawFrames.Json("""{"type":99}""")));
+        inputs.Add(new Input("streaming invocation of a method that does not stream", Expect.SignalRError, RawFrames.Json("""{"type":4,"invocationId":"fuzz","target":"JoinOrganization","arguments":[{"organizationId":"\ud800"}]}""")));
+        inputs.Add(new Input("cancel of no invocation", Expect.SignalRError, [.. RawFrames.Json("""{"type":5,"invocationId":"nothing"}"""), .. JsonCall("Nope", "")]));
+        inputs.Add(new Input("stream item of no stream", Expect.SignalRError, [.. RawFrames.Json("""{"type":2,"invocationId":"nothing","item":"\ud800"}"""), .. JsonCall("Nope", "")]));
         return inputs;
     }
 
@@ -324,6 +327,8 @@ public sealed partial class FuzzTests
         inputs.Add(new Input("unknown method", Expect.SignalRError, RawFrames.MessagePack("fuzz", "Nope", 0, (ref MessagePackWriter _) => { })));
         inputs.Add(new Input("not MessagePack", Expect.SignalRClose, [3, 0xc1, 0xc1, 0xc1]));
         inputs.Add(new Input("unknown message type", Expect.Unanswered, [2, 0x91, 99]));
+        inputs.Add(new Input("streaming invocation of a method that does not stream", Expect.SignalRError, RawFrames.MessagePack("fuzz", "Ping", 0, (ref MessagePackWriter _) => { }, type: 4)));
+        inputs.Add(new Input("cancel of no invocation", Expect.SignalRError, [.. RawFrames.MessagePackCancel("nothing"), .. RawFrames.MessagePack("fuzz", "Nope", 0, (ref MessagePackWriter _) => { })]));
         return inputs;
     }
 

@@ -266,12 +266,17 @@ internal static class RawFrames
     /// A MessagePack invocation <c>[1, {}, invocationId, target, [arguments…], []]</c> whose arguments
     /// <paramref name="write"/> writes (it writes <paramref name="arguments"/> values), length-prefixed.
     /// </summary>
-    public static byte[] MessagePack(string invocationId, string target, int arguments, WriteValue write)
+    /// <param name="invocationId">The invocation's id.</param>
+    /// <param name="target">The hub method.</param>
+    /// <param name="arguments">How many values <paramref name="write"/> writes.</param>
+    /// <param name="write">Writes the arguments.</param>
+    /// <param name="type">1, an invocation; 4, a streaming invocation.</param>
+    public static byte[] MessagePack(string invocationId, string target, int arguments, WriteValue write, int type = 1)
     {
         var body = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(body);
         writer.WriteArrayHeader(6);
-        writer.Write(1);
+        writer.Write(type);
         writer.WriteMapHeader(0);
         writer.Write(invocationId);
         writer.Write(target);
@@ -279,9 +284,26 @@ internal static class RawFrames
         write(ref writer);
         writer.WriteArrayHeader(0);
         writer.Flush();
+        return Prefixed(body.WrittenSpan);
+    }
 
+    /// <summary>A cancel (<c>[5, {}, invocationId]</c>), length-prefixed.</summary>
+    public static byte[] MessagePackCancel(string invocationId)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(body);
+        writer.WriteArrayHeader(3);
+        writer.Write(5);
+        writer.WriteMapHeader(0);
+        writer.Write(invocationId);
+        writer.Flush();
+        return Prefixed(body.WrittenSpan);
+    }
+
+    private static byte[] Prefixed(ReadOnlySpan<byte> body)
+    {
         var prefix = new List<byte>();
-        var length = body.WrittenCount;
+        var length = body.Length;
         do
         {
             var b = (byte)(length & 0x7f);
@@ -290,6 +312,6 @@ internal static class RawFrames
         }
         while (length > 0);
 
-        return [.. prefix, .. body.WrittenSpan];
+        return [.. prefix, .. body];
     }
 }
