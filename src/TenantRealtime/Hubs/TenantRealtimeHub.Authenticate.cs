@@ -75,7 +75,7 @@ internal sealed partial class TenantRealtimeHub
     private HubException Mismatch(TenantIdentity identity, string reason)
     {
         TenantRealtimeLog.AuthenticateMismatch(logger, identity.UserId, identity.OrganizationId, reason);
-        metrics.Refused("authenticate", TenantRealtimeWire.Errors.Forbidden);
+        metrics.Refused(Operations.Authenticate, TenantRealtimeWire.Errors.Forbidden);
         return HubErrors.Forbidden(reason);
     }
 

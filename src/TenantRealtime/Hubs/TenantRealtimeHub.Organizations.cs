@@ -25,7 +25,7 @@ internal sealed partial class TenantRealtimeHub
             if (!decision.Allowed)
             {
                 TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, decision.Reason);
-                metrics.Refused("join", TenantRealtimeWire.Errors.Forbidden);
+                metrics.Refused(Operations.Join, TenantRealtimeWire.Errors.Forbidden);
                 throw HubErrors.Forbidden(decision.Reason);
             }
 
@@ -37,7 +37,7 @@ internal sealed partial class TenantRealtimeHub
             catch (HubException ex)
             {
                 TenantRealtimeLog.LimitExceeded(logger, identity.UserId, identity.OrganizationId, ex.Message);
-                metrics.Refused("join", HubErrors.CodeOf(ex));
+                metrics.Refused(Operations.Join, HubErrors.CodeOf(ex));
                 throw;
             }
         }
@@ -64,7 +64,7 @@ internal sealed partial class TenantRealtimeHub
         if (Same(organizationId, identity.OrganizationId))
         {
             TenantRealtimeLog.JoinRefused(logger, identity.UserId, identity.OrganizationId, organizationId, "leaving one's own organization");
-            metrics.Refused("leave", TenantRealtimeWire.Errors.Forbidden);
+            metrics.Refused(Operations.Leave, TenantRealtimeWire.Errors.Forbidden);
             throw HubErrors.Forbidden("a connection cannot leave its own organization.");
         }
 

@@ -55,7 +55,7 @@ internal sealed partial class TenantRealtimeHub
         catch (TenantRealtimeUnavailableException ex)
         {
             TenantRealtimeLog.PresenceUnavailable(logger, organizationId, tenantId, ex);
-            metrics.Refused("presence", TenantRealtimeWire.Errors.Unavailable);
+            metrics.Refused(Operations.Presence, TenantRealtimeWire.Errors.Unavailable);
             throw HubErrors.Unavailable("presence cannot be read right now (the servers' shared store is unreachable); try again shortly.");
         }
 
@@ -79,7 +79,7 @@ internal sealed partial class TenantRealtimeHub
 
         var scope = tenantId is null ? $"organization {organizationId}" : $"tenant {tenantId} of organization {organizationId}";
         TenantRealtimeLog.PresenceRefused(logger, identity.UserId, identity.OrganizationId, scope, reason);
-        metrics.Refused("presence", TenantRealtimeWire.Errors.Forbidden);
+        metrics.Refused(Operations.Presence, TenantRealtimeWire.Errors.Forbidden);
         throw HubErrors.Forbidden(reason);
     }
 

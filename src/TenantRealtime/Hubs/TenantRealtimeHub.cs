@@ -73,23 +73,37 @@ internal sealed partial class TenantRealtimeHub(
         return value is null || TenantIds.IsValid(value, max) ? value : throw InvalidArgument(method, Ids.Rule(name, max));
     }
 
-    private HubArgument Parse(object? request, string method, string shape)
-    {
-        try
-        {
-            return HubArgument.Parse(request, method, shape);
-        }
-        catch (HubException ex)
-        {
-            TenantRealtimeLog.InvalidArgument(logger, method, ex.Message);
-            throw;
-        }
-    }
+    /// <summary>Reads a method's argument; every refusal of it, here or by the method, goes through <see cref="InvalidArgument"/>.</summary>
+    private HubArgument Parse(object? request, string method, string shape) =>
+        HubArgument.Parse(request, method, shape, sentence => InvalidArgument(method, sentence));
 
+    /// <summary>An <c>invalid-argument</c> refusal, logged and counted as the method's other refusals are.</summary>
     private HubException InvalidArgument(string method, string sentence)
     {
         TenantRealtimeLog.InvalidArgument(logger, method, sentence);
+        metrics.Refused(OperationOf(method), TenantRealtimeWire.Errors.InvalidArgument);
         return HubErrors.InvalidArgument(sentence);
+    }
+
+    /// <summary>The <c>tenantrealtime.operation</c> tag of a method's refusals.</summary>
+    private static string OperationOf(string method) => method switch
+    {
+        nameof(Authenticate) => Operations.Authenticate,
+        nameof(JoinOrganization) => Operations.Join,
+        nameof(LeaveOrganization) => Operations.Leave,
+        nameof(GetPresence) => Operations.Presence,
+        nameof(Resume) => Operations.Resume,
+        _ => method,
+    };
+
+    /// <summary>The <c>tenantrealtime.operation</c> tags of the hub's refusals.</summary>
+    private static class Operations
+    {
+        public const string Authenticate = "authenticate";
+        public const string Join = "join";
+        public const string Leave = "leave";
+        public const string Presence = "presence";
+        public const string Resume = "resume";
     }
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

@@ -5,26 +5,32 @@ using Microsoft.Extensions.Logging;
 namespace TenantRealtime.Tests.Hosting;
 
 /// <summary>Thousands of random values sent to every hub method: each gets a clear answer, nothing leaks, nothing crashes.</summary>
-public sealed partial class FuzzTests : IAsyncLifetime
+public sealed partial class FuzzTests(FuzzTests.Host host) : IClassFixture<FuzzTests.Host>
 {
     private const int ValuesPerMethod = 1500;
-    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping", "GetPresence"];
+    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping", "GetPresence", "Resume"];
 
-    private RealtimeNode _node = null!;
+    private readonly RealtimeNode _node = host.Node;
 
-    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+    /// <summary>One server for the class's tests.</summary>
+    public sealed class Host : IAsyncLifetime
     {
-        // The fuzz measures answers, not the rate limit (FloodTests covers that). Presence is on, so GetPresence answers
-        // every value with its own rules rather than "disabled".
-        Configure = o =>
-        {
-            o.InvocationsPerSecond = 100_000;
-            o.InvocationBurst = 100_000;
-            o.EnablePresence = true;
-        },
-    });
+        public RealtimeNode Node { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await _node.DisposeAsync();
+        public async Task InitializeAsync() => Node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+        {
+            // The fuzz measures answers, not the rate limit (FloodTests covers that). Presence is on, so GetPresence answers
+            // every value with its own rules rather than "disabled".
+            Configure = o =>
+            {
+                o.InvocationsPerSecond = 100_000;
+                o.InvocationBurst = 100_000;
+                o.EnablePresence = true;
+            },
+        });
+
+        public async Task DisposeAsync() => await Node.DisposeAsync();
+    }
 
     [GeneratedRegex(@"HubException: (invalid-argument|forbidden|unauthenticated|limit-exceeded): \S")]
     private static partial Regex CodedError();
