@@ -1,4 +1,9 @@
 using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -50,8 +55,59 @@ public sealed class AuthenticationExpiryTests
         var refusal = await expired.StartExpectingRefusalAsync();
         await using var fresh = await ConnectAsync(node, TokenOf(Alice, TimeSpan.FromMinutes(5)));
 
-        refusal.Should().Contain("unauthenticated: token expired", "JwtBearer's clock skew accepts the token; the hub does not");
+        // Issue 28 moved this refusal to negotiate (401): JwtBearer's clock skew accepts the token; the library does not.
+        refusal.Should().Contain("401", "JwtBearer's clock skew accepts the token; negotiate does not");
         (await node.Registry.CountAsync("org-a")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task NegotiateRefusesATokenThatExpiredSecondsAgoWith401ProblemDetails()
+    {
+        await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
+        using var refusals = new MetricCollector<long>(node.Services.GetRequiredService<IMeterFactory>(), "TenantRealtime", "tenantrealtime.refusals");
+
+        var (status, contentType, body) = await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(-5)));
+
+        status.Should().Be(HttpStatusCode.Unauthorized);
+        contentType.Should().Be("application/problem+json");
+        using var problem = JsonDocument.Parse(body);
+        problem.RootElement.GetProperty("status").GetInt32().Should().Be(401);
+        problem.RootElement.GetProperty("code").GetString().Should().Be("unauthenticated");
+        problem.RootElement.GetProperty("title").GetString().Should().Contain("expired");
+        problem.RootElement.GetProperty("detail").GetString().Should().Contain("expired at");
+        refusals.GetMeasurementSnapshot().Should().Contain(m =>
+            (string?)m.Tags["tenantrealtime.operation"] == "negotiate" && (string?)m.Tags["tenantrealtime.reason"] == "unauthenticated");
+        (await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromMinutes(5)))).Status.Should().Be(HttpStatusCode.OK, "a fresh token negotiates");
+    }
+
+    [Fact]
+    public async Task WithoutNegotiationAnExpiredTokenIsStillRefusedWithTheCodedClose()
+    {
+        await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
+        var token = TokenOf(Alice, TimeSpan.FromSeconds(-5));
+        var connection = new HubConnectionBuilder()
+            .WithUrl(node.HubUrl, options =>
+            {
+                // A browser cannot read a WebSocket handshake's 401, so the connect request is not refused with one.
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        await using var client = RealtimeClient.Wrap(connection, "skips-negotiation", []);
+
+        var refusal = await client.StartExpectingRefusalAsync();
+
+        refusal.Should().Contain("unauthenticated: token expired");
+        (await node.Registry.CountAsync("org-a")).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task NegotiateAcceptsAnExpiredTokenWhenTheAppKeepsConnectionsPastTheirExpiry()
+    {
+        await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew(connection => connection.CloseOnAuthenticationExpiration = false));
+
+        (await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(-5)))).Status.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -65,6 +121,15 @@ public sealed class AuthenticationExpiryTests
 
         await client.WaitForAsync("news", m => m.String("data") == "still-here");
         client.Closed.IsCompleted.Should().BeFalse();
+    }
+
+    private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> NegotiateAsync(RealtimeNode node, string token)
+    {
+        using var http = new HttpClient { BaseAddress = node.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/realtime/negotiate?negotiateVersion=1");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<RealtimeClient> ConnectAsync(RealtimeNode node, string token)
