@@ -19,9 +19,6 @@ public sealed class ExpiredTokenTests
     // JwtBearer's default: a token is still accepted 5 minutes after it expired.
     private static RealtimeNodeOptions WithDefaultClockSkew() => new() { JwtClockSkew = TimeSpan.FromMinutes(5) };
 
-    private static string TokenOf(TestUser user, TimeSpan lifetime) =>
-        TestJwt.Create(user.UserId, user.OrganizationId, user.TenantId, user.Role, lifetime);
-
     [Fact]
     public async Task StartingWithAnExpiredTokenThrowsConnectionRefusedWithoutRetrying()
     {
@@ -33,7 +30,7 @@ public sealed class ExpiredTokenTests
             AccessTokenProvider = () =>
             {
                 Interlocked.Increment(ref asked);
-                return Task.FromResult<string?>(TokenOf(Alice, TimeSpan.FromSeconds(-5)));
+                return Task.FromResult<string?>(Alice.Token(TimeSpan.FromSeconds(-5)));
             },
         });
 
@@ -52,7 +49,7 @@ public sealed class ExpiredTokenTests
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
         // A token provider that cannot refresh: the close at expiry reconnects with the same, now expired, token.
-        var token = TokenOf(Alice, TimeSpan.FromSeconds(2));
+        var token = Alice.Token(TimeSpan.FromSeconds(2));
         await using var client = new TenantRealtimeClient(new TenantRealtimeClientOptions
         {
             HubUrl = node.HubUrl,

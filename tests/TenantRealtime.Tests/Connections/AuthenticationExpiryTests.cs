@@ -22,16 +22,13 @@ public sealed class AuthenticationExpiryTests
     private static RealtimeNodeOptions WithDefaultClockSkew(Action<Microsoft.AspNetCore.Http.Connections.HttpConnectionDispatcherOptions>? connection = null) =>
         new() { JwtClockSkew = TimeSpan.FromMinutes(5), ConfigureConnection = connection };
 
-    private static string TokenOf(TestUser user, TimeSpan lifetime) =>
-        TestJwt.Create(user.UserId, user.OrganizationId, user.TenantId, user.Role, lifetime);
-
     [Fact]
     public async Task AConnectionIsClosedWithACodedReasonWhenItsTokenExpires()
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
         using var closedByServer = new MetricCollector<long>(node.Services.GetRequiredService<IMeterFactory>(), "TenantRealtime", "tenantrealtime.connections.closed_by_server");
         var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
-        await using var client = await ConnectAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(3)));
+        await using var client = await ConnectAsync(node, Alice.Token(TimeSpan.FromSeconds(3)));
         await node.Broadcaster.BroadcastToTenantAsync("org-a", "t1", "news", "created", "before");
         await client.WaitForAsync("news", m => m.String("data") == "before");
 
@@ -51,9 +48,9 @@ public sealed class AuthenticationExpiryTests
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
 
-        await using var expired = RealtimeClient.Create(node.HubUrl, TokenOf(Alice, TimeSpan.FromSeconds(-30)), events: "news");
+        await using var expired = RealtimeClient.Create(node.HubUrl, Alice.Token(TimeSpan.FromSeconds(-30)), events: "news");
         var refusal = await expired.StartExpectingRefusalAsync();
-        await using var fresh = await ConnectAsync(node, TokenOf(Alice, TimeSpan.FromMinutes(5)));
+        await using var fresh = await ConnectAsync(node, Alice.Token(TimeSpan.FromMinutes(5)));
 
         // Issue 28 moved this refusal to negotiate (401): JwtBearer's clock skew accepts the token; the library does not.
         refusal.Should().Contain("401", "JwtBearer's clock skew accepts the token; negotiate does not");
@@ -66,7 +63,7 @@ public sealed class AuthenticationExpiryTests
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
         using var refusals = new MetricCollector<long>(node.Services.GetRequiredService<IMeterFactory>(), "TenantRealtime", "tenantrealtime.refusals");
 
-        var (status, contentType, body) = await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(-5)));
+        var (status, contentType, body) = await NegotiateAsync(node, Alice.Token(TimeSpan.FromSeconds(-5)));
 
         status.Should().Be(HttpStatusCode.Unauthorized);
         contentType.Should().Be("application/problem+json");
@@ -77,14 +74,14 @@ public sealed class AuthenticationExpiryTests
         problem.RootElement.GetProperty("detail").GetString().Should().Contain("expired at");
         refusals.GetMeasurementSnapshot().Should().Contain(m =>
             (string?)m.Tags["tenantrealtime.operation"] == "negotiate" && (string?)m.Tags["tenantrealtime.reason"] == "unauthenticated");
-        (await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromMinutes(5)))).Status.Should().Be(HttpStatusCode.OK, "a fresh token negotiates");
+        (await NegotiateAsync(node, Alice.Token(TimeSpan.FromMinutes(5)))).Status.Should().Be(HttpStatusCode.OK, "a fresh token negotiates");
     }
 
     [Fact]
     public async Task WithoutNegotiationAnExpiredTokenIsStillRefusedWithTheCodedClose()
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
-        var token = TokenOf(Alice, TimeSpan.FromSeconds(-5));
+        var token = Alice.Token(TimeSpan.FromSeconds(-5));
         var connection = new HubConnectionBuilder()
             .WithUrl(node.HubUrl, options =>
             {
@@ -107,14 +104,14 @@ public sealed class AuthenticationExpiryTests
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew(connection => connection.CloseOnAuthenticationExpiration = false));
 
-        (await NegotiateAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(-5)))).Status.Should().Be(HttpStatusCode.OK);
+        (await NegotiateAsync(node, Alice.Token(TimeSpan.FromSeconds(-5)))).Status.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task TheAppMayKeepConnectionsOpenPastTheirExpiry()
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew(connection => connection.CloseOnAuthenticationExpiration = false));
-        await using var client = await ConnectAsync(node, TokenOf(Alice, TimeSpan.FromSeconds(2)));
+        await using var client = await ConnectAsync(node, Alice.Token(TimeSpan.FromSeconds(2)));
 
         await Task.Delay(TimeSpan.FromSeconds(4));
         await node.Broadcaster.BroadcastToTenantAsync("org-a", "t1", "news", "created", "still-here");
