@@ -49,7 +49,8 @@ public sealed class ExpiredTokenTests
     {
         await using var node = await RealtimeNode.StartAsync(WithDefaultClockSkew());
         // A token provider that cannot refresh: the close at expiry reconnects with the same, now expired, token.
-        var token = Alice.Token(TimeSpan.FromSeconds(2));
+        // Long enough for StartAsync to finish first: exp is whole seconds, so 2 s could leave barely one.
+        var token = Alice.Token(TimeSpan.FromSeconds(4));
         await using var client = new TenantRealtimeClient(new TenantRealtimeClientOptions
         {
             HubUrl = node.HubUrl,
