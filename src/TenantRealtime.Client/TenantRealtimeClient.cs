@@ -40,13 +40,17 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<TenantRealtimeClient>();
 
         var builder = new HubConnectionBuilder().WithUrl(options.HubUrl, http => http.AccessTokenProvider = options.AccessTokenProvider);
-        builder = builder.WithAutomaticReconnect(new RefusalAwareRetryPolicy(options.ReconnectPolicy));
+        var retryPolicy = new RefusalAwareRetryPolicy(options.ReconnectPolicy);
+        builder = builder.WithAutomaticReconnect(retryPolicy);
         builder.Services.AddSingleton(loggerFactory);
         options.ConfigureConnection?.Invoke(builder);
         _connection = builder.Build();
 
         _recovery = new RoomRecovery(options.ReorderWindow, options.TimeProvider, InvokeResumeAsync, RaiseReloadRequiredAsync, _logger);
         _connection.Reconnected += _ => ResumeAfterReconnectAsync();
+
+        // SignalR's close after reconnecting gave up says only that; the refusal that ended it is the policy's.
+        _connection.Closed += _ => retryPolicy.TakeRefusal() is { } refusal ? RaiseRefusedAsync(refusal) : Task.CompletedTask;
         foreach (var eventName in options.TrackedEvents)
         {
             Bind<object>(eventName);
@@ -71,6 +75,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <returns>A task that completes when the connection is in its rooms and their positions are known.</returns>
+    /// <exception cref="ConnectionRefusedException">The server refused the connection for good (401, <c>unauthenticated</c>:
+    /// for example the token has expired); it is not retried. Start again with a fresh token.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         while (true)
@@ -84,6 +90,11 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
             {
                 // The server takes no more new connections for now (429 at its connect rate, 503 at its ceiling).
                 await Task.Delay(RefusedConnects.NextDelay(), _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception refused) when (RefusedConnects.IsRefusedForGood(refused))
+            {
+                ClientLog.RefusedForGood(_logger, refused.Message);
+                throw RefusedConnects.ForGood(refused);
             }
         }
 

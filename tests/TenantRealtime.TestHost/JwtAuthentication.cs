@@ -17,7 +17,7 @@ internal static class JwtAuthentication
                 ValidIssuer = settings.Issuer,
                 ValidAudience = settings.Audience,
                 IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.Key)),
-                ClockSkew = TimeSpan.Zero,
+                ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
             };
             jwt.Events = new JwtBearerEvents
             {

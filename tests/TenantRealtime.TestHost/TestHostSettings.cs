@@ -38,4 +38,7 @@ internal sealed class JwtSettings
     public string Issuer { get; set; } = "";
 
     public string Audience { get; set; } = "";
+
+    /// <summary>How long after its expiry a token is still accepted (JwtBearer's default is 300); none: 0.</summary>
+    public int ClockSkewSeconds { get; set; }
 }

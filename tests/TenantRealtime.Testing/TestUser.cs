@@ -10,6 +10,9 @@ public sealed record TestUser(string UserId, string OrganizationId, string? Tena
         ? TestJwt.Create(UserId, OrganizationId, TenantId, Role)
         : TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime: null, new System.Security.Claims.Claim("name", DisplayName));
 
+    /// <summary>A token that expires <paramref name="lifetime"/> from now (negative: already expired).</summary>
+    public string Token(TimeSpan lifetime) => TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime);
+
     public override string ToString() => $"{UserId}@{OrganizationId}/{TenantId ?? "-"}({Role})";
 
     public static TestUser Member(string userId, string organizationId, string tenantId) => new(userId, organizationId, tenantId, TenantRoles.Member);

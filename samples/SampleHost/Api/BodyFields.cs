@@ -43,13 +43,22 @@ internal sealed class BodyFields(JsonObject body, FieldErrors errors)
         return value;
     }
 
-    /// <summary>An id field (organization, tenant, user, service): 1–64 characters of [A-Za-z0-9_.-].</summary>
-    public string? Id(string name, bool required = false)
+    /// <summary>
+    /// An id field (organization, tenant, user, service): 1–64 characters of [A-Za-z0-9_.-]. Absent gives
+    /// <see langword="null"/> (or an error when <paramref name="required"/>); present as JSON null is malformed, unless
+    /// <paramref name="nullMeansNone"/> (a tenant id whose null says "no tenant"), since a null would otherwise pass
+    /// as "not given" and fall back to a default the caller did not ask for.
+    /// </summary>
+    public string? Id(string name, bool required = false, bool nullMeansNone = false)
     {
         var node = body[name];
         if (node is null)
         {
-            if (required)
+            if (Has(name) && !nullMeansNone)
+            {
+                errors.Add(name, IdRules.Message(name));
+            }
+            else if (required)
             {
                 errors.Add(name, $"'{name}' is required.");
             }

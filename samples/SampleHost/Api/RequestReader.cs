@@ -16,19 +16,19 @@ internal static class RequestReader
             return (null, error);
         }
 
-        // The organization comes from the token; naming another one is a 403, naming one's own is harmless.
-        if (body.ContainsKey("organizationId"))
+        // The organization comes from the token; naming another one is a 403, naming one's own is harmless. A null or
+        // malformed one names no organization at all: a 400 on the field, whatever the caller's role.
+        var errors = new FieldErrors();
+        if (new BodyFields(body, errors).Id("organizationId") is { } named && named != caller.OrganizationId)
         {
-            var named = body["organizationId"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
-                ? body["organizationId"]!.GetValue<string>()
-                : null;
-            if (named != caller.OrganizationId)
-            {
-                return (null, Problems.ForeignOrganization());
-            }
+            return (null, Problems.ForeignOrganization());
         }
 
-        var errors = new FieldErrors();
+        if (errors.Any)
+        {
+            return (null, errors.ToResult());
+        }
+
         var value = read(body, errors);
         return value is null ? (null, errors.ToResult()) : (value, null);
     }

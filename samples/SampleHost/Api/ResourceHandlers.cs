@@ -11,12 +11,15 @@ namespace SampleHost.Api;
 /// </summary>
 internal static class ResourceHandlers
 {
-    /// <summary>The caller's readable resources; a 403 instead when the query names another organization.</summary>
+    /// <summary>
+    /// The caller's readable resources; a 400 instead when the query's organization id is empty or malformed, a 403
+    /// when it names another organization.
+    /// </summary>
     public static (IEnumerable<T>? Items, IResult? Error) Visible<T>(Caller caller, OrganizationStore<T> store, string? organizationId)
         where T : class, IOrganizationResource =>
-        organizationId is not null && organizationId != caller.OrganizationId
-            ? (null, Problems.ForeignOrganization())
-            : (store.List(caller.OrganizationId).Where(r => caller.CanRead(r.OrganizationId, r.TenantId)), null);
+        organizationId is not null && IdRules.CheckRoute(organizationId, "organizationId") is { } invalid ? (null, invalid)
+        : organizationId is not null && organizationId != caller.OrganizationId ? (null, Problems.ForeignOrganization())
+        : (store.List(caller.OrganizationId).Where(r => caller.CanRead(r.OrganizationId, r.TenantId)), null);
 
     /// <summary>One resource; one the caller may not read is a 404 like a missing one, so its existence is not revealed.</summary>
     public static IResult Get<T>(Caller caller, OrganizationStore<T> store, string resource, string id)

@@ -32,7 +32,7 @@ internal static class DevEndpoints
         var fields = new BodyFields(body, new FieldErrors());
         var userId = fields.Id("userId", required: true);
         var organizationId = fields.Id("organizationId", required: true);
-        var tenantId = fields.Id("tenantId");
+        var tenantId = fields.Id("tenantId", nullMeansNone: true);
         var role = fields.String("role", required: false, maxLength: 32) ?? TenantRoles.Member;
         if (!Roles.Contains(role, StringComparer.Ordinal))
         {

@@ -29,7 +29,8 @@ internal static partial class BroadcastInput
             errors.Add("scope", "'scope' must be one of all, organization, tenant, user.");
         }
 
-        var organizationId = fields.Has("organizationId") ? Optional<string>.Of(fields.Id("organizationId") ?? string.Empty) : Optional<string>.Unset;
+        // A null or malformed organizationId is a field error (Id), never an empty id handed to the broadcaster.
+        var organizationId = fields.Id("organizationId") is { } named ? Optional<string>.Of(named) : Optional<string>.Unset;
         var tenantId = fields.Id("tenantId");
         var userId = fields.Id("userId");
         var eventName = fields.String("event", required: true, maxLength: 64);

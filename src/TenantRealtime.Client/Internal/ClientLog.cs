@@ -37,4 +37,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(9, LogLevel.Error, "A Resumed handler threw.", EventName = "ResumedHandlerFailed")]
     public static partial void ResumedHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "The server refused the connection for good ({Reason}); the client does not retry until it is started again with a valid token.", EventName = "RefusedForGood")]
+    public static partial void RefusedForGood(ILogger logger, string reason);
 }

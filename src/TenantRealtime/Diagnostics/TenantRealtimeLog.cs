@@ -71,6 +71,10 @@ internal static partial class TenantRealtimeLog
     [LoggerMessage(40, LogLevel.Warning, "Refused a request to the hub from origin {Origin}: it is neither the app's own ({Own}) nor in AllowedOrigins (cross-site WebSocket hijacking is refused). {Refused} such requests since the last such line (logged at most every {IntervalSeconds} s).")]
     public static partial void ForeignOrigin(ILogger logger, string origin, string own, long refused, double intervalSeconds);
 
+    // Debug: a client coming back with a stale token is ordinary; the refusal metric counts them.
+    [LoggerMessage(41, LogLevel.Debug, "Refused a negotiate with 401: its token expired at {ExpiresAt} (accepted by the authentication handler within its clock skew).")]
+    public static partial void NegotiateTokenExpired(ILogger logger, DateTimeOffset expiresAt);
+
     [LoggerMessage(50, LogLevel.Warning, "User {UserId} of organization {OrganizationId} was refused reading the presence of {Scope}: {Reason}")]
     public static partial void PresenceRefused(ILogger logger, string userId, string organizationId, string scope, string reason);
 

@@ -30,7 +30,8 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
     /// <param name="configureConnection">Configures the endpoint's transport options (transports, buffer sizes), or
     /// <see langword="null"/>. <c>CloseOnAuthenticationExpiration</c> is on by default here: a connection is closed
     /// with <c>unauthenticated: token expired</c> (reconnecting allowed) when its authentication expires, and one whose
-    /// token has already expired is refused; set it to <see langword="false"/> to keep connections open.</param>
+    /// token has already expired is refused (401 with problem details at negotiate, the coded close when the client
+    /// skips negotiation); set it to <see langword="false"/> to keep connections open.</param>
     /// <returns>The hub's convention builder, to add more conventions (CORS, policies).</returns>
     /// <exception cref="InvalidOperationException"><c>AddTenantRealtime</c> was not called, or authentication is missing.</exception>
     public static HubEndpointConventionBuilder MapTenantRealtime(this IEndpointRouteBuilder endpoints, string pattern = DefaultPattern, Action<HttpConnectionDispatcherOptions>? configureConnection = null)
@@ -61,17 +62,19 @@ public static class TenantRealtimeEndpointRouteBuilderExtensions
 
         // Both endpoints SignalR maps (negotiate, connect) refuse new connections beyond the server's ceiling. Resolved
         // now, so a ceiling derived from the open-file limit counts what the app opened before serving anyone.
-        // Before that, a request from another site's page is refused (cross-site WebSocket hijacking).
+        // Before that, a request from another site's page is refused (cross-site WebSocket hijacking), then a negotiate
+        // with an already expired token (401), so neither takes a place under the ceiling or the rate.
         // Within the ceiling, new connections are admitted at a bounded rate, so a reconnect storm is refused and
         // retried rather than accepted and timed out.
         var ceiling = services.GetRequiredService<ConnectionCeiling>();
         var connectRate = services.GetRequiredService<ConnectRateLimit>();
         var origins = services.GetRequiredService<OriginGuard>();
+        var expiredTokens = services.GetRequiredService<ExpiredTokenGuard>();
         hub.Add(endpoint =>
         {
             var negotiate = endpoint.Metadata.OfType<NegotiateMetadata>().Any();
             endpoint.RequestDelegate = endpoint.RequestDelegate is { } next
-                ? EndpointGuards.Wrap(next, negotiate, origins, ceiling, connectRate)
+                ? EndpointGuards.Wrap(next, negotiate, origins, expiredTokens, ceiling, connectRate)
                 : null;
         });
         if (!options.AllowAnonymous)

@@ -82,6 +82,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<InvocationLimitFilter>();
         services.TryAddSingleton<ConnectionCeiling>();
         services.TryAddSingleton<ConnectRateLimit>();
+        services.TryAddSingleton<ExpiredTokenGuard>();
         services.TryAddSingleton<LocalConnectionStore>();
         services.TryAddSingleton<SharedRooms>();
         services.TryAddSingleton<RoomMembership>();

@@ -4,7 +4,8 @@ namespace TenantRealtime.Limits;
 
 /// <summary>
 /// A check on the hub's two endpoints (negotiate and connect) that may refuse a request before SignalR sees it: the
-/// origin, the server's connection ceiling, the connect rate. <see cref="EndpointGuards.Wrap"/> runs them in order.
+/// origin, a token already expired (at negotiate), the server's connection ceiling, the connect rate.
+/// <see cref="EndpointGuards.Wrap"/> runs them in order.
 /// </summary>
 internal interface IEndpointGuard
 {

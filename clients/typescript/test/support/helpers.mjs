@@ -9,7 +9,8 @@ export function mintToken({ userId, organizationId, tenantId, role = 'member', s
   const header = base64url({ alg: 'HS256', typ: 'JWT' });
   const payload = base64url({
     sub: userId, org_id: organizationId, tenant_id: tenantId, role, ...(name ? { name } : {}),
-    iss: jwtSettings.issuer, aud: jwtSettings.audience, iat: now, nbf: now - 1, exp: now + seconds,
+    // A token minted already expired (negative seconds) was valid once: its nbf is before its exp.
+    iss: jwtSettings.issuer, aud: jwtSettings.audience, iat: now, nbf: Math.min(now - 1, now + seconds - 60), exp: now + seconds,
   });
   const signature = createHmac('sha256', jwtSettings.key).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;

@@ -17,9 +17,10 @@ process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); 
 
 /**
  * Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages, maxConnectsPerSecond,
- * presence (true: presence on, display names from the `name` claim, a debounce window of 500 ms).
+ * presence (true: presence on, display names from the `name` claim, a debounce window of 500 ms), clockSkewSeconds
+ * (how long JwtBearer still accepts an expired token; 0 by default, 300 is its own default).
  */
-export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond, presence } = {}) {
+export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond, presence, clockSkewSeconds } = {}) {
   if (!existsSync(hostDll)) throw new Error(`${hostDll} is missing: run dotnet build TenantRealtime.sln -c Release first.`);
   const args = [hostDll, '--StopWhenStdinCloses=true',
     `--Jwt:Key=${jwtSettings.key}`, `--Jwt:Issuer=${jwtSettings.issuer}`, `--Jwt:Audience=${jwtSettings.audience}`];
@@ -27,6 +28,7 @@ export async function startHost({ redis, channelPrefix, historyMaxMessages, maxC
   if (channelPrefix) args.push(`--ChannelPrefix=${channelPrefix}`);
   if (historyMaxMessages) args.push(`--HistoryMaxMessages=${historyMaxMessages}`);
   if (maxConnectsPerSecond) args.push(`--MaxConnectsPerSecond=${maxConnectsPerSecond}`);
+  if (clockSkewSeconds) args.push(`--Jwt:ClockSkewSeconds=${clockSkewSeconds}`);
   if (presence) {
     args.push('--TenantRealtime:EnablePresence=true', '--TenantRealtime:PresenceDisplayNameClaimType=name', '--TenantRealtime:PresenceDebounce=00:00:00.500');
   }
