@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
 using TenantRealtime.Identity.Internal;
@@ -19,6 +20,7 @@ internal sealed class ConnectionLifecycle(
     LocalConnectionStore store,
     IConnectionRegistry registry,
     IConnectionCapCounts caps,
+    ILocalDelivery delivery,
     TenantRealtimeMetrics metrics,
     AuthenticationExpiry expiry,
     IOptionsMonitor<TenantRealtimeOptions> options,
@@ -215,6 +217,9 @@ internal sealed class ConnectionLifecycle(
             throw;
         }
 
+        // Accepted: broadcasts reach it from now on. Until here it was in "everyone" and its first groups only to be
+        // ready, and a connection refused before this point receives nothing.
+        delivery.Find(state.ConnectionId)?.Accept();
         return stored;
     }
 
