@@ -43,7 +43,30 @@ internal sealed class ConnectionLifecycle(
             var code = HubErrors.CodeOf(ex);
             activity.Fail(code);
             metrics.Refused("connect", code);
-            throw;
+
+            // A refusal is an answer, not a failure: thrown out of OnConnectedAsync it would be logged by SignalR at
+            // Error level with a stack trace. The close carries the same code: sentence, reconnecting not allowed, as
+            // SignalR's close after a throw did.
+            Close(context, ex.Message);
+        }
+        catch (OperationCanceledException) when (context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The client left during its connect (a read bounded by the connection, such as the caps in Redis, was
+            // cancelled): ordinary client behaviour. Whatever it joined is undone by the disconnect that follows.
+            TenantRealtimeLog.LeftWhileConnecting(logger, context.ConnectionId);
+        }
+    }
+
+    private void Close(HubCallerContext context, string reason)
+    {
+        if (delivery.Find(context.ConnectionId) is { } sender)
+        {
+            delivery.CloseWithReason(sender, reason, allowReconnect: false);
+        }
+        else
+        {
+            // Already gone from the lifetime manager: nothing is left to read a reason.
+            context.Abort();
         }
     }
 
