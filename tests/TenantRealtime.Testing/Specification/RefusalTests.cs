@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TenantRealtime.Connections.Internal;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;
@@ -55,7 +54,7 @@ public abstract class RefusalTests<TCluster>(TCluster cluster) : RealtimeCluster
             refused.Add((overCap, overCap.StartExpectingRefusalAsync()));
         }
 
-        refused.Add(await RevokedWhileConnectingAsync(TestUser.Member($"rita", a, "t1")));
+        refused.Add(await RevokedWhileConnectingAsync(TestUser.Member("rita", a, "t1")));
         var refusals = await Task.WhenAll(refused.Select(r => Named(r.Client, r.Refusal)));
         await control.WaitForAsync(Event);
         await stop.CancelAsync();
@@ -111,6 +110,24 @@ public abstract class RefusalTests<TCluster>(TCluster cluster) : RealtimeCluster
         error!.Message.Should().Contain("unauthenticated: the connection's identity changed; reconnect.");
     }
 
+    [Fact]
+    public async Task AClientThatLeavesWhileConnectingIsADebugLogNotAnError()
+    {
+        var (client, _) = await StartHeldAsync(TestUser.Member("lea", Org("a"), "t1"));
+
+        // Held in its connect-time authentication, which the connection's end cancels.
+        await client.Connection.StopAsync();
+
+        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
+        while (!Cluster.Receiver.Logs.GetSnapshot().Any(r => r.Level == LogLevel.Debug && r.Message.Contains("left while it was connecting", StringComparison.Ordinal)))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the server logs the client that left");
+            await Task.Delay(20);
+        }
+
+        Cluster.Receiver.Logs.GetSnapshot().Should().NotContain(r => r.Level >= LogLevel.Error && r.Message.Contains("OnConnectedAsync", StringComparison.Ordinal));
+    }
+
     private static async Task<string> Named(RealtimeClient client, Task<string> refusal)
     {
         try
@@ -133,25 +150,11 @@ public abstract class RefusalTests<TCluster>(TCluster cluster) : RealtimeCluster
         ("two org_id values", TestJwt.Create("alice", organizationId, "t1", extra: [new Claim("org_id", organizationId), new Claim("org_id", organizationId + "-b")])),
     ];
 
-    private GatedAuthenticator Authenticator => (GatedAuthenticator)Cluster.Receiver.Services.GetRequiredService<IAuthenticator>();
-
     /// <summary>A connection held in its connect-time authentication while its user is disconnected, then let go.</summary>
     private async Task<(RealtimeClient Client, Task<string> Refusal)> RevokedWhileConnectingAsync(TestUser user)
     {
-        var gate = Authenticator.Hold(user.OrganizationId, user.UserId);
-        var client = Track(RealtimeClient.Create(Cluster.Receiver.HubUrl, user.Token(), name: "revoked while connecting", events: Event));
-        await client.StartAsync();
-        await gate.Entered.WaitAsync(RealtimeClient.DefaultTimeout);
-
-        var store = Cluster.Receiver.Services.GetRequiredService<LocalConnectionStore>();
-        var before = store.RevocationGeneration;
-        await Cluster.Sender.Connections.DisconnectUserAsync(user.OrganizationId, user.UserId);
-        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
-        while (store.RevocationGeneration == before && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        var (client, gate) = await StartHeldAsync(user, Event);
+        await RevokeWhileHeldAsync(() => Cluster.Sender.Connections.DisconnectUserAsync(user.OrganizationId, user.UserId));
         gate.Release();
         return (client, client.Closed.WaitAsync(RealtimeClient.DefaultTimeout).ContinueWith(t => t.Result?.Message ?? "closed without an error", TaskScheduler.Default));
     }
