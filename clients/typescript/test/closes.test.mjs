@@ -63,6 +63,16 @@ test('a connection whose identity changed on refresh is closed with unauthentica
   assert.deepEqual(seen.closed, []);
 });
 
+test('a connection no longer authenticated on refresh is closed with unauthenticated, and may reconnect', async () => {
+  const tenant = newTenant();
+  const { client, seen } = await connect(tenant);
+  await client.start();
+  // An empty role is no identity: the refresh refuses it, and so does the reconnect (the client then gives up).
+  await post(`/organizations/${tenant.organizationId}/users/${tenant.userId}/role/%20`);
+  await waitFor(() => seen.reconnecting.length === 1, 'reconnecting');
+  assert.match(seen.reconnecting[0], /unauthenticated: the connection is no longer authenticated; reconnect\./);
+});
+
 test('a connect the hub refuses is closed with its code, not to reconnect', async () => {
   const tenant = newTenant();
   const { client, seen } = await connect(tenant, () => mintToken({ ...tenant, organizationId: 'org:x' }));

@@ -111,6 +111,24 @@ public abstract class RefusalTests<TCluster>(TCluster cluster) : RealtimeCluster
     }
 
     [Fact]
+    public async Task AConnectionNoLongerAuthenticatedOnRefreshIsClosedWithACodedReasonAndMayReconnect()
+    {
+        var a = Org("a");
+        var user = TestUser.Member("nora", a, "t1");
+        var client = Track(RealtimeClient.Wrap(Reconnecting(Cluster.Receiver.HubUrl, user.Token()), user.ToString()));
+        var reconnecting = ReconnectingOf(client);
+        await client.StartAsync();
+        (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
+
+        // An empty role is no identity: the authenticator's answer is refused.
+        Authenticator.SetRole(a, "nora", " ");
+        await Cluster.Sender.Connections.RefreshUserRoomsAsync(a, "nora");
+
+        var error = await reconnecting.Task.WaitAsync(RealtimeClient.DefaultTimeout);
+        error!.Message.Should().Contain("unauthenticated: the connection is no longer authenticated; reconnect.");
+    }
+
+    [Fact]
     public async Task AClientThatLeavesWhileConnectingIsADebugLogNotAnError()
     {
         var (client, _) = await StartHeldAsync(TestUser.Member("lea", Org("a"), "t1"));
