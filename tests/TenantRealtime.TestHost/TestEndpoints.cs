@@ -25,5 +25,25 @@ internal static class TestEndpoints
         });
 
         app.MapGet("/outbox", (OutboxGauge gauge) => Results.Ok(new { size = gauge.Read() }));
+
+        // Revocation as an app issues it, for the JS tests of the closes it causes.
+        app.MapPost("/organizations/{organizationId}/users/{userId}/disconnect", async (string organizationId, string userId, ITenantConnectionManager connections) =>
+        {
+            await connections.DisconnectUserAsync(organizationId, userId);
+            return Results.NoContent();
+        });
+        app.MapPost("/organizations/{organizationId}/tenants/{tenantId}/disconnect", async (string organizationId, string tenantId, ITenantConnectionManager connections) =>
+        {
+            await connections.DisconnectTenantAsync(organizationId, tenantId);
+            return Results.NoContent();
+        });
+
+        // The user's role changed in the app's database: its live connections are refreshed (and, their identity changed, closed).
+        app.MapPost("/organizations/{organizationId}/users/{userId}/role/{role}", async (string organizationId, string userId, string role, RoleOverrides roles, ITenantConnectionManager connections) =>
+        {
+            roles.Set(organizationId, userId, role);
+            await connections.RefreshUserRoomsAsync(organizationId, userId);
+            return Results.NoContent();
+        });
     }
 }

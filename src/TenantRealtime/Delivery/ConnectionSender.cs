@@ -36,6 +36,10 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     private bool _parked;
     private volatile bool _closed;
 
+    // Bools pack into the padding after the int fields, so these cost an idle connection nothing.
+    private bool _closingForReason;
+    private volatile bool _accepted;
+
     public HubConnectionContext Connection { get; } = connection;
 
     public string ConnectionId => Connection.ConnectionId;
@@ -54,6 +58,34 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
     /// <summary>Sends a message to this connection only: a reply such as <c>pong</c>, or a close message.</summary>
     public void Send(HubMessage message) => Send(new Outgoing(message, room: null, seq: 0));
+
+    /// <summary>
+    /// Gets whether the hub has accepted the connection's identity (stored it). Broadcasts of every scope skip a
+    /// connection until then, so one the hub refuses receives nothing; replies to it (a close, a pong) are not broadcasts.
+    /// </summary>
+    public bool Accepted => _accepted;
+
+    /// <summary>Marks the connection accepted by the hub: from now on broadcasts reach it.</summary>
+    public void Accept() => _accepted = true;
+
+    /// <summary>Stops sending, as <see cref="Close"/> does; returns true to the first caller only, who writes the close's reason.</summary>
+    public bool CloseForReason()
+    {
+        List<ReplaySlot>? slots;
+        lock (_sync)
+        {
+            if (_closingForReason)
+            {
+                return false;
+            }
+
+            _closingForReason = true;
+            slots = CloseLocked();
+        }
+
+        MarkWritten(slots);
+        return true;
+    }
 
     /// <summary>Stops sending: queued messages are dropped and replays in progress end. Idempotent.</summary>
     public void Close()

@@ -37,9 +37,11 @@ internal interface ILocalDelivery
     SerializedHubMessage DeliverLocally(IReadOnlyList<string>? groups, string eventName, TenantEnvelope envelope);
 
     /// <summary>
-    /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message that allows reconnecting
-    /// (best effort), then closes the connection so that the official clients reconnect (<c>Abort</c> would tell them
-    /// not to). Returns at once.
+    /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message saying whether the client
+    /// may reconnect, then closes the connection: as a server shutdown does when it may (the official clients
+    /// reconnect), aborted when not. A client that does not read the reason within a grace has its transport aborted,
+    /// which clients take for a lost connection. Returns at once: true when this call closed the connection, false when
+    /// an earlier one had (only the first call for a connection does anything).
     /// </summary>
-    void CloseWithReason(ConnectionSender sender, string reason);
+    bool CloseWithReason(ConnectionSender sender, string reason, bool allowReconnect);
 }

@@ -5,7 +5,7 @@ using TenantRealtime.Diagnostics;
 
 namespace TenantRealtime.Delivery;
 
-/// <summary>Closing a connection on purpose, with a coded reason the client may still read, and reconnect allowed.</summary>
+/// <summary>Closing a connection on purpose, with a coded reason the client may still read, reconnecting allowed or not.</summary>
 internal sealed partial class TenantHubLifetimeManager<THub>
 {
     /// <summary>
@@ -14,16 +14,21 @@ internal sealed partial class TenantHubLifetimeManager<THub>
     /// </summary>
     private static readonly TimeSpan ReasonGrace = TimeSpan.FromSeconds(1);
 
-    public void CloseWithReason(ConnectionSender sender, string reason)
+    public bool CloseWithReason(ConnectionSender sender, string reason, bool allowReconnect)
     {
-        sender.Close();
+        // One reason per connection: a flooder's next refused call or a second revocation must not write another.
+        if (!sender.CloseForReason())
+        {
+            return false;
+        }
 
         // SignalR's write lock keeps this behind a write that is still flushing; it never overtakes a frame.
-        var write = sender.Connection.WriteAsync(new CloseMessage(reason, allowReconnect: true));
-        _ = RequestCloseAsync(sender.Connection, write);
+        var write = sender.Connection.WriteAsync(new CloseMessage(reason, allowReconnect));
+        _ = RequestCloseAsync(sender.Connection, write, allowReconnect);
+        return true;
     }
 
-    private async Task RequestCloseAsync(HubConnectionContext connection, ValueTask written)
+    private async Task RequestCloseAsync(HubConnectionContext connection, ValueTask written, bool allowReconnect)
     {
         try
         {
@@ -41,8 +46,9 @@ internal sealed partial class TenantHubLifetimeManager<THub>
             }
         }
 
-        // A close request ends the connection as a server shutdown does: with reconnecting allowed.
-        if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        // A close request ends the connection as a server shutdown does: with reconnecting allowed. Abort ends it with
+        // reconnecting not allowed, which the close message already told the client.
+        if (allowReconnect && connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
         {
             lifetime.RequestClose();
         }
@@ -56,6 +62,6 @@ internal sealed partial class TenantHubLifetimeManager<THub>
     {
         metrics.ClosedByServer("slow-consumer");
         TenantRealtimeLog.SlowConsumer(logger, sender.ConnectionId, bytes, messages);
-        CloseWithReason(sender, $"{TenantRealtimeWire.Errors.SlowConsumer}: the connection did not read its messages fast enough ({bytes} bytes waiting); reconnect and Resume.");
+        CloseWithReason(sender, $"{TenantRealtimeWire.Errors.SlowConsumer}: the connection did not read its messages fast enough ({bytes} bytes waiting); reconnect and Resume.", allowReconnect: true);
     }
 }

@@ -180,7 +180,11 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
         return message;
     }
 
-    /// <summary>Delivers a send to this server's connections among its audience.</summary>
+    /// <summary>
+    /// Delivers a send to this server's connections among its audience. Sends to everyone, to groups and to users skip
+    /// a connection the hub has not accepted yet (<see cref="ConnectionSender.Accepted"/>): in "everyone" and in its
+    /// first groups from its handshake on, it may still be refused. Sends to named connections are the hub's replies.
+    /// </summary>
     private void Deliver(in LocalSend send)
     {
         switch (send.Target)
@@ -220,7 +224,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
             case SendTarget.Users:
                 foreach (var (_, sender) in _connections)
                 {
-                    if (sender.Connection.UserIdentifier is { } user && send.Names.Contains(user, StringComparer.Ordinal))
+                    if (sender.Accepted && sender.Connection.UserIdentifier is { } user && send.Names.Contains(user, StringComparer.Ordinal))
                     {
                         sender.Send(send.Message, send.Room, send.Seq);
                     }
@@ -247,7 +251,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
 
     private static void SendUnlessExcluded(ConnectionSender sender, in LocalSend send)
     {
-        if (send.Excluded.Count == 0 || !send.Excluded.Contains(sender.ConnectionId, StringComparer.Ordinal))
+        if (sender.Accepted && (send.Excluded.Count == 0 || !send.Excluded.Contains(sender.ConnectionId, StringComparer.Ordinal)))
         {
             sender.Send(send.Message, send.Room, send.Seq);
         }

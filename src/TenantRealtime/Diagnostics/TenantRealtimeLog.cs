@@ -83,4 +83,8 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(52, LogLevel.Warning, "Presence of organization {OrganizationId} (tenant {TenantId}) could not be read; the caller was told it is unavailable.")]
     public static partial void PresenceUnavailable(ILogger logger, string organizationId, string? tenantId, Exception exception);
+
+    // 60 on: the closes' and refusals' events (ids below were left for other work under way at the same time).
+    [LoggerMessage(60, LogLevel.Debug, "Connection {ConnectionId} left while it was connecting.")]
+    public static partial void LeftWhileConnecting(ILogger logger, string connectionId);
 }

@@ -65,16 +65,16 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
 
         // bob: 1 remembered on B + 0 here is under the cap of 2; then 1 + 1 is at it.
         await using var bobOnA = await Clients.ConnectAsync(A, bob).WaitAsync(ConnectBound);
-        (await RefusalAsync(A, bob)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        (await RefusalAsync(A, bob)).Should().Contain("limit-exceeded: the user already has the maximum of 2 connections.");
 
         // t1: 2 remembered on B + bob here = 3 under the cap of 4; one more reaches it.
         await using var erinOnA = await Clients.ConnectAsync(A, TestUser.Member("erin", "org-a", "t1")).WaitAsync(ConnectBound);
-        (await RefusalAsync(A, TestUser.Member("fred", "org-a", "t1"))).Should().Contain("HubException: limit-exceeded: the tenant already has the maximum of 4 connections.");
+        (await RefusalAsync(A, TestUser.Member("fred", "org-a", "t1"))).Should().Contain("limit-exceeded: the tenant already has the maximum of 4 connections.");
 
         // gus: nothing remembered, so only this server's connections count (fail-open): 2 more here, then refused.
         await using var gusOnA1 = await Clients.ConnectAsync(A, gus).WaitAsync(ConnectBound);
         await using var gusOnA2 = await Clients.ConnectAsync(A, gus).WaitAsync(ConnectBound);
-        (await RefusalAsync(A, gus)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        (await RefusalAsync(A, gus)).Should().Contain("limit-exceeded: the user already has the maximum of 2 connections.");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ConnectDuringOutageTests : TwoNodesOnOwnRedis
         await StartAndPingAsync(harryOnC).WaitAsync(TimeSpan.FromSeconds(3));
 
         // The read timed out once; the next connect does not wait for Redis at all.
-        (await RefusalAsync(c, harry)).Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        (await RefusalAsync(c, harry)).Should().Contain("limit-exceeded: the user already has the maximum of 2 connections.");
         checkedLocally.GetMeasurementSnapshot().Should().HaveCount(2).And.OnlyContain(m => (string?)m.Tags["reason"] == "timeout");
         c.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "CapsCheckedLocally");
     }

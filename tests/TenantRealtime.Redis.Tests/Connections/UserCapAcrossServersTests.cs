@@ -13,7 +13,7 @@ namespace TenantRealtime.Redis.Tests.Connections;
 /// </summary>
 public sealed class UserCapAcrossServersTests : TwoNodesOnOwnRedis
 {
-    private const string UserAtCap = "HubException: limit-exceeded: the user already has the maximum of 2 connections.";
+    private const string UserAtCap = "limit-exceeded: the user already has the maximum of 2 connections.";
 
     [Fact]
     public async Task AUserAtTheCapOnOneServerIsRefusedOnAnotherAndAcceptedAgainWhenOneLeaves()

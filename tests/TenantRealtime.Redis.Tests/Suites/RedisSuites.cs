@@ -13,6 +13,9 @@ public sealed class RedisRegistryTests(TwoServersOnRedis servers) : RegistryTest
 
 public sealed class RedisRevocationTests(TwoServersOnRedis servers) : RevocationTests<TwoServersOnRedis>(servers);
 
+// Refused connects on the receiver while both servers broadcast to everyone.
+public sealed class RedisRefusalTests(TwoServersOnRedis servers) : RefusalTests<TwoServersOnRedis>(servers);
+
 // Clients resume on the receiver while the sender numbered the broadcasts: the history is Redis's, not a server's.
 public sealed class RedisRecoveryTests(TwoServersOnRedis servers) : RecoveryTests<TwoServersOnRedis>(servers);
 

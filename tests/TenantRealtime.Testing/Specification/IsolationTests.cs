@@ -192,7 +192,7 @@ public abstract class IsolationTests<TCluster>(TCluster cluster) : RealtimeClust
 
         var error = await client.StartExpectingRefusalAsync();
 
-        error.Should().Contain("HubException: unauthenticated: ", because: why);
+        error.Should().Contain("unauthenticated: ", because: why);
     }
 
     [Fact]

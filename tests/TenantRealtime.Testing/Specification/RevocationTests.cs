@@ -48,7 +48,7 @@ public abstract class RevocationTests<TCluster>(TCluster cluster) : RealtimeClus
     {
         var a = Org("a");
         var admin = TestUser.Admin("ada", a, "t1");
-        var (client, gate) = await StartHeldAsync(admin);
+        var (client, gate) = await StartHeldAsync(admin, "news");
 
         // Authenticated as an admin and held before it is stored: the app demotes the user and refreshes.
         Authenticator.SetRole(a, "ada", TenantRoles.Member);
@@ -70,7 +70,7 @@ public abstract class RevocationTests<TCluster>(TCluster cluster) : RealtimeClus
     public async Task ADisconnectIssuedWhileAConnectionIsConnectingClosesItOnceConnected(string scope)
     {
         var a = Org("a");
-        var (client, gate) = await StartHeldAsync(TestUser.Member("alice", a, "t1"));
+        var (client, gate) = await StartHeldAsync(TestUser.Member("alice", a, "t1"), "news");
 
         await RevokeWhileHeldAsync(() => scope == "user"
             ? Cluster.Sender.Connections.DisconnectUserAsync(a, "alice")
@@ -80,40 +80,5 @@ public abstract class RevocationTests<TCluster>(TCluster cluster) : RealtimeClus
         var closed = await client.Closed.WaitAsync(RealtimeClient.DefaultTimeout);
         closed!.Message.Should().Contain("unauthenticated: the connection was revoked while it was connecting.");
         (await Cluster.Receiver.Registry.CountAsync(a)).Should().Be(0);
-    }
-
-    private GatedAuthenticator Authenticator => (GatedAuthenticator)Cluster.Receiver.Services.GetRequiredService<IAuthenticator>();
-
-    /// <summary>Starts a connection of <paramref name="user"/> and returns once it is held in its connect-time authentication.</summary>
-    private async Task<(RealtimeClient Client, GatedAuthenticator.Gate Gate)> StartHeldAsync(TestUser user)
-    {
-        var gate = Authenticator.Hold(user.OrganizationId, user.UserId);
-        var client = Track(RealtimeClient.Create(Cluster.Receiver.HubUrl, user.Token(), HubProtocolKind.Json, user.ToString(), "news"));
-
-        // SignalR completes the start at the handshake, before the hub's OnConnectedAsync runs the authenticator.
-        await client.StartAsync();
-        await gate.Entered.WaitAsync(RealtimeClient.DefaultTimeout);
-        return (client, gate);
-    }
-
-    /// <summary>
-    /// Issues a revocation on the sender and waits until the receiver, which holds the connecting connection, has
-    /// carried it out (over Redis a moment later): the request is then certain to predate the connection's storing.
-    /// </summary>
-    private async Task RevokeWhileHeldAsync(Func<Task> revoke)
-    {
-        var store = Cluster.Receiver.Services.GetRequiredService<LocalConnectionStore>();
-        var before = store.RevocationGeneration;
-        await revoke();
-        var deadline = DateTime.UtcNow + RealtimeClient.DefaultTimeout;
-        while (store.RevocationGeneration == before)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The receiver did not carry out the revocation.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

@@ -10,7 +10,7 @@ namespace TenantRealtime.Tests.Connections;
 /// </summary>
 public sealed class CapCountsTests : IAsyncLifetime
 {
-    private const string UserAtCap = "HubException: limit-exceeded: the user already has the maximum of 3 connections.";
+    private const string UserAtCap = "limit-exceeded: the user already has the maximum of 3 connections.";
 
     private readonly ScriptedCapCounts _counts = new();
     private RealtimeNode _node = null!;
@@ -58,7 +58,7 @@ public sealed class CapCountsTests : IAsyncLifetime
     {
         _counts.Tenant = 5;
         await using var refused = RealtimeClient.Create(_node.HubUrl, TestUser.Member("bob", "org-b", "t1").Token());
-        (await refused.StartExpectingRefusalAsync()).Should().Contain("HubException: limit-exceeded: the tenant already has the maximum of 5 connections.");
+        (await refused.StartExpectingRefusalAsync()).Should().Contain("limit-exceeded: the tenant already has the maximum of 5 connections.");
 
         // An identity without a tenant has no tenant cap to reach.
         await using var admin = await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Admin("ada", "org-b"));

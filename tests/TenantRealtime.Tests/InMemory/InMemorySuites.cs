@@ -12,6 +12,8 @@ public sealed class InMemoryRegistryTests(InMemoryCluster cluster) : RegistryTes
 
 public sealed class InMemoryRevocationTests(InMemoryCluster cluster) : RevocationTests<InMemoryCluster>(cluster);
 
+public sealed class InMemoryRefusalTests(InMemoryCluster cluster) : RefusalTests<InMemoryCluster>(cluster);
+
 public sealed class InMemoryRecoveryTests(InMemoryCluster cluster) : RecoveryTests<InMemoryCluster>(cluster);
 
 public sealed class InMemoryPositionTests(InMemoryCluster cluster) : PositionTests<InMemoryCluster>(cluster);

@@ -64,6 +64,7 @@ public sealed class FloodTests : IAsyncLifetime
 
         await flood;
         await flooder.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        (await flooder.Closed)!.Message.Should().Contain("rate-limited: the connection kept invoking over the rate limit", "the flooding close carries its reason");
         rateLimited.Should().BeGreaterThan(0);
         await Sentinel.FlushAsync(_node.Broadcaster, [neighbour]);
         neighbour.Markers("news").Should().Equal(sent);

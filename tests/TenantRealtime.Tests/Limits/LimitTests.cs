@@ -46,7 +46,7 @@ public sealed class LimitTests : IAsyncLifetime
 
         var error = await third.StartExpectingRefusalAsync();
 
-        error.Should().Contain("HubException: limit-exceeded: the user already has the maximum of 2 connections.");
+        error.Should().Contain("limit-exceeded: the user already has the maximum of 2 connections.");
         (await first.InvokeAsync("Ping")).Should().ContainKey("timestamp");
     }
 
@@ -62,7 +62,7 @@ public sealed class LimitTests : IAsyncLifetime
         await using var refused = RealtimeClient.Create(_node.HubUrl, TestUser.Member("m9", "org-t", "t1").Token());
         await using var otherTenant = await RealtimeClient.ConnectAsync(_node.HubUrl, TestUser.Member("m9", "org-t", "t2"));
 
-        (await refused.StartExpectingRefusalAsync()).Should().Contain("HubException: limit-exceeded: the tenant already has the maximum of 3 connections.");
+        (await refused.StartExpectingRefusalAsync()).Should().Contain("limit-exceeded: the tenant already has the maximum of 3 connections.");
         (await otherTenant.InvokeAsync("Ping")).Should().ContainKey("timestamp");
         foreach (var client in clients)
         {

@@ -112,7 +112,7 @@ internal sealed class AuthenticationExpiry : IDisposable
             {
                 TenantRealtimeLog.AuthenticationExpired(_logger, connectionId);
                 _metrics.ClosedByServer("expired");
-                _delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.Unauthenticated}: {Reason}");
+                _delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.Unauthenticated}: {Reason}", allowReconnect: true);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
 using TenantRealtime.Identity.Internal;
@@ -19,6 +20,7 @@ internal sealed class ConnectionLifecycle(
     LocalConnectionStore store,
     IConnectionRegistry registry,
     IConnectionCapCounts caps,
+    ILocalDelivery delivery,
     TenantRealtimeMetrics metrics,
     AuthenticationExpiry expiry,
     IOptionsMonitor<TenantRealtimeOptions> options,
@@ -41,7 +43,30 @@ internal sealed class ConnectionLifecycle(
             var code = HubErrors.CodeOf(ex);
             activity.Fail(code);
             metrics.Refused("connect", code);
-            throw;
+
+            // A refusal is an answer, not a failure: thrown out of OnConnectedAsync it would be logged by SignalR at
+            // Error level with a stack trace. The close carries the same code: sentence, reconnecting not allowed, as
+            // SignalR's close after a throw did.
+            Close(context, ex.Message);
+        }
+        catch (OperationCanceledException) when (context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The client left during its connect (a read bounded by the connection, such as the caps in Redis, was
+            // cancelled): ordinary client behaviour. Whatever it joined is undone by the disconnect that follows.
+            TenantRealtimeLog.LeftWhileConnecting(logger, context.ConnectionId);
+        }
+    }
+
+    private void Close(HubCallerContext context, string reason)
+    {
+        if (delivery.Find(context.ConnectionId) is { } sender)
+        {
+            delivery.CloseWithReason(sender, reason, allowReconnect: false);
+        }
+        else
+        {
+            // Already gone from the lifetime manager: nothing is left to read a reason.
+            context.Abort();
         }
     }
 
@@ -215,6 +240,9 @@ internal sealed class ConnectionLifecycle(
             throw;
         }
 
+        // Accepted: broadcasts reach it from now on. Until here it was in "everyone" and its first groups only to be
+        // ready, and a connection refused before this point receives nothing.
+        delivery.Find(state.ConnectionId)?.Accept();
         return stored;
     }
 

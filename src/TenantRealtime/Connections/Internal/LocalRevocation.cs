@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
 
@@ -15,6 +16,7 @@ internal sealed class LocalRevocation(
     ConnectionLifecycle lifecycle,
     IRoomResolver resolver,
     RoomMembership membership,
+    ILocalDelivery delivery,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<LocalRevocation> logger) : ITenantConnectionManager
@@ -22,14 +24,14 @@ internal sealed class LocalRevocation(
     public Task DisconnectUserAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
     {
         ValidateIds(organizationId, userId);
-        Abort(store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, organizationId, userId)), "the user's connections were revoked.");
+        Close(store.Revoke(new RevocationRequest(RevocationKind.DisconnectUser, organizationId, userId)), "the user's connections were revoked.", allowReconnect: false);
         return Task.CompletedTask;
     }
 
     public Task DisconnectTenantAsync(string organizationId, string tenantId, CancellationToken cancellationToken = default)
     {
         ValidateIds(organizationId, tenantId);
-        Abort(store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, organizationId, tenantId)), "the tenant's connections were revoked.");
+        Close(store.Revoke(new RevocationRequest(RevocationKind.DisconnectTenant, organizationId, tenantId)), "the tenant's connections were revoked.", allowReconnect: false);
         return Task.CompletedTask;
     }
 
@@ -51,14 +53,15 @@ internal sealed class LocalRevocation(
         }
         catch (Microsoft.AspNetCore.SignalR.HubException)
         {
-            Abort([state], "the connection is no longer authenticated.");
+            // Its client reconnects with a fresh token, and is then authenticated as it is now (or refused).
+            Close([state], "the connection is no longer authenticated; reconnect.", allowReconnect: true);
             return;
         }
 
         if (identity != state.Identity)
         {
             // Rooms follow the identity; a connection whose identity changed must reconnect as the new one.
-            Abort([state], "the connection's identity changed.");
+            Close([state], "the connection's identity changed; reconnect.", allowReconnect: true);
             return;
         }
 
@@ -82,13 +85,24 @@ internal sealed class LocalRevocation(
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    private void Abort(IEnumerable<ConnectionState> states, string reason)
+    /// <summary>Closes with <c>unauthenticated: {sentence}</c>: a revoked identity is one the server no longer accepts.</summary>
+    private void Close(IEnumerable<ConnectionState> states, string sentence, bool allowReconnect)
     {
         foreach (var state in states)
         {
-            TenantRealtimeLog.ConnectionRevoked(logger, state.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", reason);
-            metrics.ClosedByServer("revoked");
-            state.Context.Abort();
+            if (delivery.Find(state.ConnectionId) is not { } sender)
+            {
+                // Already leaving: nothing is left to read a reason.
+                state.Context.Abort();
+                continue;
+            }
+
+            // A connection closed already (a second revocation, a flooder) is not counted twice.
+            if (delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.Unauthenticated}: {sentence}", allowReconnect))
+            {
+                TenantRealtimeLog.ConnectionRevoked(logger, state.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", sentence);
+                metrics.ClosedByServer("revoked");
+            }
         }
     }
 
