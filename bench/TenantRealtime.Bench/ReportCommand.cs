@@ -11,7 +11,7 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "errors", "clientCpuUsPerMsg", "serverGcPauseS", "serverGcMaxPauseMs", "threadPoolQueueMean", "threadPoolQueueMax"];
+    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "refused", "errors", "clientCpuUsPerMsg", "serverGcPauseS", "serverGcMaxPauseMs", "threadPoolQueueMean", "threadPoolQueueMax"];
 
     /// <summary>
     /// Where the tail comes from, per target: the load client's CPU (it shares the cores), the GC's pauses (the sum
@@ -85,12 +85,12 @@ internal static class ReportCommand
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Medians of {string.Join(", ", byTarget.Select(kv => $"{kv.Value.Count} × {kv.Key}"))}; ratios are to `{(hasBase ? baseKey : baseline)}` in the same session.");
             md.AppendLine();
-            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | redis CPU µs/msg | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | delivered/s | p50 ms | p99 ms | p999 ms | server CPU µs/msg (storm: per connect) | redis CPU µs/msg | RSS MB | KB/conn (idle) | heap KB/conn | connects/s | refused, retried | errors | CPU ratio | throughput ratio | p99 ratio | Δ KB/conn | Δ heap KB/conn |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var target in medians.Keys.OrderBy(k => Array.IndexOf(Targets.All, TargetOf(k))).ThenBy(k => k, StringComparer.Ordinal))
             {
                 var m = medians[target];
-                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["redisCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["errors"], "0")} |");
+                md.Append(CultureInfo.InvariantCulture, $"| {target} | {F(m["deliveredPerSec"], "0")} | {F(m["p50Ms"], "0.00")} | {F(m["p99Ms"], "0.00")} | {F(m["p999Ms"], "0.00")} | {F(m["serverCpuUsPerMsg"], "0.00")} | {F(m["redisCpuUsPerMsg"], "0.00")} | {F(m["serverRssMb"], "0.0")} | {F(m["kbPerConnection"], "0.0")} | {F(m["heapKbPerConnection"], "0.00")} | {F(m["connectPerSec"], "0")} | {F(m["refused"], "0")} | {F(m["errors"], "0")} |");
                 md.AppendLine(hasBase
                     ? $" {Ratio(m["serverCpuUsPerMsg"], b!["serverCpuUsPerMsg"])} | {Ratio(m["deliveredPerSec"], b["deliveredPerSec"])} | {Ratio(m["p99Ms"], b["p99Ms"])} | {Delta(m["kbPerConnection"], b["kbPerConnection"])} | {Delta(m["heapKbPerConnection"], b["heapKbPerConnection"], "0.00")} |"
                     : " - | - | - | - | - |");

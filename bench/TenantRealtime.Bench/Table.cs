@@ -25,6 +25,7 @@ internal static class Table
         ("conn/s", "connectPerSec", "0"),
         ("GC max ms", "serverGcMaxPauseMs", "0.0"),
         ("TP queue max", "threadPoolQueueMax", "0"),
+        ("refused", "refused", "0"),
         ("errors", "errors", "0"),
     ];
 
