@@ -33,6 +33,10 @@ internal static class ServerProfiles
 
         // Connect admission off (TenantRealtime only): what MaxConnectsPerSecond's default costs or saves in a storm.
         ["no-admission"] = (new(), ["--max-connects-per-second", "1000000"]),
+
+        // Connect admission far below any cell (TenantRealtime only): most connects are refused with 429 at first, so
+        // a small cell shows how the load clients retry refusals and report them apart from errors.
+        ["admission-5"] = (new(), ["--max-connects-per-second", "5"]),
         ["socket-inline"] = (new() { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }, []),
         ["full-envelope"] = (new(), ["--full-envelope"]),
 

@@ -4,7 +4,8 @@
 // storm S, quit; `reset <t>` counts only messages sent at or after t, Unix µs), one JSON object per line on stdout, `ready` once listening.
 //
 // An adapter is { defaultUrl, stormPauseMs, create(url, token, events, localAddress) -> conn, connect(conn) -> Promise (rejects
-// with an Error when the connect fails), isConnected(conn) -> bool, disconnect(conn) -> Promise | undefined }.
+// with an Error when the connect fails, its statusCode set when the server answered one), isConnected(conn) -> bool,
+// disconnect(conn) -> Promise | undefined }.
 // create() calls events.message(payload) for every `bench` event and events.lost() for a disconnect it did not ask for.
 const readline = require('node:readline');
 const jwt = require('jsonwebtoken');
@@ -87,18 +88,23 @@ function run(adapter) {
     return adapter.create(urls[j % urls.length], token, events, localAddressOf(j));
   }
 
-  // A server that admits connections at a bounded rate refuses the excess with 429: retried after a jittered
-  // moment, as real clients do, and counted apart from errors.
-  function connectOne(conn) {
+  // A server that admits connections at a bounded rate refuses the excess with 429: retried after 100–500 ms, as
+  // the .NET load client does (so both offer a cell the same load), and counted apart from errors. Bounded, so a
+  // server that never admits ends the connect as an error instead of hanging the run.
+  const MAX_REFUSALS = 100;
+  function connectOne(conn, refusals = 0) {
     return adapter.connect(conn).then(
       () => true,
       (err) => {
-        // SignalR's JS client wraps a failed negotiate in its own error; the status stays in the message.
-        if (err && (err.statusCode === 429 || /Status code '429'/.test(String(err.message)))) {
+        // A refused negotiate's status is in SignalR's message; a refused upgrade's, in err.statusCode (the adapter's).
+        if (err && (err.statusCode === 429 || /Status code '429'/.test(String(err.message))) && refusals < MAX_REFUSALS) {
           refused++;
-          return new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400)).then(() => connectOne(conn));
+          return new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400)).then(() => connectOne(conn, refusals + 1));
         }
-        if (++errors <= 5) process.stderr.write(`client: connect failed: ${err && err.message}\n`);
+        if (++errors <= 5) {
+          const status = err && err.statusCode ? ` (status ${err.statusCode}${refusals ? `, after ${refusals} refusals` : ''})` : '';
+          process.stderr.write(`client: connect failed${status}: ${err && err.message}\n`);
+        }
         return false;
       },
     );

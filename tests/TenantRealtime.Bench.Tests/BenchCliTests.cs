@@ -89,6 +89,23 @@ public sealed class BenchCliTests
         run.GetProperty("errors").GetInt64().Should().Be(0);
     }
 
+    [Theory]
+    [InlineData("node")]
+    [InlineData("dotnet")]
+    public async Task Connects_refused_by_connect_admission_are_retried_and_reported_apart_from_errors(string client)
+    {
+        // The server admits 5 new connections per second and holds a second's worth: of the cell's 20, most are
+        // refused with 429 at first (on the WebSocket upgrade: both clients skip negotiation) and get in on a retry.
+        var (json, stdout) = await RunWithOutputAsync("tenantrealtime", "tenant-fanout", "--client", client, "--profile", "admission-5", "--duration", "1");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+        run.GetProperty("connected").GetInt32().Should().Be(20);
+        run.GetProperty("refused").GetInt64().Should().BeGreaterThan(0);
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+        run.GetProperty("delivered").GetInt64().Should().BeGreaterThan(0);
+        stdout.Should().Contain("refused");
+    }
+
     [Fact]
     public async Task A_rate_search_steps_up_to_the_highest_rate_it_may_try_and_reports_it_as_sustained()
     {
