@@ -41,7 +41,8 @@ internal interface ILocalDelivery
     /// may reconnect, then closes the connection: as a server shutdown does when it may (the official clients
     /// reconnect), aborted when not. A client that does not read the reason within a grace has its transport aborted,
     /// which clients take for a lost connection. Returns at once: true when this call closed the connection, false when
-    /// an earlier one had (only the first call for a connection does anything).
+    /// an earlier one had (only the first call for a connection does anything) or the connection has ended (it is no
+    /// longer this server's: SignalR removes it here last, after the hub's disconnect).
     /// </summary>
-    bool CloseWithReason(ConnectionSender sender, string reason, bool allowReconnect);
+    bool CloseWithReason(string connectionId, string reason, bool allowReconnect);
 }

@@ -14,7 +14,10 @@ internal sealed partial class TenantHubLifetimeManager<THub>
     /// </summary>
     private static readonly TimeSpan ReasonGrace = TimeSpan.FromSeconds(1);
 
-    public bool CloseWithReason(ConnectionSender sender, string reason, bool allowReconnect)
+    public bool CloseWithReason(string connectionId, string reason, bool allowReconnect) =>
+        Find(connectionId) is { } sender && CloseWithReason(sender, reason, allowReconnect);
+
+    private bool CloseWithReason(ConnectionSender sender, string reason, bool allowReconnect)
     {
         // One reason per connection: a flooder's next refused call or a second revocation must not write another.
         if (!sender.CloseForReason())

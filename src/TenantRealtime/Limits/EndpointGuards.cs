@@ -5,11 +5,17 @@ namespace TenantRealtime.Limits;
 /// <summary>The one wrapper of the hub's endpoints: every <see cref="IEndpointGuard"/> in order, then SignalR.</summary>
 internal static class EndpointGuards
 {
+    /// <summary>The operation of the negotiate endpoint, as the guards and the refusal metric name it.</summary>
+    public const string Negotiate = "negotiate";
+
+    /// <summary>The operation of the connect endpoint (the transport's request).</summary>
+    public const string Connect = "connect";
+
     /// <summary>Wraps one of the hub's endpoints with <paramref name="guards"/>; the first refusal answers the request.</summary>
     public static RequestDelegate Wrap(RequestDelegate next, bool negotiate, params IEndpointGuard[] guards)
     {
         ArgumentNullException.ThrowIfNull(next);
-        var operation = negotiate ? "negotiate" : "connect";
+        var operation = negotiate ? Negotiate : Connect;
         return context =>
         {
             var opens = ConnectionRequests.Opens(context.Request, negotiate);

@@ -18,7 +18,7 @@ internal sealed class ExpiredTokenGuard(TenantRealtimeMetrics metrics, TimeProvi
     /// <summary>A negotiate that opens a connection with an authenticated user whose authentication has expired is refused.</summary>
     public IResult? Check(HttpContext context, string operation, bool opensConnection)
     {
-        if (!opensConnection || operation != "negotiate" || context.User.Identity?.IsAuthenticated != true)
+        if (!opensConnection || operation != EndpointGuards.Negotiate || context.User.Identity?.IsAuthenticated != true)
         {
             return null;
         }

@@ -37,8 +37,7 @@ internal sealed class InvocationLimitFilter(
         if (state is not null && state.CountRateLimited() >= options.CurrentValue.DisconnectAfterRateLimitedInvocations)
         {
             // Its calls queued behind this one keep counting: only the first close writes a reason, and is logged.
-            if (delivery.Find(context.ConnectionId) is { } sender &&
-                delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.RateLimited}: the connection kept invoking over the rate limit; it is closed.", allowReconnect: false))
+            if (delivery.CloseWithReason(context.ConnectionId, $"{TenantRealtimeWire.Errors.RateLimited}: the connection kept invoking over the rate limit; it is closed.", allowReconnect: false))
             {
                 TenantRealtimeLog.ConnectionRevoked(logger, context.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", "it kept invoking over the rate limit.");
                 metrics.ClosedByServer("flooding");

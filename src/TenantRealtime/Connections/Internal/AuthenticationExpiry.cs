@@ -108,11 +108,11 @@ internal sealed class AuthenticationExpiry : IDisposable
 
         foreach (var connectionId in expired)
         {
-            if (_delivery.Find(connectionId) is { } sender)
+            // Counted only when this closed it, as revocation and flooding count theirs.
+            if (_delivery.CloseWithReason(connectionId, $"{TenantRealtimeWire.Errors.Unauthenticated}: {Reason}", allowReconnect: true))
             {
                 TenantRealtimeLog.AuthenticationExpired(_logger, connectionId);
                 _metrics.ClosedByServer("expired");
-                _delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.Unauthenticated}: {Reason}", allowReconnect: true);
             }
         }
     }

@@ -47,26 +47,13 @@ internal sealed class ConnectionLifecycle(
             // A refusal is an answer, not a failure: thrown out of OnConnectedAsync it would be logged by SignalR at
             // Error level with a stack trace. The close carries the same code: sentence, reconnecting not allowed, as
             // SignalR's close after a throw did.
-            Close(context, ex.Message);
+            delivery.CloseWithReason(context.ConnectionId, ex.Message, allowReconnect: false);
         }
         catch (OperationCanceledException) when (context.ConnectionAborted.IsCancellationRequested)
         {
             // The client left during its connect (a read bounded by the connection, such as the caps in Redis, was
             // cancelled): ordinary client behaviour. Whatever it joined is undone by the disconnect that follows.
             TenantRealtimeLog.LeftWhileConnecting(logger, context.ConnectionId);
-        }
-    }
-
-    private void Close(HubCallerContext context, string reason)
-    {
-        if (delivery.Find(context.ConnectionId) is { } sender)
-        {
-            delivery.CloseWithReason(sender, reason, allowReconnect: false);
-        }
-        else
-        {
-            // Already gone from the lifetime manager: nothing is left to read a reason.
-            context.Abort();
         }
     }
 

@@ -90,15 +90,8 @@ internal sealed class LocalRevocation(
     {
         foreach (var state in states)
         {
-            if (delivery.Find(state.ConnectionId) is not { } sender)
-            {
-                // Already leaving: nothing is left to read a reason.
-                state.Context.Abort();
-                continue;
-            }
-
-            // A connection closed already (a second revocation, a flooder) is not counted twice.
-            if (delivery.CloseWithReason(sender, $"{TenantRealtimeWire.Errors.Unauthenticated}: {sentence}", allowReconnect))
+            // A connection closed already (a second revocation, a flooder) or ended is not counted.
+            if (delivery.CloseWithReason(state.ConnectionId, $"{TenantRealtimeWire.Errors.Unauthenticated}: {sentence}", allowReconnect))
             {
                 TenantRealtimeLog.ConnectionRevoked(logger, state.ConnectionId, state.Identity?.UserId ?? "", state.Identity?.OrganizationId ?? "", sentence);
                 metrics.ClosedByServer("revoked");
