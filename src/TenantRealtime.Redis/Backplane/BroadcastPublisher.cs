@@ -1,21 +1,20 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Recovery;
 
 namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// "Number, publish, deliver here" for Redis, written once for the sender and the outbox drainer: with recovery on,
-/// one history script numbers the broadcast, keeps it and publishes it on its organization's channel (one round trip,
-/// so the publish order is the seq order); with recovery off it is published unnumbered. This server's own connections
+/// the broadcast joins the <see cref="GroupCommit"/>, whose history script numbers it, keeps it and publishes it on its
+/// organization's channel with what else waited (one round trip, so the publish order is the seq order); with recovery
+/// off it is published unnumbered. This server's own connections
 /// then get it through the <see cref="LocalDeliveryOrder"/>, without waiting for the echo.
 /// </summary>
 internal sealed class BroadcastPublisher(
     RedisRoomHistory history,
+    GroupCommit commit,
     RoomPublications publications,
     LocalDeliveryOrder deliveryOrder,
-    IOptionsMonitor<TenantRealtimeOptions> realtime,
-    IOptions<JsonHubProtocolOptions> json)
+    IOptionsMonitor<TenantRealtimeOptions> realtime)
 {
     /// <summary>
     /// Publishes <paramref name="item"/>; completes with its envelope once Redis ran it. Not cancellable: once sent, the
@@ -27,12 +26,13 @@ internal sealed class BroadcastPublisher(
         var publication = await publications.ForAsync(target, broadcast.EventName).ConfigureAwait(false);
         if (realtime.CurrentValue.EnableRecovery)
         {
-            var retry = item.Attempted;
+            // Serialized here, so a broadcast that cannot be serialized fails alone and never enters a batch.
+            var request = new AppendRequest(target.Room, broadcast, history.Serialize(broadcast), publication, item.Id, item.Attempted);
             item.Attempted = true;
-            return await history.AppendAsync(target.Room, broadcast, publication, new AppendAttempt(item.Id, retry), CancellationToken.None).ConfigureAwait(false);
+            return await commit.AppendAsync(request).ConfigureAwait(false);
         }
 
-        await publications.PublishUnnumberedAsync(publication, StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions)).ConfigureAwait(false);
+        await publications.PublishUnnumberedAsync(publication, history.Serialize(broadcast)).ConfigureAwait(false);
         return broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
     }
 

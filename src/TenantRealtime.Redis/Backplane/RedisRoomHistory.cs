@@ -11,7 +11,7 @@ namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
 /// The cluster-wide history: per room a hash (<c>epoch</c>, last <c>seq</c>) and a stream of the kept broadcasts,
-/// both under the application's prefix, written by one Lua script per broadcast that also publishes it. Sequence
+/// both under the application's prefix, written by one Lua script per batch of broadcasts that also publishes them. Sequence
 /// numbers therefore count across every server, and a client can resume on any server.
 /// </summary>
 internal sealed class RedisRoomHistory(
@@ -29,35 +29,56 @@ internal sealed class RedisRoomHistory(
     private long HistoryTtlMs => (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
 
     /// <summary>
-    /// Numbers a broadcast, keeps it and publishes it on its organization's channel, in one script: the returned
-    /// envelope carries its room, seq and epoch. A retry whose first attempt Redis ran (its reply lost) gets the seq it
-    /// was given then, and is not published again.
+    /// Numbers a batch of broadcasts, keeps each and publishes each on its organization's channel, in order, in one
+    /// script (see <see cref="HistoryScripts.Append"/>): the returned envelopes carry their room, seq and epoch. A retry
+    /// whose first attempt Redis ran (its reply lost) gets the seq it was given then, and is not published again.
     /// </summary>
-    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, RoomPublication publication, AppendAttempt attempt, CancellationToken cancellationToken)
+    public async Task<TenantEnvelope[]> AppendAsync(IReadOnlyList<AppendRequest> batch, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        var payload = StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
-        var result = await database.ScriptEvaluateAsync(
-            HistoryScripts.Append,
-            [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [
-                RoomEpochs.New(),
-                settings.HistoryMaxMessages,
-                HistoryTtlMs,
-                broadcast.EventName,
-                payload,
-                time.GetUtcNow().ToUnixTimeMilliseconds(),
-                publication.Command,
-                publication.Channel,
-                publication.Head,
-                attempt.Id,
-                attempt.Retry ? 1 : 0,
-            ]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var redisKeys = new RedisKey[2 * batch.Count];
+        var values = new RedisValue[4 + (7 * batch.Count)];
+        values[0] = options.CurrentValue.HistoryMaxMessages;
+        values[1] = HistoryTtlMs;
+        values[2] = time.GetUtcNow().ToUnixTimeMilliseconds();
+        values[3] = batch[0].Publication.Command;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            redisKeys[2 * i] = keys.HistoryMeta(request.Room);
+            redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
+            var a = 4 + (7 * i);
+            values[a] = RoomEpochs.New();
+            values[a + 1] = request.Broadcast.EventName;
+            values[a + 2] = request.Payload;
+            values[a + 3] = request.Publication.Channel;
+            values[a + 4] = request.Publication.Head;
+            values[a + 5] = request.Id;
+            values[a + 6] = request.Retry ? 1 : 0;
+        }
+
+        var result = await database.ScriptEvaluateAsync(HistoryScripts.Append, redisKeys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
-        return broadcast.ToEnvelope(room, (long)parts[1], (string)parts[0]!);
+        var envelopes = new TenantEnvelope[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            envelopes[i] = batch[i].Broadcast.ToEnvelope(batch[i].Room, (long)parts[(2 * i) + 1], (string)parts[2 * i]!);
+        }
+
+        return envelopes;
     }
+
+    /// <summary>Numbers one broadcast (a batch of one); its envelope JSON is serialized here.</summary>
+    public async Task<TenantEnvelope> AppendAsync(string room, OutgoingBroadcast broadcast, RoomPublication publication, string id, bool retry, CancellationToken cancellationToken)
+    {
+        var request = new AppendRequest(room, broadcast, Serialize(broadcast), publication, id, retry);
+        return (await AppendAsync([request], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>The envelope JSON kept in the stream and carried on the channel.</summary>
+    public byte[] Serialize(OutgoingBroadcast broadcast) =>
+        StoredEnvelopeSerializer.Serialize(broadcast, json.Value.PayloadSerializerOptions);
 
     /// <summary>Starts <paramref name="room"/> over in a new epoch (see <see cref="HistoryScripts.Reset"/>).</summary>
     public async Task ResetAsync(string room, CancellationToken cancellationToken)

@@ -1,10 +1,11 @@
 namespace TenantRealtime.Redis.Backplane;
 
-/// <summary>How one broadcast is published: the command, its organization's channel (full name), and the message head.</summary>
+/// <summary>How one broadcast is published: the command, its organization's channel (full name), the message head, and its hash slot.</summary>
 /// <param name="Command"><c>PUBLISH</c>, or <c>SPUBLISH</c> on Redis Cluster.</param>
 /// <param name="Channel">The channel's full name, byte-equal to what the organization's subscribers listen to.</param>
 /// <param name="Head">The head of the message (<see cref="BroadcastMessage.WriteHead"/>).</param>
-internal readonly record struct RoomPublication(string Command, string Channel, byte[] Head)
+/// <param name="Slot">On a Redis Cluster the hash slot of its room's keys and channel (one per organization), else -1.</param>
+internal readonly record struct RoomPublication(string Command, string Channel, byte[] Head, int Slot = -1)
 {
     public const string Publish = "PUBLISH";
 

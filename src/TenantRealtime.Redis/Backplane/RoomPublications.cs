@@ -18,10 +18,12 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
     public async ValueTask<RoomPublication> ForAsync(BroadcastTarget target, string eventName)
     {
         var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        var slot = sharded ? (await connection.GetAsync().ConfigureAwait(false)).HashSlot(connection.Keys.HistoryMeta(target.Room)) : -1;
         return new RoomPublication(
             sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
             connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(target.Room)),
-            BroadcastMessage.WriteHead(Origin, target, eventName));
+            BroadcastMessage.WriteHead(Origin, target, eventName),
+            slot);
     }
 
     /// <summary>Publishes an unnumbered broadcast (recovery off): the head, then its envelope JSON.</summary>

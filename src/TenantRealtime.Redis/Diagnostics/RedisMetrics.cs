@@ -16,6 +16,7 @@ internal sealed class RedisMetrics
     private readonly Counter<long> _outboxDropped;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _checkedLocally;
+    private readonly Histogram<int> _batchSize;
     private readonly Meter _meter;
 
     public RedisMetrics(IMeterFactory meterFactory)
@@ -49,12 +50,20 @@ internal sealed class RedisMetrics
             "tenantrealtime.redis.connects.checked_locally",
             unit: "{connection}",
             description: "Connects whose connection caps were checked without Redis (unreachable, slow or failing): against this server's connections and the other servers' shares as last read.");
+        _batchSize = meter.CreateHistogram<int>(
+            "tenantrealtime.redis.history.batch_size",
+            unit: "{message}",
+            description: "Broadcasts numbered, kept and published by one history script call: those that waited while the previous call was in flight (group commit).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
     }
 
     /// <summary>Counts a dropped broadcast; <paramref name="reason"/> is <c>disconnected</c> or <c>failed</c>.</summary>
     public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Unconfirmed() => _unconfirmed.Add(1);
+
+    /// <summary>Records one history script call of <paramref name="count"/> broadcasts.</summary>
+    public void Batched(int count) => _batchSize.Record(count);
 
     /// <summary>Counts a broadcast put in the outbox; <paramref name="reason"/> is <c>disconnected</c>, <c>timeout</c>, <c>failed</c> or <c>backlog</c>.</summary>
     public void Queued(string reason) => _queued.Add(1, new KeyValuePair<string, object?>("reason", reason));

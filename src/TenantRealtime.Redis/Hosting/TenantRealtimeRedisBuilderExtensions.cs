@@ -156,6 +156,7 @@ public static class TenantRealtimeRedisBuilderExtensions
             sp.GetRequiredService<RedisMetrics>().ObserveOutbox(() => outbox.Count);
             return outbox;
         });
+        services.TryAddSingleton<GroupCommit>();
         services.TryAddSingleton<BroadcastPublisher>();
         services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();

@@ -18,7 +18,7 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
     {
         // As the sender does: the room's publication, and a fresh attempt id.
         var publication = await Services.GetRequiredService<RoomPublications>().ForAsync(new BroadcastTarget(Room, [Room]), broadcast.EventName);
-        return await Services.GetRequiredService<RedisRoomHistory>().AppendAsync(Room, broadcast, publication, new AppendAttempt(RoomEpochs.New(), Retry: false), default);
+        return await Services.GetRequiredService<RedisRoomHistory>().AppendAsync(Room, broadcast, publication, RoomEpochs.New(), retry: false, default);
     }
 
     public override async Task DisposeAsync()
@@ -61,9 +61,9 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         await subscriber.SubscribeAsync(RedisChannel.Literal(publication.Channel), (_, _) => Interlocked.Increment(ref published));
         var broadcast = new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", "once", Time.GetUtcNow());
 
-        var first = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: false), default);
-        var retried = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-1", Retry: true), default);
-        var other = await history.AppendAsync(Room, broadcast, publication, new AppendAttempt("id-2", Retry: true), default);
+        var first = await history.AppendAsync(Room, broadcast, publication, "id-1", retry: false, default);
+        var retried = await history.AppendAsync(Room, broadcast, publication, "id-1", retry: true, default);
+        var other = await history.AppendAsync(Room, broadcast, publication, "id-2", retry: true, default);
 
         retried.Seq.Should().Be(first.Seq, "Redis ran the first attempt; only its reply was lost");
         retried.Epoch.Should().Be(first.Epoch);

@@ -1,28 +1,41 @@
--- Numbers a broadcast, keeps it in the room's stream and publishes it on its organization's channel, atomically,
--- so per room the publish order is the seq order whichever servers broadcast.
--- KEYS: meta hash, stream.
--- ARGV: candidate epoch, max entries, TTL (ms), event name, envelope JSON, timestamp (ms), publish command
---       (PUBLISH or SPUBLISH), channel, message head, broadcast id, retry ('1' when an earlier attempt may have run).
--- Returns {epoch, seq}. A retry whose earlier attempt ran (reply lost) gets that seq back and publishes nothing.
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if epoch and ARGV[11] == '1' then
-  for _, entry in ipairs(redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[2])) do
-    local fields = entry[2]
-    for f = 1, #fields, 2 do
-      if fields[f] == 'i' and fields[f + 1] == ARGV[10] then
-        return {epoch, tonumber(string.sub(entry[1], 1, string.find(entry[1], '-', 1, true) - 1))}
+-- Numbers a batch of broadcasts (a group commit: what waited while the previous call was in flight), keeps each in
+-- its room's stream and publishes it on its organization's channel, in order and atomically, so per room the publish
+-- order is the seq order whichever servers broadcast. A batch of one is an ordinary append.
+-- KEYS: per broadcast, its room's meta hash and stream (on a Redis Cluster every key shares one hash slot).
+-- ARGV: max entries, TTL (ms), timestamp (ms), publish command (PUBLISH or SPUBLISH), then per broadcast 7 values:
+--       candidate epoch, event name, envelope JSON, channel, message head, broadcast id, retry ('1' when an earlier
+--       attempt may have run).
+-- Returns {epoch1, seq1, epoch2, seq2, ...}. A retry whose earlier attempt ran (reply lost) gets that seq back and
+-- publishes nothing.
+local result = {}
+for i = 1, #KEYS / 2 do
+  local meta, stream, a = KEYS[2 * i - 1], KEYS[2 * i], 4 + 7 * (i - 1)
+  local epoch = redis.call('HGET', meta, 'epoch')
+  local seq
+  if epoch and ARGV[a + 7] == '1' then
+    for _, entry in ipairs(redis.call('XREVRANGE', stream, '+', '-', 'COUNT', ARGV[1])) do
+      local fields = entry[2]
+      for f = 1, #fields, 2 do
+        if fields[f] == 'i' and fields[f + 1] == ARGV[a + 6] then
+          seq = tonumber(string.sub(entry[1], 1, string.find(entry[1], '-', 1, true) - 1))
+        end
       end
+      if seq then break end
     end
   end
+  if not seq then
+    if not epoch then
+      epoch = ARGV[a + 1]
+      redis.call('DEL', stream)
+      redis.call('HSET', meta, 'epoch', epoch, 'seq', 0)
+    end
+    seq = redis.call('HINCRBY', meta, 'seq', 1)
+    redis.call('XADD', stream, 'MAXLEN', ARGV[1], seq .. '-0', 'e', ARGV[a + 2], 'p', ARGV[a + 3], 't', ARGV[3], 'i', ARGV[a + 6])
+    redis.call('PEXPIRE', meta, ARGV[2])
+    redis.call('PEXPIRE', stream, ARGV[2])
+    redis.call(ARGV[4], ARGV[a + 4], ARGV[a + 5] .. epoch .. '\n' .. seq .. '\n' .. ARGV[a + 3])
+  end
+  result[2 * i - 1] = epoch
+  result[2 * i] = seq
 end
-if not epoch then
-  epoch = ARGV[1]
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
-end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 'e', ARGV[4], 'p', ARGV[5], 't', ARGV[6], 'i', ARGV[10])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call(ARGV[7], ARGV[8], ARGV[9] .. epoch .. '\n' .. seq .. '\n' .. ARGV[5])
-return {epoch, seq}
+return result

@@ -1,0 +1,131 @@
+namespace TenantRealtime.Redis.Backplane;
+
+/// <summary>
+/// One lane of the <see cref="GroupCommit"/>: at most one call in flight; what arrives meanwhile waits and goes in the
+/// next call, oldest first, up to a count and a size. The next call is sent before the finished one's callers
+/// continue, so Redis works on it while this server delivers.
+/// </summary>
+internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]>> send, int maxCount, int maxBytes)
+{
+    private readonly Queue<AppendRequest> _waiting = new();
+    private readonly Lock _lock = new();
+    private bool _inFlight;
+
+    /// <summary>Gets how many wait for the call in flight.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="request"/>; sends it at once (with whatever else waits) when no call is in flight.</summary>
+    public void Add(AppendRequest request)
+    {
+        List<AppendRequest> batch;
+        lock (_lock)
+        {
+            _waiting.Enqueue(request);
+            if (_inFlight)
+            {
+                return;
+            }
+
+            _inFlight = true;
+            batch = TakeLocked();
+        }
+
+        _ = RunAsync(batch);
+    }
+
+    private async Task RunAsync(List<AppendRequest> batch)
+    {
+        var call = Send(batch);
+        while (true)
+        {
+            try
+            {
+                await call.ConfigureAwait(false);
+            }
+            catch
+            {
+                // Observed below, per request.
+            }
+
+            List<AppendRequest>? next = null;
+            lock (_lock)
+            {
+                if (_waiting.Count > 0)
+                {
+                    next = TakeLocked();
+                }
+                else
+                {
+                    _inFlight = false;
+                }
+            }
+
+            var nextCall = next is null ? null : Send(next);
+            Complete(batch, call);
+            if (next is null)
+            {
+                return;
+            }
+
+            (batch, call) = (next, nextCall!);
+        }
+    }
+
+    private Task<TenantEnvelope[]> Send(List<AppendRequest> batch)
+    {
+        try
+        {
+            return send(batch);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<TenantEnvelope[]>(ex);
+        }
+    }
+
+    private static void Complete(List<AppendRequest> batch, Task<TenantEnvelope[]> call)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            var envelopes = call.Result;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].TrySetResult(envelopes[i]);
+            }
+
+            return;
+        }
+
+        // The whole call failed (or Redis's reply was lost): none of the batch is known to be numbered, so each caller
+        // treats its broadcast as not sent, and a retry carries its id.
+        var failure = call.Exception?.InnerException ?? new TaskCanceledException(call);
+        foreach (var request in batch)
+        {
+            request.TrySetException(failure);
+        }
+    }
+
+    private List<AppendRequest> TakeLocked()
+    {
+        var batch = new List<AppendRequest>(Math.Min(_waiting.Count, maxCount));
+        var bytes = 0;
+
+        // At least one, however large: a single broadcast is bounded by the hub's own limits, not by the batch.
+        while (_waiting.TryPeek(out var next) && batch.Count < maxCount && (batch.Count == 0 || bytes + next.Bytes <= maxBytes))
+        {
+            batch.Add(_waiting.Dequeue());
+            bytes += next.Bytes;
+        }
+
+        return batch;
+    }
+}
