@@ -57,6 +57,42 @@ internal sealed class RedisBackplane : IAsyncDisposable
     /// <summary>utime + stime of every node, in microseconds.</summary>
     public long CpuMicros() => _nodes.Sum(n => Proc.CpuMicros(n.Node.Pid));
 
+    /// <summary>
+    /// Every node's <c>INFO commandstats</c> summed per command: calls and microseconds spent in the command itself
+    /// (a script's commands count inside it). What is left of the node's CPU is reading, parsing and writing.
+    /// </summary>
+    public async Task<Dictionary<string, (long Calls, long Micros)>> CommandStatsAsync()
+    {
+        var stats = new Dictionary<string, (long Calls, long Micros)>(StringComparer.Ordinal);
+        foreach (var (_, port) in _nodes)
+        {
+            var (exitCode, output) = await RedisCli.RunAsync(["-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"], StartTimeout);
+            if (exitCode != 0)
+            {
+                continue;
+            }
+
+            // cmdstat_evalsha:calls=12,usec=345,usec_per_call=28.75,rejected_calls=0,failed_calls=0
+            foreach (var line in output.Split('\n', StringSplitOptions.TrimEntries))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (!line.StartsWith("cmdstat_", StringComparison.Ordinal) || colon < 0)
+                {
+                    continue;
+                }
+
+                var fields = line[(colon + 1)..].Split(',').Select(f => f.Split('=')).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
+                var name = line["cmdstat_".Length..colon];
+                var calls = long.Parse(fields.GetValueOrDefault("calls", "0"), CultureInfo.InvariantCulture);
+                var micros = long.Parse(fields.GetValueOrDefault("usec", "0"), CultureInfo.InvariantCulture);
+                var (c0, m0) = stats.GetValueOrDefault(name);
+                stats[name] = (c0 + calls, m0 + micros);
+            }
+        }
+
+        return stats;
+    }
+
     /// <summary>The RSS of every node, in bytes.</summary>
     public long RssBytes() => _nodes.Sum(n => Proc.RssBytes(n.Node.Pid));
 

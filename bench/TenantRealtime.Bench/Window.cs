@@ -66,6 +66,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         var clientCpu0 = Proc.CpuMicros(client.Pid);
         var ctx0 = servers.Sum(s => Proc.ContextSwitches(s.Pid));
         var redisCpu0 = redis?.CpuMicros();
+        var commands0 = redis is null ? null : await redis.CommandStatsAsync();
         var before = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
         var stats = await DriveAsync(Drive(rate), seconds);
 
@@ -77,6 +78,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
         var ctx = servers.Sum(s => Proc.ContextSwitches(s.Pid)) - ctx0;
         double? redisCpuMicros = redis?.CpuMicros() - redisCpu0;
+        var commands1 = redis is null ? null : await redis.CommandStatsAsync();
         var elapsed = (double)stats["elapsedS"]!;
         var broadcasts = (long)stats["broadcasts"]!;
         var delivered = (long)report["received"]!;
@@ -106,6 +108,10 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["clientCpuUsPerMsg"] = PerMessage(clientCpuMicros),
             // Every redis-server of the run (one, or each master of the cluster) summed; null without Redis.
             ["redisCpuUsPerMsg"] = PerMessage(redisCpuMicros),
+
+            // Per command, the window's calls per broadcast and time inside the command per delivery (a script's
+            // own commands count inside it): how many requests a broadcast costs, and what is left for I/O.
+            ["redisCommands"] = commands1 is null ? null : RedisCommands(commands0!, commands1, broadcasts, delivered),
             ["serverGcCollections"] = GcCollections(before, stats),
             ["serverGcPauseS"] = stats["gcPauseS"]?.DeepClone(),
 
@@ -155,6 +161,29 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         }
 
         return window;
+    }
+
+    private static JsonObject RedisCommands(Dictionary<string, (long Calls, long Micros)> before, Dictionary<string, (long Calls, long Micros)> after, long broadcasts, long delivered)
+    {
+        var commands = new JsonObject();
+        foreach (var (name, (calls, micros)) in after.OrderByDescending(c => c.Value.Micros))
+        {
+            var (calls0, micros0) = before.GetValueOrDefault(name);
+            if (calls - calls0 <= 0)
+            {
+                continue;
+            }
+
+            commands[name] = new JsonObject
+            {
+                ["calls"] = calls - calls0,
+                ["callsPerBroadcast"] = broadcasts > 0 ? Math.Round((calls - calls0) / (double)broadcasts, 3) : null,
+                ["usPerCall"] = Math.Round((micros - micros0) / (double)(calls - calls0), 2),
+                ["usPerMsg"] = delivered > 0 ? Math.Round((micros - micros0) / (double)delivered, 3) : null,
+            };
+        }
+
+        return commands;
     }
 
     private static double? Rounded(JsonNode? value, int digits) => value is null ? null : Math.Round(Table.Number(value), digits);

@@ -3,7 +3,7 @@ namespace TenantRealtime.Redis.Backplane;
 /// <summary>
 /// One lane of the <see cref="GroupCommit"/>: at most one call in flight; what arrives meanwhile waits and goes in the
 /// next call, oldest first, up to a count and a size. The next call is sent before the finished one's callers
-/// continue, so Redis works on it while this server delivers.
+/// continue, so Redis works on it while this server delivers. A failed call fails what waits behind it too.
 /// </summary>
 internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]>> send, int maxCount, int maxBytes)
 {
@@ -57,9 +57,18 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
             }
 
             List<AppendRequest>? next = null;
+            List<AppendRequest>? behind = null;
             lock (_lock)
             {
-                if (_waiting.Count > 0)
+                if (!call.IsCompletedSuccessfully)
+                {
+                    // What waited behind a failed call fails with it rather than overtaking it: the callers retry in
+                    // their order (the outbox), so a room's broadcasts keep the order they were made in.
+                    behind = [.. _waiting];
+                    _waiting.Clear();
+                    _inFlight = false;
+                }
+                else if (_waiting.Count > 0)
                 {
                     next = TakeLocked();
                 }
@@ -71,6 +80,11 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
 
             var nextCall = next is null ? null : Send(next);
             Complete(batch, call);
+            if (behind is not null)
+            {
+                Complete(behind, call);
+            }
+
             if (next is null)
             {
                 return;
@@ -105,8 +119,8 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
             return;
         }
 
-        // The whole call failed (or Redis's reply was lost): none of the batch is known to be numbered, so each caller
-        // treats its broadcast as not sent, and a retry carries its id.
+        // The call failed (or Redis's reply was lost): none of these is known to be numbered, so each caller treats its
+        // broadcast as not sent, and a retry carries its id.
         var failure = call.Exception?.InnerException ?? new TaskCanceledException(call);
         foreach (var request in batch)
         {

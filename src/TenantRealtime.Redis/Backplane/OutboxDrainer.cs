@@ -117,17 +117,24 @@ internal sealed class OutboxDrainer(
             }
 
             TenantEnvelope envelope;
+            var earlier = item.Pending;
             try
             {
                 // A publish that timed out in the sender is already queued in Redis: await it rather than number twice.
-                envelope = await (item.Pending ?? publisher.PublishAsync(item)).WaitAsync(cancellationToken).ConfigureAwait(false);
+                envelope = await (earlier ?? publisher.PublishAsync(item)).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
             {
-                // Not numbered: it keeps its place and is appended again after a pause.
+                // Not known to be numbered: it keeps its place and is appended again (its id finds it if Redis ran it).
+                // An earlier attempt failing says nothing about Redis now, so that retry goes at once; a retry of our
+                // own that failed waits a pause.
                 item.Pending = null;
                 RedisLog.OutboxDrainFailed(logger, ex);
-                await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                if (earlier is null)
+                {
+                    await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -29,6 +29,12 @@ internal sealed class RedisRoomHistory(
     private long HistoryTtlMs => (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
 
     /// <summary>
+    /// How often appends renew a room's TTL: half the margin, so the keys always outlive the age window by at least
+    /// half of it, while most appends skip two PEXPIRE calls.
+    /// </summary>
+    private static long TtlRenewalMs => (long)(ExpiryMargin / 2).TotalMilliseconds;
+
+    /// <summary>
     /// Numbers a batch of broadcasts, keeps each and publishes each on its organization's channel, in order, in one
     /// script (see <see cref="HistoryScripts.Append"/>): the returned envelopes carry their room, seq and epoch. A retry
     /// whose first attempt Redis ran (its reply lost) gets the seq it was given then, and is not published again.
@@ -38,17 +44,18 @@ internal sealed class RedisRoomHistory(
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var redisKeys = new RedisKey[2 * batch.Count];
-        var values = new RedisValue[4 + (7 * batch.Count)];
+        var values = new RedisValue[5 + (7 * batch.Count)];
         values[0] = options.CurrentValue.HistoryMaxMessages;
         values[1] = HistoryTtlMs;
         values[2] = time.GetUtcNow().ToUnixTimeMilliseconds();
         values[3] = batch[0].Publication.Command;
+        values[4] = TtlRenewalMs;
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
             redisKeys[2 * i] = keys.HistoryMeta(request.Room);
             redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
-            var a = 4 + (7 * i);
+            var a = 5 + (7 * i);
             values[a] = RoomEpochs.New();
             values[a + 1] = request.Broadcast.EventName;
             values[a + 2] = request.Payload;

@@ -94,6 +94,40 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         (reset!.Seq, reset.Epoch == position.Epoch).Should().Be((0L, false), "a reset starts the room over in a new epoch");
         (await History.ReadAfterAsync(Room, position.Epoch, 1, default)).Recovered.Should().BeFalse();
         (await AppendAsync("two")).Should().BeEquivalentTo(new { Epoch = reset.Epoch, Seq = 1L }, o => o.ExcludingMissingMembers());
+
+        // Appends renew the TTL only now and then; the stream a reset dropped is new, so the first append renews it.
+        foreach (var key in new[] { keys.HistoryMeta(Room), keys.HistoryStream(Room) })
+        {
+            (await database.KeyTimeToLiveAsync(key)).Should().BeGreaterThan(MaxAge - TimeSpan.FromSeconds(5), $"{key} expires once idle, also after a reset");
+        }
+    }
+
+    [Fact]
+    public async Task AppendsBetweenRenewalsLeaveTheTtlAloneAndABatchNumbersEachRoomInOrder()
+    {
+        var keys = Services.GetRequiredService<SharedRedisConnection>().Keys;
+        var database = (await Services.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        await AppendAsync("one");
+        await database.KeyExpireAsync(keys.HistoryStream(Room), MaxAge);
+
+        // One call, two rooms, the first room twice: numbered in the batch's order, as separate calls would be.
+        var other = Room + "-other";
+        var history = Services.GetRequiredService<RedisRoomHistory>();
+        var publications = Services.GetRequiredService<RoomPublications>();
+        var broadcast = new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Tenant), "o", "t", null, "news", "updated", "batched", Time.GetUtcNow());
+        var batch = new List<AppendRequest>();
+        foreach (var room in new[] { Room, other, Room })
+        {
+            var publication = await publications.ForAsync(new BroadcastTarget(room, [room]), "news");
+            batch.Add(new AppendRequest(room, broadcast, history.Serialize(broadcast), publication, RoomEpochs.New(), retry: false));
+        }
+
+        var envelopes = await history.AppendAsync(batch, default);
+
+        envelopes.Select(e => (e.Room, e.Seq)).Should().Equal((Room, 2L), (other, 1L), (Room, 3L));
+        (await database.KeyTimeToLiveAsync(keys.HistoryStream(Room))).Should().BeLessThanOrEqualTo(MaxAge, "renewed less than the interval ago, so not renewed again");
+        (await database.KeyTimeToLiveAsync(keys.HistoryStream(other))).Should().BeGreaterThan(MaxAge, "a new room's keys get the full TTL");
+        (await History.ReadAfterAsync(Room, envelopes[0].Epoch!, 1, default)).Entries.Select(e => e.Envelope.Seq).Should().Equal(2L, 3L);
     }
 
     protected override async Task ConfigureAsync(ITenantRealtimeBuilder builder)

@@ -20,6 +20,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, bool> _relays = new();
     private readonly Task _accepting;
     private volatile bool _open = true;
+    private volatile TaskCompletionSource _replies = Released();
 
     private TcpRelay(Uri[] servers)
     {
@@ -50,10 +51,22 @@ public sealed class TcpRelay : IAsyncDisposable
         {
             Reset(socket);
         }
+
+        // After the resets, so a held reply is never delivered: it is lost with its connection.
+        ReleaseReplies();
     }
 
     /// <summary>Lets new connections through again.</summary>
     public void Restore() => _open = true;
+
+    /// <summary>
+    /// Holds back what the servers send (requests still reach them) until <see cref="ReleaseReplies"/> or
+    /// <see cref="Cut"/>: a server that ran a request whose reply never arrives.
+    /// </summary>
+    public void HoldReplies() => _replies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets held replies through.</summary>
+    public void ReleaseReplies() => _replies.TrySetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -107,7 +120,7 @@ public sealed class TcpRelay : IAsyncDisposable
             await using var serverStream = new NetworkStream(server, ownsSocket: false);
 
             // Whichever direction ends first (a server killed, a client gone) ends the other: both sockets close.
-            await Task.WhenAny(PumpAsync(clientStream, serverStream, stopping), PumpAsync(serverStream, clientStream, stopping));
+            await Task.WhenAny(PumpAsync(clientStream, serverStream, stopping), PumpRepliesAsync(serverStream, clientStream, stopping));
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -154,6 +167,36 @@ public sealed class TcpRelay : IAsyncDisposable
             socket.Close();
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static TaskCompletionSource Released()
+    {
+        var released = new TaskCompletionSource();
+        released.SetResult();
+        return released;
+    }
+
+    /// <summary>Server to client, through the <see cref="HoldReplies"/> gate.</summary>
+    private async Task PumpRepliesAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                await _replies.Task.WaitAsync(cancellationToken);
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
         {
         }
     }

@@ -2,15 +2,21 @@
 -- its room's stream and publishes it on its organization's channel, in order and atomically, so per room the publish
 -- order is the seq order whichever servers broadcast. A batch of one is an ordinary append.
 -- KEYS: per broadcast, its room's meta hash and stream (on a Redis Cluster every key shares one hash slot).
--- ARGV: max entries, TTL (ms), timestamp (ms), publish command (PUBLISH or SPUBLISH), then per broadcast 7 values:
+-- ARGV: max entries, TTL (ms), timestamp (ms), publish command (PUBLISH or SPUBLISH), TTL renewal interval (ms),
+--       then per broadcast 7 values:
 --       candidate epoch, event name, envelope JSON, channel, message head, broadcast id, retry ('1' when an earlier
 --       attempt may have run).
 -- Returns {epoch1, seq1, epoch2, seq2, ...}. A retry whose earlier attempt ran (reply lost) gets that seq back and
 -- publishes nothing.
+-- Both keys' TTL is renewed (and the renewal's time kept in the hash's 'x') when the last renewal is older than the
+-- interval, not on every broadcast: keys then outlive the age window by at least TTL - interval, by Redis's clock.
 local result = {}
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 for i = 1, #KEYS / 2 do
-  local meta, stream, a = KEYS[2 * i - 1], KEYS[2 * i], 4 + 7 * (i - 1)
-  local epoch = redis.call('HGET', meta, 'epoch')
+  local meta, stream, a = KEYS[2 * i - 1], KEYS[2 * i], 5 + 7 * (i - 1)
+  local read = redis.call('HMGET', meta, 'epoch', 'x')
+  local epoch, renewed = read[1], tonumber(read[2])
   local seq
   if epoch and ARGV[a + 7] == '1' then
     for _, entry in ipairs(redis.call('XREVRANGE', stream, '+', '-', 'COUNT', ARGV[1])) do
@@ -31,8 +37,11 @@ for i = 1, #KEYS / 2 do
     end
     seq = redis.call('HINCRBY', meta, 'seq', 1)
     redis.call('XADD', stream, 'MAXLEN', ARGV[1], seq .. '-0', 'e', ARGV[a + 2], 'p', ARGV[a + 3], 't', ARGV[3], 'i', ARGV[a + 6])
-    redis.call('PEXPIRE', meta, ARGV[2])
-    redis.call('PEXPIRE', stream, ARGV[2])
+    if not renewed or now - renewed >= tonumber(ARGV[5]) then
+      redis.call('PEXPIRE', meta, ARGV[2])
+      redis.call('PEXPIRE', stream, ARGV[2])
+      redis.call('HSET', meta, 'x', now)
+    end
     redis.call(ARGV[4], ARGV[a + 4], ARGV[a + 5] .. epoch .. '\n' .. seq .. '\n' .. ARGV[a + 3])
   end
   result[2 * i - 1] = epoch
