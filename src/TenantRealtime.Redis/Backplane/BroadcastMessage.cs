@@ -100,7 +100,41 @@ internal static class BroadcastMessage
         return true;
     }
 
-    private static bool TryLine(ReadOnlySpan<byte> span, ref int offset, out ReadOnlySpan<byte> line)
+    /// <summary>
+    /// A message's origin and room position, without reading its groups, event name or envelope: nothing is allocated,
+    /// so a server can drop the echo of its own broadcast cheaply. False as <see cref="TryRead"/> would be, or when unnumbered.
+    /// </summary>
+    public static bool TryReadPosition(ReadOnlySpan<byte> span, out Guid origin, out ReadOnlySpan<byte> room, out ReadOnlySpan<byte> epoch, out long seq)
+    {
+        origin = default;
+        room = default;
+        epoch = default;
+        seq = 0;
+        if (span.Length < 17 || span[0] != Version)
+        {
+            return false;
+        }
+
+        origin = new Guid(span[1..17]);
+        var offset = 17;
+        if (!TrySpan(span, ref offset, out room) || !TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (!TrySpan(span, ref offset, out _))
+            {
+                return false;
+            }
+        }
+
+        return TrySpan(span, ref offset, out _) && TryLine(span, ref offset, out epoch) && TryLine(span, ref offset, out var seqBytes) &&
+            !epoch.IsEmpty && Utf8Parser.TryParse(seqBytes, out seq, out var used) && used == seqBytes.Length && seq > 0;
+    }
+
+    private static bool TryLine(ReadOnlySpan<byte> span, scoped ref int offset, out ReadOnlySpan<byte> line)
     {
         line = default;
         var end = span[offset..].IndexOf((byte)'\n');
@@ -117,12 +151,24 @@ internal static class BroadcastMessage
     private static bool TryString(ReadOnlySpan<byte> span, ref int offset, out string value)
     {
         value = "";
+        if (!TrySpan(span, ref offset, out var bytes))
+        {
+            return false;
+        }
+
+        value = Encoding.UTF8.GetString(bytes);
+        return true;
+    }
+
+    private static bool TrySpan(ReadOnlySpan<byte> span, scoped ref int offset, out ReadOnlySpan<byte> value)
+    {
+        value = default;
         if (!TryInt32(span, ref offset, out var length) || length < 0 || length > MaxStringBytes || length > span.Length - offset)
         {
             return false;
         }
 
-        value = Encoding.UTF8.GetString(span.Slice(offset, length));
+        value = span.Slice(offset, length);
         offset += length;
         return true;
     }

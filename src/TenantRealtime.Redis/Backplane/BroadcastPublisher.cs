@@ -27,7 +27,8 @@ internal sealed class BroadcastPublisher(
         if (realtime.CurrentValue.EnableRecovery)
         {
             // Serialized here, so a broadcast that cannot be serialized fails alone and never enters a batch.
-            var request = new AppendRequest(target.Room, broadcast, history.Serialize(broadcast), publication, item.Id, item.Attempted);
+            item.Payload ??= history.Serialize(broadcast);
+            var request = new AppendRequest(target.Room, broadcast, item.Payload, publication, item.Id, item.Attempted);
             item.Attempted = true;
             return await commit.AppendAsync(request).ConfigureAwait(false);
         }
@@ -38,7 +39,7 @@ internal sealed class BroadcastPublisher(
 
     /// <summary>Hands a published broadcast to this server's connections, in seq order with the room's others.</summary>
     public void DeliverHere(OutboxItem item, TenantEnvelope envelope) =>
-        deliveryOrder.Own(item.Target, item.Broadcast.EventName, envelope);
+        deliveryOrder.Own(item.Target, item.Broadcast.EventName, envelope, item.Payload);
 
     /// <summary>Starts a room over in a new epoch, so clients that missed a given-up broadcast are told to reload.</summary>
     public Task ResetAsync(string room, CancellationToken cancellationToken) => history.ResetAsync(room, cancellationToken);

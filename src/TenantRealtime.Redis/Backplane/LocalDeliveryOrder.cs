@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Delivery;
 using TenantRealtime.Recovery;
@@ -24,13 +27,25 @@ internal sealed class LocalDeliveryOrder(
     ILocalDelivery local,
     RoomPublications publications,
     IOptions<TenantRealtimeRedisOptions> options,
+    IOptions<JsonHubProtocolOptions> json,
     TimeProvider time)
 {
+    /// <summary>Room names longer than this (bytes) skip the echo check: read as any message.</summary>
+    private const int MaxEchoRoomBytes = 256;
+
     private readonly ConcurrentDictionary<string, RoomOrder> _rooms = new(StringComparer.Ordinal);
     private readonly TimeSpan _holdLimit = options.Value.RedisWaitTimeout;
 
+    // The stored envelope JSON becomes the live one by adding its position only where the JSON protocol spells the
+    // envelope as the history does: its default camelCase names. Otherwise every delivery serializes the envelope.
+    private readonly bool _prepare = json.Value.PayloadSerializerOptions.PropertyNamingPolicy == JsonNamingPolicy.CamelCase;
+
     /// <summary>Delivers a broadcast this server published (numbered or not) to its connections.</summary>
-    public void Own(in BroadcastTarget target, string eventName, TenantEnvelope envelope)
+    /// <param name="target">Where it goes.</param>
+    /// <param name="eventName">Its event name.</param>
+    /// <param name="envelope">The envelope Redis numbered.</param>
+    /// <param name="stored">Its stored envelope JSON, from which JSON connections' frames are written; or <see langword="null"/>.</param>
+    public void Own(in BroadcastTarget target, string eventName, TenantEnvelope envelope, byte[]? stored = null)
     {
         if (envelope.Seq is not { } seq || envelope.Epoch is not { } epoch)
         {
@@ -58,13 +73,38 @@ internal sealed class LocalDeliveryOrder(
                 // The next one here, or the first of a new epoch: nothing lower to wait for.
                 order.Epoch = epoch;
                 order.Last = seq;
-                local.DeliverLocally(target.Groups, eventName, envelope);
+                Hand(new Held(target.Groups, eventName, envelope, stored));
                 ReleaseNext(order);
                 return;
             }
 
-            (order.Held ??= new SortedList<long, Held>())[seq] = new Held(target.Groups, eventName, envelope);
+            (order.Held ??= new SortedList<long, Held>())[seq] = new Held(target.Groups, eventName, envelope, stored);
             order.Timer ??= time.CreateTimer(OnHoldExpired, (this, order), _holdLimit, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="payload"/> is the echo of this server's own broadcast that was delivered here already
+    /// (the usual case: the script's answer comes before the echo), told from the bytes with nothing allocated. False
+    /// means: read the message and pass it to <see cref="Received"/>, which decides.
+    /// </summary>
+    public bool IsDeliveredEcho(ReadOnlySpan<byte> payload)
+    {
+        if (!BroadcastMessage.TryReadPosition(payload, out var origin, out var room, out var epoch, out var seq) ||
+            origin != publications.Origin || room.Length > MaxEchoRoomBytes)
+        {
+            return false;
+        }
+
+        Span<char> name = stackalloc char[MaxEchoRoomBytes];
+        if (!Encoding.UTF8.TryGetChars(room, name, out var length) || !_rooms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name[..length], out var order))
+        {
+            return false;
+        }
+
+        lock (order)
+        {
+            return seq <= order.Last && order.Epoch is { } current && Ascii.Equals(epoch, current);
         }
     }
 
@@ -109,11 +149,11 @@ internal sealed class LocalDeliveryOrder(
             order.Last = message.Seq;
             if (own is not null)
             {
-                local.DeliverLocally(own.Groups, own.EventName, own.Envelope);
+                Hand(own);
             }
             else if (local.HasMembers(message.Groups))
             {
-                local.DeliverLocally(message.Groups, message.EventName, Envelope(message));
+                HandReceived(message);
             }
 
             ReleaseNext(order);
@@ -184,7 +224,37 @@ internal sealed class LocalDeliveryOrder(
     {
         order.Epoch = entry.Envelope.Epoch;
         order.Last = entry.Envelope.Seq!.Value;
-        local.DeliverLocally(entry.Groups, entry.EventName, entry.Envelope);
+        Hand(entry);
+    }
+
+    /// <summary>Hands a numbered broadcast of this server to its connections, from its stored JSON when it can.</summary>
+    private void Hand(Held entry)
+    {
+        var envelope = entry.Envelope;
+        if (_prepare && entry.Stored is { } stored &&
+            StoredEnvelopeSerializer.TryWriteLiveToScratch(stored, envelope.Room!, envelope.Seq!.Value, envelope.Epoch!, out var live))
+        {
+            local.DeliverLocally(entry.Groups, new PreparedBroadcast(entry.EventName, live, envelope.Room, envelope.Seq.Value, envelope, static e => (TenantEnvelope)e));
+            return;
+        }
+
+        local.DeliverLocally(entry.Groups, entry.EventName, envelope);
+    }
+
+    /// <summary>
+    /// Hands a numbered broadcast read from a channel to this server's connections: JSON connections get its stored
+    /// JSON with its position added; the envelope object is read only for another protocol's connections.
+    /// </summary>
+    private void HandReceived(in BroadcastMessage.Received message)
+    {
+        if (_prepare && StoredEnvelopeSerializer.TryWriteLiveToScratch(message.EnvelopeJson.Span, message.Room, message.Seq, message.Epoch!, out var live))
+        {
+            local.DeliverLocally(message.Groups, new PreparedBroadcast(message.EventName, live, message.Room, message.Seq, new ReceivedEnvelope(message), static m => ((ReceivedEnvelope)m).Read()));
+            return;
+        }
+
+        // Not a JSON object: Envelope throws, and the subscription logs it as undeliverable.
+        local.DeliverLocally(message.Groups, message.EventName, Envelope(message));
     }
 
     private static void Settle(RoomOrder order)
@@ -206,5 +276,11 @@ internal sealed class LocalDeliveryOrder(
         public ITimer? Timer;
     }
 
-    private sealed record Held(IReadOnlyList<string>? Groups, string EventName, TenantEnvelope Envelope);
+    private sealed record Held(IReadOnlyList<string>? Groups, string EventName, TenantEnvelope Envelope, byte[]? Stored);
+
+    /// <summary>A received message, for the envelope object a connection of another protocol needs.</summary>
+    private sealed class ReceivedEnvelope(BroadcastMessage.Received message)
+    {
+        public TenantEnvelope Read() => Envelope(message);
+    }
 }

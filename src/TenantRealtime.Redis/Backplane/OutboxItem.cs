@@ -12,6 +12,9 @@ internal sealed class OutboxItem(BroadcastTarget target, OutgoingBroadcast broad
     /// <summary>Gets the broadcast's id in the history, so a retry after a lost reply finds it instead of numbering it twice.</summary>
     public string Id { get; } = RoomEpochs.New();
 
+    /// <summary>Gets or sets its stored envelope JSON once serialized (what the history keeps and the channel carries).</summary>
+    public byte[]? Payload { get; set; }
+
     /// <summary>Gets or sets whether a publish of it has been sent to Redis (which may have run it, reply lost).</summary>
     public bool Attempted { get; set; }
 

@@ -37,6 +37,12 @@ internal interface ILocalDelivery
     SerializedHubMessage DeliverLocally(IReadOnlyList<string>? groups, string eventName, TenantEnvelope envelope);
 
     /// <summary>
+    /// Delivers a broadcast whose JSON protocol frame is already written (<see cref="PreparedBroadcast"/>) to this
+    /// server's connections in <paramref name="groups"/>, or to all of them when <see langword="null"/>.
+    /// </summary>
+    void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast);
+
+    /// <summary>
     /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message saying whether the client
     /// may reconnect, then closes the connection: as a server shutdown does when it may (the official clients
     /// reconnect), aborted when not. A client that does not read the reason within a grace has its transport aborted,

@@ -17,13 +17,19 @@ internal enum SendTarget : byte
 /// <param name="Target">The kind of audience.</param>
 /// <param name="Names">The connection ids, group names or user ids of <paramref name="Target"/>; empty for all.</param>
 /// <param name="Excluded">Connection ids left out (for the <c>Except</c> targets).</param>
-/// <param name="Message">The message, serialized once per protocol.</param>
+/// <param name="Message">The message, serialized once per protocol (or <see langword="null"/> with <paramref name="Prepared"/>).</param>
 /// <param name="Room">The room of a numbered broadcast, or <see langword="null"/>.</param>
 /// <param name="Seq">The broadcast's seq in <paramref name="Room"/>, or 0.</param>
+/// <param name="Prepared">A broadcast whose JSON frame is written, when <paramref name="Message"/> is <see langword="null"/>.</param>
 internal readonly record struct LocalSend(
     SendTarget Target,
     IReadOnlyList<string> Names,
     IReadOnlyList<string> Excluded,
-    SerializedHubMessage Message,
+    SerializedHubMessage? Message,
     string? Room,
-    long Seq);
+    long Seq,
+    PreparedBroadcast? Prepared = null)
+{
+    /// <summary>The message for <paramref name="sender"/>'s protocol.</summary>
+    public SerializedHubMessage MessageFor(ConnectionSender sender) => Prepared?.For(sender.Connection.Protocol) ?? Message!;
+}

@@ -13,7 +13,7 @@ namespace TenantRealtime.Delivery;
 /// connection's bounded <see cref="ConnectionSender"/>, so a send hands the once-serialized message to each recipient
 /// and returns without waiting for any of them to read it. Every send here is for this server's connections: the only
 /// sends that cross servers are broadcasts, which a scale-out carries on its own channels and hands to
-/// <see cref="DeliverLocally"/> on each server (told which groups this server serves through
+/// <c>DeliverLocally</c> on each server (told which groups this server serves through
 /// <see cref="IGroupSubscriptions"/>). The app's own hubs keep SignalR's managers. Generic over the hub so this folder
 /// never names it: the composition root closes it over the tenant hub, and the concepts use it as <see cref="ILocalDelivery"/>.
 /// </summary>
@@ -180,6 +180,10 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
         return message;
     }
 
+    /// <summary>Delivers a broadcast whose JSON frame is prepared to this server's connections in <paramref name="groups"/> (or all).</summary>
+    public void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast) =>
+        Deliver(new LocalSend(groups is null ? SendTarget.All : SendTarget.Groups, groups ?? [], [], null, broadcast.Room, broadcast.Seq, broadcast));
+
     /// <summary>
     /// Delivers a send to this server's connections among its audience. Sends to everyone, to groups and to users skip
     /// a connection the hub has not accepted yet (<see cref="ConnectionSender.Accepted"/>): in "everyone" and in its
@@ -216,7 +220,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
                 {
                     if (_connections.TryGetValue(connectionId, out var sender))
                     {
-                        sender.Send(send.Message, send.Room, send.Seq);
+                        sender.Send(send.MessageFor(sender), send.Room, send.Seq);
                     }
                 }
 
@@ -226,7 +230,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
                 {
                     if (sender.Accepted && sender.Connection.UserIdentifier is { } user && send.Names.Contains(user, StringComparer.Ordinal))
                     {
-                        sender.Send(send.Message, send.Room, send.Seq);
+                        sender.Send(send.MessageFor(sender), send.Room, send.Seq);
                     }
                 }
 
@@ -253,7 +257,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
     {
         if (sender.Accepted && (send.Excluded.Count == 0 || !send.Excluded.Contains(sender.ConnectionId, StringComparer.Ordinal)))
         {
-            sender.Send(send.Message, send.Room, send.Seq);
+            sender.Send(send.MessageFor(sender), send.Room, send.Seq);
         }
     }
 }

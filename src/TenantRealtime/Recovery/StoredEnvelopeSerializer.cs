@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
 using System.Globalization;
 using System.Text.Json;
 using Fields = TenantRealtime.TenantRealtimeWire.EnvelopeFields;
@@ -21,10 +23,17 @@ internal static class StoredEnvelopeSerializer
     private static readonly JsonEncodedText OrganizationIdName = JsonEncodedText.Encode(Fields.OrganizationId);
     private static readonly JsonEncodedText TenantIdName = JsonEncodedText.Encode(Fields.TenantId);
     private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode(Fields.UserId);
+    private static readonly byte[] RoomField = Encoding.UTF8.GetBytes($",\"{Fields.Room}\":");
+    private static readonly byte[] SeqField = Encoding.UTF8.GetBytes($",\"{Fields.Seq}\":");
+    private static readonly byte[] EpochField = Encoding.UTF8.GetBytes($",\"{Fields.Epoch}\":");
 
     // One writer per thread: a broadcast is serialized and copied into the history before the thread moves on.
     [ThreadStatic]
     private static Scratch? t_scratch;
+
+    // Apart from t_scratch, so a live envelope can be written while a stored one is still read.
+    [ThreadStatic]
+    private static Scratch? t_live;
 
     /// <summary>The stored JSON of <paramref name="broadcast"/> as a new array.</summary>
     public static byte[] Serialize(OutgoingBroadcast broadcast, JsonSerializerOptions dataOptions) =>
@@ -50,6 +59,42 @@ internal static class StoredEnvelopeSerializer
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// The live envelope's JSON, as SignalR's JSON protocol writes it with its default camelCase names, from a stored
+    /// envelope and its position: the stored object with <c>room</c>, <c>seq</c> and <c>epoch</c> added, without
+    /// reading its data into objects. In this thread's buffer, valid until the thread's next call. False when
+    /// <paramref name="stored"/> is not a JSON object with at least one member (anyone who can write to Redis can
+    /// publish, so it is checked, without allocating).
+    /// </summary>
+    public static bool TryWriteLiveToScratch(ReadOnlySpan<byte> stored, string room, long seq, string epoch, out ReadOnlySpan<byte> live)
+    {
+        live = default;
+        if (!IsObject(stored, out var closingBrace))
+        {
+            return false;
+        }
+
+        var scratch = t_live ??= new Scratch();
+        var buffer = scratch.Buffer;
+        buffer.ResetWrittenCount();
+        buffer.Write(stored[..closingBrace]);
+        buffer.Write(RoomField);
+        WriteString(scratch, room);
+        buffer.Write(SeqField);
+        Utf8Formatter.TryFormat(seq, buffer.GetSpan(20), out var digits);
+        buffer.Advance(digits);
+        buffer.Write(EpochField);
+        WriteString(scratch, epoch);
+        buffer.Write("}"u8);
+        live = buffer.WrittenSpan;
+        if (buffer.Capacity > Scratch.MaxKeptCapacity)
+        {
+            t_live = null;
+        }
+
+        return true;
     }
 
     public static TenantEnvelope Deserialize(ReadOnlyMemory<byte> json, string? room, long? seq, string? epoch)
@@ -123,6 +168,43 @@ internal static class StoredEnvelopeSerializer
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Whether <paramref name="json"/> is one JSON object with a member; where its closing brace is.</summary>
+    private static bool IsObject(ReadOnlySpan<byte> json, out int closingBrace)
+    {
+        closingBrace = -1;
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+            {
+                return false;
+            }
+
+            while (reader.CurrentDepth > 0 || reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (!reader.Read())
+                {
+                    return false;
+                }
+            }
+
+            closingBrace = (int)reader.TokenStartIndex;
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A JSON string value (quoted, escaped) at the end of the scratch buffer.</summary>
+    private static void WriteString(Scratch scratch, string value)
+    {
+        scratch.Writer.Reset(scratch.Buffer);
+        scratch.Writer.WriteStringValue(value);
+        scratch.Writer.Flush();
+    }
 
     private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
