@@ -68,11 +68,13 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         var redisCpu0 = redis?.CpuMicros();
         var commands0 = redis is null ? null : await redis.CommandStatsAsync();
         var before = await http.GetFromJsonAsync<JsonObject>(new Uri($"{urls[0]}/bench/stats"));
+        var allocated0 = await AllocatedEachAsync();
         var stats = await DriveAsync(Drive(rate), seconds);
 
         // The window's messages still in flight are sent and received now; that CPU is theirs.
         var expected = (long)stats["expectedDeliveries"]!;
         var report = await DrainAsync(expected);
+        var allocated1 = await AllocatedEachAsync();
         var cpuEach = CpuEach().Zip(cpu0, (after, before) => after - before).ToList();
         var cpuMicros = cpuEach.Sum();
         var clientCpuMicros = Proc.CpuMicros(client.Pid) - clientCpu0;
@@ -103,6 +105,9 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             // Several servers: each one's share of serverCpuUsPerMsg, the first (which issues the broadcasts) first.
             ["serverCpuUsPerMsgEach"] = new JsonArray([.. cpuEach.Select(c => (JsonNode?)PerMessage(c))]),
             ["ctxSwitchesPerMsg"] = PerMessage(ctx, 3),
+
+            // Managed bytes the servers allocated per delivered message (the GC's work); null for Node servers.
+            ["serverAllocBytesPerMsg"] = allocated0 is null || allocated1 is null ? null : PerMessage(allocated1.Zip(allocated0, (a, b) => (double)(a - b)).Sum(), 0),
 
             // Server and load client share the cores: what the client spends per message is not the server's.
             ["clientCpuUsPerMsg"] = PerMessage(clientCpuMicros),
@@ -184,6 +189,24 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         }
 
         return commands;
+    }
+
+    /// <summary>Each server's allocated bytes so far, or null when a server does not report them (Node).</summary>
+    private async Task<List<long>?> AllocatedEachAsync()
+    {
+        var each = new List<long>(urls.Count);
+        foreach (var url in urls)
+        {
+            var stats = await http.GetFromJsonAsync<JsonObject>(new Uri($"{url}/bench/stats"));
+            if (stats?["allocatedBytes"] is not { } bytes)
+            {
+                return null;
+            }
+
+            each.Add((long)bytes);
+        }
+
+        return each;
     }
 
     private static double? Rounded(JsonNode? value, int digits) => value is null ? null : Math.Round(Table.Number(value), digits);

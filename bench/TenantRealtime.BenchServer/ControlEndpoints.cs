@@ -48,6 +48,8 @@ internal static class ControlEndpoints
                 broadcastCalls = c.Calls is { } calls
                     ? new { count = calls.Count, p50Ms = calls.QuantileMs(0.50), p99Ms = calls.QuantileMs(0.99), maxMs = calls.MaxMs }
                     : null,
+                // Every byte the process allocated so far (all threads), for allocations per delivered message.
+                allocatedBytes = GC.GetTotalAllocatedBytes(),
                 gcCount0 = GC.CollectionCount(0),
                 gcCount1 = GC.CollectionCount(1),
                 gcCount2 = GC.CollectionCount(2),

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
@@ -25,27 +24,36 @@ internal static class BroadcastMessage
     /// <summary>The head of a broadcast's message, to which the epoch, seq and envelope JSON are appended.</summary>
     public static byte[] WriteHead(Guid origin, in BroadcastTarget target, string eventName)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        var header = buffer.GetSpan(17);
-        header[0] = Version;
-        origin.TryWriteBytes(header[1..17]);
-        buffer.Advance(17);
-        WriteString(buffer, target.Room);
+        // Sized exactly, so a broadcast's head is one allocation.
+        var length = 17 + 4 + Encoding.UTF8.GetByteCount(target.Room) + 4 + 4 + Encoding.UTF8.GetByteCount(eventName);
         if (target.Groups is { } groups)
         {
-            WriteInt32(buffer, groups.Count);
             foreach (var group in groups)
             {
-                WriteString(buffer, group);
+                length += 4 + Encoding.UTF8.GetByteCount(group);
+            }
+        }
+
+        var head = new byte[length];
+        head[0] = Version;
+        origin.TryWriteBytes(head.AsSpan(1, 16));
+        var offset = 17;
+        WriteString(head, ref offset, target.Room);
+        if (target.Groups is { } names)
+        {
+            WriteInt32(head, ref offset, names.Count);
+            foreach (var group in names)
+            {
+                WriteString(head, ref offset, group);
             }
         }
         else
         {
-            WriteInt32(buffer, -1);
+            WriteInt32(head, ref offset, -1);
         }
 
-        WriteString(buffer, eventName);
-        return buffer.WrittenSpan.ToArray();
+        WriteString(head, ref offset, eventName);
+        return head;
     }
 
     /// <summary>A whole unnumbered message: the head, an empty epoch, seq 0, and the envelope JSON.</summary>
@@ -186,17 +194,17 @@ internal static class BroadcastMessage
         return true;
     }
 
-    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    private static void WriteString(byte[] head, ref int offset, string value)
     {
-        var length = Encoding.UTF8.GetByteCount(value);
-        WriteInt32(buffer, length);
-        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
+        var length = Encoding.UTF8.GetBytes(value, head.AsSpan(offset + 4));
+        WriteInt32(head, ref offset, length);
+        offset += length;
     }
 
-    private static void WriteInt32(ArrayBufferWriter<byte> buffer, int value)
+    private static void WriteInt32(byte[] head, ref int offset, int value)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), value);
-        buffer.Advance(4);
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(offset), value);
+        offset += 4;
     }
 
     /// <summary>A message read from a channel.</summary>

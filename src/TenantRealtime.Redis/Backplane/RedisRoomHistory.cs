@@ -44,25 +44,25 @@ internal sealed class RedisRoomHistory(
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var redisKeys = new RedisKey[2 * batch.Count];
-        var values = new RedisValue[5 + (7 * batch.Count)];
+        var values = new RedisValue[6 + (6 * batch.Count)];
         values[0] = options.CurrentValue.HistoryMaxMessages;
         values[1] = HistoryTtlMs;
         values[2] = time.GetUtcNow().ToUnixTimeMilliseconds();
         values[3] = batch[0].Publication.Command;
         values[4] = TtlRenewalMs;
+        values[5] = RoomEpochs.New();
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
             redisKeys[2 * i] = keys.HistoryMeta(request.Room);
             redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
-            var a = 5 + (7 * i);
-            values[a] = RoomEpochs.New();
-            values[a + 1] = request.Broadcast.EventName;
-            values[a + 2] = request.Payload;
-            values[a + 3] = request.Publication.Channel;
-            values[a + 4] = request.Publication.Head;
-            values[a + 5] = request.Id;
-            values[a + 6] = request.Retry ? 1 : 0;
+            var a = 6 + (6 * i);
+            values[a] = request.Broadcast.EventName;
+            values[a + 1] = request.Payload;
+            values[a + 2] = request.Publication.Channel;
+            values[a + 3] = request.Publication.Head;
+            values[a + 4] = request.Id;
+            values[a + 5] = request.Retry ? 1 : 0;
         }
 
         var result = await database.ScriptEvaluateAsync(HistoryScripts.Append, redisKeys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
