@@ -11,7 +11,7 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "refused", "errors", "clientCpuUsPerMsg", "serverGcPauseS", "serverGcMaxPauseMs", "threadPoolQueueMean", "threadPoolQueueMax"];
+    private static readonly string[] Metrics = ["deliveredPerSec", "p50Ms", "p99Ms", "p999Ms", "serverCpuUsPerMsg", "redisCpuUsPerMsg", "serverRssMb", "kbPerConnection", "heapKbPerConnection", "connectPerSec", "refused", "errors", "clientCpuUsPerMsg", "serverGcPauseS", "serverGcMaxPauseMs", "threadPoolQueueMean", "threadPoolQueueMax", "serverAllocBytesPerMsg"];
 
     /// <summary>
     /// Where the tail comes from, per target: the load client's CPU (it shares the cores), the GC's pauses (the sum
@@ -19,12 +19,12 @@ internal static class ReportCommand
     /// </summary>
     private static void AppendTail(StringBuilder md, Dictionary<string, Dictionary<string, double?>> medians)
     {
-        md.AppendLine("| target | client CPU µs/msg | GC pause total ms | longest GC pause ms | thread-pool queue mean | thread-pool queue max |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| target | client CPU µs/msg | server alloc B/msg | GC pause total ms | longest GC pause ms | thread-pool queue mean | thread-pool queue max |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (target, m) in medians.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var pauseMs = m["serverGcPauseS"] is { } s ? s * 1000 : (double?)null;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {F(m["clientCpuUsPerMsg"], "0.00")} | {F(pauseMs, "0.0")} | {F(m["serverGcMaxPauseMs"], "0.0")} | {F(m["threadPoolQueueMean"], "0.0")} | {F(m["threadPoolQueueMax"], "0")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {F(m["clientCpuUsPerMsg"], "0.00")} | {F(m["serverAllocBytesPerMsg"], "0")} | {F(pauseMs, "0.0")} | {F(m["serverGcMaxPauseMs"], "0.0")} | {F(m["threadPoolQueueMean"], "0.0")} | {F(m["threadPoolQueueMax"], "0")} |");
         }
 
         md.AppendLine();

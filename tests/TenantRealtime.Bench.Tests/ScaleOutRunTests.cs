@@ -53,6 +53,14 @@ public sealed class ScaleOutRunTests
         run.GetProperty("heapKbPerConnection").ValueKind.Should().Be(JsonValueKind.Number);
         stdout.Should().Contain("redis CPU µs/msg").And.Contain("servers");
 
+        // Each Redis command of the window, from INFO commandstats: TenantRealtime numbers with a script, SignalR publishes.
+        var commands = run.GetProperty("redisCommands");
+        var command = target.StartsWith("tenantrealtime", StringComparison.Ordinal) ? "evalsha" : "publish";
+        commands.TryGetProperty(command, out var stats).Should().BeTrue($"{target} calls {command}: {commands}");
+        stats.GetProperty("calls").GetInt64().Should().BeGreaterThan(0);
+        stats.GetProperty("callsPerBroadcast").GetDouble().Should().BeInRange(0.001, 1.0, "one call numbers one broadcast or several (group commit)");
+        run.GetProperty("serverAllocBytesPerMsg").GetDouble().Should().BeGreaterThan(0, "every .NET server reports what it allocated");
+
         // The cluster's nodes wrote their nodes.conf in a temporary directory, deleted with the run.
         ClusterDirectories().Except(clusterDirs).Should().BeEmpty();
     }
