@@ -73,6 +73,15 @@ internal sealed class BroadcastOutbox(int capacity)
         }
     }
 
+    /// <summary>The oldest waiting items, at most <paramref name="count"/>, which stay in the outbox until <see cref="Complete"/>.</summary>
+    public List<OutboxItem> PeekOldest(int count)
+    {
+        lock (_lock)
+        {
+            return [.. _items.Take(count)];
+        }
+    }
+
     /// <summary>Removes <paramref name="item"/> once handed over; a no-op when it was given up meanwhile.</summary>
     public void Complete(OutboxItem item)
     {

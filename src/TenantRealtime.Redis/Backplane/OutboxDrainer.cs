@@ -111,46 +111,66 @@ internal sealed class OutboxDrainer(
                 continue;
             }
 
-            if (!outbox.TryPeek(out var item))
+            // The oldest ones at once: each joins the group commit (or awaits its own call already under way), so a long
+            // backlog drains in batches, not one round trip per broadcast. They are handed over in order.
+            var items = outbox.PeekOldest(GroupCommit.MaxBatchCount);
+            if (items.Count == 0)
             {
                 break;
             }
 
-            TenantEnvelope envelope;
-            var earlier = item.Pending;
-            try
+            var attempts = new Task<TenantEnvelope>[items.Count];
+            for (var i = 0; i < items.Count; i++)
             {
                 // A publish that timed out in the sender is already queued in Redis: await it rather than number twice.
-                envelope = await (earlier ?? publisher.PublishAsync(item)).WaitAsync(cancellationToken).ConfigureAwait(false);
+                attempts[i] = items[i].Pending ?? publisher.PublishAsync(items[i]);
             }
-            catch (Exception ex) when (RedisFailure.Is(ex))
+
+            for (var i = 0; i < items.Count; i++)
             {
-                // Not known to be numbered: it keeps its place and is appended again (its id finds it if Redis ran it).
-                // An earlier attempt failing says nothing about Redis now, so that retry goes at once; a retry of our
-                // own that failed waits a pause.
-                item.Pending = null;
-                RedisLog.OutboxDrainFailed(logger, ex);
-                if (earlier is null)
+                var item = items[i];
+                var earlier = item.Pending;
+                TenantEnvelope envelope;
+                try
                 {
-                    await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                    envelope = await attempts[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (RedisFailure.Is(ex))
+                {
+                    // Not known to be numbered: it and those behind it keep their places and are appended again (an id
+                    // finds a broadcast Redis ran). An earlier attempt failing says nothing about Redis now, so that
+                    // retry goes at once; a retry of our own that failed waits a pause.
+                    for (var j = i; j < items.Count; j++)
+                    {
+                        items[j].Pending = null;
+
+                        // Their attempts are retried, not awaited: a later failure of one must not go unobserved.
+                        _ = attempts[j].ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    }
+
+                    RedisLog.OutboxDrainFailed(logger, ex);
+                    if (earlier is null)
+                    {
+                        await Task.Delay(RetryInterval, time, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
+                    // hold back everything behind it. Its room starts over, so no client resumes across it.
+                    outbox.GiveUp(item);
+                    metrics.OutboxDropped();
+                    RedisLog.OutboxItemFailed(logger, ex);
+                    continue;
                 }
 
-                continue;
+                publisher.DeliverHere(item, envelope);
+                outbox.Complete(item);
+                metrics.Drained();
+                sent++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Not Redis's fault (say, data that cannot be serialized): retrying cannot help, and it must not
-                // hold back everything behind it. Its room starts over, so no client resumes across it.
-                outbox.GiveUp(item);
-                metrics.OutboxDropped();
-                RedisLog.OutboxItemFailed(logger, ex);
-                continue;
-            }
-
-            publisher.DeliverHere(item, envelope);
-            outbox.Complete(item);
-            metrics.Drained();
-            sent++;
         }
 
         if (sent > 0)

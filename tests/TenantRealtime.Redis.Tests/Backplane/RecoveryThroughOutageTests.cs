@@ -34,9 +34,11 @@ public sealed class RecoveryThroughOutageTests
         var during = await BroadcastAsync(sender, "during-", 10);
         during.Should().OnlyContain(r => r.Seq == null, "Redis could not number them: they wait in the outbox");
         Outbox(sender).Count.Should().Be(10);
+        using var batches = new MetricCollector<int>(sender.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RedisMetrics.MeterName, "tenantrealtime.redis.history.batch_size");
 
         await redis.RestartAsync();
         await Eventually.HoldsAsync(() => Outbox(sender).Count == 0, "the outbox drains once Redis is back", ReconnectTimeout);
+        batches.GetMeasurementSnapshot().Select(m => m.Value).Should().Contain(size => size > 1, "a backlog drains in batches, not a round trip per broadcast");
         await WaitConnectedAsync(receiver);
 
         // A client that comes back (here: a second connection, as after a reconnect) resumes from its last position.
