@@ -87,4 +87,10 @@ internal static partial class TenantRealtimeLog
     // 60 on: the closes' and refusals' events (ids below were left for other work under way at the same time).
     [LoggerMessage(60, LogLevel.Debug, "Connection {ConnectionId} left while it was connecting.")]
     public static partial void LeftWhileConnecting(ILogger logger, string connectionId);
+
+    [LoggerMessage(61, LogLevel.Warning, "A state change to a {Scope} room was refused: {Reason} ({Count} refused since the last such line).")]
+    public static partial void StateRefused(ILogger logger, string scope, string reason, long count);
+
+    [LoggerMessage(62, LogLevel.Debug, "Connection {ConnectionId} was sent the state of {Room} (whole: {Whole}, {Keys} keys).")]
+    public static partial void StateSent(ILogger logger, string connectionId, string room, bool whole, int keys);
 }

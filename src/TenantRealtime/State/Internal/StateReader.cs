@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using TenantRealtime.Diagnostics;
+
+namespace TenantRealtime.State.Internal;
+
+/// <summary>
+/// The hub's reads of state for one connection: the whole state of the rooms it holds when it starts
+/// (<c>Authenticate</c>), the changes since a version it held (<c>Resume</c>) and one room's whole state
+/// (<c>GetState</c>). Each read opens the connection's gate for the room, so its live changes follow. The hub checks
+/// that the connection holds the room; this never does authorization.
+/// </summary>
+internal sealed class StateReader(StateRoomStore rooms, StateGates gates, TenantRealtimeMetrics metrics, ILogger<StateReader> logger)
+{
+    /// <summary>The whole state of each state room of <paramref name="held"/> the connection has not started yet.</summary>
+    public List<StateRead> StartHeld(string connectionId, IReadOnlyList<TenantRoom> held)
+    {
+        var reads = new List<StateRead>();
+        foreach (var room in StateRoomKeys.HeldBy(held))
+        {
+            if (gates.IsOpen(connectionId, room))
+            {
+                continue;
+            }
+
+            // Open before looking: a room created after the lookup sends its first change live. Rooms without state
+            // send nothing, so apps that never use state see no extra message.
+            gates.Open(connectionId, room);
+            if (rooms.Find(room) is { } state)
+            {
+                reads.Add(Sent(connectionId, room, state.Whole(gates, connectionId)));
+            }
+        }
+
+        return reads;
+    }
+
+    /// <summary>One room's whole state (a room without state yet gets its epoch now, at version 0).</summary>
+    public StateRead Whole(string connectionId, string room) =>
+        Sent(connectionId, room, rooms.GetOrCreate(room).Whole(gates, connectionId));
+
+    /// <summary>The changes since <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when they cannot be told.</summary>
+    public StateRead Since(string connectionId, string room, string epoch, long version) =>
+        Sent(connectionId, room, rooms.GetOrCreate(room).Since(gates, connectionId, epoch, version));
+
+    /// <summary>The connection has ended: its gates go.</summary>
+    public void Forget(string connectionId) => gates.Forget(connectionId);
+
+    private StateRead Sent(string connectionId, string room, StateRead read)
+    {
+        if (read.Message is not null)
+        {
+            metrics.StateSent(StateRoomKeys.ScopeOf(room), read.Full, read.Bytes);
+            TenantRealtimeLog.StateSent(logger, connectionId, room, read.Full, read.Keys);
+        }
+
+        return read;
+    }
+}
