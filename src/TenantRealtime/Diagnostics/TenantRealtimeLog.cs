@@ -93,4 +93,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(62, LogLevel.Debug, "Connection {ConnectionId} was sent the state of {Room} (whole: {Whole}, {Keys} keys).")]
     public static partial void StateSent(ILogger logger, string connectionId, string room, bool whole, int keys);
+
+    [LoggerMessage(63, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} asked for the state of {Room}, which it does not hold.")]
+    public static partial void StateReadRefused(ILogger logger, string connectionId, string userId, string room);
 }

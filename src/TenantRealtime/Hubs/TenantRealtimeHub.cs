@@ -9,6 +9,7 @@ using TenantRealtime.Errors.Internal;
 using TenantRealtime.Identity.Internal;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
+using TenantRealtime.State.Internal;
 
 namespace TenantRealtime.Hubs;
 
@@ -25,6 +26,7 @@ internal sealed partial class TenantRealtimeHub(
     ILocalDelivery delivery,
     IPresence presence,
     PresenceTracker tracker,
+    StateReader stateReader,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
@@ -41,6 +43,7 @@ internal sealed partial class TenantRealtimeHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        stateReader.Forget(Context.ConnectionId);
         if (await lifecycle.DisconnectAsync(Context).ConfigureAwait(false) is { } state)
         {
             tracker.Disconnected(state);
@@ -93,6 +96,7 @@ internal sealed partial class TenantRealtimeHub(
         nameof(LeaveOrganization) => Operations.Leave,
         nameof(GetPresence) => Operations.Presence,
         nameof(Resume) => Operations.Resume,
+        nameof(GetState) => Operations.State,
         _ => method,
     };
 
@@ -104,6 +108,7 @@ internal sealed partial class TenantRealtimeHub(
         public const string Leave = "leave";
         public const string Presence = "presence";
         public const string Resume = "resume";
+        public const string State = "state";
     }
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

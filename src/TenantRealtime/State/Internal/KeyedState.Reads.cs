@@ -56,8 +56,8 @@ internal sealed partial class KeyedState
             }
 
             return set.Count + removed.Count == 0
-                ? new StateRead(null, Full: false, Keys: 0, Bytes: 0)
-                : new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: false, set, removed)), Full: false, set.Count + removed.Count, bytes);
+                ? new StateRead(null, Full: false, Keys: 0, Bytes: 0, Epoch, Version)
+                : new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: false, set, removed)), Full: false, set.Count + removed.Count, bytes, Epoch, Version);
         }
     }
 
@@ -97,7 +97,7 @@ internal sealed partial class KeyedState
             }
         }
 
-        var read = new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: true, set, [])), Full: true, set.Count, bytes);
+        var read = new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: true, set, [])), Full: true, set.Count, bytes, Epoch, Version);
         _snapshot = read;
         return read;
     }
