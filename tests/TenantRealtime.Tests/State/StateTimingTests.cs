@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace TenantRealtime.Tests.State;
@@ -98,6 +100,32 @@ public sealed class StateTimingTests : IAsyncLifetime
         StateResult(fromRecent)["recovered"].Should().Be(true);
         var delta = await recent.WaitForAsync(State);
         ((IEnumerable<object?>)delta["removed"]!).Should().Equal("c");
+    }
+
+    [Fact]
+    public async Task StateIsMeasuredByScopeNeverByIdsWithMergedChangesKeysPerRoomAndSnapshotBytes()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var meters = _node.Services.GetRequiredService<IMeterFactory>();
+        using var changes = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.changes");
+        using var merged = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.merged");
+        using var keys = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.room.keys");
+        using var snapshots = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.snapshot.size");
+
+        await States.SetAsync(Tenant, "a", "1");
+        await States.SetAsync(Tenant, "b", "22");
+        await States.SetAsync(Tenant, "b", "333");
+        await States.SetAsync(Tenant, "b", "4444");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+
+        changes.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(3, "'b' went out twice: at once, then merged");
+        merged.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1, "'333' was replaced by '4444' before its slot");
+        keys.LastMeasurement!.Value.Should().Be(2);
+        var snapshot = snapshots.LastMeasurement!;
+        snapshot.Value.Should().Be("\"1\"".Length + "\"4444\"".Length, "the whole state's values, as JSON");
+        snapshot.Tags.Should().BeEquivalentTo(new Dictionary<string, object?> { ["tenantrealtime.scope"] = "tenant", ["tenantrealtime.state.kind"] = "whole" });
+        changes.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 1 && Equals(m.Tags["tenantrealtime.scope"], "tenant"), "tags never carry ids");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
