@@ -96,4 +96,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(63, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} asked for the state of {Room}, which it does not hold.")]
     public static partial void StateReadRefused(ILogger logger, string connectionId, string userId, string room);
+
+    [LoggerMessage(64, LogLevel.Error, "The merged state change of key {Key} of {Room} could not be sent.")]
+    public static partial void StateFlushFailed(ILogger logger, string room, string key, Exception exception);
 }

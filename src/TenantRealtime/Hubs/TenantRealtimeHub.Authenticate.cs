@@ -59,7 +59,7 @@ internal sealed partial class TenantRealtimeHub
         var positions = await PositionsOfAsync(rooms).ConfigureAwait(false);
 
         // The whole state of every room it holds that it has not received yet, before the answer and any live change.
-        await SendStateAsync(reads => reads.AddRange(stateReader.StartHeld(Context.ConnectionId, state.Rooms))).ConfigureAwait(false);
+        await SendStateAsync((connection, reads) => reads.AddRange(stateReader.StartHeld(connection, state.Rooms))).ConfigureAwait(false);
         var result = new Dictionary<string, object?>
         {
             ["success"] = true,

@@ -46,7 +46,7 @@ internal sealed partial class TenantRealtimeHub
             }
 
             // State after the replayed broadcasts, in the same place: live changes of those rooms queue behind it.
-            states = versions is null ? null : ResumeStates(versions, state, replay);
+            states = versions is null ? null : ResumeStates(versions, state, sender, replay);
         }
         finally
         {

@@ -30,7 +30,7 @@ internal sealed partial class TenantRealtimeHub
         }
 
         StateRead read = default;
-        await SendStateAsync(reads => reads.Add(read = stateReader.Whole(Context.ConnectionId, room))).ConfigureAwait(false);
+        await SendStateAsync((connection, reads) => reads.Add(read = stateReader.Whole(connection, room))).ConfigureAwait(false);
         return new Dictionary<string, object?>
         {
             [TenantRealtimeWire.StateFields.Room] = room,
@@ -43,14 +43,14 @@ internal sealed partial class TenantRealtimeHub
     /// Takes the connection's place, reads state into it (each read opens the room's gate, so live changes queue behind
     /// it), and returns once the client has been written all of it: the method's answer never overtakes its state.
     /// </summary>
-    private async Task SendStateAsync(Action<List<StateRead>> read)
+    private async Task SendStateAsync(Action<ConnectionSender, List<StateRead>> read)
     {
         var sender = delivery.Find(Context.ConnectionId) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var reads = new List<StateRead>();
         var slot = sender.BeginReplay();
         try
         {
-            read(reads);
+            read(sender, reads);
         }
         finally
         {
@@ -65,7 +65,7 @@ internal sealed partial class TenantRealtimeHub
     /// removed since (or the whole state), read into <paramref name="reads"/>, which the caller writes after the replayed
     /// broadcasts. A room it does not hold gets <c>error="forbidden"</c> and nothing.
     /// </summary>
-    private List<RoomResumeResult> ResumeStates(IReadOnlyList<HubArgument> versions, Connections.Internal.ConnectionState state, List<Outgoing> reads)
+    private List<RoomResumeResult> ResumeStates(IReadOnlyList<HubArgument> versions, Connections.Internal.ConnectionState state, ConnectionSender sender, List<Outgoing> reads)
     {
         var results = new List<RoomResumeResult>(versions.Count);
         foreach (var version in versions)
@@ -78,7 +78,7 @@ internal sealed partial class TenantRealtimeHub
                 continue;
             }
 
-            var read = stateReader.Since(Context.ConnectionId, room, epoch, held);
+            var read = stateReader.Since(sender, room, epoch, held);
             if (read.Message is { } message)
             {
                 reads.Add(new Outgoing(message, room: null, seq: 0));

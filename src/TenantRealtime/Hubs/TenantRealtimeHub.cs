@@ -43,7 +43,6 @@ internal sealed partial class TenantRealtimeHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        stateReader.Forget(Context.ConnectionId);
         if (await lifecycle.DisconnectAsync(Context).ConfigureAwait(false) is { } state)
         {
             tracker.Disconnected(state);

@@ -222,6 +222,47 @@ public abstract class StateTests<TCluster>(TCluster cluster) : RealtimeClusterTe
         StatesOf(admin, key).Should().Equal([whole, live]);
     }
 
+    [Fact]
+    public async Task StateChangesAndBroadcastsReachAConnectionInTheOrderTheyWereSent()
+    {
+        const string Event = "order";
+        var user = TestUser.Member("alice", Org("a"), "t1");
+        var room = StateRoom.Tenant(user.OrganizationId, "t1");
+        var client = await ConnectAsync(user, HubProtocolKind.Json, State, Event);
+        await client.InvokeAsync("Authenticate", new { });
+
+        await Cluster.Sender.Broadcaster.BroadcastToTenantAsync(user.OrganizationId, "t1", Event, "updated", "before");
+        await States.SetAsync(room, "k", "state");
+        await Cluster.Sender.Broadcaster.BroadcastToTenantAsync(user.OrganizationId, "t1", Event, "updated", "after");
+
+        await client.WaitForAsync(Event, m => m.String("data") == "after");
+        client.Received.Where(m => m.EventName is State or Event)
+            .Select(m => m.EventName == State ? (string)Sets(m)["k"]! : m.String("data"))
+            .Should().Equal("before", "state", "after");
+    }
+
+    [Fact]
+    public async Task AfterLeavingAnOrganizationItsStateChangesStopUntilItIsReadAgain()
+    {
+        string home = Org("home"), other = Org("other");
+        var key = $"org:{other}";
+        var admin = await StartedAsync(TestUser.PlatformAdmin("pat", home));
+        await admin.InvokeAsync("JoinOrganization", new { organizationId = other });
+        await admin.InvokeAsync("GetState", new { room = key });
+        await admin.InvokeAsync("LeaveOrganization", new { organizationId = other });
+
+        await States.SetAsync(StateRoom.Organization(other), "a", "while-away");
+        await admin.InvokeAsync("JoinOrganization", new { organizationId = other });
+        await States.SetAsync(StateRoom.Organization(other), "b", "after-rejoin");
+        await States.SetAsync(StateRoom.Organization(home), "mark", "1");
+        await admin.WaitForAsync(State, m => m.String("room") == $"org:{home}");
+        StatesOf(admin, key).Should().ContainSingle("a change after the rejoin would leave a gap: the room is read again first");
+
+        await admin.InvokeAsync("GetState", new { room = key });
+        var whole = await admin.WaitForAsync(State, m => m.String("room") == key && Version(m) == 2);
+        Sets(whole).Should().BeEquivalentTo(new Dictionary<string, object?> { ["a"] = "while-away", ["b"] = "after-rejoin" });
+    }
+
     /// <summary>Connects, listening to state, and calls <c>Authenticate</c>: the whole state of its rooms has arrived when this returns.</summary>
     private async Task<RealtimeClient> StartedAsync(TestUser user)
     {

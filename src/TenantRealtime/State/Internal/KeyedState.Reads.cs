@@ -1,3 +1,5 @@
+using TenantRealtime.Delivery;
+
 namespace TenantRealtime.State.Internal;
 
 /// <summary>
@@ -11,11 +13,11 @@ internal sealed partial class KeyedState
     private StateRead? _snapshot;
 
     /// <summary>The whole state.</summary>
-    public StateRead Whole(StateGates gates, string connectionId)
+    public StateRead Whole(StateGates gates, ConnectionSender connection)
     {
         lock (_sync)
         {
-            gates.Open(connectionId, Key);
+            gates.Open(connection, Key);
             return WholeLocked();
         }
     }
@@ -24,11 +26,11 @@ internal sealed partial class KeyedState
     /// The keys changed and removed after <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when
     /// that version cannot be answered: another epoch, a version this room never reached, or older than a dropped tombstone.
     /// </summary>
-    public StateRead Since(StateGates gates, string connectionId, string epoch, long version)
+    public StateRead Since(StateGates gates, ConnectionSender connection, string epoch, long version)
     {
         lock (_sync)
         {
-            gates.Open(connectionId, Key);
+            gates.Open(connection, Key);
             if (!string.Equals(epoch, Epoch, StringComparison.Ordinal) || version < _floor || version > Version)
             {
                 return WholeLocked();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
@@ -15,9 +16,12 @@ internal sealed class StatePublisher(
     StateGates gates,
     TimeProvider time,
     IOptionsMonitor<TenantRealtimeOptions> options,
-    TenantRealtimeMetrics metrics)
+    TenantRealtimeMetrics metrics,
+    ILogger<StatePublisher> logger)
 {
     public TimeProvider Time => time;
+
+    private ILogger Logger => logger;
 
     public int MaxKeys => options.CurrentValue.MaxStateKeysPerRoom;
 
@@ -31,7 +35,7 @@ internal sealed class StatePublisher(
         IReadOnlyList<string> removed = value is null ? [key] : [];
         var message = Message(new TenantStateMessage(room.Key, room.Epoch, version, full: false, set, removed));
         var roomKey = room.Key;
-        delivery.DeliverFiltered(room.Groups, message, sender => gates.IsOpen(sender.ConnectionId, roomKey));
+        delivery.DeliverFiltered(room.Groups, message, connection => gates.IsOpen(connection, roomKey));
         metrics.StateChanged(StateRoomKeys.ScopeOf(roomKey), roomKeys);
     }
 
@@ -49,6 +53,17 @@ internal sealed class StatePublisher(
 
     private sealed class SlotTimer(KeyedState room, string key, StatePublisher publisher)
     {
-        public void Run() => room.Flush(key, publisher);
+        public void Run()
+        {
+            // A timer callback has no caller to throw to: an exception here would end the process.
+            try
+            {
+                room.Flush(key, publisher);
+            }
+            catch (Exception ex)
+            {
+                TenantRealtimeLog.StateFlushFailed(publisher.Logger, room.Key, key, ex);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.State.Internal;
 
@@ -12,22 +14,22 @@ namespace TenantRealtime.State.Internal;
 internal sealed class StateReader(StateRoomStore rooms, StateGates gates, TenantRealtimeMetrics metrics, ILogger<StateReader> logger)
 {
     /// <summary>The whole state of each state room of <paramref name="held"/> the connection has not started yet.</summary>
-    public List<StateRead> StartHeld(string connectionId, IReadOnlyList<TenantRoom> held)
+    public List<StateRead> StartHeld(ConnectionSender connection, IReadOnlyList<TenantRoom> held)
     {
         var reads = new List<StateRead>();
         foreach (var room in StateRoomKeys.HeldBy(held))
         {
-            if (gates.IsOpen(connectionId, room))
+            if (gates.IsOpen(connection, room))
             {
                 continue;
             }
 
             // Open before looking: a room created after the lookup sends its first change live. Rooms without state
             // send nothing, so apps that never use state see no extra message.
-            gates.Open(connectionId, room);
+            gates.Open(connection, room);
             if (rooms.Find(room) is { } state)
             {
-                reads.Add(Sent(connectionId, room, state.Whole(gates, connectionId)));
+                reads.Add(Sent(connection, room, state.Whole(gates, connection)));
             }
         }
 
@@ -35,22 +37,26 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
     }
 
     /// <summary>One room's whole state (a room without state yet gets its epoch now, at version 0).</summary>
-    public StateRead Whole(string connectionId, string room) =>
-        Sent(connectionId, room, rooms.GetOrCreate(room).Whole(gates, connectionId));
+    public StateRead Whole(ConnectionSender connection, string room) =>
+        Sent(connection, room, rooms.GetOrCreate(room).Whole(gates, connection));
 
     /// <summary>The changes since <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when they cannot be told.</summary>
-    public StateRead Since(string connectionId, string room, string epoch, long version) =>
-        Sent(connectionId, room, rooms.GetOrCreate(room).Since(gates, connectionId, epoch, version));
+    public StateRead Since(ConnectionSender connection, string room, string epoch, long version) =>
+        Sent(connection, room, rooms.GetOrCreate(room).Since(gates, connection, epoch, version));
 
-    /// <summary>The connection has ended: its gates go.</summary>
-    public void Forget(string connectionId) => gates.Forget(connectionId);
+    /// <summary>
+    /// The connection left <paramref name="organizationId"/>'s rooms: their changes stop reaching it, so after a later
+    /// join it reads their state again rather than apply changes across the gap.
+    /// </summary>
+    public void Left(ConnectionSender connection, string organizationId) =>
+        gates.Close(connection, room => string.Equals(RoomNames.OrganizationOf(room), organizationId, StringComparison.Ordinal));
 
-    private StateRead Sent(string connectionId, string room, StateRead read)
+    private StateRead Sent(ConnectionSender connection, string room, StateRead read)
     {
         if (read.Message is not null)
         {
             metrics.StateSent(StateRoomKeys.ScopeOf(room), read.Full, read.Bytes);
-            TenantRealtimeLog.StateSent(logger, connectionId, room, read.Full, read.Keys);
+            TenantRealtimeLog.StateSent(logger, connection.ConnectionId, room, read.Full, read.Keys);
         }
 
         return read;
