@@ -1,5 +1,3 @@
-using TenantRealtime.Recovery;
-
 namespace TenantRealtime.State.Internal;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace TenantRealtime.State.Internal;
 /// connections under it, so every connection receives a room's changes in version order and a read never falls
 /// between two of them.
 /// </summary>
-internal sealed partial class KeyedState(string key)
+internal sealed partial class KeyedState(string key, string epoch)
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, StateKey> _keys = new(StringComparer.Ordinal);
@@ -22,7 +20,7 @@ internal sealed partial class KeyedState(string key)
 
     public string Key { get; } = key;
 
-    public string Epoch { get; } = RoomEpochs.New();
+    public string Epoch { get; } = epoch;
 
     public IReadOnlyList<string>? Groups { get; } = StateRoomKeys.GroupsOf(key);
 

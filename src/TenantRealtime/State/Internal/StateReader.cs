@@ -36,13 +36,27 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
         return reads;
     }
 
-    /// <summary>One room's whole state (a room without state yet gets its epoch now, at version 0).</summary>
-    public StateRead Whole(ConnectionSender connection, string room) =>
-        Sent(connection, room, rooms.GetOrCreate(room).Whole(gates, connection));
+    /// <summary>One room's whole state (empty at version 0 for a room without state).</summary>
+    public StateRead Whole(ConnectionSender connection, string room)
+    {
+        gates.Open(connection, room);
+        return Sent(connection, room, rooms.Find(room) is { } state ? state.Whole(gates, connection) : rooms.Empty(room));
+    }
 
     /// <summary>The changes since <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when they cannot be told.</summary>
-    public StateRead Since(ConnectionSender connection, string room, string epoch, long version) =>
-        Sent(connection, room, rooms.GetOrCreate(room).Since(gates, connection, epoch, version));
+    public StateRead Since(ConnectionSender connection, string room, string epoch, long version)
+    {
+        gates.Open(connection, room);
+        if (rooms.Find(room) is { } state)
+        {
+            return Sent(connection, room, state.Since(gates, connection, epoch, version));
+        }
+
+        // A room without state: a client at version 0 of this epoch holds exactly that; any other gets it whole (empty).
+        return string.Equals(epoch, rooms.Epoch, StringComparison.Ordinal) && version == 0
+            ? new StateRead(null, Full: false, Keys: 0, Bytes: 0, rooms.Epoch, Version: 0)
+            : Sent(connection, room, rooms.Empty(room));
+    }
 
     /// <summary>
     /// The connection left <paramref name="organizationId"/>'s rooms: their changes stop reaching it, so after a later
