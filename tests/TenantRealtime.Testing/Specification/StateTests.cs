@@ -223,6 +223,30 @@ public abstract class StateTests<TCluster>(TCluster cluster) : RealtimeClusterTe
     }
 
     [Fact]
+    public async Task ConcurrentSettersOfOneKeyLeaveEveryClientWithTheServersFinalValue()
+    {
+        var org = Org("a");
+        var key = $"org:{org}";
+        var room = StateRoom.Organization(org);
+        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartedAsync(TestUser.Member($"u{i}", org, $"t{i}"))));
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                await States.SetAsync(room, "shared", $"{writer}-{i}");
+            }
+        })));
+
+        var expected = Canonical(await States.GetAsync(room));
+        foreach (var client in clients)
+        {
+            await client.WaitForAsync(State, _ => Canonical(Apply(StatesOf(client, key))) == expected);
+            StatesOf(client, key).Select(Version).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        }
+    }
+
+    [Fact]
     public async Task StateChangesAndBroadcastsReachAConnectionInTheOrderTheyWereSent()
     {
         const string Event = "order";
