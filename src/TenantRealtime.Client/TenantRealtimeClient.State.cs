@@ -88,13 +88,16 @@ public sealed partial class TenantRealtimeClient
     /// <param name="room">The room key, for example <c>tenant:org-a:t1</c>.</param>
     /// <param name="cancellationToken">Cancels the wait for the answer.</param>
     /// <returns>A task that completes when the state is held.</returns>
-    public Task LoadStateAsync(string room, CancellationToken cancellationToken = default)
+    public async Task LoadStateAsync(string room, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        return _connection.InvokeAsync<Dictionary<string, object?>>(
+        await _connection.InvokeAsync<Dictionary<string, object?>>(
             TenantRealtimeWire.Methods.GetState,
             new Dictionary<string, object> { [TenantRealtimeWire.StateFields.Room] = room },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+
+        // The state event was sent before the answer, but SignalR may hand it to its handler after.
+        await DrainEventsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReceiveStateAsync(TenantStateMessage message)

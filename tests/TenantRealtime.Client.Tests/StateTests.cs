@@ -153,6 +153,22 @@ public sealed class StateTests
         await alice.Events.WaitForCountAsync(1);
     }
 
+    [Fact]
+    public async Task AnAdminReadsATenantsStateWithLoadStateAsyncAndGetsItsChangesFromThen()
+    {
+        await using var node = await RealtimeNode.StartAsync();
+        var state = node.Services.GetRequiredService<ITenantState>();
+        await state.SetAsync(Tenant, "svc-1", new Status("svc-1", 1));
+        await using var admin = await ClientHarness.StartAsync(node, TestUser.Admin("adm", "org-a"), HubProtocolKind.Json);
+        var changes = Record(admin.Client);
+        admin.Client.GetState<Status>(TenantRoom).Should().BeEmpty("Authenticate sends only the rooms the admin holds itself");
+
+        await admin.Client.LoadStateAsync(TenantRoom);
+        admin.Client.GetState<Status>(TenantRoom).Keys.Should().Equal(["svc-1"], "LoadStateAsync completes once the map holds the state");
+        await state.SetAsync(Tenant, "svc-2", new Status("svc-2", 2));
+        await WaitForServerMapAsync(admin.Client, state, changes);
+    }
+
     private static Recorder<StateChange<Status>> Record(TenantRealtimeClient client)
     {
         var changes = new Recorder<StateChange<Status>>();
