@@ -13,6 +13,15 @@ public sealed class ResumeResult
     /// <summary>Gets one entry per position, in the order asked.</summary>
     [DataMember(Name = "rooms")]
     public IReadOnlyList<RoomResumeResult> Rooms { get; }
+
+    /// <summary>
+    /// Gets one entry per state version named in the request's <c>states</c>, in the order asked, or
+    /// <see langword="null"/> when it named none: <see cref="RoomResumeResult.Recovered"/> when only the changed and
+    /// removed keys were sent, otherwise the whole state was; <see cref="RoomResumeResult.Replayed"/> counts the keys sent.
+    /// </summary>
+    [DataMember(Name = TenantRealtimeWire.StateFields.States)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RoomResumeResult>? States { get; init; }
 }
 
 /// <summary>What <c>Resume</c> did for one room.</summary>

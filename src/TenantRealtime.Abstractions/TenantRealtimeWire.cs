@@ -21,8 +21,18 @@ public static class TenantRealtimeWire
         /// <summary><c>Ping()</c>.</summary>
         public const string Ping = "Ping";
 
-        /// <summary><c>Resume({positions: [{room, epoch, seq}]})</c>.</summary>
+        /// <summary>
+        /// <c>Resume({positions: [{room, epoch, seq}], states?: [{room, epoch, version}]})</c>: <c>states</c> (see
+        /// <see cref="StateFields.States"/>) asks for the keys changed and removed since each version held.
+        /// </summary>
         public const string Resume = "Resume";
+
+        /// <summary>
+        /// <c>GetState({room})</c>: sends the whole state of one room the connection holds (an admin: any tenant room of
+        /// its organization) as a <see cref="Events.State"/> event, then answers <c>{room, epoch, version}</c>; from then
+        /// on the connection receives that room's state changes live.
+        /// </summary>
+        public const string GetState = "GetState";
 
         /// <summary>
         /// <c>GetPresence({scope, organizationId?, tenantId?})</c>, when the server enables presence; <c>scope</c> is
@@ -46,6 +56,14 @@ public static class TenantRealtimeWire
         /// events are not kept for <c>Resume</c>; after a reconnect a client reads the list again with <c>GetPresence</c>.
         /// </summary>
         public const string Presence = "presence";
+
+        /// <summary>
+        /// A room's keyed state: <c>{room, epoch, version, full, set, removed}</c> (<see cref="StateFields"/>). With
+        /// <c>full</c> it is the room's whole state (replace what you hold); without, the keys in <c>set</c> changed and
+        /// those in <c>removed</c> were removed. Versions count 1, 2, 3, … per room and epoch; drop a message whose
+        /// version is at or below the one you hold in that epoch. Not an envelope and not kept for broadcast recovery.
+        /// </summary>
+        public const string State = "state";
     }
 
     /// <summary>The envelope <c>type</c> of a <see cref="Events.Presence"/> event.</summary>
@@ -109,6 +127,38 @@ public static class TenantRealtimeWire
         /// joined; <see langword="null"/> when recovery is disabled.
         /// </summary>
         public const string Position = "position";
+    }
+
+    /// <summary>
+    /// The field names of a <see cref="Events.State"/> message, and of the state versions a client names in
+    /// <see cref="Methods.Resume"/>. Servers and clients read and write them from here.
+    /// </summary>
+    public static class StateFields
+    {
+        /// <summary><c>room</c>: the key of the room the state belongs to (<c>all</c>, <c>org:{o}</c>, <c>tenant:{o}:{t}</c>, <c>user:{o}:{u}</c>).</summary>
+        public const string Room = "room";
+
+        /// <summary><c>epoch</c>: the identity of the room's state; it changes when the state is lost (a restart in memory).</summary>
+        public const string Epoch = "epoch";
+
+        /// <summary><c>version</c>: the room's state version after this message (1, 2, 3, … per epoch; 0 for a room never changed).</summary>
+        public const string Version = "version";
+
+        /// <summary><c>full</c>: whether the message is the room's whole state rather than changes.</summary>
+        public const string Full = "full";
+
+        /// <summary><c>set</c>: the keys set, with their latest values, as a map from key to value.</summary>
+        public const string Set = "set";
+
+        /// <summary><c>removed</c>: the keys removed.</summary>
+        public const string Removed = "removed";
+
+        /// <summary>
+        /// <c>states</c>: in <see cref="Methods.Resume"/>'s request, the versions held as <c>[{room, epoch, version}]</c>;
+        /// in its result, one <c>{room, recovered, replayed, error?}</c> each: <c>recovered</c> when only the changed
+        /// and removed keys were sent, otherwise the whole state was; <c>replayed</c> counts the keys sent.
+        /// </summary>
+        public const string States = "states";
     }
 
     /// <summary>

@@ -56,9 +56,19 @@ public sealed partial class TenantRealtimeClient
 
         // A plain array: MessagePack's resolver serializes arrays and lists, not every IReadOnlyList implementation.
         var request = new Dictionary<string, object> { ["positions"] = positions.ToArray() };
+
+        // Only when state is held: a server without state is asked exactly as before.
+        var states = _states.Versions();
+        if (states.Length > 0)
+        {
+            request[TenantRealtimeWire.StateFields.States] = states;
+        }
+
         try
         {
-            return await _connection.InvokeAsync<ResumeResult>(TenantRealtimeWire.Methods.Resume, request, cancellationToken).ConfigureAwait(false);
+            var result = await _connection.InvokeAsync<ResumeResult>(TenantRealtimeWire.Methods.Resume, request, cancellationToken).ConfigureAwait(false);
+            await ApplyStateResumeAsync(result).ConfigureAwait(false);
+            return result;
         }
         catch (Exception) when (_connection.State != HubConnectionState.Connected && !cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +99,16 @@ public sealed partial class TenantRealtimeClient
         catch (Exception exception)
         {
             ClientLog.PositionsFailed(_logger, exception);
+        }
+
+        try
+        {
+            // The state changes sent before Resume's and Authenticate's answers are applied before Resumed is raised.
+            await DrainEventsAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            ClientLog.ResumeFailed(_logger, exception);
         }
 
         if (result is not null && Resumed is { } resumed)

@@ -48,6 +48,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
 
         _recovery = new RoomRecovery(options.ReorderWindow, options.TimeProvider, InvokeResumeAsync, RaiseReloadRequiredAsync, _logger);
         _connection.Reconnected += _ => ResumeAfterReconnectAsync();
+        _connection.On<TenantStateMessage>(TenantRealtimeWire.Events.State, ReceiveStateAsync);
+        _connection.On<Dictionary<string, object?>>(TenantRealtimeWire.Events.Pong, ReceivePong);
 
         // SignalR's close after reconnecting gave up says only that; the refusal that ended it is the policy's.
         _connection.Closed += _ => retryPolicy.TakeRefusal() is { } refusal ? RaiseRefusedAsync(refusal) : Task.CompletedTask;
@@ -103,6 +105,9 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         // Resume first: a room tracked before keeps its own position, and Authenticate's would skip what it missed.
         await ResumeAsync(cancellationToken).ConfigureAwait(false);
         await LearnPositionsAsync(cancellationToken).ConfigureAwait(false);
+
+        // So that the rooms' state, sent before those answers, is held when StartAsync completes.
+        await DrainEventsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>

@@ -16,6 +16,20 @@ internal static class JsClientEndpoints
             var receipt = await broadcaster.BroadcastToTenantAsync(organizationId, tenantId, body.Event, body.Type, body.Item);
             return receipt.Seq is null ? Results.Accepted(uri: null, receipt) : Results.Ok(receipt);
         });
+
+        // Keyed state of a tenant room: set a key to a TestItem, remove it, or read the whole map.
+        app.MapPut("/tenants/{organizationId}/{tenantId}/state/{key}", async (string organizationId, string tenantId, string key, TestItem item, ITenantState state) =>
+        {
+            await state.SetAsync(StateRoom.Tenant(organizationId, tenantId), key, item);
+            return Results.NoContent();
+        });
+        app.MapDelete("/tenants/{organizationId}/{tenantId}/state/{key}", async (string organizationId, string tenantId, string key, ITenantState state) =>
+        {
+            await state.RemoveAsync(StateRoom.Tenant(organizationId, tenantId), key);
+            return Results.NoContent();
+        });
+        app.MapGet("/tenants/{organizationId}/{tenantId}/state", async (string organizationId, string tenantId, ITenantState state) =>
+            Results.Ok(await state.GetAsync(StateRoom.Tenant(organizationId, tenantId))));
     }
 }
 

@@ -6,6 +6,7 @@ import type { TenantEnvelope } from "./envelope.js";
 import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS, isRefusedForNow, refusedRetryDelayMs } from "./retry.js";
 import { RoomRecovery, type ReloadReason } from "./recovery.js";
 import type { PositionStore } from "./storage.js";
+import { StateMaps, type StateChange } from "./state.js";
 import {
   HubEvents,
   HubMethods,
@@ -17,6 +18,8 @@ import {
   type PresenceSnapshot,
   type ResumeResult,
   type RoomPosition,
+  type StateMessage,
+  type StateVersion,
 } from "./wire.js";
 
 /** The parts of `@microsoft/signalr` the client uses: the npm package's exports, or the UMD build's `signalR` global. */
@@ -27,6 +30,9 @@ export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "di
 
 /** A broadcast handler. It runs synchronously, in the room's order; a promise it returns is not awaited. */
 export type EnvelopeHandler<TData> = (envelope: TenantEnvelope<TData>) => void | Promise<void>;
+
+/** A handler of keyed state changes: one call per key set or removed, after the client's map has it. */
+export type StateChangedHandler<T = unknown> = (change: StateChange<T>) => void;
 
 /** Reloads the rooms' state from its source of truth; broadcasts received meanwhile are applied after it settles. */
 export type ReloadHandler = (rooms: readonly string[], reason: ReloadReason) => void | Promise<void>;
@@ -49,6 +55,8 @@ export interface TenantRealtimeClientOptions {
   httpOptions?: Omit<SignalR.IHttpConnectionOptions, "accessTokenFactory">;
   /** Events counted toward their room's position without a handler (see `track`). */
   trackedEvents?: readonly string[];
+  /** How often, at most, the rooms' keyed state is written to `positionStore.states` (it changes faster). Default 250. */
+  stateSaveIntervalMs?: number;
   /** Failures with nobody to throw to (a handler that threw, a failed Resume). Default `console.error`. */
   onError?: (message: string, error?: unknown) => void;
 }
@@ -80,6 +88,10 @@ export class TenantRealtimeClient {
   readonly #resumedHandlers = new Set<(result: ResumeResult) => void>();
   readonly #statusHandlers = new Set<(status: ConnectionStatus, error?: Error) => void>();
   readonly #joined = new Set<string>();
+  readonly #states = new StateMaps();
+  readonly #stateHandlers = new Set<StateChangedHandler<unknown>>();
+  readonly #stateSaveIntervalMs: number;
+  #stateSaveTimer: ReturnType<typeof setTimeout> | null = null;
   #seeded = false;
   #stopRequested = false;
   #status: ConnectionStatus = "disconnected";
@@ -92,6 +104,7 @@ export class TenantRealtimeClient {
     this.#signalR = options.signalR;
     this.#store = options.positionStore;
     this.#onError = options.onError ?? ((message, error) => console.error(message, error));
+    this.#stateSaveIntervalMs = options.stateSaveIntervalMs ?? 250;
 
     const httpOptions: SignalR.IHttpConnectionOptions = { ...options.httpOptions };
     if (options.accessTokenFactory) httpOptions.accessTokenFactory = options.accessTokenFactory;
@@ -120,6 +133,7 @@ export class TenantRealtimeClient {
     this.connection.on(HubEvents.authenticated, (identity: AuthenticateResult) => {
       this.#identity = identity;
     });
+    this.connection.on(HubEvents.state, (message: StateMessage) => this.#receiveState(message));
     for (const eventName of options.trackedEvents ?? []) this.track(eventName);
   }
 
@@ -179,6 +193,40 @@ export class TenantRealtimeClient {
     return this.connection.invoke<PresenceSnapshot>(HubMethods.getPresence, argument);
   }
 
+  /**
+   * The keyed state the client holds for a room (the server's `ITenantState`): the latest value of each key, kept up
+   * to date from `state` events across reconnects, server switches and (with a position store) page reloads. A copy:
+   * later changes do not alter it. Empty for a room whose state the client has not received. `T` is not checked at
+   * run time: it is what the server serialized.
+   */
+  state<T = unknown>(room: string): ReadonlyMap<string, T> {
+    return this.#states.snapshot<T>(room);
+  }
+
+  /** The `{room, epoch, version}` of the state held for a room, or null when none is held. */
+  stateVersion(room: string): StateVersion | null {
+    return this.#states.version(room);
+  }
+
+  /**
+   * Registers a handler of keyed state changes of every room: one call per key set (`value`) or removed (`removed:
+   * true`), after the client's map has it, in the order the server sent them. A whole state that replaces a room's
+   * map (at connect, another epoch) calls it for each key that changed or is gone. It runs synchronously.
+   */
+  onStateChanged<T = unknown>(handler: StateChangedHandler<T>): Unsubscribe {
+    const entry = handler as StateChangedHandler<unknown>;
+    this.#stateHandlers.add(entry);
+    return () => void this.#stateHandlers.delete(entry);
+  }
+
+  /**
+   * Asks for one room's whole state (`GetState`); resolves once the client's map holds it. The client does this by
+   * itself on a version gap; call it for a room the connection does not get at connect (an admin reading a tenant).
+   */
+  async loadState(room: string): Promise<StateVersion> {
+    return this.connection.invoke<StateVersion>(HubMethods.getState, { room });
+  }
+
   /** Registers what to do when rooms must be reloaded from their source of truth (e.g. a REST API). */
   onReloadRequired(handler: ReloadHandler): Unsubscribe {
     this.#reloadHandlers.add(handler);
@@ -214,6 +262,12 @@ export class TenantRealtimeClient {
       this.#seeded = true;
       const saved = await this.#store?.load();
       if (saved) this.#recovery.seed(saved);
+      try {
+        const states = await this.#store?.states?.load();
+        if (states) this.#states.seed(states);
+      } catch (error) {
+        this.#onError("TenantRealtime: loading the saved state failed; the server sends it whole.", error);
+      }
     }
     this.#stopRequested = false;
     this.#setStatus("connecting");
@@ -247,6 +301,7 @@ export class TenantRealtimeClient {
   /** Disconnects; positions are kept, so a later `start()` resumes from them. */
   async stop(): Promise<void> {
     this.#stopRequested = true;
+    this.#saveStates();
     await this.connection.stop();
   }
 
@@ -294,10 +349,13 @@ export class TenantRealtimeClient {
       }
     }
 
+    // Before Authenticate, which would otherwise send the whole state of every room: only what changed comes back.
+    const states = await this.#resumeStates();
     const identity = await this.connection.invoke<AuthenticateResult>(HubMethods.authenticate, {});
     this.#identity = identity;
-    const resumed = await this.#recovery.resumeAll();
+    let resumed = await this.#recovery.resumeAll();
     this.#recovery.adopt(identity.positions ?? []);
+    if (states) resumed = { ...(resumed ?? { rooms: [] }), states };
     return { identity, resumed };
   }
 
@@ -322,6 +380,73 @@ export class TenantRealtimeClient {
       } catch (error) {
         this.#onError("TenantRealtime: an onResumed handler failed.", error);
       }
+    }
+  }
+
+  /**
+   * Names the state versions held in a `Resume` of its own (no positions): the server sends each room's changed and
+   * removed keys since (or its whole state, another epoch). Nothing is asked when no state is held (an old server).
+   */
+  async #resumeStates(): Promise<ResumeResult["states"] | null> {
+    const states = this.#states.versions();
+    if (states.length === 0) return null;
+    let result: ResumeResult;
+    try {
+      result = await this.connection.invoke<ResumeResult>(HubMethods.resume, { positions: [], states });
+    } catch (error) {
+      // Authenticate below sends the whole state of each room instead.
+      this.#onError("TenantRealtime: resuming the state failed; the server sends it whole.", error);
+      return null;
+    }
+    const gone: StateChange[] = [];
+    for (const room of result.states ?? []) {
+      if (room.error) gone.push(...this.#states.forget(room.room));
+    }
+    this.#raiseStateChanges(gone);
+    return result.states ?? null;
+  }
+
+  #receiveState(message: StateMessage): void {
+    const changes: StateChange[] = [];
+    const outcome = this.#states.apply(message, changes);
+    if (outcome === "request-whole") {
+      // A gap, another epoch or a room never held: its whole state follows as a `state` event of its own.
+      this.loadState(message.room).catch(error => {
+        this.#states.requestFailed(message.room);
+        if (this.connection.state === this.#signalR.HubConnectionState.Connected) {
+          this.#onError(`TenantRealtime: GetState for room '${message.room}' failed.`, error);
+        }
+      });
+      return;
+    }
+    this.#raiseStateChanges(changes);
+  }
+
+  #raiseStateChanges(changes: readonly StateChange[]): void {
+    if (changes.length === 0) return;
+    for (const change of changes) {
+      for (const handler of [...this.#stateHandlers]) {
+        try {
+          handler(change);
+        } catch (error) {
+          this.#onError("TenantRealtime: an onStateChanged handler failed.", error);
+        }
+      }
+    }
+    if (this.#store?.states && this.#stateSaveTimer === null) {
+      // Throttled: a flood of changes writes the storage at most once per interval, with the latest values.
+      this.#stateSaveTimer = setTimeout(() => this.#saveStates(), this.#stateSaveIntervalMs);
+    }
+  }
+
+  #saveStates(): void {
+    if (this.#stateSaveTimer !== null) clearTimeout(this.#stateSaveTimer);
+    this.#stateSaveTimer = null;
+    if (!this.#store?.states) return;
+    try {
+      this.#store.states.save(this.#states.export());
+    } catch (error) {
+      this.#onError("TenantRealtime: saving the state failed.", error);
     }
   }
 

@@ -14,7 +14,10 @@ export {
   type ResumeResult,
   type RoomPosition,
   type RoomResumeResult,
+  type StateMessage,
+  type StateVersion,
 } from "./wire.js";
+export { StateMaps, type StateChange, type StateOutcome, type StoredRoomState } from "./state.js";
 export {
   RoomRecovery,
   type ReloadReason,
@@ -26,6 +29,7 @@ export {
   sessionStoragePositionStore,
   storagePositionStore,
   type PositionStore,
+  type StateStore,
   type StorageLike,
 } from "./storage.js";
 export { DEFAULT_RECONNECT_DELAYS_MS, TenantRetryPolicy, isRefusedForNow, isUnauthenticated, refusedRetryDelayMs } from "./retry.js";
@@ -34,6 +38,7 @@ export {
   type ConnectionStatus,
   type EnvelopeHandler,
   type ReloadHandler,
+  type StateChangedHandler,
   type SignalRNamespace,
   type TenantRealtimeClientInit,
   type TenantRealtimeClientOptions,

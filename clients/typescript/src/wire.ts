@@ -10,6 +10,8 @@ export const HubMethods = {
   ping: "Ping",
   resume: "Resume",
   getPresence: "GetPresence",
+  /** `GetState({room})`: sends one room's whole state as a `state` event, then answers `{room, epoch, version}`. */
+  getState: "GetState",
 } as const;
 
 /** Events the server sends besides broadcasts. */
@@ -18,6 +20,8 @@ export const HubEvents = {
   pong: "pong",
   /** Presence changes (`joined` / `left`), when the server enables presence: see `PresenceEventData`. */
   presence: "presence",
+  /** A room's keyed state, whole or changed keys: see `StateMessage`. */
+  state: "state",
 } as const;
 
 /** Error codes: a failed invocation's message ends with `HubException: <code>: <sentence>`; closes carry `<code>: <sentence>`. */
@@ -55,6 +59,31 @@ export interface RoomResumeResult {
 /** The answer to `Resume`, one entry per position asked about. */
 export interface ResumeResult {
   rooms: RoomResumeResult[];
+  /**
+   * One entry per state version named in the request's `states` (absent when it named none): `recovered` when only
+   * the changed and removed keys were sent, otherwise the whole state was; `replayed` counts the keys sent.
+   */
+  states?: RoomResumeResult[];
+}
+
+/** The state version a client holds of a room, as `Resume`'s `states` names it. */
+export interface StateVersion {
+  room: string;
+  epoch: string;
+  version: number;
+}
+
+/**
+ * The `state` event: with `full` the room's whole state (replace what is held), otherwise the keys in `set` changed
+ * and those in `removed` were removed. Versions count 1, 2, 3, … per room and epoch.
+ */
+export interface StateMessage<T = unknown> {
+  room: string;
+  epoch: string;
+  version: number;
+  full: boolean;
+  set?: Record<string, T>;
+  removed?: string[];
 }
 
 /** The answer to `Authenticate` (also sent as the `authenticated` event). */

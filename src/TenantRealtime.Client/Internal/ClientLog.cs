@@ -40,4 +40,16 @@ internal static partial class ClientLog
 
     [LoggerMessage(20, LogLevel.Warning, "The server refused the connection for good ({Reason}); the client does not retry until it is started again with a valid token.", EventName = "RefusedForGood")]
     public static partial void RefusedForGood(ILogger logger, string reason);
+
+    [LoggerMessage(30, LogLevel.Debug, "Dropped state version {Version} of room {Room}: already held, or the room's whole state is on its way.", EventName = "StateDropped")]
+    public static partial void StateDropped(ILogger logger, string room, long version);
+
+    [LoggerMessage(31, LogLevel.Information, "State version {Version} of room {Room} cannot be applied (a gap, another epoch, or a state not held); asking GetState.", EventName = "StateRequested")]
+    public static partial void StateRequested(ILogger logger, string room, long version);
+
+    [LoggerMessage(32, LogLevel.Warning, "GetState for room {Room} failed; the next change or reconnect asks again.", EventName = "StateRequestFailed")]
+    public static partial void StateRequestFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(33, LogLevel.Error, "A state handler threw for room {Room}.", EventName = "StateHandlerFailed")]
+    public static partial void StateHandlerFailed(ILogger logger, string room, Exception exception);
 }

@@ -252,4 +252,29 @@ public sealed class TenantRealtimeOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxPresenceListSize { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets how many keys one room's state (<see cref="ITenantState"/>) may hold. Setting a new key past it throws
+    /// <see cref="TenantRealtimeLimitExceededException"/> (<c>limit-exceeded</c>); changing or removing a key never does.
+    /// Removed keys are also kept, as tombstones for <c>Resume</c>, up to this many per room (the oldest go first; a
+    /// client whose version predates a dropped tombstone gets the whole state). The default is 1,000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxStateKeysPerRoom { get; set; } = 1_000;
+
+    /// <summary>
+    /// Gets or sets the largest value one state key may hold, in bytes of its JSON. A larger value throws
+    /// <see cref="TenantRealtimeLimitExceededException"/> (<c>limit-exceeded</c>) before anything changes. The default is
+    /// 16 KiB (16,384).
+    /// </summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxStateValueBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Gets or sets how many changes per second one key of one room's state goes out to connections. Changes faster than
+    /// that are merged before fan-out: the latest value (or removal) goes out at the key's next slot, within
+    /// 1 / this many seconds, and is never lost. The default is 10.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int StateUpdatesPerSecondPerKey { get; set; } = 10;
 }

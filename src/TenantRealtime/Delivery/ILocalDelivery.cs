@@ -43,6 +43,13 @@ internal interface ILocalDelivery
     void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast);
 
     /// <summary>
+    /// Delivers a message to this server's accepted connections of <paramref name="groups"/> (every connection when null)
+    /// for which <paramref name="include"/> is true, and returns at once. For state changes, which reach a connection only
+    /// once it has received the room's state.
+    /// </summary>
+    void DeliverFiltered(IReadOnlyList<string>? groups, SerializedHubMessage message, Func<ConnectionSender, bool> include);
+
+    /// <summary>
     /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message saying whether the client
     /// may reconnect, then closes the connection: as a server shutdown does when it may (the official clients
     /// reconnect), aborted when not. A client that does not read the reason within a grace has its transport aborted,

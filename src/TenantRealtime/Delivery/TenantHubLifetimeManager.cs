@@ -184,6 +184,38 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
     public void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast) =>
         Deliver(new LocalSend(groups is null ? SendTarget.All : SendTarget.Groups, groups ?? [], [], null, broadcast.Room, broadcast.Seq, broadcast));
 
+    public void DeliverFiltered(IReadOnlyList<string>? groups, SerializedHubMessage message, Func<ConnectionSender, bool> include)
+    {
+        if (groups is null)
+        {
+            foreach (var (_, sender) in _connections)
+            {
+                SendIfIncluded(sender, message, include);
+            }
+
+            return;
+        }
+
+        foreach (var group in groups)
+        {
+            if (_groups.TryGetMembers(group, out var members))
+            {
+                foreach (var sender in members)
+                {
+                    SendIfIncluded(sender, message, include);
+                }
+            }
+        }
+    }
+
+    private static void SendIfIncluded(ConnectionSender sender, SerializedHubMessage message, Func<ConnectionSender, bool> include)
+    {
+        if (sender.Accepted && include(sender))
+        {
+            sender.Send(message);
+        }
+    }
+
     /// <summary>
     /// Delivers a send to this server's connections among its audience. Sends to everyone, to groups and to users skip
     /// a connection the hub has not accepted yet (<see cref="ConnectionSender.Accepted"/>): in "everyone" and in its

@@ -87,4 +87,16 @@ internal static partial class TenantRealtimeLog
     // 60 on: the closes' and refusals' events (ids below were left for other work under way at the same time).
     [LoggerMessage(60, LogLevel.Debug, "Connection {ConnectionId} left while it was connecting.")]
     public static partial void LeftWhileConnecting(ILogger logger, string connectionId);
+
+    [LoggerMessage(61, LogLevel.Warning, "A state change to a {Scope} room was refused: {Reason} ({Count} refused since the last such line).")]
+    public static partial void StateRefused(ILogger logger, string scope, string reason, long count);
+
+    [LoggerMessage(62, LogLevel.Debug, "Connection {ConnectionId} was sent the state of {Room} (whole: {Whole}, {Keys} keys).")]
+    public static partial void StateSent(ILogger logger, string connectionId, string room, bool whole, int keys);
+
+    [LoggerMessage(63, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} asked for the state of {Room}, which it does not hold.")]
+    public static partial void StateReadRefused(ILogger logger, string connectionId, string userId, string room);
+
+    [LoggerMessage(64, LogLevel.Error, "The merged state change of key {Key} of {Room} could not be sent.")]
+    public static partial void StateFlushFailed(ILogger logger, string room, string key, Exception exception);
 }

@@ -19,6 +19,10 @@ internal sealed class TenantRealtimeMetrics
     private readonly Counter<long> _closedByServer;
     private readonly Counter<long> _presenceEvents;
     private readonly Counter<long> _presenceDeferred;
+    private readonly Counter<long> _stateChanges;
+    private readonly Counter<long> _stateMerged;
+    private readonly Histogram<long> _stateRoomKeys;
+    private readonly Histogram<long> _stateSnapshotBytes;
     private readonly Meter _meter;
 
     public TenantRealtimeMetrics(IMeterFactory meterFactory)
@@ -43,6 +47,16 @@ internal sealed class TenantRealtimeMetrics
             "tenantrealtime.presence.events", "{event}", "Presence events (joined, left) this server sent, by scope and type.");
         _presenceDeferred = meter.CreateCounter<long>(
             "tenantrealtime.presence.deferred", "{change}", "Presence changes held back by the per-scope rate bound, to be merged and sent later.");
+        _stateChanges = meter.CreateCounter<long>(
+            "tenantrealtime.state.changes", "{change}", "State changes (a key set or removed) this server sent to its connections, by scope.");
+        _stateMerged = meter.CreateCounter<long>(
+            "tenantrealtime.state.merged", "{change}", "State changes replaced by a later change of the same key before going out (the per-key rate bound), by scope.");
+        _stateRoomKeys = meter.CreateHistogram<long>(
+            "tenantrealtime.state.room.keys", "{key}", "Keys a room's state holds, recorded at each change that goes out, by scope.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 100_000] });
+        _stateSnapshotBytes = meter.CreateHistogram<long>(
+            "tenantrealtime.state.snapshot.size", "By", "Bytes of values (their JSON) in each whole state or resume delta sent to a connection, by scope and kind.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [0, 256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] });
     }
 
     public void ConnectionOpened() => _activeConnections.Add(1);
@@ -83,4 +97,23 @@ internal sealed class TenantRealtimeMetrics
     /// <param name="changes">How many user changes waited.</param>
     public void PresenceDeferred(string scope, long changes = 1) =>
         _presenceDeferred.Add(changes, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
+
+    /// <param name="scope">all, organization, tenant or user.</param>
+    /// <param name="roomKeys">How many keys the room holds after the change.</param>
+    public void StateChanged(string scope, long roomKeys)
+    {
+        var tag = new KeyValuePair<string, object?>("tenantrealtime.scope", scope);
+        _stateChanges.Add(1, tag);
+        _stateRoomKeys.Record(roomKeys, tag);
+    }
+
+    /// <param name="scope">all, organization, tenant or user.</param>
+    public void StateMerged(string scope) =>
+        _stateMerged.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
+
+    /// <param name="scope">all, organization, tenant or user.</param>
+    /// <param name="full">Whether the whole state was sent (else the changes since a version).</param>
+    /// <param name="bytes">The bytes of the values' JSON.</param>
+    public void StateSent(string scope, bool full, long bytes) =>
+        _stateSnapshotBytes.Record(bytes, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.state.kind", full ? "whole" : "delta"));
 }

@@ -13,6 +13,7 @@ using TenantRealtime.Limits;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
+using TenantRealtime.State.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,7 @@ public static class TenantRealtimeServiceCollectionExtensions
 {
     /// <summary>
     /// Adds SignalR, the tenant hub's services and their defaults: a claims-based <see cref="IAuthenticator"/>, the
-    /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, an in-memory
+    /// contract's <see cref="IRoomResolver"/>, <see cref="ITenantBroadcaster"/>, <see cref="ITenantState"/>, an in-memory
     /// <see cref="IConnectionRegistry"/>, <see cref="ITenantConnectionManager"/> and <see cref="IPresence"/>. Each default is added with
     /// <c>TryAdd</c>, so registering your own implementation (before or after) replaces it. Calling this again only
     /// applies <paramref name="configure"/>. Options are validated when the app starts. Also registers the
@@ -78,6 +79,14 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<ILocalDelivery>(sp => sp.GetRequiredService<TenantHubLifetimeManager<TenantRealtimeHub>>());
         services.TryAddSingleton<IGroupSubscriptions, NoGroupSubscriptions>();
         services.TryAddSingleton<TenantRealtimeMetrics>();
+
+        // Keyed state per room: kept here, sent on Authenticate, Resume and GetState, and live once a connection has it.
+        services.TryAddSingleton<StateGates>();
+        services.TryAddSingleton<StateRoomStore>();
+        services.TryAddSingleton<StatePublisher>();
+        services.TryAddSingleton<StateValueSerializer>();
+        services.TryAddSingleton<StateReader>();
+        services.TryAddSingleton<ITenantState, TenantState>();
         services.TryAddSingleton<InvocationRateLimiter>();
         services.TryAddSingleton<InvocationLimitFilter>();
         services.TryAddSingleton<ConnectionCeiling>();

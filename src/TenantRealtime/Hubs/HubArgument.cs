@@ -59,6 +59,9 @@ internal readonly struct HubArgument
         _ => throw _refuse($"'{Name(name)}' must be a string."),
     };
 
+    /// <summary>Whether the field is present and not null.</summary>
+    public bool Has(string name) => Field(name) is not null;
+
     /// <summary>Returns the field as a list of objects, or throws <c>invalid-argument</c>.</summary>
     public IReadOnlyList<HubArgument> GetObjects(string name, string method, string shape, int max)
     {

@@ -12,7 +12,9 @@ internal sealed partial class TenantRealtimeHub
     /// <c>Authenticate({userId?, organizationId?, tenantId?, userRole?})</c>: confirms who the connection is. Every value
     /// given must match the server-side identity (a cross-organization role may name an organization it joined);
     /// rooms never change here. The result carries each room's current position (see <see cref="PositionsOfAsync"/>), so a
-    /// client can resume a room it has not received anything from yet.
+    /// client can resume a room it has not received anything from yet. Before it answers, the connection is sent the
+    /// whole state (<c>state</c> events) of every room it holds that has state and that it has not received yet
+    /// (see <see cref="SendStateAsync"/>).
     /// </summary>
     public async Task<Dictionary<string, object?>> Authenticate(object? request)
     {
@@ -55,6 +57,9 @@ internal sealed partial class TenantRealtimeHub
 
         var rooms = state.Rooms.Select(room => room.Name).Order(StringComparer.Ordinal).ToArray();
         var positions = await PositionsOfAsync(rooms).ConfigureAwait(false);
+
+        // The whole state of every room it holds that it has not received yet, before the answer and any live change.
+        await SendStateAsync((connection, reads) => reads.AddRange(stateReader.StartHeld(connection, state.Rooms))).ConfigureAwait(false);
         var result = new Dictionary<string, object?>
         {
             ["success"] = true,

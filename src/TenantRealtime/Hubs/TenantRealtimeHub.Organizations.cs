@@ -72,6 +72,10 @@ internal sealed partial class TenantRealtimeHub
             state,
             held => held.Where(room => !Same(room.OrganizationId, organizationId)),
             Context.ConnectionAborted).ConfigureAwait(false);
+        if (delivery.Find(Context.ConnectionId) is { } sender)
+        {
+            stateReader.Left(sender, organizationId);
+        }
 
         return new Dictionary<string, object?>
         {

@@ -9,14 +9,16 @@ namespace TenantRealtime.Hubs;
 
 internal sealed partial class TenantRealtimeHub
 {
-    private const string ResumeShape = "{positions: [{room, epoch, seq}]}";
+    private const string ResumeShape = "{positions: [{room, epoch, seq}], states?: [{room, epoch, version}]}";
     private const string PositionShape = "{room, epoch, seq}";
     private const int MaxRoomKeyLength = 3 * TenantIds.MaxSupportedLength;
 
     /// <summary>
     /// <c>Resume({positions: [{room, epoch, seq}]})</c>: for each room the connection holds now, sends the broadcasts
     /// after <c>seq</c> as their original events, in order, then answers <c>{rooms: [{room, recovered, replayed, error?}]}</c>.
-    /// A room the connection does not hold gets <c>recovered=false, error="forbidden"</c>. Never joins a room.
+    /// A room the connection does not hold gets <c>recovered=false, error="forbidden"</c>. Never joins a room. With
+    /// <c>states: [{room, epoch, version}]</c> it also sends, after the replay, each held room's state changes since that
+    /// version (or its whole state) and answers them in <c>states</c> (<see cref="ResumeStates"/>).
     /// </summary>
     /// <remarks>
     /// The replay goes through the connection's sender: its place is taken before the history is read, so live
@@ -27,10 +29,14 @@ internal sealed partial class TenantRealtimeHub
     {
         var argument = Parse(request, nameof(Resume), ResumeShape);
         var positions = ReadPositions(argument);
+        var versions = argument.Has(TenantRealtimeWire.StateFields.States)
+            ? argument.GetObjects(TenantRealtimeWire.StateFields.States, nameof(Resume), StateVersionShape, options.CurrentValue.MaxRoomsPerConnection + 1)
+            : null;
         var state = lifecycle.StateOf(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var sender = delivery.Find(Context.ConnectionId) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var results = new List<RoomResumeResult>(positions.Count);
         var replay = new List<Outgoing>();
+        List<RoomResumeResult>? states = null;
         var slot = sender.BeginReplay();
         try
         {
@@ -38,6 +44,9 @@ internal sealed partial class TenantRealtimeHub
             {
                 results.Add(await ResumeRoomAsync(state, position, replay).ConfigureAwait(false));
             }
+
+            // State after the replayed broadcasts, in the same place: live changes of those rooms queue behind it.
+            states = versions is null ? null : ResumeStates(versions, state, sender, replay);
         }
         finally
         {
@@ -45,7 +54,7 @@ internal sealed partial class TenantRealtimeHub
         }
 
         await slot.Written.WaitAsync(Context.ConnectionAborted).ConfigureAwait(false);
-        return new ResumeResult(results);
+        return new ResumeResult(results) { States = states };
     }
 
     private async Task<RoomResumeResult> ResumeRoomAsync(ConnectionState state, RoomPosition position, List<Outgoing> replay)

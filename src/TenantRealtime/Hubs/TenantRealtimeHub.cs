@@ -9,6 +9,7 @@ using TenantRealtime.Errors.Internal;
 using TenantRealtime.Identity.Internal;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
+using TenantRealtime.State.Internal;
 
 namespace TenantRealtime.Hubs;
 
@@ -25,6 +26,7 @@ internal sealed partial class TenantRealtimeHub(
     ILocalDelivery delivery,
     IPresence presence,
     PresenceTracker tracker,
+    StateReader stateReader,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
@@ -93,6 +95,7 @@ internal sealed partial class TenantRealtimeHub(
         nameof(LeaveOrganization) => Operations.Leave,
         nameof(GetPresence) => Operations.Presence,
         nameof(Resume) => Operations.Resume,
+        nameof(GetState) => Operations.State,
         _ => method,
     };
 
@@ -104,6 +107,7 @@ internal sealed partial class TenantRealtimeHub(
         public const string Leave = "leave";
         public const string Presence = "presence";
         public const string Resume = "resume";
+        public const string State = "state";
     }
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

@@ -21,3 +21,5 @@ public sealed class InMemoryPositionTests(InMemoryCluster cluster) : PositionTes
 public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowConsumerTests<InMemoryCluster>(cluster);
 
 public sealed class InMemoryPresenceTests(InMemoryPresenceCluster cluster) : PresenceTests<InMemoryPresenceCluster>(cluster);
+
+public sealed class InMemoryStateTests(InMemoryCluster cluster) : StateTests<InMemoryCluster>(cluster);

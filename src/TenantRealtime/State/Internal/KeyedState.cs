@@ -1,0 +1,131 @@
+namespace TenantRealtime.State.Internal;
+
+/// <summary>
+/// One room's keyed state on this server: the value of each key as it last went out, numbered by the room's state
+/// version (1, 2, 3, … in its epoch, one per change that goes out), tombstones of removed keys for <c>Resume</c>, and
+/// the changes waiting for their key's next slot. Everything happens under one lock, and each change is handed to its
+/// connections under it, so every connection receives a room's changes in version order and a read never falls
+/// between two of them.
+/// </summary>
+internal sealed partial class KeyedState(string key, string epoch)
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, StateKey> _keys = new(StringComparer.Ordinal);
+    private int _liveCount;
+
+    public string Key { get; } = key;
+
+    public string Epoch { get; } = epoch;
+
+    public IReadOnlyList<string>? Groups { get; } = StateRoomKeys.GroupsOf(key);
+
+    public long Version { get; private set; }
+
+    /// <summary>Sets (or, with a null <paramref name="value"/>, removes) a key: out at once, or merged into the key's next slot.</summary>
+    public void Change(string key, StateValue? value, StatePublisher publisher)
+    {
+        lock (_sync)
+        {
+            var exists = _keys.TryGetValue(key, out var entry);
+            var wasLive = exists && entry!.IsLive;
+            if (value is null && !wasLive)
+            {
+                return;
+            }
+
+            if (value is not null && !wasLive && _liveCount >= publisher.MaxKeys)
+            {
+                throw new TenantRealtimeLimitExceededException(
+                    $"{Key} already holds {_liveCount} state keys; MaxStateKeysPerRoom allows {publisher.MaxKeys}, so '{key}' was not added.");
+            }
+
+            if (!exists)
+            {
+                _keys[key] = entry = new StateKey();
+            }
+
+            // Either way the key is live from now on exactly when it has a value.
+            _liveCount += (value is null ? 0 : 1) - (wasLive ? 1 : 0);
+            var now = publisher.Time.GetTimestamp();
+            if (entry!.HasPending || now < entry.NextSlot)
+            {
+                if (entry.HasPending)
+                {
+                    publisher.Merged(this);
+                }
+
+                entry.HasPending = true;
+                entry.Pending = value;
+                entry.Timer ??= publisher.Schedule(this, key, publisher.Time.GetElapsedTime(now, Math.Max(now, entry.NextSlot)));
+            }
+            else
+            {
+                PublishLocked(key, entry, value, now, publisher);
+            }
+        }
+    }
+
+    /// <summary>The key's slot has come: its waiting change goes out.</summary>
+    public void Flush(string key, StatePublisher publisher)
+    {
+        lock (_sync)
+        {
+            if (!_keys.TryGetValue(key, out var entry))
+            {
+                return;
+            }
+
+            entry.Timer?.Dispose();
+            entry.Timer = null;
+            if (!entry.HasPending)
+            {
+                return;
+            }
+
+            var now = publisher.Time.GetTimestamp();
+            if (now < entry.NextSlot)
+            {
+                entry.Timer = publisher.Schedule(this, key, publisher.Time.GetElapsedTime(now, entry.NextSlot));
+                return;
+            }
+
+            if (entry.Pending is null && entry.Published is null)
+            {
+                // Set and removed again before it ever went out (or removed again after its removal went out): nothing to say.
+                entry.HasPending = false;
+                if (entry.Version == 0)
+                {
+                    _keys.Remove(key);
+                }
+
+                return;
+            }
+
+            PublishLocked(key, entry, entry.Pending, now, publisher);
+        }
+    }
+
+    private void PublishLocked(string key, StateKey entry, StateValue? value, long now, StatePublisher publisher)
+    {
+        var wasTombstone = entry.IsTombstone;
+        Version++;
+        entry.Published = value;
+        entry.Version = Version;
+        entry.HasPending = false;
+        entry.Pending = null;
+        entry.NextSlot = now + publisher.SlotTicks;
+        _snapshot = null;
+        if (value is null)
+        {
+            _tombstones.Enqueue((key, Version));
+            _tombstoneCount++;
+            TrimTombstonesLocked(publisher.MaxKeys);
+        }
+        else if (wasTombstone)
+        {
+            _tombstoneCount--;
+        }
+
+        publisher.Publish(this, key, value, Version, _liveCount);
+    }
+}

@@ -1,0 +1,62 @@
+using TenantRealtime.Rooms.Internal;
+
+namespace TenantRealtime.State.Internal;
+
+/// <summary>
+/// Which rooms have state and where their changes go, from <see cref="RoomNames"/>: <c>all</c>, <c>org:</c>,
+/// <c>tenant:</c> (also to the organization's admins, as a tenant broadcast) and <c>user:</c>; <c>org-admins:</c> has none.
+/// </summary>
+internal static class StateRoomKeys
+{
+    public static string KeyOf(StateRoom room) => room.Scope switch
+    {
+        BroadcastScope.All => RoomNames.All,
+        BroadcastScope.Organization => RoomNames.Organization(room.OrganizationId!),
+        BroadcastScope.Tenant => RoomNames.Tenant(room.OrganizationId!, room.TenantId!),
+        BroadcastScope.User => RoomNames.User(room.OrganizationId!, room.UserId!),
+        _ => throw new ArgumentOutOfRangeException(nameof(room), room.Scope, "Unknown state room."),
+    };
+
+    public static bool HasState(string room) =>
+        room == RoomNames.All || room.StartsWith(RoomNames.OrganizationPrefix, StringComparison.Ordinal)
+        || room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) || room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal);
+
+    /// <summary>The groups a room's changes go to: null for every connection.</summary>
+    public static IReadOnlyList<string>? GroupsOf(string room)
+    {
+        if (room == RoomNames.All)
+        {
+            return null;
+        }
+
+        if (room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) && RoomNames.OrganizationOf(room) is { } organizationId)
+        {
+            var tenantId = room[(RoomNames.TenantPrefix.Length + organizationId.Length + 1)..];
+            return RoomNames.TenantBroadcast(organizationId, tenantId);
+        }
+
+        return [room];
+    }
+
+    /// <summary>The state rooms of a connection holding <paramref name="rooms"/>: <c>all</c> and each room but the admins'.</summary>
+    public static List<string> HeldBy(IReadOnlyList<TenantRoom> rooms)
+    {
+        var held = new List<string>(rooms.Count + 1) { RoomNames.All };
+        foreach (var room in rooms)
+        {
+            if (room.Kind != TenantRoomKind.OrganizationAdmins && !held.Contains(room.Name))
+            {
+                held.Add(room.Name);
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>The <c>tenantrealtime.scope</c> tag of a room: never its ids.</summary>
+    public static string ScopeOf(string room) =>
+        room == RoomNames.All ? TenantRealtimeWire.Scopes.All
+        : room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) ? TenantRealtimeWire.Scopes.Tenant
+        : room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal) ? TenantRealtimeWire.Scopes.User
+        : TenantRealtimeWire.Scopes.Organization;
+}

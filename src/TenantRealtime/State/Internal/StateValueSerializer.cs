@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Recovery;
+
+namespace TenantRealtime.State.Internal;
+
+/// <summary>
+/// Turns the app's object into a <see cref="StateValue"/> with the options of the hub's JSON protocol, so a value is
+/// spelled as a live JSON broadcast's data is, and refuses one past <see cref="TenantRealtimeOptions.MaxStateValueBytes"/>.
+/// </summary>
+internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json, IOptionsMonitor<TenantRealtimeOptions> options)
+{
+    public StateValue Serialize(object? data, string room, string key)
+    {
+        var bytes = data is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), json.Value.PayloadSerializerOptions);
+        var max = options.CurrentValue.MaxStateValueBytes;
+        if (bytes.Length > max)
+        {
+            throw new TenantRealtimeLimitExceededException(
+                $"the value of '{key}' in {room} is {bytes.Length} bytes of JSON; MaxStateValueBytes allows {max}.");
+        }
+
+        using var document = JsonDocument.Parse(bytes);
+        return new StateValue(StoredEnvelopeSerializer.ToPlain(document.RootElement), bytes.Length);
+    }
+}

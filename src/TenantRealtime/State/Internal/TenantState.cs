@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Identity.Internal;
+
+namespace TenantRealtime.State.Internal;
+
+/// <summary>
+/// Validates a change, serializes its value once and hands it to the room's <see cref="KeyedState"/>, which sends it
+/// now or merges it into the key's next slot.
+/// </summary>
+internal sealed class TenantState(
+    StateRoomStore rooms,
+    StatePublisher publisher,
+    StateValueSerializer serializer,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    TimeProvider time,
+    ILogger<TenantState> logger) : ITenantState
+{
+    private readonly LogThrottle _refusals = new(time);
+
+    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var roomKey = Validate(room, key);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var value = serializer.Serialize(data, roomKey, key);
+            rooms.GetOrCreate(roomKey).Change(key, value, publisher);
+        }
+        catch (TenantRealtimeLimitExceededException ex)
+        {
+            if (_refusals.ShouldLog(out var count))
+            {
+                TenantRealtimeLog.StateRefused(logger, StateRoomKeys.ScopeOf(roomKey), ex.Message, count);
+            }
+
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(StateRoom room, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var roomKey = Validate(room, key);
+        cancellationToken.ThrowIfCancellationRequested();
+        rooms.Find(roomKey)?.Change(key, value: null, publisher);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
+    {
+        var roomKey = Validate(room, key: null);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyDictionary<string, object?> values = rooms.Find(roomKey)?.Values() ?? [];
+        return Task.FromResult(values);
+    }
+
+    /// <summary>The room's key, once its ids (and the key, if any) follow the id rule; <see cref="ArgumentException"/> otherwise.</summary>
+    private string Validate(StateRoom room, string? key)
+    {
+        var max = options.CurrentValue.MaxIdLength;
+        switch (room.Scope)
+        {
+            case BroadcastScope.All:
+                break;
+            case BroadcastScope.Organization:
+                Ids.ThrowIfInvalid(room.OrganizationId, max, "room.OrganizationId");
+                break;
+            case BroadcastScope.Tenant:
+                Ids.ThrowIfInvalid(room.OrganizationId, max, "room.OrganizationId");
+                Ids.ThrowIfInvalid(room.TenantId, max, "room.TenantId");
+                break;
+            case BroadcastScope.User:
+                Ids.ThrowIfInvalid(room.OrganizationId, max, "room.OrganizationId");
+                Ids.ThrowIfInvalid(room.UserId, max, "room.UserId");
+                break;
+            default:
+                throw new ArgumentException("'room' must be made by StateRoom.All, Organization, Tenant or User.", nameof(room));
+        }
+
+        if (key is not null)
+        {
+            Ids.ThrowIfInvalid(key, max, nameof(key));
+        }
+
+        return StateRoomKeys.KeyOf(room);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace TenantRealtime.Tests.State;
+
+/// <summary>
+/// The per-key rate bound and the tombstones' bound on the server's <see cref="TimeProvider"/>: a fake one here, so
+/// each test says exactly when a merged change goes out, not roughly.
+/// </summary>
+public sealed class StateTimingTests : IAsyncLifetime
+{
+    private const string State = TenantRealtimeWire.Events.State;
+    private const string Room = "tenant:org-a:t1";
+    private static readonly StateRoom Tenant = StateRoom.Tenant("org-a", "t1");
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly List<IAsyncDisposable> _owned = [];
+    private RealtimeNode _node = null!;
+
+    private ITenantState States => _node.Services.GetRequiredService<ITenantState>();
+
+    [Fact]
+    public async Task ChangesOverTheRateBoundMergeAndTheLatestGoesOutAtTheNextSlotAndNotBefore()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+
+        await States.SetAsync(Tenant, "svc", "up");
+        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        await States.SetAsync(Tenant, "svc", "down");
+        await States.SetAsync(Tenant, "svc", "up");
+        await States.SetAsync(Tenant, "svc", "degraded");
+        await States.SetAsync(Tenant, "other", "first");
+        await amy.WaitForAsync(State, m => Value(m, "other") is "first");
+        amy.Received.Where(m => m.EventName == State).Should().HaveCount(2, "another key has its own slot; 'svc' waits for its next one");
+
+        _time.Advance(TimeSpan.FromMilliseconds(89));
+        await FlushAsync(amy);
+        amy.Received.Where(m => m.EventName == State).Should().HaveCount(2, "100 ms have not passed since 'svc' last went out");
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var merged = await amy.WaitForAsync(State, m => Value(m, "svc") is "degraded");
+        ((long)merged["version"]!).Should().Be(3, "the merged changes went out as one, numbered when it went out");
+        amy.Received.Where(m => m.EventName == State).Select(m => Value(m, "svc") ?? "-").Should().Equal("up", "-", "degraded");
+        (await States.GetAsync(Tenant))["svc"].Should().Be("degraded");
+    }
+
+    [Fact]
+    public async Task AKeySetAndRemovedWithinOneSlotSendsNothingAndARemovalWaitsItsTurnToo()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "svc", "up");
+        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+
+        await States.RemoveAsync(Tenant, "svc");
+        await States.SetAsync(Tenant, "svc", "back");
+        await States.RemoveAsync(Tenant, "svc");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var removed = await amy.WaitForAsync(State, m => ((IEnumerable<object?>)m["removed"]!).Contains("svc"));
+        ((long)removed["version"]!).Should().Be(2);
+
+        await States.SetAsync(Tenant, "blip", "on");
+        await States.SetAsync(Tenant, "blip", "again");
+        await States.RemoveAsync(Tenant, "blip");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await States.SetAsync(Tenant, "mark", "1");
+        await amy.WaitForAsync(State, m => Value(m, "mark") is "1");
+        amy.Received.Where(m => m.EventName == State).Select(m => (long)m["version"]!).Should().Equal([1L, 2L, 3L, 4L, 5L],
+            "'blip' went out once, and its removal at the next slot");
+    }
+
+    [Fact]
+    public async Task AResumeOlderThanADroppedTombstoneGetsTheWholeState()
+    {
+        await StartAsync(o => o.MaxStateKeysPerRoom = 2);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "a", "1");
+        await States.SetAsync(Tenant, "b", "1");
+        var held = await amy.WaitForAsync(State, m => (long)m["version"]! == 2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await States.RemoveAsync(Tenant, "a");
+        await States.RemoveAsync(Tenant, "b");
+        await States.SetAsync(Tenant, "c", "1");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await States.RemoveAsync(Tenant, "c");
+        await amy.WaitForAsync(State, m => (long)m["version"]! == 6);
+
+        var late = await ConnectAsync(TestUser.Member("bob", "org-a", "t1"));
+        var fromOld = await late.InvokeAsync("Resume", new { positions = Array.Empty<object>(), states = new[] { new { room = Room, epoch = held.String("epoch"), version = 2L } } });
+        var recent = await ConnectAsync(TestUser.Member("cat", "org-a", "t1"));
+        var fromRecent = await recent.InvokeAsync("Resume", new { positions = Array.Empty<object>(), states = new[] { new { room = Room, epoch = held.String("epoch"), version = 4L } } });
+
+        StateResult(fromOld)["recovered"].Should().Be(false, "the removal of 'a' at version 3 is no longer kept: only 2 tombstones are");
+        var whole = await late.WaitForAsync(State);
+        (whole["full"], ((IReadOnlyDictionary<string, object?>)whole["set"]!).Count).Should().Be((true, 0));
+        StateResult(fromRecent)["recovered"].Should().Be(true);
+        var delta = await recent.WaitForAsync(State);
+        ((IEnumerable<object?>)delta["removed"]!).Should().Equal("c");
+    }
+
+    [Fact]
+    public async Task StateIsMeasuredByScopeNeverByIdsWithMergedChangesKeysPerRoomAndSnapshotBytes()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var meters = _node.Services.GetRequiredService<IMeterFactory>();
+        using var changes = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.changes");
+        using var merged = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.merged");
+        using var keys = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.room.keys");
+        using var snapshots = new MetricCollector<long>(meters, "TenantRealtime", "tenantrealtime.state.snapshot.size");
+
+        await States.SetAsync(Tenant, "a", "1");
+        await States.SetAsync(Tenant, "b", "22");
+        await States.SetAsync(Tenant, "b", "333");
+        await States.SetAsync(Tenant, "b", "4444");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+
+        changes.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(3, "'b' went out twice: at once, then merged");
+        merged.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1, "'333' was replaced by '4444' before its slot");
+        keys.LastMeasurement!.Value.Should().Be(2);
+        var snapshot = snapshots.LastMeasurement!;
+        snapshot.Value.Should().Be("\"1\"".Length + "\"4444\"".Length, "the whole state's values, as JSON");
+        snapshot.Tags.Should().BeEquivalentTo(new Dictionary<string, object?> { ["tenantrealtime.scope"] = "tenant", ["tenantrealtime.state.kind"] = "whole" });
+        changes.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 1 && Equals(m.Tags["tenantrealtime.scope"], "tenant"), "tags never carry ids");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var owned in _owned.AsEnumerable().Reverse())
+        {
+            await owned.DisposeAsync();
+        }
+    }
+
+    private static object? Value(ReceivedMessage message, string key) =>
+        ((IReadOnlyDictionary<string, object?>)message["set"]!).GetValueOrDefault(key);
+
+    private static IReadOnlyDictionary<string, object?> StateResult(IReadOnlyDictionary<string, object?> resumed) =>
+        ((IEnumerable<object?>)resumed["states"]!).Cast<IReadOnlyDictionary<string, object?>>().Single();
+
+    private async Task StartAsync(Action<TenantRealtimeOptions> configure)
+    {
+        _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+        {
+            Configure = configure,
+            Services = services => services.AddSingleton<TimeProvider>(_time),
+        });
+        _owned.Add(_node);
+    }
+
+    private async Task<RealtimeClient> ConnectAsync(TestUser user)
+    {
+        var client = await RealtimeClient.ConnectAsync(_node.HubUrl, user, HubProtocolKind.Json, State);
+        _owned.Add(client);
+        return client;
+    }
+
+    private async Task<RealtimeClient> StartedAsync(TestUser user)
+    {
+        var client = await ConnectAsync(user);
+        await client.InvokeAsync("Authenticate", new { });
+        return client;
+    }
+
+    /// <summary>Anything sent to the client before this returns has arrived: a broadcast queued behind it did.</summary>
+    private async Task FlushAsync(RealtimeClient client)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        await _node.Broadcaster.BroadcastToOrganizationAsync("org-a", Sentinel.EventName, "flush", marker);
+        await client.WaitForAsync(Sentinel.EventName, m => m.String("data") == marker);
+    }
+}
