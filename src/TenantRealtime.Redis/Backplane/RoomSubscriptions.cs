@@ -197,6 +197,11 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     private Task OnMessage(ChannelMessage message)
     {
         var payload = (ReadOnlyMemory<byte>)message.Message;
+        if (payload.Length > 0 && payload.Span[0] != 2 && _services.GetService<IChannelMessageHandler>()?.TryHandle(payload) == true)
+        {
+            return Task.CompletedTask;
+        }
+
         if (!BroadcastMessage.TryRead(payload, out var received))
         {
             RedisLog.BroadcastRejected(_logger, payload.Length);
