@@ -9,6 +9,7 @@ using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
+using TenantRealtime.State.Internal;
 using TenantRealtime.Redis;
 using TenantRealtime.Redis.AppHubs;
 using TenantRealtime.Redis.Backplane;
@@ -173,6 +174,11 @@ public static class TenantRealtimeRedisBuilderExtensions
             return outbox;
         });
         services.TryAddSingleton<RedisStateWriter>();
+        services.TryAddSingleton<RedisStateReceiver>();
+        services.TryAddSingleton<RedisTenantState>();
+        services.Replace(ServiceDescriptor.Singleton<ITenantState>(sp => sp.GetRequiredService<RedisTenantState>()));
+        services.Replace(ServiceDescriptor.Singleton<IStateSync>(sp => sp.GetRequiredService<RedisStateReceiver>()));
+        services.TryAddSingleton<IChannelMessageHandler>(sp => sp.GetRequiredService<RedisStateReceiver>());
 
         // Presence across servers (when EnablePresence): each server writes its share next to its organization's rooms,
         // and one script decides and announces who comes and goes, on the organization's channel.

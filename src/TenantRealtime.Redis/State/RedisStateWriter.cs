@@ -8,8 +8,15 @@ namespace TenantRealtime.Redis.State;
 /// failed) waits in the <see cref="StateOutbox"/>, which keeps only the latest value per (room, key), and is written
 /// by <see cref="DrainAsync"/> once Redis answers again. A key refused for the room's key bound throws.
 /// </summary>
-internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox, RedisCallPolicy policy)
+internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox, RedisCallPolicy policy, TimeProvider time) : IDisposable
 {
+    /// <summary>How often the outbox tries Redis again while changes wait.</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock _sync = new();
+    private ITimer? _retry;
+    private int _maxKeys;
+
     // One drain at a time, so a waiting change is written once and keys go out in the order they were first changed.
     private int _draining;
 
@@ -23,7 +30,7 @@ internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox
         {
             // Keep one order per key: a newer change never overtakes a waiting older one of the same key.
             outbox.Put(room, key, valueJson);
-            _ = DrainAsync(maxKeys, CancellationToken.None);
+            StartRetrying(maxKeys);
             return null;
         }
 
@@ -32,6 +39,7 @@ internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox
         if (!call.Answered)
         {
             outbox.Put(room, key, valueJson);
+            StartRetrying(maxKeys);
             return null;
         }
 
@@ -72,6 +80,46 @@ internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox
 
             // A key refused for the bound when it is finally written is dropped: its setter was answered long ago.
             outbox.Written(change.Room, change.Key, change.ValueJson);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            _retry?.Dispose();
+            _retry = null;
+        }
+    }
+
+    private void StartRetrying(int maxKeys)
+    {
+        lock (_sync)
+        {
+            _maxKeys = maxKeys;
+            _retry ??= time.CreateTimer(static state => ((RedisStateWriter)state!).Retry(), this, TimeSpan.Zero, RetryInterval);
+        }
+    }
+
+    private async void Retry()
+    {
+        // A timer callback has no caller: a failure is retried at the next tick, never thrown.
+        try
+        {
+            await DrainAsync(Volatile.Read(ref _maxKeys), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is TenantRealtimeLimitExceededException)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            if (outbox.Count == 0)
+            {
+                _retry?.Dispose();
+                _retry = null;
+            }
         }
     }
 }

@@ -38,6 +38,15 @@ internal sealed class StateOutbox
         }
     }
 
+    /// <summary>The changes waiting for <paramref name="room"/>, key → latest value JSON (null: removed).</summary>
+    public List<(string Key, string? ValueJson)> Waiting(string room)
+    {
+        lock (_sync)
+        {
+            return [.. _order.Where(k => k.Room == room).Select(k => (k.Key, _latest[k]))];
+        }
+    }
+
     /// <summary>The oldest waiting key and its latest change, without taking it; false when none waits.</summary>
     public bool TryPeek(out (string Room, string Key, string? ValueJson) change)
     {

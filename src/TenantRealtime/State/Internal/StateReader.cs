@@ -27,7 +27,7 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
             // Open before looking: a room created after the lookup sends its first change live. Rooms without state
             // send nothing, so apps that never use state see no extra message.
             gates.Open(connection, room);
-            if (rooms.Find(room) is { } state)
+            if (rooms.Find(room) is { Version: > 0 } state)
             {
                 reads.Add(Sent(connection, room, state.Whole(gates, connection)));
             }
