@@ -26,7 +26,7 @@ internal sealed class RedisTenantState(
     TimeProvider time) : ITenantState, IDisposable
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<(string Room, string Key), Slot> _slots = new();
+    private readonly Dictionary<(string Room, string Key), KeySlot> _slots = new();
 
     public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
     {
@@ -106,7 +106,7 @@ internal sealed class RedisTenantState(
         {
             if (!_slots.TryGetValue((room, key), out var slot))
             {
-                _slots[(room, key)] = slot = new Slot();
+                _slots[(room, key)] = slot = new KeySlot();
             }
 
             if (json is null)
@@ -195,7 +195,7 @@ internal sealed class RedisTenantState(
         }
     }
 
-    private sealed class Slot
+    private sealed class KeySlot
     {
         public long NextSlot { get; set; }
 
