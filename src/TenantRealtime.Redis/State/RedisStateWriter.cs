@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 
 namespace TenantRealtime.Redis.State;
@@ -8,7 +10,7 @@ namespace TenantRealtime.Redis.State;
 /// failed) waits in the <see cref="StateOutbox"/>, which keeps only the latest value per (room, key), and is written
 /// by <see cref="DrainAsync"/> once Redis answers again. A key refused for the room's key bound throws.
 /// </summary>
-internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox, RedisCallPolicy policy, TimeProvider time) : IDisposable
+internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox, RedisCallPolicy policy, TimeProvider time, ILogger<RedisStateWriter> logger) : IDisposable
 {
     /// <summary>How often the outbox tries Redis again while changes wait.</summary>
     internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
@@ -38,6 +40,7 @@ internal sealed class RedisStateWriter(RedisStateStore store, StateOutbox outbox
             static s => s.store.ChangeAsync(s.room, s.key, s.valueJson, s.maxKeys, s.cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!call.Answered)
         {
+            RedisLog.StateChangeWaiting(logger, room, call.Reason);
             outbox.Put(room, key, valueJson);
             StartRetrying(maxKeys);
             return null;
