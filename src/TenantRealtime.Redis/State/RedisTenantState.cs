@@ -106,6 +106,7 @@ internal sealed class RedisTenantState(
         {
             if (!_slots.TryGetValue((room, key), out var slot))
             {
+                PruneLocked(now);
                 _slots[(room, key)] = slot = new KeySlot();
             }
 
@@ -137,6 +138,29 @@ internal sealed class RedisTenantState(
 
         return WriteAsync(room, key, json, cancellationToken);
     }
+
+    /// <summary>
+    /// Forgets the keys whose slot has passed with nothing waiting (they would go out at once anyway), once there are
+    /// more than <see cref="PruneAbove"/>, so this server's memory follows the keys it changed recently, not ever.
+    /// </summary>
+    private void PruneLocked(long now)
+    {
+        if (_slots.Count < _pruneAt)
+        {
+            return;
+        }
+
+        foreach (var slotKey in _slots.Where(p => !p.Value.HasPending && p.Value.NextSlot <= now).Select(p => p.Key).ToList())
+        {
+            _slots.Remove(slotKey);
+        }
+
+        _pruneAt = Math.Max(PruneAbove, 2 * _slots.Count);
+    }
+
+    private const int PruneAbove = 4096;
+
+    private int _pruneAt = PruneAbove;
 
     private long SlotTicks => Math.Max(1, time.TimestampFrequency / options.CurrentValue.StateUpdatesPerSecondPerKey);
 

@@ -21,6 +21,18 @@ public sealed class StateAcrossServersTests
     public async Task TwoServersSettingOneKeyConcurrentlyLeaveEveryClientWithTheSameFinalValue()
     {
         await using var redis = await RedisServer.StartAsync();
+        await ConcurrentSettersAsync(redis);
+    }
+
+    [Fact]
+    public async Task OnARedisClusterTwoServersSettingOneKeyConcurrentlyLeaveEveryClientWithTheSameFinalValue()
+    {
+        await using var redis = await RedisClusterServer.StartAsync();
+        await ConcurrentSettersAsync(redis);
+    }
+
+    private async Task ConcurrentSettersAsync(IRedisDeployment redis)
+    {
         await using var first = await RedisNodes.StartAsync(redis);
         await using var second = await RedisNodes.StartAsync(redis);
         var room = StateRoom.Tenant(_organization, "t1");
