@@ -14,7 +14,8 @@ namespace TenantRealtime.Redis.Backplane;
 /// </summary>
 internal static class BroadcastMessage
 {
-    private const byte Version = 2;
+    /// <summary>The first byte of a broadcast's message; other kinds on the channel start with another.</summary>
+    public const byte Version = 2;
 
     /// <summary>Names and ids are short; more than this is not a message of ours.</summary>
     private const int MaxStringBytes = 4096;

@@ -197,6 +197,12 @@ internal sealed class RoomSubscriptions : IGroupSubscriptions, IAsyncDisposable
     private Task OnMessage(ChannelMessage message)
     {
         var payload = (ReadOnlyMemory<byte>)message.Message;
+        // Another kind of message on the organization's channel (keyed state): its handler, never read as a broadcast.
+        if (payload.Length > 0 && payload.Span[0] != BroadcastMessage.Version && _services.GetService<IChannelMessageHandler>()?.TryHandle(payload) == true)
+        {
+            return Task.CompletedTask;
+        }
+
         if (DeliveryOrder.IsDeliveredEcho(payload.Span))
         {
             return Task.CompletedTask;

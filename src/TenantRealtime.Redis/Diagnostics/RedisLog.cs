@@ -106,4 +106,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(1042, LogLevel.Information, "Settled the presence of server {ServerId}, which stopped renewing it: {Organizations} organizations, {Scopes} scopes; its users that are on no other server left.")]
     public static partial void PresenceServerSettled(ILogger logger, string serverId, int organizations, int scopes);
+
+    [LoggerMessage(1050, LogLevel.Warning, "Could not read the state of {Room} from Redis ({Reason}): this server's copy is sent as it is and brought up to date by the room's next change or read.")]
+    public static partial void StateReadSkipped(ILogger logger, string room, string reason);
+
+    [LoggerMessage(1051, LogLevel.Warning, "A state change of {Room} waits in the outbox: Redis did not take it ({Reason}); it is written, latest value per key, when Redis answers again.")]
+    public static partial void StateChangeWaiting(ILogger logger, string room, string reason);
 }

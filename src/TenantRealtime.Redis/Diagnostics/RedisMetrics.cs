@@ -85,4 +85,12 @@ internal sealed class RedisMetrics
             size,
             unit: "{message}",
             description: "Broadcasts waiting in the local outbox for Redis.");
+
+    /// <summary>Publishes the state outbox's current length as <c>tenantrealtime.redis.state_outbox.size</c>.</summary>
+    public void ObserveStateOutbox(Func<int> size) =>
+        _meter.CreateObservableGauge(
+            "tenantrealtime.redis.state_outbox.size",
+            size,
+            unit: "{key}",
+            description: "State keys whose latest change waits in the local outbox for Redis.");
 }

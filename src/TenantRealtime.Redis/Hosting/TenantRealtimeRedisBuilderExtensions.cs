@@ -9,6 +9,7 @@ using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
+using TenantRealtime.State.Internal;
 using TenantRealtime.Redis;
 using TenantRealtime.Redis.AppHubs;
 using TenantRealtime.Redis.Backplane;
@@ -18,6 +19,7 @@ using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.Hosting.Internal;
 using TenantRealtime.Redis.Presence;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Redis.State;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -161,6 +163,22 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.TryAddSingleton<OutboxDrainer>();
         services.TryAddSingleton<RedisBroadcastSender>();
         services.Replace(ServiceDescriptor.Singleton<IBroadcastSender>(sp => sp.GetRequiredService<RedisBroadcastSender>()));
+
+        // Keyed state in Redis: per room a hash of values beside the room's history keys (one hash tag), written,
+        // versioned and published by one script; an outbox keeps the latest value per (room, key) during an outage.
+        services.TryAddSingleton<RedisStateStore>();
+        services.TryAddSingleton(sp =>
+        {
+            var outbox = new StateOutbox();
+            sp.GetRequiredService<RedisMetrics>().ObserveStateOutbox(() => outbox.Count);
+            return outbox;
+        });
+        services.TryAddSingleton<RedisStateWriter>();
+        services.TryAddSingleton<RedisStateReceiver>();
+        services.TryAddSingleton<RedisTenantState>();
+        services.Replace(ServiceDescriptor.Singleton<ITenantState>(sp => sp.GetRequiredService<RedisTenantState>()));
+        services.Replace(ServiceDescriptor.Singleton<IStateSync>(sp => sp.GetRequiredService<RedisStateReceiver>()));
+        services.TryAddSingleton<IChannelMessageHandler>(sp => sp.GetRequiredService<RedisStateReceiver>());
 
         // Presence across servers (when EnablePresence): each server writes its share next to its organization's rooms,
         // and one script decides and announces who comes and goes, on the organization's channel.

@@ -43,6 +43,18 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Stream of one room's kept broadcasts; entry ids are <c>{seq}-0</c>, so XRANGE reads by sequence number.</summary>
     public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{OrganizationChannelOf(room)}}}:{room}:stream");
 
+    /// <summary>Hash of one room's keyed state: its state <c>epoch</c>, last <c>version</c> and tombstone <c>floor</c>. Shares the room's hash slot.</summary>
+    public RedisKey StateMeta(string room) => new($"{StatePrefix(room)}:meta");
+
+    /// <summary>Hash of one room's keyed state values: key → value JSON.</summary>
+    public RedisKey StateValues(string room) => new($"{StatePrefix(room)}:values");
+
+    /// <summary>Sorted set of one room's state keys, live or removed, scored by the version of their last change (the deltas of a resume).</summary>
+    public RedisKey StateChanges(string room) => new($"{StatePrefix(room)}:changes");
+
+    /// <summary>Sorted set of one room's removed state keys (tombstones), scored by the version of their removal; bounded.</summary>
+    public RedisKey StateRemoved(string room) => new($"{StatePrefix(room)}:removed");
+
     /// <summary>Set of an organization's presence scopes (<c>o</c>, <c>t:{tenant}</c>) with users online or changes waiting.</summary>
     public RedisKey PresenceScopes(string organizationId) => new($"{PresencePrefix(organizationId)}:scopes");
 
@@ -80,6 +92,9 @@ internal sealed class RedisKeys(string channelPrefix)
     /// </summary>
     public static string OrganizationChannelOf(string room) =>
         RoomNames.OrganizationOf(room) is { } organizationId ? "o:" + organizationId : GlobalChannel;
+
+    /// <summary>A room's state keys, under its organization's hash tag (the tag of its history keys and broadcast channel).</summary>
+    private string StatePrefix(string room) => $"{ChannelPrefix}:tenantrealtime:state:{{{OrganizationChannelOf(room)}}}:{room}";
 
     /// <summary>The organization's presence keys, under its hash tag (the tag of its rooms and broadcast channel).</summary>
     private string PresencePrefix(string organizationId) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using TenantRealtime.State.Internal;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
 
@@ -59,6 +60,7 @@ internal sealed partial class TenantRealtimeHub
         var positions = await PositionsOfAsync(rooms).ConfigureAwait(false);
 
         // The whole state of every room it holds that it has not received yet, before the answer and any live change.
+        await stateSync.RefreshAsync(StateRoomKeys.HeldBy(state.Rooms), Context.ConnectionAborted).ConfigureAwait(false);
         await SendStateAsync((connection, reads) => reads.AddRange(stateReader.StartHeld(connection, state.Rooms))).ConfigureAwait(false);
         var result = new Dictionary<string, object?>
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Protocol;
+using TenantRealtime.State.Internal;
 using TenantRealtime.Connections.Internal;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
@@ -37,6 +38,13 @@ internal sealed partial class TenantRealtimeHub
         var results = new List<RoomResumeResult>(positions.Count);
         var replay = new List<Outgoing>();
         List<RoomResumeResult>? states = null;
+        if (versions is not null)
+        {
+            // Bring the held rooms up to date with the store first (Redis): the reads below are taken in place, without waiting.
+            var held = versions.Select(v => ReadStateVersion(v).Room).Where(r => StateRoomKeys.HasState(r) && RoomNames.IsHeld(r, state.Rooms)).Distinct().ToList();
+            await stateSync.RefreshAsync(held, Context.ConnectionAborted).ConfigureAwait(false);
+        }
+
         var slot = sender.BeginReplay();
         try
         {

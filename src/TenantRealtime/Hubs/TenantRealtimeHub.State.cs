@@ -29,6 +29,7 @@ internal sealed partial class TenantRealtimeHub
             throw HubErrors.Forbidden("the connection does not hold that room's state.");
         }
 
+        await stateSync.RefreshAsync([room], Context.ConnectionAborted).ConfigureAwait(false);
         StateRead read = default;
         await SendStateAsync((connection, reads) => reads.Add(read = stateReader.Whole(connection, room))).ConfigureAwait(false);
         return new Dictionary<string, object?>

@@ -27,6 +27,7 @@ internal sealed partial class TenantRealtimeHub(
     IPresence presence,
     PresenceTracker tracker,
     StateReader stateReader,
+    IStateSync stateSync,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,

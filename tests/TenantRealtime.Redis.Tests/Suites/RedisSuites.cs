@@ -52,3 +52,8 @@ public sealed class RedisPresenceAcrossServersTests(PresenceServersOnRedis serve
 public sealed class RedisClusterPresenceTests(PresenceServersOnRedisCluster servers) : PresenceTests<PresenceServersOnRedisCluster>(servers);
 
 public sealed class RedisClusterPresenceAcrossServersTests(PresenceServersOnRedisCluster servers) : PresenceAcrossServersTests<PresenceServersOnRedisCluster>(servers);
+
+// Keyed state across servers: Redis versions and publishes each change, clients read it on the other server.
+public sealed class RedisStateTests(TwoServersOnRedis servers) : StateTests<TwoServersOnRedis>(servers);
+
+public sealed class RedisClusterStateTests(TwoServersOnRedisCluster servers) : StateTests<TwoServersOnRedisCluster>(servers);

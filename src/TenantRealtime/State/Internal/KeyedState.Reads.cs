@@ -22,6 +22,16 @@ internal sealed partial class KeyedState
         }
     }
 
+    /// <summary>The whole state, or null for a room at version 0 (nothing to send); the gate opens either way.</summary>
+    public StateRead? WholeUnlessEmpty(StateGates gates, ConnectionSender connection)
+    {
+        lock (_sync)
+        {
+            gates.Open(connection, Key);
+            return Version == 0 ? null : WholeLocked();
+        }
+    }
+
     /// <summary>
     /// The keys changed and removed after <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when
     /// that version cannot be answered: another epoch, a version this room never reached, or older than a dropped tombstone.

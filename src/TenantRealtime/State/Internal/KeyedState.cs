@@ -15,7 +15,7 @@ internal sealed partial class KeyedState(string key, string epoch)
 
     public string Key { get; } = key;
 
-    public string Epoch { get; } = epoch;
+    public string Epoch { get; private set; } = epoch;
 
     public IReadOnlyList<string>? Groups { get; } = StateRoomKeys.GroupsOf(key);
 

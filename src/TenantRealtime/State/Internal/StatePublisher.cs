@@ -39,6 +39,14 @@ internal sealed class StatePublisher(
         metrics.StateChanged(StateRoomKeys.ScopeOf(roomKey), roomKeys);
     }
 
+    /// <summary>Sends a room's read of its store (whole or changed keys) to the connections whose gate is open; returns at once.</summary>
+    public void Deliver(KeyedState room, TenantStateMessage state, int roomKeys)
+    {
+        var roomKey = room.Key;
+        delivery.DeliverFiltered(room.Groups, Message(state), connection => gates.IsOpen(connection, roomKey));
+        metrics.StateChanged(StateRoomKeys.ScopeOf(roomKey), roomKeys);
+    }
+
     /// <summary>Counts a change merged into a later one by the rate bound.</summary>
     public void Merged(KeyedState room) => metrics.StateMerged(StateRoomKeys.ScopeOf(room.Key));
 

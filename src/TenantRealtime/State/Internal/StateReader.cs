@@ -24,12 +24,19 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
                 continue;
             }
 
-            // Open before looking: a room created after the lookup sends its first change live. Rooms without state
-            // send nothing, so apps that never use state see no extra message.
-            gates.Open(connection, room);
-            if (rooms.Find(room) is { } state)
+            // A room found opens the gate under its lock, with the read, so no change falls between the two. A room not
+            // found opens it first and looks again: one created meanwhile sends its first change live. Rooms without
+            // state (or at version 0) send nothing, so apps that never use state see no extra message.
+            var state = rooms.Find(room);
+            if (state is null)
             {
-                reads.Add(Sent(connection, room, state.Whole(gates, connection)));
+                gates.Open(connection, room);
+                state = rooms.Find(room);
+            }
+
+            if (state?.WholeUnlessEmpty(gates, connection) is { } whole)
+            {
+                reads.Add(Sent(connection, room, whole));
             }
         }
 

@@ -24,6 +24,9 @@ internal sealed class StateRoomStore
 
     public KeyedState GetOrCreate(string room) => _rooms.GetOrAdd(room, static (key, epoch) => new KeyedState(key, epoch), Epoch);
 
+    /// <summary>The room, created empty at version 0 of <paramref name="epoch"/> when missing (a mirror of a store that versions it).</summary>
+    public KeyedState GetOrCreate(string room, string epoch) => _rooms.GetOrAdd(room, static (key, epoch) => new KeyedState(key, epoch), epoch);
+
     /// <summary>The whole state of a room that has none: empty, at version 0.</summary>
     public StateRead Empty(string room) =>
         new(StatePublisher.Message(new TenantStateMessage(room, Epoch, 0, full: true, NoKeys, [])), Full: true, Keys: 0, Bytes: 0, Epoch, Version: 0);

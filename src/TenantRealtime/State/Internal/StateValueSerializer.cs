@@ -11,7 +11,10 @@ namespace TenantRealtime.State.Internal;
 /// </summary>
 internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json, IOptionsMonitor<TenantRealtimeOptions> options)
 {
-    public StateValue Serialize(object? data, string room, string key)
+    public StateValue Serialize(object? data, string room, string key) => FromJson(SerializeJson(data, room, key));
+
+    /// <summary>The value's JSON, as the hub's JSON protocol writes it; refused past <see cref="TenantRealtimeOptions.MaxStateValueBytes"/>.</summary>
+    public byte[] SerializeJson(object? data, string room, string key)
     {
         var bytes = data is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), json.Value.PayloadSerializerOptions);
         var max = options.CurrentValue.MaxStateValueBytes;
@@ -21,7 +24,14 @@ internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json
                 $"the value of '{key}' in {room} is {bytes.Length} bytes of JSON; MaxStateValueBytes allows {max}.");
         }
 
-        using var document = JsonDocument.Parse(bytes);
-        return new StateValue(StoredEnvelopeSerializer.ToPlain(document.RootElement), bytes.Length);
+        return bytes;
+    }
+
+    /// <summary>A value from its JSON (as a store keeps it).</summary>
+    public static StateValue FromJson(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        return new StateValue(StoredEnvelopeSerializer.ToPlain(document.RootElement), json.Length);
     }
 }

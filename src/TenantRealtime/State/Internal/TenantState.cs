@@ -60,9 +60,11 @@ internal sealed class TenantState(
     }
 
     /// <summary>The room's key, once its ids (and the key, if any) follow the id rule; <see cref="ArgumentException"/> otherwise.</summary>
-    private string Validate(StateRoom room, string? key)
+    private string Validate(StateRoom room, string? key) => RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+
+    /// <summary>The room's key, once its ids (and the key, if any) follow the id rule of at most <paramref name="max"/> characters; <see cref="ArgumentException"/> otherwise.</summary>
+    internal static string RoomKeyOf(StateRoom room, string? key, int max)
     {
-        var max = options.CurrentValue.MaxIdLength;
         switch (room.Scope)
         {
             case BroadcastScope.All:

@@ -1,0 +1,42 @@
+-- Sets or removes one key of a room's state, gives the change the room's next state version and publishes it on the
+-- organization's channel, in one step, so every server (and every shard of a Redis Cluster) sees one order per room.
+-- KEYS: meta hash (epoch, version, floor), values hash (key -> value JSON), changes sorted set (key -> version of its
+--       last change, live or removed), removed sorted set (tombstones: key -> version of its removal). One hash slot.
+-- ARGV: candidate epoch, key, op ('s' set, 'r' remove), value JSON (empty for a removal), max keys per room,
+--       publish command (PUBLISH or SPUBLISH), channel, message head.
+-- Returns {epoch, version}: version > 0 for a change made and published, 0 for a removal of a key the room does not
+-- hold (nothing published), -1 when the key is new and the room already holds max keys (nothing changed).
+-- A missing meta hash means the room's state is gone (never written, or Redis lost its data): the room starts a new
+-- epoch at version 0 and anything left of its other keys is dropped. State has no TTL: it is kept until removed.
+local meta, values, changes, removed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local key, op, max = ARGV[2], ARGV[3], tonumber(ARGV[5])
+local epoch = redis.call('HGET', meta, 'epoch')
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('DEL', values, changes, removed)
+  redis.call('HSET', meta, 'epoch', epoch, 'version', 0, 'floor', 0)
+end
+if op == 's' then
+  if redis.call('HEXISTS', values, key) == 0 and redis.call('HLEN', values) >= max then
+    return {epoch, -1}
+  end
+  redis.call('HSET', values, key, ARGV[4])
+  redis.call('ZREM', removed, key)
+else
+  if redis.call('HDEL', values, key) == 0 then
+    return {epoch, 0}
+  end
+end
+local version = redis.call('HINCRBY', meta, 'version', 1)
+redis.call('ZADD', changes, version, key)
+if op ~= 's' then
+  redis.call('ZADD', removed, version, key)
+  -- At most max tombstones: a client holding a version below the oldest dropped one gets the whole state.
+  while redis.call('ZCARD', removed) > max do
+    local oldest = redis.call('ZPOPMIN', removed)
+    redis.call('ZREM', changes, oldest[1])
+    redis.call('HSET', meta, 'floor', oldest[2])
+  end
+end
+redis.call(ARGV[6], ARGV[7], ARGV[8] .. epoch .. '\n' .. version .. '\n' .. op .. '\n' .. key .. '\n' .. ARGV[4])
+return {epoch, version}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TenantRealtime.Redis.Backplane;
+using TenantRealtime.Redis.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.State.Internal;
+
+namespace TenantRealtime.Redis.State;
+
+/// <summary>
+/// Keeps this server's mirror of each room's state (the core's rooms) in step with Redis: applies the changes that
+/// arrive on the organization's channel in their version order and hands them to this server's connections, and reads
+/// Redis when a change does not follow the mirror (a gap, another epoch, a room not mirrored yet) and before the hub
+/// reads a room for a connection. On an outage a read is bounded by the <see cref="RedisCallPolicy"/> and the mirror
+/// stays as it is (possibly behind); the next change of the room, or the next read, brings it up to date.
+/// </summary>
+internal sealed class RedisStateReceiver(
+    StateRoomStore rooms,
+    StatePublisher publisher,
+    RedisStateStore store,
+    RedisCallPolicy policy,
+    ILogger<RedisStateReceiver> logger) : IChannelMessageHandler, IStateSync
+{
+    public bool TryHandle(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.IsEmpty || payload.Span[0] != StateMessage.Version)
+        {
+            return false;
+        }
+
+        if (!StateMessage.TryRead(payload, out var change))
+        {
+            RedisLog.BroadcastRejected(logger, payload.Length);
+            return true;
+        }
+
+        StateValue? value;
+        try
+        {
+            value = change.ValueJson is { } json ? StateValueSerializer.FromJson(json.Span) : null;
+        }
+        catch (JsonException ex)
+        {
+            RedisLog.BroadcastUndeliverable(logger, payload.Length, ex);
+            return true;
+        }
+
+        var mirror = rooms.Find(change.Room) ?? (change.Version == 1 ? rooms.GetOrCreate(change.Room, change.Epoch) : null);
+        if (mirror is null || !mirror.ApplyChange(change.Epoch, change.Version, change.Key, value, publisher))
+        {
+            _ = RefreshRoomAsync(change.Room, CancellationToken.None);
+        }
+
+        return true;
+    }
+
+    public async ValueTask RefreshAsync(IReadOnlyList<string> rooms, CancellationToken cancellationToken)
+    {
+        if (rooms.Count == 1)
+        {
+            await RefreshRoomAsync(rooms[0], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Task.WhenAll(rooms.Select(room => RefreshRoomAsync(room, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task RefreshRoomAsync(string room, CancellationToken cancellationToken)
+    {
+        var mirror = rooms.Find(room);
+        var call = await policy.RunAsync((store, room, mirror?.Epoch, mirror?.Version ?? 0, cancellationToken),
+            static s => s.store.ReadAsync(s.room, s.Item3, s.Item4, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (!call.Answered)
+        {
+            RedisLog.StateReadSkipped(logger, room, call.Reason);
+            return;
+        }
+
+        var read = call.Result<RedisStateRead>();
+        var set = new Dictionary<string, StateValue>(read.Set.Count, StringComparer.Ordinal);
+        foreach (var (key, json) in read.Set)
+        {
+            set[key] = StateValueSerializer.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        (mirror ?? rooms.GetOrCreate(room, read.Epoch)).ApplyRead(read.Epoch, read.Version, read.Full, set, read.Removed, publisher);
+    }
+}

@@ -1,0 +1,70 @@
+using StackExchange.Redis;
+using TenantRealtime.Recovery;
+using TenantRealtime.Redis.Backplane;
+using TenantRealtime.Redis.Connections;
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.State;
+
+/// <summary>
+/// Keyed state in Redis: per room a meta hash (epoch, version, tombstone floor), a hash of values, and two sorted sets
+/// (the version of each key's last change, and the bounded tombstones), under the room's organization hash tag
+/// (<see cref="RedisKeys.StateMeta"/>). One script sets or removes a key, gives the change the room's next state version
+/// and publishes it on the organization's channel (<see cref="StateMessage"/>), so every server and every Cluster
+/// shard see one order per room; another reads the whole state or the changes since a version. Calls are raw: the
+/// caller bounds them with the <see cref="RedisCallPolicy"/>.
+/// </summary>
+internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTopology topology, RedisConnectionRegistry registry)
+{
+    /// <summary>Gets this server's id in state messages.</summary>
+    public Guid Origin { get; } = Guid.ParseExact(registry.ServerId, "N");
+
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="valueJson"/>, or removes it when that is <see langword="null"/>, and
+    /// publishes the change. Returns the room's epoch and the change's version: 0 for a removal of a key the room does
+    /// not hold, -1 when the key is new and the room already holds <paramref name="maxKeys"/> keys (nothing changed).
+    /// </summary>
+    public async Task<(string Epoch, long Version)> ChangeAsync(string room, string key, string? valueJson, int maxKeys, CancellationToken cancellationToken)
+    {
+        var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        var keys = connection.Keys;
+        RedisValue[] values =
+        [
+            RoomEpochs.New(), key, valueJson is null ? "r" : "s", valueJson ?? "", maxKeys,
+            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+            keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+            StateMessage.WriteHead(Origin, room),
+        ];
+        var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Change, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        return ((string)parts[0]!, (long)parts[1]);
+    }
+
+    /// <summary>
+    /// The changes after <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when those cannot be
+    /// told (or <paramref name="epoch"/> is null). A room without state is created empty at version 0 of a new epoch.
+    /// </summary>
+    public async Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, CancellationToken cancellationToken)
+    {
+        var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        RedisValue[] values = [RoomEpochs.New(), epoch ?? "", version];
+        var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Read, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var parts = (RedisResult[])result!;
+        var flat = (RedisResult[])parts[3]!;
+        var set = new Dictionary<string, string>(flat.Length / 2, StringComparer.Ordinal);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            set[(string)flat[i]!] = (string)flat[i + 1]!;
+        }
+
+        var removed = ((RedisResult[])parts[4]!).Select(r => (string)r!).ToList();
+        return new RedisStateRead((string)parts[0]!, (long)parts[1], (long)parts[2] == 1, set, removed);
+    }
+
+    private RedisKey[] KeysOf(string room)
+    {
+        var keys = connection.Keys;
+        return [keys.StateMeta(room), keys.StateValues(room), keys.StateChanges(room), keys.StateRemoved(room)];
+    }
+}

@@ -1,0 +1,237 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using TenantRealtime.Diagnostics;
+using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.State.Internal;
+
+namespace TenantRealtime.Redis.State;
+
+/// <summary>
+/// <see cref="ITenantState"/> across servers: a change is validated and serialized here, merged with the key's other
+/// changes by this server's rate bound (<see cref="TenantRealtimeOptions.StateUpdatesPerSecondPerKey"/>, per server:
+/// the latest value goes out at the key's next slot), and written to Redis, which versions and publishes it; every
+/// server (this one too) hands it to its connections when it arrives on the organization's channel. While Redis is
+/// unreachable a change waits in the <see cref="StateOutbox"/> (latest value per key) after at most
+/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, and the call completes.
+/// </summary>
+internal sealed class RedisTenantState(
+    RedisStateWriter writer,
+    StateOutbox outbox,
+    RedisStateStore store,
+    RedisCallPolicy policy,
+    StateValueSerializer serializer,
+    StateRoomStore rooms,
+    TenantRealtimeMetrics metrics,
+    IOptionsMonitor<TenantRealtimeOptions> options,
+    TimeProvider time) : ITenantState, IDisposable
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<(string Room, string Key), KeySlot> _slots = new();
+
+    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+        cancellationToken.ThrowIfCancellationRequested();
+        var json = Encoding.UTF8.GetString(serializer.SerializeJson(data, roomKey, key));
+        return ChangeAsync(roomKey, key, json, cancellationToken);
+    }
+
+    public Task RemoveAsync(StateRoom room, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ChangeAsync(roomKey, key, null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
+    {
+        var roomKey = TenantState.RoomKeyOf(room, null, options.CurrentValue.MaxIdLength);
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = await policy.RunAsync((store, roomKey, cancellationToken), static s => s.store.ReadAsync(s.roomKey, null, 0, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        var values = call.Answered
+            ? call.Result<RedisStateRead>().Set.ToDictionary(p => p.Key, p => StateValueSerializer.FromJson(Encoding.UTF8.GetBytes(p.Value)).Plain, StringComparer.Ordinal)
+            : rooms.Find(roomKey)?.Values() ?? new Dictionary<string, object?>(StringComparer.Ordinal); // Redis unreachable: this server's copy.
+
+        // This server's changes waiting for their keys' next slot (or in the outbox) are what clients will hold.
+        lock (_sync)
+        {
+            foreach (var ((slotRoom, key), slot) in _slots)
+            {
+                if (slot.HasPending && slotRoom == roomKey)
+                {
+                    Overlay(values, key, slot.Pending);
+                }
+            }
+        }
+
+        foreach (var (key, json) in outbox.Waiting(roomKey))
+        {
+            Overlay(values, key, json);
+        }
+
+        return values;
+    }
+
+    private static void Overlay(Dictionary<string, object?> values, string key, string? json)
+    {
+        if (json is null)
+        {
+            values.Remove(key);
+        }
+        else
+        {
+            values[key] = StateValueSerializer.FromJson(Encoding.UTF8.GetBytes(json)).Plain;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            foreach (var slot in _slots.Values)
+            {
+                slot.Timer?.Dispose();
+            }
+
+            _slots.Clear();
+        }
+    }
+
+    private Task ChangeAsync(string room, string key, string? json, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        lock (_sync)
+        {
+            if (!_slots.TryGetValue((room, key), out var slot))
+            {
+                PruneLocked(now);
+                _slots[(room, key)] = slot = new KeySlot();
+            }
+
+            if (json is null)
+            {
+                // A removal goes out at once, replacing a set still waiting: it frees the key's place in the room for
+                // this server's next SetAsync (the bound is checked in Redis), as a removal does in memory.
+                slot.HasPending = false;
+                slot.Pending = null;
+                slot.Timer?.Dispose();
+                slot.Timer = null;
+            }
+            else if (slot.HasPending || now < slot.NextSlot)
+            {
+                if (slot.HasPending)
+                {
+                    metrics.StateMerged(StateRoomKeys.ScopeOf(room));
+                }
+
+                slot.HasPending = true;
+                slot.Pending = json;
+                slot.Timer ??= time.CreateTimer(
+                    static state => ((SlotTimer)state!).Run(), new SlotTimer(this, room, key), time.GetElapsedTime(now, Math.Max(now, slot.NextSlot)), Timeout.InfiniteTimeSpan);
+                return Task.CompletedTask;
+            }
+
+            slot.NextSlot = now + SlotTicks;
+        }
+
+        return WriteAsync(room, key, json, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets the keys whose slot has passed with nothing waiting (they would go out at once anyway), once there are
+    /// more than <see cref="PruneAbove"/>, so this server's memory follows the keys it changed recently, not ever.
+    /// </summary>
+    private void PruneLocked(long now)
+    {
+        if (_slots.Count < _pruneAt)
+        {
+            return;
+        }
+
+        foreach (var slotKey in _slots.Where(p => !p.Value.HasPending && p.Value.NextSlot <= now).Select(p => p.Key).ToList())
+        {
+            _slots.Remove(slotKey);
+        }
+
+        _pruneAt = Math.Max(PruneAbove, 2 * _slots.Count);
+    }
+
+    private const int PruneAbove = 4096;
+
+    private int _pruneAt = PruneAbove;
+
+    private long SlotTicks => Math.Max(1, time.TimestampFrequency / options.CurrentValue.StateUpdatesPerSecondPerKey);
+
+    private async Task WriteAsync(string room, string key, string? json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.WriteAsync(room, key, json, options.CurrentValue.MaxStateKeysPerRoom, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TenantRealtimeLimitExceededException)
+        {
+            // Refused: nothing went out, so the key's slot is free again.
+            lock (_sync)
+            {
+                if (_slots.TryGetValue((room, key), out var slot) && !slot.HasPending)
+                {
+                    slot.NextSlot = 0;
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private async Task FlushAsync(string room, string key)
+    {
+        string? json;
+        lock (_sync)
+        {
+            if (!_slots.TryGetValue((room, key), out var slot))
+            {
+                return;
+            }
+
+            slot.Timer?.Dispose();
+            slot.Timer = null;
+            if (!slot.HasPending)
+            {
+                return;
+            }
+
+            json = slot.Pending;
+            slot.HasPending = false;
+            slot.Pending = null;
+            slot.NextSlot = time.GetTimestamp() + SlotTicks;
+        }
+
+        try
+        {
+            await WriteAsync(room, key, json, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TenantRealtimeLimitExceededException)
+        {
+            // A merged change of a new key refused for the room's bound: its setter was answered when it was merged.
+            metrics.StateMerged(StateRoomKeys.ScopeOf(room));
+        }
+    }
+
+    private sealed class KeySlot
+    {
+        public long NextSlot { get; set; }
+
+        public bool HasPending { get; set; }
+
+        public string? Pending { get; set; }
+
+        public ITimer? Timer { get; set; }
+    }
+
+    private sealed class SlotTimer(RedisTenantState owner, string room, string key)
+    {
+        public void Run() => _ = owner.FlushAsync(room, key);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+
+namespace TenantRealtime.Redis.State;
+
+/// <summary>
+/// A state change as it travels on an organization's channel, beside broadcasts (which start with version byte 2): byte
+/// <see cref="Version"/> (3), the origin server (16 bytes), the room (int32 length, UTF-8), written by the sender; then,
+/// appended by <c>state_change.lua</c> in the step that versions the change: <c>epoch \n version \n op \n key \n</c>
+/// and the value JSON (empty for a removal; op is <c>s</c> or <c>r</c>). Servers of an older version drop it as a
+/// message that is not theirs. Anyone who can write to Redis can publish, so <see cref="TryRead"/> checks every length.
+/// </summary>
+internal static class StateMessage
+{
+    /// <summary>The first byte of a state message.</summary>
+    public const byte Version = 3;
+
+    private const int MaxStringBytes = 4096;
+
+    /// <summary>The head the sender writes: version byte, origin, room.</summary>
+    public static byte[] WriteHead(Guid origin, string room)
+    {
+        var length = Encoding.UTF8.GetByteCount(room);
+        var head = new byte[21 + length];
+        head[0] = Version;
+        origin.TryWriteBytes(head.AsSpan(1, 16));
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(17), length);
+        Encoding.UTF8.GetBytes(room, head.AsSpan(21));
+        return head;
+    }
+
+    /// <summary>Reads a state message; false for anything that is not a well-formed one.</summary>
+    public static bool TryRead(ReadOnlyMemory<byte> payload, out Change change)
+    {
+        change = default;
+        var span = payload.Span;
+        if (span.Length < 21 || span[0] != Version)
+        {
+            return false;
+        }
+
+        var origin = new Guid(span[1..17]);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[17..]);
+        if (length < 0 || length > MaxStringBytes || length > span.Length - 21)
+        {
+            return false;
+        }
+
+        var room = Encoding.UTF8.GetString(span.Slice(21, length));
+        var offset = 21 + length;
+        if (!TryLine(span, ref offset, out var epoch) || !TryLine(span, ref offset, out var versionBytes) ||
+            !Utf8Parser.TryParse(versionBytes, out long version, out var used) || used != versionBytes.Length || version <= 0 ||
+            !TryLine(span, ref offset, out var op) || op.Length != 1 || (op[0] != (byte)'s' && op[0] != (byte)'r') ||
+            !TryLine(span, ref offset, out var key) || epoch.IsEmpty || key.IsEmpty)
+        {
+            return false;
+        }
+
+        var removed = op[0] == (byte)'r';
+        if (removed != (offset == span.Length))
+        {
+            return false;
+        }
+
+        change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? null : payload[offset..]);
+        return true;
+    }
+
+    private static bool TryLine(ReadOnlySpan<byte> span, ref int offset, out ReadOnlySpan<byte> line)
+    {
+        line = default;
+        var end = span[offset..].IndexOf((byte)'\n');
+        if (end < 0 || end > MaxStringBytes)
+        {
+            return false;
+        }
+
+        line = span.Slice(offset, end);
+        offset += end + 1;
+        return true;
+    }
+
+    /// <summary>A state change read from a channel.</summary>
+    /// <param name="Origin">The server that made it.</param>
+    /// <param name="Room">The room.</param>
+    /// <param name="Epoch">The room's state epoch.</param>
+    /// <param name="Version">The change's state version in that epoch.</param>
+    /// <param name="Key">The key.</param>
+    /// <param name="ValueJson">The value's JSON, or <see langword="null"/> for a removal.</param>
+    public readonly record struct Change(Guid Origin, string Room, string Epoch, long Version, string Key, ReadOnlyMemory<byte>? ValueJson);
+}

@@ -1,0 +1,17 @@
+using TenantRealtime.Redis.RedisConnection;
+
+namespace TenantRealtime.Redis.State;
+
+/// <summary>
+/// The Lua scripts of keyed state in Redis (<c>Lua/state_*.lua</c>; each file says its KEYS, ARGV and reply). A room's
+/// state keys share its organization's hash tag with its history keys and channel, so on a Redis Cluster each script
+/// runs on the one shard that owns them and publishes from it.
+/// </summary>
+internal static class StateScripts
+{
+    /// <summary>Sets or removes a key, enforces the key bound, versions the change and publishes it, in one step.</summary>
+    public static readonly string Change = LuaScripts.Load("state_change.lua");
+
+    /// <summary>A room's whole state, or the keys changed and removed after a version of its epoch.</summary>
+    public static readonly string Read = LuaScripts.Load("state_read.lua");
+}

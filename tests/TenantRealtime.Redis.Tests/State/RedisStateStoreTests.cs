@@ -1,0 +1,138 @@
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Redis.State;
+using TenantRealtime.Testing;
+
+namespace TenantRealtime.Redis.Tests.State;
+
+/// <summary>The state scripts on one Redis: versions, the key bound, tombstones, deltas, a lost state's new epoch, the published message.</summary>
+public sealed class RedisStateStoreTests : IAsyncLifetime
+{
+    private const string Room = "tenant:o1:t1";
+    private RedisServer? _redis;
+    private ServiceProvider? _provider;
+
+    private RedisStateStore Store => _provider!.GetRequiredService<RedisStateStore>();
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _provider = RedisStateServices.Build(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EachChangeGetsTheRoomsNextVersionInOneEpoch()
+    {
+        var first = await Store.ChangeAsync(Room, "a", "1", maxKeys: 10, default);
+        var second = await Store.ChangeAsync(Room, "b", "2", maxKeys: 10, default);
+        var third = await Store.ChangeAsync(Room, "a", "3", maxKeys: 10, default);
+
+        new[] { first.Version, second.Version, third.Version }.Should().Equal(1L, 2L, 3L);
+        new[] { second.Epoch, third.Epoch }.Should().AllBe(first.Epoch);
+        var whole = await Store.ReadAsync(Room, epoch: null, 0, default);
+        whole.Full.Should().BeTrue();
+        whole.Version.Should().Be(3);
+        whole.Set.Should().BeEquivalentTo(new Dictionary<string, string> { ["a"] = "3", ["b"] = "2" });
+    }
+
+    [Fact]
+    public async Task ANewKeyPastTheBoundChangesNothingWhileAKnownKeyStillChanges()
+    {
+        await Store.ChangeAsync(Room, "a", "1", maxKeys: 2, default);
+        await Store.ChangeAsync(Room, "b", "1", maxKeys: 2, default);
+
+        (await Store.ChangeAsync(Room, "c", "1", maxKeys: 2, default)).Version.Should().Be(-1);
+        (await Store.ChangeAsync(Room, "a", "2", maxKeys: 2, default)).Version.Should().Be(3);
+        (await Store.ChangeAsync(Room, "missing", null, maxKeys: 2, default)).Version.Should().Be(0, "removing a key the room does not hold is no change");
+        (await Store.ReadAsync(Room, null, 0, default)).Set.Keys.Should().BeEquivalentTo("a", "b");
+    }
+
+    [Fact]
+    public async Task ADeltaHasOnlyTheKeysChangedAndRemovedSinceTheVersionHeld()
+    {
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, default);
+        await Store.ChangeAsync(Room, "b", "1", 10, default);
+        await Store.ChangeAsync(Room, "c", "1", 10, default);
+        await Store.ChangeAsync(Room, "b", "2", 10, default);
+        await Store.ChangeAsync(Room, "c", null, 10, default);
+
+        var delta = await Store.ReadAsync(Room, epoch, 2, default);
+
+        delta.Full.Should().BeFalse();
+        delta.Version.Should().Be(5);
+        delta.Set.Should().BeEquivalentTo(new Dictionary<string, string> { ["b"] = "2" });
+        delta.Removed.Should().Equal("c");
+        (await Store.ReadAsync(Room, "other-epoch", 2, default)).Full.Should().BeTrue("another epoch gets the whole state");
+        (await Store.ReadAsync(Room, epoch, 9, default)).Full.Should().BeTrue("a version the room never reached gets the whole state");
+        var none = await Store.ReadAsync(Room, epoch, 5, default);
+        none.Full.Should().BeFalse();
+        none.Set.Should().BeEmpty();
+        none.Removed.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task TombstonesAreBoundedAndAVersionOlderThanADroppedOneGetsTheWholeState()
+    {
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 2, default);
+        await Store.ChangeAsync(Room, "a", null, 2, default);
+        await Store.ChangeAsync(Room, "b", "1", 2, default);
+        await Store.ChangeAsync(Room, "b", null, 2, default);
+        await Store.ChangeAsync(Room, "c", "1", 2, default);
+        await Store.ChangeAsync(Room, "c", null, 2, default);
+
+        var keys = _provider!.GetRequiredService<SharedRedisConnection>().Keys;
+        var database = (await _provider!.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        (await database.SortedSetLengthAsync(keys.StateRemoved(Room))).Should().Be(2, "at most MaxStateKeysPerRoom tombstones");
+        (await Store.ReadAsync(Room, epoch, 1, default)).Full.Should().BeTrue("the removal of 'a' (version 2) is no longer told");
+        var delta = await Store.ReadAsync(Room, epoch, 2, default);
+        delta.Full.Should().BeFalse();
+        delta.Removed.Should().BeEquivalentTo("b", "c");
+    }
+
+    [Fact]
+    public async Task StateLostInRedisStartsANewEpochAndReadersGetTheWholeStateEmpty()
+    {
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, default);
+        var database = (await _provider!.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        await database.ExecuteAsync("FLUSHALL");
+
+        var read = await Store.ReadAsync(Room, epoch, 1, default);
+
+        read.Epoch.Should().NotBe(epoch);
+        read.Full.Should().BeTrue();
+        read.Version.Should().Be(0);
+        read.Set.Should().BeEmpty();
+        var next = await Store.ChangeAsync(Room, "b", "2", 10, default);
+        next.Should().Be((read.Epoch, 1L), "the first change after the loss is version 1 of the new epoch");
+    }
+
+    [Fact]
+    public async Task TheChangeIsPublishedOnTheOrganizationsChannelWithItsVersion()
+    {
+        var connection = _provider!.GetRequiredService<SharedRedisConnection>();
+        var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriber = (await connection.GetAsync()).GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal(connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(Room))), (_, message) => received.TrySetResult(message!));
+
+        var (epoch, version) = await Store.ChangeAsync(Room, "svc", "{\"up\":true}", 10, default);
+
+        var payload = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        StateMessage.TryRead(payload, out var change).Should().BeTrue();
+        change.Should().BeEquivalentTo(new { Origin = Store.Origin, Room, Epoch = epoch, Version = version, Key = "svc" }, o => o.ExcludingMissingMembers());
+        System.Text.Encoding.UTF8.GetString(change.ValueJson!.Value.Span).Should().Be("{\"up\":true}");
+    }
+}
