@@ -2,19 +2,12 @@
 // position store), reloads, names its versions and gets only the keys changed meanwhile. Same harness as
 // browser.test.mjs: the page is served from the hub's origin by a small proxy in front of the TestHost.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { openChromium, servePage } from './support/browser.mjs';
 import { mintToken, newTenant } from './support/helpers.mjs';
-import { repoRoot, startHost } from './support/servers.mjs';
+import { startHost } from './support/servers.mjs';
 
-const packageDir = path.join(repoRoot, 'clients/typescript');
-
-function page(token, room) {
+function pageHtml(token, room) {
   return `<!doctype html><html><body>
 <script src="/signalr.min.js"></script>
 <script type="module">
@@ -45,15 +38,13 @@ function page(token, room) {
 }
 
 let host;
-let server;
+let page;
 let browser;
-let profile;
 before(async () => { host = await startHost(); });
 after(async () => {
-  browser?.kill('SIGKILL');
-  server?.close();
+  browser?.close();
+  page?.close();
   await host?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 test('after a page reload the browser client sends its state versions and gets only the changes', { timeout: 60_000 }, async () => {
@@ -62,64 +53,22 @@ test('after a page reload the browser client sends its state versions and gets o
   const set = (key, count) => fetch(stateUrl(key), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: key, name: key, count }) });
   for (const n of [0, 1, 2]) assert.equal((await set(`svc-${n}`, n)).status, 204);
 
-  const target = new URL(host.url);
-  const files = {
-    '/page.html': ['text/html', page(mintToken(tenant), tenant.room)],
-    '/signalr.min.js': ['text/javascript', readFileSync(path.join(packageDir, 'node_modules/@microsoft/signalr/dist/browser/signalr.min.js'))],
-    '/tenantrealtime.browser.js': ['text/javascript', readFileSync(path.join(packageDir, 'dist/tenantrealtime.browser.js'))],
-  };
-  const reports = [];
-  let waiter = null;
-  const nextReport = () => new Promise(resolve => {
-    if (reports.length > 0) resolve(reports.shift());
-    else waiter = resolve;
-  });
-
-  server = http.createServer(async (req, res) => {
-    if (files[req.url]) {
-      res.writeHead(200, { 'content-type': files[req.url][0] });
-      res.end(files[req.url][1]);
-    } else if (req.url === '/report') {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      res.writeHead(204).end();
-      const value = JSON.parse(body);
-      if (waiter) { const w = waiter; waiter = null; w(value); } else reports.push(value);
-    } else if (req.url === '/change') {
+  page = await servePage(host.url, pageHtml(mintToken(tenant), tenant.room), {
+    '/change': async (_, res) => {
       await set('svc-0', 100);
       await fetch(stateUrl('svc-2'), { method: 'DELETE' });
       res.writeHead(204).end();
-    } else {
-      const upstream = http.request({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers }, up => {
-        res.writeHead(up.statusCode, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    }
+    },
   });
-  server.on('upgrade', (req, socket, head) => {
-    const up = net.connect(Number(target.port), target.hostname, () => {
-      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
-      up.write(head);
-      socket.pipe(up);
-      up.pipe(socket);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  browser = openChromium(page.url);
 
-  profile = mkdtempSync(path.join(os.tmpdir(), 'tenantrealtime-chromium-'));
-  browser = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0', `http://127.0.0.1:${server.address().port}/page.html`], { stdio: 'ignore' });
-
-  const first = await nextReport();
+  const first = await page.nextReport();
   assert.equal(first.error, undefined, first.error);
   assert.equal(first.loads, 1);
   assert.deepEqual(Object.keys(first.state).sort(), ['svc-0', 'svc-1', 'svc-2'], 'the whole state at the first load');
   assert.deepEqual(first.resumed, [], 'nothing stored: no versions named');
 
-  const second = await nextReport();
+  const second = await page.nextReport();
   assert.equal(second.error, undefined, second.error);
   assert.equal(second.loads, 2);
   assert.deepEqual(second.state, { 'svc-0': { id: 'svc-0', name: 'svc-0', count: 100 }, 'svc-1': { id: 'svc-1', name: 'svc-1', count: 1 } });
