@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.RedisConnection;
 
@@ -54,6 +55,8 @@ public sealed class WriteLoopTests : IAsyncDisposable
         _writer.Fail = false;
         (await PassAfterAsync(Heartbeat)).Should().Be("heartbeat after failure");
 
+        // A pass is recorded as it starts; the loop tells of the restored writes once it has ended, on its own thread.
+        await Eventually.HoldsAsync(() => _writer.Told.Count == 2, "the pass after the failures is told");
         _writer.Told.Should().Equal("failing", "restored");
     }
 
@@ -118,7 +121,19 @@ public sealed class WriteLoopTests : IAsyncDisposable
 
         public int Passes => Volatile.Read(ref _passCount);
 
-        public List<string> Told { get; } = [];
+        private readonly List<string> _told = [];
+
+        /// <summary>Gets what the loop told, as a copy: the loop adds from its own thread.</summary>
+        public IReadOnlyList<string> Told
+        {
+            get
+            {
+                lock (_told)
+                {
+                    return [.. _told];
+                }
+            }
+        }
 
         public async Task<string> NextPassAsync() => await TryNextPassAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException("No pass.");
 
@@ -154,14 +169,22 @@ public sealed class WriteLoopTests : IAsyncDisposable
 
         public Task StopWriteAsync()
         {
-            Told.Add("stop write");
+            Tell("stop write");
             return Fail ? Task.FromException(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")) : Task.CompletedTask;
         }
 
-        public void Failing(Exception exception) => Told.Add("failing");
+        public void Failing(Exception exception) => Tell("failing");
 
-        public void Restored() => Told.Add("restored");
+        public void Restored() => Tell("restored");
 
-        public void StopWriteFailed(Exception exception) => Told.Add("stop write failed");
+        public void StopWriteFailed(Exception exception) => Tell("stop write failed");
+
+        private void Tell(string what)
+        {
+            lock (_told)
+            {
+                _told.Add(what);
+            }
+        }
     }
 }
