@@ -1,17 +1,24 @@
 namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
-/// One lane of the <see cref="GroupCommit"/>: at most one call in flight; what arrives meanwhile waits and goes in the
-/// next call, oldest first, up to a count and a size. The next call is sent before the finished one's callers
-/// continue, so Redis works on it while this server delivers. A failed call fails what waits behind it too.
+/// One lane of the <see cref="GroupCommit"/>: up to <c>maxInFlight</c> calls in flight; what arrives while they all are
+/// waits and goes in the next call, oldest first, up to a count and a size. Calls are handed to the connection under
+/// the lane's lock, so Redis runs them in the order their broadcasts arrived. The next call is sent before the
+/// finished one's callers continue, so Redis works on it while this server delivers. A failed call fails what waits
+/// behind it too.
 /// </summary>
-internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]>> send, int maxCount, int maxBytes)
+/// <remarks>
+/// More than one call in flight keeps Redis busy while a reply waits for a thread (under load the thread pool's queue
+/// adds milliseconds to each round trip; with one call in flight the highest sustained rate fell to 0.40× of
+/// pipelining every broadcast on its own).
+/// </remarks>
+internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]>> send, int maxCount, int maxBytes, int maxInFlight)
 {
     private readonly Queue<AppendRequest> _waiting = new();
     private readonly Lock _lock = new();
-    private bool _inFlight;
+    private int _inFlight;
 
-    /// <summary>Gets how many wait for the call in flight.</summary>
+    /// <summary>Gets how many wait for a call in flight.</summary>
     public int Waiting
     {
         get
@@ -23,28 +30,29 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
         }
     }
 
-    /// <summary>Adds <paramref name="request"/>; sends it at once (with whatever else waits) when no call is in flight.</summary>
+    /// <summary>Adds <paramref name="request"/>; sends it at once (with whatever else waits) while fewer calls are in flight than allowed.</summary>
     public void Add(AppendRequest request)
     {
         List<AppendRequest> batch;
+        Task<TenantEnvelope[]> call;
         lock (_lock)
         {
             _waiting.Enqueue(request);
-            if (_inFlight)
+            if (_inFlight >= maxInFlight)
             {
                 return;
             }
 
-            _inFlight = true;
+            _inFlight++;
             batch = TakeLocked();
+            call = Send(batch);
         }
 
-        _ = RunAsync(batch);
+        _ = RunAsync(batch, call);
     }
 
-    private async Task RunAsync(List<AppendRequest> batch)
+    private async Task RunAsync(List<AppendRequest> batch, Task<TenantEnvelope[]> call)
     {
-        var call = Send(batch);
         while (true)
         {
             try
@@ -58,6 +66,7 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
 
             List<AppendRequest>? next = null;
             List<AppendRequest>? behind = null;
+            Task<TenantEnvelope[]>? nextCall = null;
             lock (_lock)
             {
                 if (!call.IsCompletedSuccessfully)
@@ -66,19 +75,19 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
                     // their order (the outbox), so a room's broadcasts keep the order they were made in.
                     behind = [.. _waiting];
                     _waiting.Clear();
-                    _inFlight = false;
+                    _inFlight--;
                 }
                 else if (_waiting.Count > 0)
                 {
                     next = TakeLocked();
+                    nextCall = Send(next);
                 }
                 else
                 {
-                    _inFlight = false;
+                    _inFlight--;
                 }
             }
 
-            var nextCall = next is null ? null : Send(next);
             Complete(batch, call);
             if (behind is not null)
             {

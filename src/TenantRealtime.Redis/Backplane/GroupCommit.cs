@@ -4,8 +4,8 @@ using TenantRealtime.Redis.Diagnostics;
 namespace TenantRealtime.Redis.Backplane;
 
 /// <summary>
-/// Group commit of the history appends: per lane at most one script call is in flight, and broadcasts that arrive
-/// meanwhile go together in the next call, which numbers, keeps and publishes each in order. Nothing is held back
+/// Group commit of the history appends: per lane at most <see cref="MaxInFlight"/> script calls are in flight, and
+/// broadcasts that arrive while they all are go together in the next call, which numbers, keeps and publishes each in order. Nothing is held back
 /// while nothing is in flight, so an idle server's broadcast costs one call as before; under load Redis gets fewer,
 /// larger requests (most of its cost is per request, not per broadcast). A lane is the whole Redis, or on a Redis
 /// Cluster one hash slot (a script's keys must share one; an organization's keys and channel do), so a batch never
@@ -19,6 +19,9 @@ internal sealed class GroupCommit
     /// <summary>The most envelope and head bytes in one call (one broadcast larger than this still goes, alone).</summary>
     internal const int MaxBatchBytes = 256 * 1024;
 
+    /// <summary>The most calls of one lane in flight at once; more broadcasts wait for one of them and go together.</summary>
+    internal const int MaxInFlight = 4;
+
     private readonly CommitLane _standalone;
     private readonly ConcurrentDictionary<int, CommitLane> _slots = new();
     private readonly Func<List<AppendRequest>, Task<TenantEnvelope[]>> _send;
@@ -30,14 +33,14 @@ internal sealed class GroupCommit
             metrics.Batched(batch.Count);
             return history.AppendAsync(batch, CancellationToken.None);
         };
-        _standalone = new CommitLane(_send, MaxBatchCount, MaxBatchBytes);
+        _standalone = new CommitLane(_send, MaxBatchCount, MaxBatchBytes, MaxInFlight);
     }
 
     /// <summary>Appends <paramref name="request"/> in its lane's next call; completes with its envelope.</summary>
     public Task<TenantEnvelope> AppendAsync(AppendRequest request)
     {
         var lane = request.Publication.Slot is var slot and >= 0
-            ? _slots.GetOrAdd(slot, static (_, send) => new CommitLane(send, MaxBatchCount, MaxBatchBytes), _send)
+            ? _slots.GetOrAdd(slot, static (_, send) => new CommitLane(send, MaxBatchCount, MaxBatchBytes, MaxInFlight), _send)
             : _standalone;
         lane.Add(request);
         return request.Task;
