@@ -20,7 +20,7 @@ internal sealed class GroupCommit
     internal const int MaxBatchBytes = 256 * 1024;
 
     /// <summary>The most calls of one lane in flight at once; more broadcasts wait for one of them and go together.</summary>
-    internal const int MaxInFlight = 4;
+    internal const int MaxInFlight = 32;
 
     private readonly CommitLane _standalone;
     private readonly ConcurrentDictionary<int, CommitLane> _slots = new();

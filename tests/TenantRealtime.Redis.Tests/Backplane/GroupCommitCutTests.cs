@@ -7,14 +7,15 @@ using TenantRealtime.Redis.Tests.Infrastructure;
 namespace TenantRealtime.Redis.Tests.Backplane;
 
 /// <summary>
-/// A batch cut by a Redis failure in the middle of its call: Redis ran it (its broadcasts were numbered and published)
-/// but the reply never reached the sender, and more broadcasts waited behind it. Each broadcast is numbered once —
-/// retried under its outbox id, which the script finds — and every client gets each exactly once, in seq order.
+/// Calls cut by a Redis failure in the middle: Redis ran them (their broadcasts were numbered and published) but the
+/// replies never reached the sender, and more broadcasts waited behind them (more than a lane keeps in flight). Each
+/// broadcast is numbered once — retried in batches under its outbox id, which the script finds — and every client gets
+/// each exactly once, in seq order.
 /// </summary>
 public sealed class GroupCommitCutTests
 {
     private const string Event = "cut";
-    private const int Burst = 30;
+    private const int Burst = GroupCommit.MaxInFlight + 8;
 
     [Fact]
     public async Task ABatchWhoseReplyIsLostIsNeitherLostNorDuplicated()

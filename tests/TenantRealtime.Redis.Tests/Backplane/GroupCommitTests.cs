@@ -15,7 +15,7 @@ public abstract class GroupCommitTests<TServers>(TServers servers) : IClassFixtu
     where TServers : TwoServers
 {
     private const string Event = "ordered";
-    private const int PerServer = 40;
+    private const int PerServer = TenantRealtime.Redis.Backplane.GroupCommit.MaxInFlight + 8;
 
     private RealtimeNode _third = null!;
 
