@@ -17,9 +17,6 @@ internal static class BroadcastMessage
     /// <summary>The first byte of a broadcast's message; other kinds on the channel start with another.</summary>
     public const byte Version = 2;
 
-    /// <summary>Names and ids are short; more than this is not a message of ours.</summary>
-    private const int MaxStringBytes = 4096;
-
     private const int MaxGroups = 64;
 
     /// <summary>The head of a broadcast's message, to which the epoch, seq and envelope JSON are appended.</summary>
@@ -79,7 +76,7 @@ internal static class BroadcastMessage
 
         var origin = new Guid(span[1..17]);
         var offset = 17;
-        if (!TryString(span, ref offset, out var room) || !TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
+        if (!TryString(span, ref offset, out var room) || !ChannelFields.TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
         {
             return false;
         }
@@ -97,8 +94,8 @@ internal static class BroadcastMessage
             }
         }
 
-        if (!TryString(span, ref offset, out var eventName) || !TryLine(span, ref offset, out var epochBytes) ||
-            !TryLine(span, ref offset, out var seqBytes) || !Utf8Parser.TryParse(seqBytes, out long seq, out var used) ||
+        if (!TryString(span, ref offset, out var eventName) || !ChannelFields.TryLine(span, ref offset, out var epochBytes) ||
+            !ChannelFields.TryLine(span, ref offset, out var seqBytes) || !Utf8Parser.TryParse(seqBytes, out long seq, out var used) ||
             used != seqBytes.Length || seq < 0 || (seq == 0) != epochBytes.IsEmpty)
         {
             return false;
@@ -126,72 +123,32 @@ internal static class BroadcastMessage
 
         origin = new Guid(span[1..17]);
         var offset = 17;
-        if (!TrySpan(span, ref offset, out room) || !TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
+        if (!ChannelFields.TrySpan(span, ref offset, out room) || !ChannelFields.TryInt32(span, ref offset, out var count) || count < -1 || count > MaxGroups)
         {
             return false;
         }
 
         for (var i = 0; i < count; i++)
         {
-            if (!TrySpan(span, ref offset, out _))
+            if (!ChannelFields.TrySpan(span, ref offset, out _))
             {
                 return false;
             }
         }
 
-        return TrySpan(span, ref offset, out _) && TryLine(span, ref offset, out epoch) && TryLine(span, ref offset, out var seqBytes) &&
+        return ChannelFields.TrySpan(span, ref offset, out _) && ChannelFields.TryLine(span, ref offset, out epoch) && ChannelFields.TryLine(span, ref offset, out var seqBytes) &&
             !epoch.IsEmpty && Utf8Parser.TryParse(seqBytes, out seq, out var used) && used == seqBytes.Length && seq > 0;
-    }
-
-    private static bool TryLine(ReadOnlySpan<byte> span, scoped ref int offset, out ReadOnlySpan<byte> line)
-    {
-        line = default;
-        var end = span[offset..].IndexOf((byte)'\n');
-        if (end < 0 || end > MaxStringBytes)
-        {
-            return false;
-        }
-
-        line = span.Slice(offset, end);
-        offset += end + 1;
-        return true;
     }
 
     private static bool TryString(ReadOnlySpan<byte> span, ref int offset, out string value)
     {
         value = "";
-        if (!TrySpan(span, ref offset, out var bytes))
+        if (!ChannelFields.TrySpan(span, ref offset, out var bytes))
         {
             return false;
         }
 
         value = Encoding.UTF8.GetString(bytes);
-        return true;
-    }
-
-    private static bool TrySpan(ReadOnlySpan<byte> span, scoped ref int offset, out ReadOnlySpan<byte> value)
-    {
-        value = default;
-        if (!TryInt32(span, ref offset, out var length) || length < 0 || length > MaxStringBytes || length > span.Length - offset)
-        {
-            return false;
-        }
-
-        value = span.Slice(offset, length);
-        offset += length;
-        return true;
-    }
-
-    private static bool TryInt32(ReadOnlySpan<byte> span, ref int offset, out int value)
-    {
-        value = 0;
-        if (span.Length - offset < 4)
-        {
-            return false;
-        }
-
-        value = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
-        offset += 4;
         return true;
     }
 

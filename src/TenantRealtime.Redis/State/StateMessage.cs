@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
+using TenantRealtime.Redis.Backplane;
 
 namespace TenantRealtime.Redis.State;
 
@@ -15,8 +16,6 @@ internal static class StateMessage
 {
     /// <summary>The first byte of a state message.</summary>
     public const byte Version = 3;
-
-    private const int MaxStringBytes = 4096;
 
     /// <summary>The head the sender writes: version byte, origin, room.</summary>
     public static byte[] WriteHead(Guid origin, string room)
@@ -41,18 +40,17 @@ internal static class StateMessage
         }
 
         var origin = new Guid(span[1..17]);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(span[17..]);
-        if (length < 0 || length > MaxStringBytes || length > span.Length - 21)
+        var offset = 17;
+        if (!ChannelFields.TrySpan(span, ref offset, out var roomBytes))
         {
             return false;
         }
 
-        var room = Encoding.UTF8.GetString(span.Slice(21, length));
-        var offset = 21 + length;
-        if (!TryLine(span, ref offset, out var epoch) || !TryLine(span, ref offset, out var versionBytes) ||
+        var room = Encoding.UTF8.GetString(roomBytes);
+        if (!ChannelFields.TryLine(span, ref offset, out var epoch) || !ChannelFields.TryLine(span, ref offset, out var versionBytes) ||
             !Utf8Parser.TryParse(versionBytes, out long version, out var used) || used != versionBytes.Length || version <= 0 ||
-            !TryLine(span, ref offset, out var op) || op.Length != 1 || (op[0] != (byte)'s' && op[0] != (byte)'r') ||
-            !TryLine(span, ref offset, out var key) || epoch.IsEmpty || key.IsEmpty)
+            !ChannelFields.TryLine(span, ref offset, out var op) || op.Length != 1 || (op[0] != (byte)'s' && op[0] != (byte)'r') ||
+            !ChannelFields.TryLine(span, ref offset, out var key) || epoch.IsEmpty || key.IsEmpty)
         {
             return false;
         }
@@ -64,20 +62,6 @@ internal static class StateMessage
         }
 
         change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? null : payload[offset..]);
-        return true;
-    }
-
-    private static bool TryLine(ReadOnlySpan<byte> span, ref int offset, out ReadOnlySpan<byte> line)
-    {
-        line = default;
-        var end = span[offset..].IndexOf((byte)'\n');
-        if (end < 0 || end > MaxStringBytes)
-        {
-            return false;
-        }
-
-        line = span.Slice(offset, end);
-        offset += end + 1;
         return true;
     }
 
