@@ -37,8 +37,35 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// <summary>Completes with the close error (or null) when the server closes the connection.</summary>
     public Task<Exception?> Closed => _closed.Task;
 
+    /// <summary>Gets the socket whose reads can be paused, for a client built by <see cref="ConnectPausableAsync"/>.</summary>
+    public PausableWebSocket? Socket { get; private set; }
+
     /// <summary>Builds a client that listens to <paramref name="events"/> without starting it.</summary>
-    public static RealtimeClient Create(Uri hubUrl, string? token, HubProtocolKind protocol = HubProtocolKind.Json, string? name = null, params string[] events)
+    public static RealtimeClient Create(Uri hubUrl, string? token, HubProtocolKind protocol = HubProtocolKind.Json, string? name = null, params string[] events) =>
+        Create(hubUrl, token, protocol, name, configure: null, events);
+
+    /// <summary>
+    /// Connects as <paramref name="user"/> over a socket whose reads <see cref="Socket"/> pauses, as a frozen tab or a
+    /// congested link does, and returns once the connection is in its rooms.
+    /// </summary>
+    public static async Task<RealtimeClient> ConnectPausableAsync(Uri hubUrl, TestUser user, HubProtocolKind protocol = HubProtocolKind.Json, params string[] events)
+    {
+        PausableWebSocket? socket = null;
+        var client = Create(hubUrl, user.Token(), protocol, user.ToString(), options => options.WebSocketFactory = async (context, cancellationToken) =>
+        {
+            var inner = new System.Net.WebSockets.ClientWebSocket();
+            inner.Options.SetRequestHeader("Authorization", $"Bearer {user.Token()}");
+            await inner.ConnectAsync(context.Uri, cancellationToken).ConfigureAwait(false);
+            return socket = new PausableWebSocket(inner);
+        }, events);
+        client.User = user;
+        await client.StartAsync().ConfigureAwait(false);
+        client.Socket = socket;
+        await client.InvokeAsync("JoinOrganization", new Dictionary<string, object?> { ["organizationId"] = user.OrganizationId }).ConfigureAwait(false);
+        return client;
+    }
+
+    private static RealtimeClient Create(Uri hubUrl, string? token, HubProtocolKind protocol, string? name, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure, string[] events)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(hubUrl, options =>
@@ -49,6 +76,8 @@ public sealed class RealtimeClient : IAsyncDisposable
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
+
+                configure?.Invoke(options);
             });
         if (protocol == HubProtocolKind.MessagePack)
         {

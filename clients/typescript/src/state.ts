@@ -1,7 +1,7 @@
 // The client's keyed state: per room, the latest value of each key with the state's epoch and version, kept from the
 // server's `state` events. Separate from SignalR so it can be tested on its own; the same rules as the .NET client's
 // StateMaps: a whole state replaces, changes set and remove keys, a version at or below the one held is dropped, and a
-// change the client cannot apply (a gap, another epoch, a room never held) asks for the room's whole state once.
+// change the client cannot apply (another epoch, a room never held) asks for the room's whole state once.
 import type { StateMessage, StateVersion } from "./wire.js";
 
 /** One key of a room's state that changed: set to `value`, or removed (`removed: true`, no value). */
@@ -58,7 +58,9 @@ export class StateMaps {
     }
 
     if (held && held.epoch === message.epoch && message.version <= held.version) return "dropped";
-    if (!held || held.epoch !== message.epoch || message.version > held.version + 1) {
+    // A version more than one above is fine: the server skips only versions it replaced with a later change of the same
+    // key (a slow connection's queue); it never lets a connection miss one otherwise.
+    if (!held || held.epoch !== message.epoch) {
       if (this.#requested.has(message.room)) return "already-requested";
       this.#requested.add(message.room);
       return "request-whole";

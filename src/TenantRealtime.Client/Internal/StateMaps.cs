@@ -7,8 +7,8 @@ internal readonly record struct StateChangeRecord(string Room, string Key, objec
 
 /// <summary>
 /// Each room's keyed state: its map, epoch and version. Applies <c>state</c> events (full ones replace, others set and
-/// remove keys), drops versions at or below the one held in the same epoch, and reports a version gap or a change from
-/// another epoch so the caller asks <c>GetState</c> for the room (once until a whole state arrives).
+/// remove keys), drops versions at or below the one held in the same epoch, and reports a change from another epoch (or
+/// to a room never read) so the caller asks <c>GetState</c> for the room (once until a whole state arrives).
 /// </summary>
 internal sealed class StateMaps
 {
@@ -21,7 +21,7 @@ internal sealed class StateMaps
         Applied,
         Dropped,
 
-        /// <summary>A change the client cannot apply (a gap or another epoch): ask the room's whole state.</summary>
+        /// <summary>A change the client cannot apply (another epoch, or a room never read): ask the room's whole state.</summary>
         RequestWhole,
 
         /// <summary>Same as <see cref="RequestWhole"/>, but already asked and not answered yet: dropped.</summary>
@@ -67,9 +67,11 @@ internal sealed class StateMaps
                 return Outcome.Dropped;
             }
 
-            if (held is null || held.Epoch != message.Epoch || message.Version > held.Version + 1)
+            // A version more than one above is fine: the server skips only versions it replaced with a later change of the
+            // same key (a slow connection's queue); it never lets a connection miss one otherwise.
+            if (held is null || held.Epoch != message.Epoch)
             {
-                // A change to a state the client does not have (never read, another epoch, or changes missed).
+                // A change to a state the client does not have (never read, or another epoch).
                 return _requested.Add(message.Room) ? Outcome.RequestWhole : Outcome.AlreadyRequested;
             }
 

@@ -7,8 +7,9 @@ namespace TenantRealtime.Delivery;
 /// One connection's outgoing messages. A message is written inline while nothing is queued or in flight; only while a
 /// flush is pending (the client reads slower than we write) are messages queued, and one drain task writes them in
 /// order and ends when the queue is empty. The queue is bounded in bytes and messages: a connection over the bound is
-/// cut loose (<see cref="OverBound"/>) instead of holding anyone else up. An idle connection holds no task, timer or
-/// queue.
+/// cut loose (<see cref="OverBound"/>) instead of holding anyone else up. State changes are the exception: a newer
+/// change of a key replaces the queued one (<see cref="SendQueue"/>), so they are bounded by the keys of the rooms the
+/// connection holds and never count against the bound. An idle connection holds no task, timer or queue.
 /// </summary>
 /// <remarks>
 /// Every write goes through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>
@@ -30,9 +31,12 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
     // How many items are queued, readable without the lock: the writer checks it before giving up the role, and a
     // sender that took the role checks it before writing past them.
     private int _queued;
-    private Queue<Outgoing>? _queue;
+    private SendQueue? _queue;
+
+    // What counts against the bound: everything queued but state changes, which are bounded by replacement instead.
     private long _queuedBytes;
     private int _queuedMessages;
+    private long _stateBytes;
     private bool _parked;
     private volatile bool _closed;
 
@@ -58,6 +62,13 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
     /// <summary>Sends a message to this connection only: a reply such as <c>pong</c>, or a close message.</summary>
     public void Send(HubMessage message) => Send(new Outgoing(message, room: null, seq: 0));
+
+    /// <summary>
+    /// Sends a change of one state key (shared by many recipients). While it waits in the queue, a newer change of the
+    /// same key replaces it: the client gets the newer one, after what was queued meanwhile, and skips the replaced
+    /// version.
+    /// </summary>
+    public void SendStateChange(SerializedHubMessage message, string room, string key) => Send(new Outgoing(message, room, key));
 
     /// <summary>
     /// Gets whether the hub has accepted the connection's identity (stored it). Broadcasts of every scope skip a
@@ -136,10 +147,27 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
             }
 
             message.Bytes = message.SizeFor(Connection.Protocol);
-            EnqueueLocked(message);
-            _queuedBytes += message.Bytes;
-            _queuedMessages++;
-            backlog.Add(message.Bytes);
+            if (message.StateKey is { } key)
+            {
+                var replaced = (_queue ??= new SendQueue()).EnqueueChange(message, message.Room!, key);
+                var freed = replaced?.Bytes ?? 0;
+                _stateBytes += message.Bytes - freed;
+                backlog.Add(message.Bytes - freed);
+                if (replaced is not null)
+                {
+                    backlog.Replaced();
+                }
+
+                Interlocked.Exchange(ref _queued, _queue.Count);
+            }
+            else
+            {
+                EnqueueLocked(message);
+                _queuedBytes += message.Bytes;
+                _queuedMessages++;
+                backlog.Add(message.Bytes);
+            }
+
             (bytes, messages) = (_queuedBytes, _queuedMessages);
         }
 
@@ -158,8 +186,8 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
     private void EnqueueLocked(Outgoing item)
     {
-        (_queue ??= new Queue<Outgoing>()).Enqueue(item);
-        Interlocked.Increment(ref _queued);
+        (_queue ??= new SendQueue()).Enqueue(item);
+        Interlocked.Exchange(ref _queued, _queue.Count);
     }
 
     /// <summary>
@@ -228,9 +256,22 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                 if (head.Slot is not { } slot)
                 {
                     queue.Dequeue();
-                    Interlocked.Decrement(ref _queued);
-                    _queuedBytes -= head.Bytes;
-                    _queuedMessages--;
+                    Interlocked.Exchange(ref _queued, queue.Count);
+                    if (head.IsDropped)
+                    {
+                        continue;
+                    }
+
+                    if (head.StateKey is null)
+                    {
+                        _queuedBytes -= head.Bytes;
+                        _queuedMessages--;
+                    }
+                    else
+                    {
+                        _stateBytes -= head.Bytes;
+                    }
+
                     backlog.Add(-head.Bytes);
                     next = head;
                     return true;
@@ -250,7 +291,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                 }
 
                 queue.Dequeue();
-                Interlocked.Decrement(ref _queued);
+                Interlocked.Exchange(ref _queued, queue.Count);
                 DropReplayedLocked(slot);
                 slot.MarkWritten();
             }
@@ -269,22 +310,20 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
             return;
         }
 
-        var kept = new Queue<Outgoing>(queue.Count);
-        foreach (var item in queue)
+        queue.RemoveWhere(item =>
         {
-            if (item.Slot is null && slot.Replayed(item.Room, item.Seq))
+            // Only broadcasts: a state change's room may share a broadcast room's key, but never its numbering.
+            if (item.Slot is not null || item.StateKey is not null || !slot.Replayed(item.Room, item.Seq))
             {
-                Interlocked.Decrement(ref _queued);
-                _queuedBytes -= item.Bytes;
-                _queuedMessages--;
-                backlog.Add(-item.Bytes);
-                continue;
+                return false;
             }
 
-            kept.Enqueue(item);
-        }
-
-        _queue = kept;
+            _queuedBytes -= item.Bytes;
+            _queuedMessages--;
+            backlog.Add(-item.Bytes);
+            return true;
+        });
+        Interlocked.Exchange(ref _queued, queue.Count);
     }
 
     private void CutLoose(long bytes, int messages)
@@ -313,7 +352,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
         _closed = true;
         List<ReplaySlot>? slots = null;
-        foreach (var item in _queue ?? [])
+        foreach (var item in _queue?.Items() ?? [])
         {
             if (item.Slot is { } slot)
             {
@@ -323,9 +362,10 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
 
         _queue = null;
         Volatile.Write(ref _queued, 0);
-        backlog.Add(-_queuedBytes);
+        backlog.Add(-_queuedBytes - _stateBytes);
         _queuedBytes = 0;
         _queuedMessages = 0;
+        _stateBytes = 0;
         return slots;
     }
 

@@ -43,11 +43,13 @@ internal interface ILocalDelivery
     void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast);
 
     /// <summary>
-    /// Delivers a message to this server's accepted connections of <paramref name="groups"/> (every connection when null)
-    /// for which <paramref name="include"/> is true, and returns at once. For state changes, which reach a connection only
-    /// once it has received the room's state.
+    /// Delivers a state message of <paramref name="room"/> to this server's accepted connections of
+    /// <paramref name="groups"/> (every connection when null), each getting what <paramref name="messageFor"/> answers
+    /// for it: <paramref name="message"/>, another message (one meant for it alone), or nothing. Returns at once.
+    /// <paramref name="message"/> as a change of one <paramref name="key"/> replaces that key's change still queued for a
+    /// slow connection (<see cref="ConnectionSender.SendStateChange"/>); anything else is queued like a broadcast.
     /// </summary>
-    void DeliverFiltered(IReadOnlyList<string>? groups, SerializedHubMessage message, Func<ConnectionSender, bool> include);
+    void DeliverState(IReadOnlyList<string>? groups, SerializedHubMessage message, string room, string? key, Func<ConnectionSender, SerializedHubMessage?> messageFor);
 
     /// <summary>
     /// Stops sending to the connection, writes <c>{code}: {sentence}</c> as a close message saying whether the client

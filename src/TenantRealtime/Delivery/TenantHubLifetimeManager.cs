@@ -184,13 +184,13 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
     public void DeliverLocally(IReadOnlyList<string>? groups, PreparedBroadcast broadcast) =>
         Deliver(new LocalSend(groups is null ? SendTarget.All : SendTarget.Groups, groups ?? [], [], null, broadcast.Room, broadcast.Seq, broadcast));
 
-    public void DeliverFiltered(IReadOnlyList<string>? groups, SerializedHubMessage message, Func<ConnectionSender, bool> include)
+    public void DeliverState(IReadOnlyList<string>? groups, SerializedHubMessage message, string room, string? key, Func<ConnectionSender, SerializedHubMessage?> messageFor)
     {
         if (groups is null)
         {
             foreach (var (_, sender) in _connections)
             {
-                SendIfIncluded(sender, message, include);
+                SendState(sender, message, room, key, messageFor);
             }
 
             return;
@@ -202,17 +202,26 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
             {
                 foreach (var sender in members)
                 {
-                    SendIfIncluded(sender, message, include);
+                    SendState(sender, message, room, key, messageFor);
                 }
             }
         }
     }
 
-    private static void SendIfIncluded(ConnectionSender sender, SerializedHubMessage message, Func<ConnectionSender, bool> include)
+    private static void SendState(ConnectionSender sender, SerializedHubMessage message, string room, string? key, Func<ConnectionSender, SerializedHubMessage?> messageFor)
     {
-        if (sender.Accepted && include(sender))
+        if (!sender.Accepted || messageFor(sender) is not { } own)
         {
-            sender.Send(message);
+            return;
+        }
+
+        if (key is not null && ReferenceEquals(own, message))
+        {
+            sender.SendStateChange(message, room, key);
+        }
+        else
+        {
+            sender.Send(own);
         }
     }
 
@@ -282,6 +291,7 @@ internal sealed partial class TenantHubLifetimeManager<THub>(
     {
         var backlog = new SendBacklog();
         metrics.ObserveSendBacklog(() => backlog.Bytes);
+        metrics.ObserveStateReplaced(() => backlog.ReplacedChanges);
         return backlog;
     }
 

@@ -83,6 +83,11 @@ internal sealed class TenantRealtimeMetrics
         _meter.CreateObservableGauge(
             "tenantrealtime.send.backlog", bytes, "By", "Bytes waiting to be written to connections that read slower than they are sent to.");
 
+    /// <summary>Publishes the state changes replaced in connections' send queues as <c>tenantrealtime.state.replaced</c>.</summary>
+    public void ObserveStateReplaced(Func<long> changes) =>
+        _meter.CreateObservableCounter(
+            "tenantrealtime.state.replaced", changes, "{change}", "State changes replaced in a slow connection's send queue by a newer change of the same key, so it never falls further behind.");
+
     /// <param name="reason">revoked, flooding, slow-consumer, expired.</param>
     public void ClosedByServer(string reason) =>
         _closedByServer.Add(1, new KeyValuePair<string, object?>("tenantrealtime.reason", reason));

@@ -104,6 +104,76 @@ public sealed class ConnectionSenderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AQueuedStateChangeIsReplacedByTheNextOneOfItsKeyAndTheConnectionIsNeverCutLoose()
+    {
+        // 1,000 flips of 2 KB each are 2 MB: 30 times the byte bound, had they queued like broadcasts.
+        var sender = NewSender(maxBytes: 64 * 1024, maxMessages: 100);
+
+        sender.Send(Message("stuck", padding: PauseAt * 2));
+        for (var i = 1; i <= 1_000; i++)
+        {
+            sender.SendStateChange(Message($"svc-{i}", padding: 2 * 1024), "tenant:o:t", "svc");
+        }
+
+        _cut.Should().BeEmpty("state changes are bounded by their keys, not cut off");
+        _backlog.ReplacedChanges.Should().Be(999);
+        _backlog.Bytes.Should().BeLessThan(3 * 1024, "only the latest change waits");
+        (await ReadMarkersAsync(2)).Should().Equal("stuck", "svc-1000");
+        _backlog.Bytes.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task AReplacingChangeGoesAfterWhatWasQueuedBeforeItAndOtherKeysAndBroadcastsStay()
+    {
+        var sender = NewSender();
+
+        sender.Send(Message("stuck", padding: PauseAt * 2));
+        sender.Send(Message("b1"), "tenant:o:t", 1);
+        sender.SendStateChange(Message("k=1"), "tenant:o:t", "k");
+        sender.SendStateChange(Message("j=1"), "tenant:o:t", "j");
+        sender.SendStateChange(Message("other-room k=1"), "tenant:o:u", "k");
+        sender.Send(Message("b2"), "tenant:o:t", 2);
+        sender.SendStateChange(Message("k=2"), "tenant:o:t", "k");
+        sender.Send(Message("b3"), "tenant:o:t", 3);
+
+        // A broadcast sent before a change always arrives before it; the replaced k=1 never arrives, k=2 after b2.
+        (await ReadMarkersAsync(7)).Should().Equal("stuck", "b1", "j=1", "other-room k=1", "b2", "k=2", "b3");
+        _cut.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void AKeyFlippedForeverAtAPausedReaderKeepsItsQueueBounded()
+    {
+        var queue = new SendQueue();
+
+        queue.EnqueueChange(new Outgoing(Message("steady"), "tenant:o:t", "steady"), "tenant:o:t", "steady");
+        for (var i = 1; i <= 10_000; i++)
+        {
+            queue.EnqueueChange(new Outgoing(Message($"flip-{i}"), "tenant:o:t", "flip"), "tenant:o:t", "flip");
+        }
+
+        // Replaced changes leave empty slots until the queue is compacted: never one slot per flip.
+        queue.Count.Should().BeLessThan(200);
+        queue.Items().Select(item => item.StateKey).Should().Equal("steady", "flip");
+        queue.Dequeue().StateKey.Should().Be("steady");
+        queue.EnqueueChange(new Outgoing(Message("flip-last"), "tenant:o:t", "flip"), "tenant:o:t", "flip").Should().NotBeNull("the queued flip is found after compactions and dequeues");
+        queue.Items().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task AStateChangeQueuedBehindAReplayIsNeverTakenForAReplayedBroadcast()
+    {
+        var sender = NewSender();
+
+        var slot = sender.BeginReplay();
+        sender.SendStateChange(Message("k=1"), "tenant:o:t", "k");
+        sender.CompleteReplay(slot, [Replayed("replay-2", 2)]);
+
+        await slot.Written.WaitAsync(TimeSpan.FromSeconds(5));
+        (await ReadMarkersAsync(2)).Should().Equal("replay-2", "k=1");
+    }
+
+    [Fact]
     public async Task LiveBroadcastsWaitBehindAReplayAndThoseItReplaysAreNotWrittenTwice()
     {
         var sender = NewSender();

@@ -45,6 +45,8 @@ internal sealed partial class KeyedState
                 return;
             }
 
+            var from = Version;
+
             if (full || !sameEpoch)
             {
                 // The store cannot tell what this mirror missed: start over from the whole state, and older versions get it whole.
@@ -70,7 +72,7 @@ internal sealed partial class KeyedState
             var wholeOrDelta = full || !sameEpoch
                 ? new TenantStateMessage(Key, Epoch, Version, full: true, set.ToDictionary(p => p.Key, p => p.Value.Plain, StringComparer.Ordinal), [])
                 : new TenantStateMessage(Key, Epoch, Version, full: false, set.ToDictionary(p => p.Key, p => p.Value.Plain, StringComparer.Ordinal), removed);
-            publisher.Deliver(this, wholeOrDelta, _liveCount);
+            publisher.Deliver(this, wholeOrDelta, from, _liveCount);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class KeyedState
     {
         lock (_sync)
         {
-            gates.Open(connection, Key);
+            gates.Open(connection, Key, Epoch, Version);
             return WholeLocked();
         }
     }
@@ -27,7 +27,7 @@ internal sealed partial class KeyedState
     {
         lock (_sync)
         {
-            gates.Open(connection, Key);
+            gates.Open(connection, Key, Epoch, Version);
             return Version == 0 ? null : WholeLocked();
         }
     }
@@ -40,37 +40,47 @@ internal sealed partial class KeyedState
     {
         lock (_sync)
         {
-            gates.Open(connection, Key);
-            if (!string.Equals(epoch, Epoch, StringComparison.Ordinal) || version < _floor || version > Version)
-            {
-                return WholeLocked();
-            }
-
-            var set = new Dictionary<string, object?>(StringComparer.Ordinal);
-            var removed = new List<string>();
-            long bytes = 0;
-            foreach (var (key, entry) in _keys)
-            {
-                if (entry.Version <= version)
-                {
-                    continue;
-                }
-
-                if (entry.Published is { } value)
-                {
-                    set[key] = value.Plain;
-                    bytes += value.Bytes;
-                }
-                else
-                {
-                    removed.Add(key);
-                }
-            }
-
-            return set.Count + removed.Count == 0
-                ? new StateRead(null, Full: false, Keys: 0, Bytes: 0, Epoch, Version)
-                : new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: false, set, removed)), Full: false, set.Count + removed.Count, bytes, Epoch, Version);
+            gates.Open(connection, Key, Epoch, Version);
+            return SinceLocked(epoch, version);
         }
+    }
+
+    /// <summary>
+    /// The changes since <paramref name="version"/> of <paramref name="epoch"/> (or the whole state), under the lock: for
+    /// a read, and for a connection the gate found behind (<see cref="StateGates.Admission.Gap"/>), which is sent this
+    /// instead of a change.
+    /// </summary>
+    public StateRead SinceLocked(string? epoch, long version)
+    {
+        if (!string.Equals(epoch, Epoch, StringComparison.Ordinal) || version < _floor || version > Version)
+        {
+            return WholeLocked();
+        }
+
+        var set = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var removed = new List<string>();
+        long bytes = 0;
+        foreach (var (key, entry) in _keys)
+        {
+            if (entry.Version <= version)
+            {
+                continue;
+            }
+
+            if (entry.Published is { } value)
+            {
+                set[key] = value.Plain;
+                bytes += value.Bytes;
+            }
+            else
+            {
+                removed.Add(key);
+            }
+        }
+
+        return set.Count + removed.Count == 0
+            ? new StateRead(null, Full: false, Keys: 0, Bytes: 0, Epoch, Version)
+            : new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: false, set, removed)), Full: false, set.Count + removed.Count, bytes, Epoch, Version);
     }
 
     /// <summary>Every key's latest value, waiting changes included: what connections will hold once they have gone out.</summary>

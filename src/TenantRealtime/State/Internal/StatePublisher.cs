@@ -34,17 +34,20 @@ internal sealed class StatePublisher(
         IReadOnlyDictionary<string, object?> set = value is null ? EmptySet : new Dictionary<string, object?>(1, StringComparer.Ordinal) { [key] = value.Plain };
         IReadOnlyList<string> removed = value is null ? [key] : [];
         var message = Message(new TenantStateMessage(room.Key, room.Epoch, version, full: false, set, removed));
-        var roomKey = room.Key;
-        delivery.DeliverFiltered(room.Groups, message, connection => gates.IsOpen(connection, roomKey));
-        metrics.StateChanged(StateRoomKeys.ScopeOf(roomKey), roomKeys);
+        delivery.DeliverState(room.Groups, message, room.Key, key, connection => For(connection, room, message, version - 1, version));
+        metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
     }
 
-    /// <summary>Sends a room's read of its store (whole or changed keys) to the connections whose gate is open; returns at once.</summary>
-    public void Deliver(KeyedState room, TenantStateMessage state, int roomKeys)
+    /// <summary>
+    /// Sends a room's read of its store (whole, or the keys changed since <paramref name="fromVersion"/>) to the
+    /// connections whose gate is open; returns at once.
+    /// </summary>
+    public void Deliver(KeyedState room, TenantStateMessage state, long fromVersion, int roomKeys)
     {
-        var roomKey = room.Key;
-        delivery.DeliverFiltered(room.Groups, Message(state), connection => gates.IsOpen(connection, roomKey));
-        metrics.StateChanged(StateRoomKeys.ScopeOf(roomKey), roomKeys);
+        var message = Message(state);
+        var from = state.Full ? -1 : fromVersion;
+        delivery.DeliverState(room.Groups, message, room.Key, key: null, connection => For(connection, room, message, from, state.Version));
+        metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
     }
 
     /// <summary>Counts a change merged into a later one by the rate bound.</summary>
@@ -53,6 +56,27 @@ internal sealed class StatePublisher(
     /// <summary>Sends the key's waiting change once <paramref name="due"/> has passed.</summary>
     public ITimer Schedule(KeyedState room, string key, TimeSpan due) =>
         time.CreateTimer(static state => ((SlotTimer)state!).Run(), new SlotTimer(room, key, this), due, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// What one connection gets of a message that brings <paramref name="room"/> from <paramref name="fromVersion"/> to
+    /// <paramref name="version"/>: the message, nothing (gate closed, or already handed over), or, when the connection
+    /// is behind (it was out of the room's groups), the changes since what it holds. Under the room's lock.
+    /// </summary>
+    private SerializedHubMessage? For(ConnectionSender connection, KeyedState room, SerializedHubMessage message, long fromVersion, long version)
+    {
+        switch (gates.Admit(connection, room.Key, room.Epoch, fromVersion, version, out var heldEpoch, out var heldVersion))
+        {
+            case StateGates.Admission.Next:
+                return message;
+            case StateGates.Admission.Gap:
+                var read = room.SinceLocked(heldEpoch, heldVersion);
+                metrics.StateSent(StateRoomKeys.ScopeOf(room.Key), read.Full, read.Bytes);
+                TenantRealtimeLog.StateSent(logger, connection.ConnectionId, room.Key, read.Full, read.Keys);
+                return read.Message;
+            default:
+                return null;
+        }
+    }
 
     public static SerializedHubMessage Message(TenantStateMessage state) =>
         new(new InvocationMessage(TenantRealtimeWire.Events.State, [state]));

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace TenantRealtime.Client.Tests;
+namespace TenantRealtime.Testing;
 
 /// <summary>
 /// A client WebSocket whose reads can be paused, as a frozen tab or a congested link pauses them: while paused nothing
