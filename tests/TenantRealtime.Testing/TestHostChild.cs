@@ -13,6 +13,7 @@ public sealed class TestHostChild : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TestHostChild(Process process) => _process = process;
@@ -102,6 +103,33 @@ public sealed class TestHostChild : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// Completes once a line of the child's output contains <paramref name="text"/>: its console logger writes on a
+    /// thread of its own, so a line can arrive after what it logs has been observed from outside.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            _waiters.Add((text, seen));
+        }
+
+        if (_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            seen.TrySetResult();
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The test host wrote no line containing '{text}' within {timeout}:\n{Output}");
+        }
+    }
+
     private void Receive(string? line)
     {
         if (line is null)
@@ -110,6 +138,17 @@ public sealed class TestHostChild : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        lock (_waiters)
+        {
+            foreach (var (text, seen) in _waiters)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult();
+                }
+            }
+        }
+
         if (line.StartsWith("listening ", StringComparison.Ordinal))
         {
             _listening.TrySetResult(new Uri(line["listening ".Length..]));

@@ -19,6 +19,9 @@ internal sealed class TestHostProcess : IAsyncDisposable
     /// <summary>Everything the process wrote, stdout and stderr, in arrival order.</summary>
     public string Output => _child.Output;
 
+    /// <inheritdoc cref="TestHostChild.WaitForOutputAsync"/>
+    public Task WaitForOutputAsync(string text) => _child.WaitForOutputAsync(text, RealtimeClient.DefaultTimeout);
+
     public static async Task<TestHostProcess> StartAsync(int openFileLimit)
     {
         var prlimit = new[] { "/usr/bin/prlimit", "/bin/prlimit" }.FirstOrDefault(File.Exists);
