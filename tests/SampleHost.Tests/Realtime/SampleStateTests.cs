@@ -78,6 +78,19 @@ public sealed class SampleStateTests(SampleHostFixture fixture)
         (await StateAsync(fixture.Server, StateRoom.Tenant(world.ForeignOrg, "t1"))).Should().BeEmpty("nothing happened in the foreign organization");
     }
 
+    [Fact]
+    public async Task TheTenantListNamesOnlyTenantsTheCallerMayRead()
+    {
+        var world = await World.CreateAsync(fixture.Server);
+        foreach (var (caller, tenants) in new[] { ("admin", new[] { "t1", "t2" }), ("member-t1", ["t1"]), ("foreign-admin", []) })
+        {
+            using var client = await world.ClientAsync(caller);
+            var response = await client.GetAsync("/api/status/tenants");
+            response.Status.Should().Be(HttpStatusCode.OK, response.Text);
+            response.Json.EnumerateArray().Select(t => t.GetString()).Should().Equal(tenants, caller);
+        }
+    }
+
     /// <summary>The member's rooms (organization and tenant) hold exactly what <c>GET /api/status</c> answers it.</summary>
     private async Task ExpectStateEqualsRestAsync(World world, ApiClient member)
     {
