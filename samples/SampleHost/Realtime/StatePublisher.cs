@@ -41,13 +41,35 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
             var room = RoomOf(incident.OrganizationId, incident.TenantId);
             await (incidentType == ChangeTypes.Deleted || !incident.IsOpen
                 ? state.RemoveAsync(room, incident.Id, CancellationToken.None)
-                : state.SetAsync(room, incident.Id, incident, CancellationToken.None));
+                : SetIncidentAsync(incident, CancellationToken.None));
         }
 
         var unsummarized = changes.Scopes.Where(t => !summarized.ContainsKey((changes.OrganizationId, t)) && !summaries.Any(s => s.TenantId == t));
         foreach (var summary in summaries.Concat(unsummarized.Select(t => status.Current(changes.OrganizationId, t))).ToList())
         {
             await SetSummaryAsync(summary, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// An incident's timeline grows with every update (up to 5,000 characters each), past what a state value may hold
+    /// (<c>MaxStateValueBytes</c>): then the state keeps its newest updates that fit, halving until they do; the API
+    /// has them all. The change is already stored, so failing here would fail a write that happened.
+    /// </summary>
+    private async Task SetIncidentAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var room = RoomOf(incident.OrganizationId, incident.TenantId);
+        for (var kept = incident.Updates.Count; ; kept /= 2)
+        {
+            try
+            {
+                await state.SetAsync(room, incident.Id, incident with { Updates = [.. incident.Updates.TakeLast(kept)] }, cancellationToken);
+                return;
+            }
+            catch (TenantRealtimeLimitExceededException) when (kept > 0)
+            {
+                // Too large (or the room is full, which fewer updates cannot fix: the last try rethrows).
+            }
         }
     }
 
@@ -71,7 +93,7 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
 
             foreach (var incident in open)
             {
-                await state.SetAsync(RoomOf(organizationId, incident.TenantId), incident.Id, incident, cancellationToken);
+                await SetIncidentAsync(incident, cancellationToken);
             }
 
             // The organization's scope always; a tenant's wherever it has something to summarize.

@@ -79,6 +79,28 @@ public sealed class SampleStateTests(SampleHostFixture fixture)
     }
 
     [Fact]
+    public async Task AnIncidentTooLargeForAStateValueKeepsItsNewestUpdatesThere()
+    {
+        var world = await World.CreateAsync(fixture.Server);
+        using var admin = await world.ClientAsync("admin");
+        var created = await admin.PostAsync("/api/incidents", new { name = "Long story", message = new string('a', 5000) });
+        created.Status.Should().Be(HttpStatusCode.Created, created.Text);
+        var id = created.Json.GetProperty("id").GetString()!;
+
+        // Five updates of 5,000 characters are more JSON than MaxStateValueBytes (16 KiB) allows.
+        for (var i = 0; i < 4; i++)
+        {
+            var update = await admin.PostAsync($"/api/incidents/{id}/updates", new { status = "identified", body = $"{i}{new string('b', 4999)}" });
+            update.Status.Should().Be(HttpStatusCode.Created, update.Text);
+        }
+
+        (await admin.GetAsync($"/api/incidents/{id}")).Json.GetProperty("updates").GetArrayLength().Should().Be(5, "the API keeps them all");
+        var kept = (await StateAsync(fixture.Server, StateRoom.Organization(world.Org)))[id].GetProperty("updates").EnumerateArray().ToList();
+        kept.Should().NotBeEmpty().And.HaveCountLessThan(5);
+        kept[^1].GetProperty("body").GetString().Should().StartWith("3", "the newest update is kept");
+    }
+
+    [Fact]
     public async Task TheTenantListNamesOnlyTenantsTheCallerMayRead()
     {
         var world = await World.CreateAsync(fixture.Server);
