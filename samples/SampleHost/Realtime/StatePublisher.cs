@@ -10,8 +10,8 @@ namespace SampleHost.Realtime;
 /// <summary>
 /// Keeps what the page shows as keyed state: in each scope's room (the organization's for org-wide resources, a
 /// tenant's for its own) every service under its id, every <em>open</em> incident under its id, and the scope's
-/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters, so a page starts from it and a
-/// flapping service reaches browsers at the library's rate bound instead of once per flip.
+/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters: a page starts from it, and what it
+/// shows of a flapping service changes at the library's rate bound (the event log's broadcasts still go once per flip).
 /// </summary>
 internal sealed class StatePublisher(ITenantState state, OrganizationStore<Service> services, OrganizationStore<Incident> incidents, StatusTracker status)
 {
@@ -22,7 +22,7 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
     private readonly ConcurrentDictionary<(string OrganizationId, string? TenantId), bool> summarized = new();
 
     /// <summary>The room of a resource or summary scope (<paramref name="tenantId"/> null: the organization's).</summary>
-    public static StateRoom RoomOf(string organizationId, string? tenantId) =>
+    private static StateRoom RoomOf(string organizationId, string? tenantId) =>
         tenantId is null ? StateRoom.Organization(organizationId) : StateRoom.Tenant(organizationId, tenantId);
 
     /// <summary>Applies one change. Called inside the organization's gate, so a key's changes are set in order.</summary>

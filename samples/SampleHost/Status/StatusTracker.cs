@@ -33,7 +33,7 @@ internal sealed class StatusTracker(OrganizationStore<Service> services, Organiz
         return changes;
     }
 
-    /// <summary>The scope's summary now, announced or not (the state a new page starts from).</summary>
+    /// <summary>The scope's summary now, recorded as announced: it goes into the state, which every page starts from.</summary>
     public StatusChange Current(string organizationId, string? tenantId)
     {
         var indicator = Compute(organizationId, tenantId);

@@ -32,6 +32,7 @@ function render() {
   const summaries = [];
   for (const room of rooms) {
     for (const [key, value] of realtime.state(room)) {
+      // Services and incidents share a room's keys (their ids); an incident is the one with an impact.
       if (key === SUMMARY_KEY) summaries.push(value);
       else if ('impact' in value) incidents.push(value);
       else services.push(value);
@@ -62,10 +63,12 @@ function onStateChanged({ room, key, removed }) {
   scheduleRender();
 }
 
+const isAdmin = identity => identity.role === 'admin' || identity.role === 'platform-admin';
+
 // An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant that shows up
 // later in a broadcast (admins receive every tenant's).
 function watchTenant(tenantId) {
-  if (!tenantId || session.identity.tenantId) return;
+  if (!tenantId || !isAdmin(session.identity)) return;
   const room = `tenant:${session.identity.organizationId}:${tenantId}`;
   if (rooms.has(room)) return;
   rooms.add(room);
@@ -141,7 +144,7 @@ async function open(newSession) {
     render();
     logEvent('connection', restored ? 'Connected · state restored from this tab' : 'Connected · state received');
     showRooms(me);
-    if (session.identity.role !== 'member' && !session.identity.tenantId) {
+    if (isAdmin(session.identity)) {
       for (const tenantId of await api.tenants(await session.accessToken())) watchTenant(tenantId);
     }
   }
