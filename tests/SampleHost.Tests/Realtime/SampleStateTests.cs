@@ -111,6 +111,8 @@ public sealed class SampleStateTests(SampleHostFixture fixture)
             response.Status.Should().Be(HttpStatusCode.OK, response.Text);
             response.Json.EnumerateArray().Select(t => t.GetString()).Should().Equal(tenants, caller);
         }
+
+        (await fixture.Server.Anonymous.GetAsync("/api/status/tenants")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     /// <summary>The member's rooms (organization and tenant) hold exactly what <c>GET /api/status</c> answers it.</summary>
