@@ -6,9 +6,11 @@ namespace SampleHost.Realtime;
 /// <summary>
 /// Announces a change: service-update(s), then incident-update, then status-update for every scope whose summary
 /// moved. A resource with a tenant goes to that tenant (and its organization's admins); one without, to the
-/// whole organization. Called inside the organization's gate, so changes never interleave.
+/// whole organization. Called inside the organization's gate, so changes never interleave. The same change then goes
+/// into the scope's keyed state (<see cref="StatePublisher"/>), which is what the page renders: the broadcasts stay
+/// the contract's events, for the page's event log and the API's own users.
 /// </summary>
-internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTracker status)
+internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTracker status, StatePublisher state)
 {
     /// <remarks>
     /// No cancellation token on purpose: the change is already stored, and a client that disconnected must not
@@ -26,10 +28,13 @@ internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTrac
             await SendAsync(incident.OrganizationId, incident.TenantId, EventNames.IncidentUpdate, incidentType, incident);
         }
 
-        foreach (var change in status.Refresh(changes.OrganizationId, changes.Scopes))
+        var summaries = status.Refresh(changes.OrganizationId, changes.Scopes);
+        foreach (var change in summaries)
         {
             await SendAsync(change.OrganizationId, change.TenantId, EventNames.StatusUpdate, ChangeTypes.Changed, change);
         }
+
+        await state.PublishAsync(changes, summaries);
     }
 
     private Task<BroadcastReceipt> SendAsync(string organizationId, string? tenantId, string eventName, string type, object data) =>

@@ -34,6 +34,7 @@ internal static class RealtimeServiceCollectionExtensions
         var origins = configuration[AllowedOriginsSetting]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         services.Configure<TenantRealtimeOptions>(o => o.AllowedOrigins.UnionWith(origins));
         services.AddSingleton<ChangePublisher>();
+        services.AddSingleton<StatePublisher>();
 
         // ─── The one Redis switch ───────────────────────────────────────────────────────────────────────────────
         // Redis:Configuration (Redis__Configuration=127.0.0.1:6379) turns on TenantRealtime.Redis: SignalR's Redis
@@ -44,6 +45,9 @@ internal static class RealtimeServiceCollectionExtensions
         {
             realtime.AddRedis(redis);
         }
+
+        // After the library's own hosted services (Redis connects first), before Kestrel takes requests.
+        services.AddHostedService<InitialState>();
 
         return services;
     }

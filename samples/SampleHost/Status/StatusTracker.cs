@@ -33,6 +33,14 @@ internal sealed class StatusTracker(OrganizationStore<Service> services, Organiz
         return changes;
     }
 
+    /// <summary>The scope's summary now, recorded as announced: it goes into the state, which every page starts from.</summary>
+    public StatusChange Current(string organizationId, string? tenantId)
+    {
+        var indicator = Compute(organizationId, tenantId);
+        announced[(organizationId, tenantId)] = indicator;
+        return new StatusChange(organizationId, tenantId, indicator, StatusRules.Describe(indicator), time.GetUtcNow());
+    }
+
     private StatusIndicator Compute(string organizationId, string? tenantId) => StatusRules.Indicator(
         services.List(organizationId).Where(s => s.TenantId == tenantId),
         incidents.List(organizationId).Where(i => i.TenantId == tenantId && i.IsOpen));

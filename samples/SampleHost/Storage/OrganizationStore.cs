@@ -16,6 +16,9 @@ internal sealed class OrganizationStore<T>
     public IReadOnlyList<T> List(string organizationId) =>
         [.. items.Where(e => e.Key.OrganizationId == organizationId).Select(e => e.Value)];
 
+    /// <summary>The organizations that hold at least one item.</summary>
+    public IReadOnlyList<string> OrganizationIds() => [.. items.Keys.Select(k => k.OrganizationId).Distinct(StringComparer.Ordinal)];
+
     public void Save(T item) => items[(item.OrganizationId, item.Id)] = item;
 
     public bool Remove(string organizationId, string id) => items.TryRemove((organizationId, id), out _);

@@ -68,6 +68,40 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task AnAdminsPageRendersEveryTenantsStateAndATenantThatAppearsLater()
+    {
+        await using var server = await SampleHostServer.StartAsync(seedDemoData: true);
+        using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
+        var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            var (browserContext, page) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
+            await using var browser = browserContext;
+            var errors = new List<string>();
+            page.PageError += (_, error) => errors.Add(error);
+
+            // The library sends an admin only the rooms it holds at connect; the page reads each tenant's room by name.
+            await page.GotoAsync(new Uri(server.BaseAddress, "/?user=carol&org=org-a&role=admin").ToString());
+            await page.WaitForSelectorAsync("[data-service-id=t2-search] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
+            await page.WaitForSelectorAsync("[data-service-id=t1-db]", new() { Timeout = LiveTimeoutMs });
+            (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service", "minor (the API) outranks maintenance");
+
+            // A tenant nobody had: its first service reaches the admin as a broadcast, and the page reads its room.
+            var created = await acmeAdmin.PostAsync("/api/services", new { name = "Tenant 3 cache", status = "major_outage", tenantId = "tenant-3" });
+            created.Status.Should().Be(HttpStatusCode.Created, created.Text);
+            var id = created.Json.GetProperty("id").GetString();
+            await page.WaitForSelectorAsync($"[data-service-id={id}] .status[data-status=major_outage]", new() { Timeout = LiveTimeoutMs });
+            await page.WaitForSelectorAsync("#banner[data-indicator=critical]", new() { Timeout = LiveTimeoutMs });
+            errors.Should().BeEmpty();
+        }
+        finally
+        {
+            userDataDir.Delete(recursive: true);
+        }
+    }
+
     /// <summary>
     /// The screenshot stays in the test output, so a test run never changes a tracked file; only when asked does it
     /// replace docs/images/status-page.png (the README's image) in the repository this test was built from.

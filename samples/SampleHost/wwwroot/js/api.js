@@ -20,7 +20,7 @@ async function request(method, url, { token, body } = {}) {
 }
 
 export const api = {
-  status: token => request('GET', '/api/status', { token }),
+  tenants: token => request('GET', '/api/status/tenants', { token }),
   demoUsers: () => request('GET', '/api/dev/users'),
   devToken: identity => request('POST', '/api/dev/token', { body: identity }),
 };

@@ -1,80 +1,96 @@
-// The status page: choose who to be, load the state, then apply pushed events as they arrive.
+// The status page: choose who to be, then render the realtime client's state as it changes.
 
 import { api } from './api.js';
 import { createOnlineNow } from './presence.js';
 import { createRealtime } from './realtime.js';
-import { forgetState, positionsKey, restoreState, saveState } from './saved-state.js';
+import { forgetSaved, positionsKey } from './saved-state.js';
 import { devSession, forgetToken, identityFromQuery, loadDemoUsers, storedToken, tokenSession, urlFor } from './session.js';
 import { $, el, logEvent, renderBanner, renderConnection, renderIncidents, renderRecovery, renderServices, STATUS_LABELS } from './view.js';
 
-const state = { summary: null, services: new Map(), incidents: new Map() };
+// The page renders from the realtime client's keyed state: in each room it holds (the organization's, the viewer's
+// tenant's; an admin's: every tenant's) the services and open incidents under their ids and the scope's summary under
+// `summary`. No REST read of it, on load or after a reconnect: the client has the latest values, and keeps them across
+// reconnects and page reloads.
+const SUMMARY_KEY = 'summary';
+const rooms = new Set();
+let realtime;
 let session;
 let demoUsers = null;
+let changedId = null;
+let renderQueued = false;
 
 const sortServices = services => [...services].sort((a, b) =>
   (a.group === null) - (b.group === null) || (a.group ?? '').localeCompare(b.group ?? '') ||
   a.position - b.position || a.name.localeCompare(b.name));
 
-function render(changedId) {
-  renderBanner(state.summary);
-  const services = sortServices(state.services.values());
-  renderServices(services, changedId);
-  renderIncidents([...state.incidents.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    new Map(services.map(s => [s.id, s])));
-}
-
-// The whole state, over REST: once after connecting (unless this tab saved it before a page reload), and again
-// only when missed updates cannot be recovered.
-async function reload() {
-  const summary = await api.status(await session.accessToken());
-  state.summary = summary;
-  state.services = new Map(summary.services.map(s => [s.id, s]));
-  state.incidents = new Map(summary.incidents.map(i => [i.id, i]));
-  saveState(session.identity, state);
-  render();
-}
-
-// Between a push and the authoritative summary the banner follows the same rules the server uses.
 const RANK = ['none', 'maintenance', 'minor', 'major', 'critical'];
-const FROM_SERVICE = { operational: 'none', under_maintenance: 'maintenance', degraded_performance: 'minor', partial_outage: 'major', major_outage: 'critical' };
-const DESCRIPTIONS = {
-  none: 'All Systems Operational', maintenance: 'Service Under Maintenance', minor: 'Partially Degraded Service',
-  major: 'Partial System Outage', critical: 'Major System Outage',
-};
 
-function recomputeSummary(timestamp) {
-  let worst = 0;
-  for (const s of state.services.values()) worst = Math.max(worst, RANK.indexOf(FROM_SERVICE[s.status]));
-  for (const i of state.incidents.values()) worst = Math.max(worst, RANK.indexOf(i.impact));
-  const indicator = RANK[worst];
-  state.summary = { ...state.summary, indicator, description: DESCRIPTIONS[indicator], updatedAt: timestamp };
+function render() {
+  renderQueued = false;
+  const services = [];
+  const incidents = [];
+  const summaries = [];
+  for (const room of rooms) {
+    for (const [key, value] of realtime.state(room)) {
+      // Services and incidents share a room's keys (their ids); an incident is the one with an impact.
+      if (key === SUMMARY_KEY) summaries.push(value);
+      else if ('impact' in value) incidents.push(value);
+      else services.push(value);
+    }
+  }
+
+  // The viewer's banner is the worst summary of its rooms: each is its scope's worst service or open incident.
+  const worst = summaries.reduce((a, b) => (RANK.indexOf(b.indicator) > RANK.indexOf(a.indicator) ? b : a),
+    { indicator: 'none', description: 'All Systems Operational', updatedAt: new Date().toISOString() });
+  const updatedAt = summaries.map(s => s.updatedAt).sort().at(-1) ?? worst.updatedAt;
+  renderBanner({ ...worst, updatedAt });
+  const sorted = sortServices(services);
+  renderServices(sorted, changedId);
+  renderIncidents(incidents.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), new Map(sorted.map(s => [s.id, s])));
+  changedId = null;
 }
 
-// Each handler saves the state it changed: the realtime client saves its positions right after, so a page reload
-// restores a state and positions that match (saved-state.js).
+// A whole state arrives as one change per key: render once after them.
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  queueMicrotask(render);
+}
+
+function onStateChanged({ room, key, removed }) {
+  if (!rooms.has(room)) return;
+  if (!removed && key !== SUMMARY_KEY) changedId = key;
+  scheduleRender();
+}
+
+const isAdmin = identity => identity.role === 'admin' || identity.role === 'platform-admin';
+
+// An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant that shows up
+// later in a broadcast (admins receive every tenant's).
+function watchTenant(tenantId) {
+  if (!tenantId || !isAdmin(session.identity)) return;
+  const room = `tenant:${session.identity.organizationId}:${tenantId}`;
+  if (rooms.has(room)) return;
+  rooms.add(room);
+  if (realtime.holdsState(room)) scheduleRender();
+  else realtime.loadState(room).then(scheduleRender, error => console.error(`Reading ${room} failed`, error));
+}
+
+// The broadcasts are the contract's events: the page logs them; what it shows comes from the state.
 const handlers = {
   'service-update': ({ type, data, timestamp }) => {
-    if (type === 'deleted') state.services.delete(data.id);
-    else state.services.set(data.id, data);
-    recomputeSummary(timestamp);
-    saveState(session.identity, state);
-    render(data.id);
+    watchTenant(data.tenantId);
     const verb = type === 'updated' ? `→ ${STATUS_LABELS[data.status] ?? data.status}` : type;
     logEvent('service-update', `${data.name} ${verb}`, timestamp);
   },
   'incident-update': ({ type, data, timestamp }) => {
-    if (type === 'deleted' || data.status === 'resolved') state.incidents.delete(data.id);
-    else state.incidents.set(data.id, data);
-    recomputeSummary(timestamp);
-    saveState(session.identity, state);
-    render();
+    watchTenant(data.tenantId);
     logEvent('incident-update', `“${data.name}” ${type === 'updated' ? data.status : type}`, timestamp);
   },
   'status-update': ({ data, timestamp }) => {
+    watchTenant(data.tenantId);
     const scope = data.tenantId ? `Tenant ${data.tenantId}` : 'Organization';
     logEvent('status-update', `${scope}: ${data.description}`, timestamp);
-    // Nothing to fetch: every update reaches this page exactly once and in order (the client), so the banner
-    // computed from the services and incidents above is the server's combined view.
   },
 };
 
@@ -95,18 +111,13 @@ async function open(newSession) {
   $('dashboard').hidden = false;
   $('connection').hidden = false;
 
-  // A page reload in this tab shows the state it had at once; the realtime client resumes what was pushed since.
-  const restored = restoreState(session.identity);
-  if (restored) {
-    Object.assign(state, restored);
-    render();
-  }
-
   const showRooms = me => { $('fact-rooms').textContent = me ? me.rooms.join(', ') : '—'; };
   const online = createOnlineNow(session.identity);
-  const realtime = createRealtime({
+  let restored = false;
+  realtime = createRealtime({
     accessToken: () => session.accessToken(),
     handlers,
+    onStateChanged,
     onState: (connectionState, detail) => {
       renderConnection(connectionState, detail);
       if (connectionState === 'connected') {
@@ -117,28 +128,31 @@ async function open(newSession) {
       if (connectionState === 'reconnecting') logEvent('connection', 'Connection lost, reconnecting…');
       if (connectionState === 'disconnected') logEvent('connection', 'Disconnected, retrying shortly');
     },
-    loadState: () => reload(),
     onRecovery: report => {
-      // The server replayed what was missed (or the state was reloaded): say which.
+      restored ||= report.trigger === 'restore';
       const message = recoveryMessage(report);
       renderRecovery(report, message);
       logEvent('connection', message);
     },
+    onEventsMissed: () => logEvent('connection', 'Some events could not be replayed to this log; the state shown is current'),
     positionsKey: positionsKey(session.identity),
-    restored: restored !== null,
     onPresence: envelope => online.apply(envelope),
   });
   const me = await realtime.start();
   if (me) {
-    logEvent('connection', restored ? 'Connected · state restored from this tab' : 'Connected · state loaded');
+    for (const room of me.rooms) rooms.add(room);
+    render();
+    logEvent('connection', restored ? 'Connected · state restored from this tab' : 'Connected · state received');
     showRooms(me);
+    if (isAdmin(session.identity)) {
+      for (const tenantId of await api.tenants(await session.accessToken())) watchTenant(tenantId);
+    }
   }
 }
 
-function recoveryMessage({ trigger, replayed, reloaded }) {
-  if (trigger === 'gap') return 'Some updates could not be recovered — reloaded the latest state';
+function recoveryMessage({ trigger, replayed, whole }) {
   const lead = trigger === 'restore' ? 'Page restored' : 'Reconnected';
-  if (reloaded) return `${lead} — reloaded the latest state`;
+  if (whole) return `${lead} — the server sent its whole state`;
   if (replayed === 0) return `${lead} — nothing was missed`;
   return `${lead} — ${replayed} missed update${replayed === 1 ? '' : 's'} applied`;
 }
@@ -159,7 +173,7 @@ function showTokenPrompt() {
     event.preventDefault();
     const candidate = tokenSession($('token-input').value.trim());
     try {
-      await api.status(await candidate.accessToken());
+      await api.tenants(await candidate.accessToken()); // checks the token
       $('token-prompt').hidden = true;
       await open(candidate);
     } catch (error) {
@@ -174,7 +188,7 @@ $('recovery-close').addEventListener('click', () => { $('recovery-notice').hidde
 
 $('switch-user').addEventListener('click', () => {
   forgetToken();
-  if (session) forgetState(session.identity);
+  if (session) forgetSaved(session.identity);
   location.href = '/';
 });
 

@@ -100,13 +100,12 @@ let noticeTimer = null;
 
 /**
  * What a reconnect recovered: a toast that fades after a while, and the same line kept in the side card.
- * `data-kind` is "resumed" (missed updates applied) or "reloaded" (the state was fetched again).
+ * `data-kind` is "resumed" (the keys changed meanwhile applied) or "whole" (the server sent its whole state).
  */
-export function renderRecovery({ reloaded, replayed, reason }, message) {
+export function renderRecovery({ whole, replayed }, message) {
   const notice = $('recovery-notice');
-  notice.dataset.kind = reloaded ? 'reloaded' : 'resumed';
+  notice.dataset.kind = whole ? 'whole' : 'resumed';
   notice.dataset.replayed = String(replayed);
-  notice.dataset.reason = reason ?? '';
   $('recovery-text').textContent = message;
   notice.hidden = false;
   clearTimeout(noticeTimer);
