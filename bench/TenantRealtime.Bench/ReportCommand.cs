@@ -255,7 +255,7 @@ internal static class ReportCommand
         var target = (string)r["target"]!;
         // An unlabelled keyed run names its mode (compare.sh labels runs by their profile, e.g. "tenantrealtime@state").
         var mode = (string?)r["mode"];
-        var key = (string?)r["label"] ?? (r["keyed"] is { } keyed && (bool)keyed || Table.Number(r["stateKeys"] ?? 0) > 0 ? $"{target}@{mode}" : target);
+        var key = (string?)r["label"] ?? ((r["keyed"] is { } keyed && (bool)keyed) || (r["stateKeys"] is { } keys && Table.Number(keys) > 0) ? $"{target}@{mode}" : target);
         var servers = r["servers"] is { } s ? (int)Table.Number(s) : Targets.DefaultServers(target);
         if (servers != Targets.DefaultServers(target) && !key.Contains(':', StringComparison.Ordinal))
         {
