@@ -49,6 +49,24 @@ internal static class BenchRun
             await WaitHealthyAsync(http, url, servers);
         }
 
+        // connect-storm with --state-keys: every tenant's keys before anyone connects. The first server sets them as
+        // state in state mode (the cluster's, on Redis); every server keeps them in its own store for the REST load.
+        if (o.StateKeys > 0 && o.Scenario == Scenarios.ConnectStorm)
+        {
+            for (var i = 0; i < urls.Count; i++)
+            {
+                using var filled = await http.PostAsJsonAsync(new Uri($"{urls[i]}/bench/state-fill"), new
+                {
+                    tenants = o.Tenants,
+                    tenantsPerOrg = o.TenantsPerOrg,
+                    keys = o.StateKeys,
+                    valueBytes = o.StateValueBytes,
+                    mode = i == 0 ? o.Mode : Modes.Rest,
+                });
+                filled.EnsureSuccessStatusCode();
+            }
+        }
+
         // 2. The load client, its own process.
         var client = scope.Add(StartClient(o, paths, urls));
         await client.WaitForAsync("ready", Slow);
@@ -102,6 +120,11 @@ internal static class BenchRun
             ["profile"] = IsDotnet(o.Target) ? o.Profile : "n/a",
             ["label"] = o.Label,
             ["presence"] = o.Presence,
+
+            // Keyed data (issue 30): how it reached the clients, whether final values were checked, keys per tenant.
+            ["mode"] = o.Mode,
+            ["keyed"] = o.Keyed,
+            ["stateKeys"] = o.StateKeys,
             ["serverPresence"] = serverPresence,
             ["client"] = o.Client,
             ["servers"] = servers.Count,
@@ -125,6 +148,18 @@ internal static class BenchRun
             var elapsed = (double)storm["seconds"]!;
             var report = await client.AskAsync("report", "report", Slow);
             var disconnects = (long)report["disconnects"]!;
+
+            // With --state-keys a connect counts once the client holds its tenant's keys (state event or REST GET);
+            // one that started without getting them in time is an error.
+            var incomplete = (long?)storm["incomplete"] ?? 0;
+            if (o.StateKeys > 0)
+            {
+                result["stormIncomplete"] = incomplete;
+                result["stormFullStates"] = storm["full"]?.DeepClone();
+                result["stormSeconds"] = Round(elapsed, 3);
+                result["serverCpuS"] = Round(cpuMicros / 1e6, 3);
+            }
+
             connectPerSec = elapsed > 0 ? connects / elapsed : 0;
             result["connects"] = connects;
             result["serverCpuUsPerConnect"] = connects > 0 ? Round((double)cpuMicros / connects) : null;
@@ -134,7 +169,7 @@ internal static class BenchRun
             result["delivered"] = 0;
             result["disconnects"] = disconnects;
             result["lost"] = 0;
-            result["errors"] = (long)report["errors"]! + disconnects;
+            result["errors"] = (long)report["errors"]! + disconnects + incomplete;
 
             // The clients' count runs on through the storm: its refusals as well as the first connects'.
             result["refused"] = storm["refused"]?.DeepClone();
@@ -257,6 +292,22 @@ internal static class BenchRun
         {
             // Connections 0 .. Stalled - 1 are the stalled readers'; the load client's start after them.
             common.AddRange(["--first-index", $"{o.Stalled}"]);
+        }
+
+        if (o.Keyed || o.StateKeys > 0)
+        {
+            // Keyed data: state reaches a connection only after Authenticate has sent it its rooms' state; TenantRealtime's
+            // broadcast and REST runs call it too, so the modes differ only in how the data travels.
+            common.AddRange(["--mode", o.Mode]);
+            if (Targets.IsTenantRealtime(o.Target))
+            {
+                // The bare hub has no Authenticate (nor state): its broadcasts reach a connection from its start.
+                common.Add("--authenticate");
+            }
+            if (o.Scenario == Scenarios.ConnectStorm)
+            {
+                common.AddRange(["--state-keys", $"{o.StateKeys}"]);
+            }
         }
 
         if (o.Client == Clients.Node)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -12,7 +13,8 @@ namespace TenantRealtime.Bench;
 /// </summary>
 internal sealed record ReceivedEnvelope(ReceivedData? Data, string? Room = null, string? Epoch = null, long? Seq = null);
 
-internal sealed record ReceivedData(long N, long T);
+/// <summary>The payload's number and timestamp; <c>k</c> is the key it is the value of in keyed drives (state-fanout).</summary>
+internal sealed record ReceivedData(long N, long T, string? K = null);
 
 /// <summary>
 /// The .NET load client: opens connections (connection j is user u{j} of tenant t{j % T}, organization
@@ -29,6 +31,11 @@ internal static class LoadClient
     private static long s_refused;
     private static long s_disconnects;
 
+    // Keyed scenarios: whole-state messages received (not deliveries), and connections that started but did not get
+    // their data (state or REST) in time.
+    private static long s_full;
+    private static long s_incomplete;
+
     // Each connection's last position (by its index), for reconnect-storm's Resume.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string Room, string Epoch, long Seq)> Positions = new();
 
@@ -42,6 +49,16 @@ internal static class LoadClient
         // k-th connection is connection first-index + k of the run.
         var firstIndex = c.Int("first-index", 0);
         var connections = new List<HubConnection>();
+
+        // Keyed scenarios: --authenticate calls Authenticate after each start (which sends the whole state first);
+        // --mode state|rest with --state-keys N: a connection counts as connected once it holds its tenant's N keys,
+        // from the state event (state) or a REST GET of /api/state (rest, what the sample does today).
+        var mode = c.Get("mode", "broadcast");
+        var authenticate = c.Flag("authenticate");
+        var stateKeys = c.Int("state-keys", 0);
+        var held = new System.Collections.Concurrent.ConcurrentDictionary<int, HeldState>();
+        var indexes = new System.Collections.Concurrent.ConcurrentDictionary<HubConnection, int>();
+        using var rest = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
 
         // Past one address's ephemeral ports, sockets leave from 127.0.0.1 … 127.0.0.K (SourceAddresses).
         var sourceCount = c.Int("source-addresses", 1);
@@ -71,7 +88,10 @@ internal static class LoadClient
                     }
                 })
                 .Build();
-            connection.On<ReceivedEnvelope>("bench", envelope => OnMessage(j, envelope));
+            var state = held[j] = new HeldState();
+            indexes[connection] = j;
+            connection.On<ReceivedEnvelope>("bench", envelope => OnMessage(j, envelope, state));
+            connection.On<JsonElement>("state", message => OnState(message, state));
             connection.Closed += error =>
             {
                 if (error is not null)
@@ -96,7 +116,14 @@ internal static class LoadClient
                 {
                     if (await StartRetryingAsync(connection))
                     {
-                        Interlocked.Increment(ref ok);
+                        if (await ReadyAsync(connection))
+                        {
+                            Interlocked.Increment(ref ok);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref s_incomplete);
+                        }
                     }
                 }
                 finally
@@ -105,6 +132,78 @@ internal static class LoadClient
                 }
             }));
             return (ok, clock.Elapsed.TotalSeconds);
+        }
+
+        // After a start: Authenticate, then (with --state-keys) until the connection holds its tenant's whole data.
+        async Task<bool> ReadyAsync(HubConnection connection)
+        {
+            if (!authenticate && stateKeys <= 0)
+            {
+                return true;
+            }
+
+            var j = indexes[connection];
+            try
+            {
+                if (authenticate)
+                {
+                    await connection.InvokeAsync<JsonElement>("Authenticate", new { });
+                }
+
+                if (stateKeys <= 0)
+                {
+                    return true;
+                }
+
+                var state = held[j];
+                if (mode == "state")
+                {
+                    // Authenticate sends the whole state before it answers; waiting on it too keeps the count honest
+                    // whatever order the client runs handlers and completions in.
+                    await state.Full.WaitAsync(TimeSpan.FromSeconds(60));
+                }
+                else if (mode == "rest")
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"{urls[j % urls.Length]}/api/state");
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", identity.TokenFor(j));
+                    using var response = await rest.SendAsync(request);
+                    response.EnsureSuccessStatusCode();
+                    using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+                    foreach (var pair in body.RootElement.EnumerateObject())
+                    {
+                        state.Set(pair.Name, pair.Value.GetProperty("n").GetInt64());
+                    }
+                }
+
+                return state.Count >= stateKeys;
+            }
+            catch (Exception ex)
+            {
+                if (Interlocked.Increment(ref s_errors) <= 5)
+                {
+                    await Console.Error.WriteLineAsync($"client: loading the state failed: {ex.GetBaseException().Message}");
+                }
+
+                return false;
+            }
+        }
+
+        // Keyed drives: per connection, the keys of its tenant whose last value (/bench/state-final) it does not hold.
+        async Task<object> CheckAsync()
+        {
+            var final = await rest.GetFromJsonAsync<Dictionary<string, Dictionary<string, long>>>(new Uri($"{urls[0]}/bench/state-final")) ?? [];
+            long keys = 0, mismatched = 0, connectionsMismatched = 0;
+            for (var k = 0; k < connections.Count; k++)
+            {
+                var j = firstIndex + k;
+                var tenantFinal = final.GetValueOrDefault($"t{j % identity.Tenants}");
+                var off = held.TryGetValue(j, out var state) ? state.Mismatches(tenantFinal) : tenantFinal?.Count ?? 0;
+                keys += tenantFinal?.Count ?? 0;
+                mismatched += off;
+                connectionsMismatched += off > 0 ? 1 : 0;
+            }
+
+            return new { @event = "check", keys, mismatched, connectionsMismatched };
         }
 
         // reconnect-storm: every connection dropped at once, each reconnecting after a random moment within the
@@ -172,7 +271,7 @@ internal static class LoadClient
                     var batch = Enumerable.Range(connections.Count, count).Select(Create).ToList();
                     connections.AddRange(batch);
                     var (ok, seconds) = await ConnectAsync(batch);
-                    Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused) });
+                    Emit(new { @event = "connected", total = connections.Count(x => x.State == HubConnectionState.Connected), ok, seconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused), incomplete = Interlocked.Read(ref s_incomplete) });
                     break;
                 case "reset":
                     // "reset <t>": from now on count only messages the server sent at or after t (Unix µs).
@@ -192,6 +291,8 @@ internal static class LoadClient
                         maxMs = Latency.MaxMs,
                         errors = Interlocked.Read(ref s_errors),
                         disconnects = Interlocked.Read(ref s_disconnects),
+                        full = Interlocked.Read(ref s_full),
+                        incomplete = Interlocked.Read(ref s_incomplete),
                         connected = connections.Count(x => x.State == HubConnectionState.Connected),
                         jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
                     });
@@ -212,12 +313,15 @@ internal static class LoadClient
                         connectSeconds += took;
                     }
 
-                    Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused) });
+                    Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused), incomplete = Interlocked.Read(ref s_incomplete), full = Interlocked.Read(ref s_full) });
                     break;
                 case "reconnect-storm":
                     // "reconnect-storm <window s> <resume 0|1>"
                     var window = TimeSpan.FromSeconds(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
                     Emit(await ReconnectStormAsync(window, parts.Length > 2 && parts[2] == "1"));
+                    break;
+                case "check":
+                    Emit(await CheckAsync());
                     break;
                 case "quit":
                     await Task.WhenAll(connections.Select(x => x.DisposeAsync().AsTask()));
@@ -268,8 +372,14 @@ internal static class LoadClient
         }
     }
 
-    private static void OnMessage(int index, ReceivedEnvelope envelope)
+    private static void OnMessage(int index, ReceivedEnvelope envelope, HeldState state)
     {
+        if (envelope.Data is { K: { } key } keyed)
+        {
+            // Keyed broadcasts arrive in the order sent on a connection: the last one per key is its latest value.
+            state.Set(key, keyed.N);
+        }
+
         if (envelope is { Room: { } room, Epoch: { } epoch, Seq: { } seq })
         {
             Positions[index] = (room, epoch, seq);
@@ -286,6 +396,30 @@ internal static class LoadClient
             Latency.Record(now - data.T);
         }
 
+        Interlocked.Increment(ref s_received);
+    }
+
+    /// <summary>A <c>state</c> event: one delivery per change message (its one key's value carries the send time).</summary>
+    private static void OnState(JsonElement message, HeldState state)
+    {
+        var (applied, full, t) = state.Apply(message);
+        if (!applied)
+        {
+            return;
+        }
+
+        if (full)
+        {
+            Interlocked.Increment(ref s_full);
+            return;
+        }
+
+        if (t < Volatile.Read(ref s_from))
+        {
+            return;
+        }
+
+        Latency.Record(UnixMicros.Now() - t);
         Interlocked.Increment(ref s_received);
     }
 

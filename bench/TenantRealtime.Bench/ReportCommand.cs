@@ -47,6 +47,45 @@ internal static class ReportCommand
         md.AppendLine();
     }
 
+    /// <summary>
+    /// Keyed data (issue 30), medians per target: state-fanout and slow-consumer with --mode (changes per second,
+    /// deliveries, server CPU per change and per delivery, latency, keys some client did not end with; slow-consumer
+    /// also the backlog's peak and connections cut off), and connect-storm with --state-keys (CPU per connect until
+    /// every client held its data, the storm's seconds, clients without their data).
+    /// </summary>
+    private static void AppendKeyed(StringBuilder md, Dictionary<string, List<JsonObject>> byTarget, bool storm, string baseline)
+    {
+        // The issue's targets compare total server CPU for the same changes (or connects): per change, not per delivery.
+        var cpuKey = storm ? "serverCpuUsPerConnect" : "serverCpuUsPerChange";
+        var baseCpu = byTarget.TryGetValue(baseline, out var baseRuns) ? Median(baseRuns, cpuKey) : null;
+        if (storm)
+        {
+            md.AppendLine("Connect storm with keyed data: a connect counts once the client holds its tenant's keys (state event or REST GET).");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| target | mode | keys | connects | server CPU µs per connect | CPU ratio to {baseline} | storm s | connects/s | clients without their data | errors |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        }
+        else
+        {
+            md.AppendLine("Keyed changes: a change is one SetAsync (state) or one tenant broadcast (broadcast); final off = keys some client did not end with.");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| target | mode | changes/s | delivered/s | server CPU µs per change | CPU ratio to {baseline} | server CPU µs per delivery | p50 ms | p99 ms | final off | backlog peak KB | cut off | errors |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        }
+
+        foreach (var (target, runs) in byTarget.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            string M(string metric, string format) => F(Median(runs, metric), format);
+            var mode = (string?)runs[0]["mode"] ?? "-";
+            var row = storm
+                ? FormattableString.Invariant($"| {target} | {mode} | {M("stateKeys", "0")} | {M("connects", "0")} | {M("serverCpuUsPerConnect", "0")} | {Ratio(Median(runs, cpuKey), baseCpu)} | {M("stormSeconds", "0.00")} | {M("connectPerSec", "0")} | {M("stormIncomplete", "0")} | {M("errors", "0")} |")
+                : FormattableString.Invariant($"| {target} | {mode} | {M("changesPerSec", "0")} | {M("deliveredPerSec", "0")} | {M("serverCpuUsPerChange", "0.00")} | {Ratio(Median(runs, cpuKey), baseCpu)} | {M("serverCpuUsPerMsg", "0.00")} | {M("p50Ms", "0.00")} | {M("p99Ms", "0.00")} | {M("finalMismatched", "0")} | {M("sendBacklogPeakKb", "0")} | {M("slowConsumerClosed", "0")} | {M("errors", "0")} |");
+            md.AppendLine(row);
+        }
+
+        md.AppendLine();
+    }
+
     public static int Run(CommandLine c)
     {
         var dir = c.Get("dir") ?? throw new ArgumentException("--dir is required.");
@@ -62,7 +101,7 @@ internal static class ReportCommand
         }
 
         var cells = runs
-            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}{PayloadText(r)}{StalledText(r)}")
+            .GroupBy(r => $"{r["scenario"]} · {r["connections"]} conns / {r["tenants"]} tenants · {RateText(r)}{ProducersText(r)}{PayloadText(r)}{StalledText(r)}{KeysText(r)}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         var md = new StringBuilder();
@@ -119,6 +158,16 @@ internal static class ReportCommand
             if (cell.Any(r => (string?)r["scenario"] == Scenarios.ReconnectStorm))
             {
                 AppendReconnectStorm(md, byTarget);
+            }
+
+            if (cell.Any(r => r["keyed"] is { } keyed && (bool)keyed))
+            {
+                AppendKeyed(md, byTarget, storm: false, baseKey);
+            }
+
+            if (cell.Any(r => (string?)r["scenario"] == Scenarios.ConnectStorm && r["stateKeys"] is { } keys && Table.Number(keys) > 0))
+            {
+                AppendKeyed(md, byTarget, storm: true, baseKey);
             }
         }
 
@@ -204,7 +253,9 @@ internal static class ReportCommand
     private static string Key(JsonObject r)
     {
         var target = (string)r["target"]!;
-        var key = (string?)r["label"] ?? target;
+        // An unlabelled keyed run names its mode (compare.sh labels runs by their profile, e.g. "tenantrealtime@state").
+        var mode = (string?)r["mode"];
+        var key = (string?)r["label"] ?? ((r["keyed"] is { } keyed && (bool)keyed) || (r["stateKeys"] is { } keys && Table.Number(keys) > 0) ? $"{target}@{mode}" : target);
         var servers = r["servers"] is { } s ? (int)Table.Number(s) : Targets.DefaultServers(target);
         if (servers != Targets.DefaultServers(target) && !key.Contains(':', StringComparison.Ordinal))
         {
@@ -230,6 +281,10 @@ internal static class ReportCommand
     // Runs from before --payload-bytes had the default padding; say so only when it was another.
     private static string PayloadText(JsonObject r) =>
         r["payloadBytes"] is { } p && Table.Number(p) != RunOptions.DefaultPayloadBytes ? $" · {Table.Number(p):0}-byte padding" : string.Empty;
+
+    // Keyed runs: keys per tenant (state-fanout's round-robin, or a connect storm's filled keys).
+    private static string KeysText(JsonObject r) =>
+        r["stateKeys"] is { } k && Table.Number(k) > 0 ? $" · {Table.Number(k):0} keys per tenant" : string.Empty;
 
     private static string StalledText(JsonObject r) =>
         r["stalled"] is { } s && Table.Number(s) > 0 ? $" · {Table.Number(s):0} stalled" : string.Empty;

@@ -50,7 +50,28 @@ internal static class Scenarios
     /// </summary>
     public const string ReconnectStorm = "reconnect-storm";
 
-    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm];
+    /// <summary>
+    /// Keyed changes to each tenant (issue 30): <c>--mode state</c> sets a key of the tenant's state room per change
+    /// (<c>ITenantState.SetAsync</c>, merged by the rate bound), <c>--mode broadcast</c> sends each change as a tenant
+    /// broadcast naming its key. Every client calls Authenticate and must end with each key's last value.
+    /// </summary>
+    public const string StateFanout = "state-fanout";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm, StateFanout];
+}
+
+/// <summary>
+/// How keyed data reaches the clients (issue 30): <c>broadcast</c> (events; the default), <c>state</c> (keyed state
+/// through <c>ITenantState</c>) or <c>rest</c> (connect-storm only: each client GETs its tenant's keys after connecting,
+/// as the sample does today). Given with <c>--mode</c> or a profile (<c>@state</c>, <c>@broadcast</c>, <c>@rest</c>).
+/// </summary>
+internal static class Modes
+{
+    public const string Broadcast = "broadcast";
+    public const string State = "state";
+    public const string Rest = "rest";
+
+    public static readonly string[] All = [Broadcast, State, Rest];
 }
 
 /// <summary>One measured run.</summary>
@@ -75,8 +96,15 @@ internal sealed record RunOptions(
     int Stalled = 0,
     int Servers = 1,
     int SourceAddresses = 1,
-    bool Presence = false)
+    bool Presence = false,
+    string Mode = Modes.Broadcast,
+    bool Keyed = false,
+    int StateKeys = 0,
+    int StateValueBytes = RunOptions.DefaultStateValueBytes)
 {
+    /// <summary>The padding of each value of a connect storm's keys: with its number, time and key ~190 bytes of JSON.</summary>
+    public const int DefaultStateValueBytes = 150;
+
     /// <summary>The share of the connections that stop reading in slow-consumer unless told otherwise.</summary>
     public const double DefaultStalledShare = 0.05;
 
@@ -88,7 +116,7 @@ internal sealed record RunOptions(
 
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|tenantrealtime-redis-cluster|signalr|signalr-redis|socketio>\n" +
-        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm>\n" +
+        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm|state-fanout>\n" +
         "       (reconnect-storm: --duration is the window the reconnects spread over; .NET client only)\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
@@ -101,7 +129,12 @@ internal sealed record RunOptions(
         "       [--servers 2] (Redis targets: N servers on one redis-server, or on a 3-master cluster for\n" +
         "       tenantrealtime-redis-cluster; connections split evenly, broadcasts issued on the first)\n" +
         "       [--source-addresses K] (client sockets from 127.0.0.1 … 127.0.0.K; default: as many as the ephemeral ports need)\n" +
-        "       [--presence] (TenantRealtime targets: the servers run with EnablePresence, to measure it on vs off)";
+        "       [--presence] (TenantRealtime targets: the servers run with EnablePresence, to measure it on vs off)\n" +
+        "       [--mode broadcast|state|rest] (keyed data, .NET client; also as profiles @broadcast @state @rest):\n" +
+        "         state-fanout and slow-consumer: each change a tenant broadcast naming its key, or ITenantState.SetAsync;\n" +
+        "         connect-storm with --state-keys N: each client holds its tenant's N keys (state event, or REST GET)\n" +
+        "       [--state-keys N] (state-fanout: keys per tenant, default 1; connect-storm: keys filled per tenant first)\n" +
+        "       [--state-value-bytes 150] (connect-storm: padding of each filled value)";
 
     public static RunOptions From(CommandLine c)
     {
@@ -158,6 +191,46 @@ internal sealed record RunOptions(
             throw new ArgumentException("--target socketio is driven by the Node socket.io client only: use --client node or leave --client out.");
         }
 
+        // Keyed data (issue 30): which mode, whether the run checks final values, how many keys.
+        var explicitMode = ModeOf(c, profile);
+        var mode = explicitMode ?? Modes.Broadcast;
+        var stateKeys = c.Int("state-keys", scenario == Scenarios.StateFanout ? 1 : 0);
+        var keyed = scenario == Scenarios.StateFanout || (explicitMode is not null && scenario is Scenarios.SlowConsumer);
+        if (mode == Modes.State && !Targets.IsTenantRealtime(target))
+        {
+            throw new ArgumentException($"--mode state needs a TenantRealtime target; {target} has no keyed state.");
+        }
+
+        if (mode == Modes.Rest && scenario != Scenarios.ConnectStorm)
+        {
+            throw new ArgumentException("--mode rest is a connect-storm's load of the data (with --state-keys N).");
+        }
+
+        if (scenario == Scenarios.ConnectStorm && (stateKeys > 0) != (mode is Modes.State or Modes.Rest))
+        {
+            throw new ArgumentException("connect-storm with keyed data needs both --state-keys N and --mode state or rest.");
+        }
+
+        if (stateKeys < 0 || (stateKeys == 0 && scenario == Scenarios.StateFanout))
+        {
+            throw new ArgumentException("--state-keys must be positive.");
+        }
+
+        if (stateKeys > 0 && scenario is not (Scenarios.StateFanout or Scenarios.ConnectStorm))
+        {
+            throw new ArgumentException("--state-keys needs --scenario state-fanout or connect-storm.");
+        }
+
+        if (explicitMode is not null && scenario is not (Scenarios.StateFanout or Scenarios.ConnectStorm or Scenarios.SlowConsumer))
+        {
+            throw new ArgumentException("--mode needs --scenario state-fanout, connect-storm (with --state-keys) or slow-consumer.");
+        }
+
+        if ((keyed || stateKeys > 0) && (client != Clients.Dotnet || search is not null))
+        {
+            throw new ArgumentException("keyed runs (state-fanout, --mode, --state-keys) are driven by the .NET client at a paced rate only.");
+        }
+
         // The load client holds every connection of the cell.
         DescriptorLimit.Check(connections, processes: 1);
         return new RunOptions(
@@ -181,7 +254,31 @@ internal sealed record RunOptions(
             StalledOf(c, scenario, connections, tenants),
             ServersOf(c, target),
             Bench.SourceAddresses.For(connections, c.Int("source-addresses", 0)),
-            PresenceOf(c, target, profile));
+            PresenceOf(c, target, profile),
+            mode,
+            keyed,
+            stateKeys,
+            (int)Positive(c.Int("state-value-bytes", DefaultStateValueBytes), "--state-value-bytes"));
+    }
+
+    /// <summary>
+    /// The keyed-data mode: <c>--mode</c>, or a profile's <c>--drive</c> (<c>@state</c>, <c>@broadcast</c>, <c>@rest</c>),
+    /// which compare.sh alternates; null when neither names one (the scenario's usual broadcasts).
+    /// </summary>
+    private static string? ModeOf(CommandLine c, string profile)
+    {
+        var args = ServerProfiles.Get(profile).Args;
+        var drive = Array.IndexOf(args, "--drive");
+        var fromProfile = drive >= 0 ? args[drive + 1] : null;
+        var given = c.Get("mode");
+        if (given is not null && !Modes.All.Contains(given))
+        {
+            throw new ArgumentException($"unknown --mode '{given}' (broadcast, state or rest).");
+        }
+
+        return given is not null && fromProfile is not null && given != fromProfile
+            ? throw new ArgumentException($"--mode {given} contradicts the profile {profile} ({fromProfile}).")
+            : given ?? fromProfile;
     }
 
     /// <summary>

@@ -60,6 +60,13 @@ internal static class ServerProfiles
         // measures it on vs off in one compare.sh session, as --presence does for a single run (issue 21).
         ["presence"] = (new(), ["--presence"]),
 
+        // Keyed data (issue 30): the harness's --mode, as profiles so compare.sh alternates them in one session
+        // ("tenantrealtime@state tenantrealtime@broadcast", or "@state @rest" for a connect storm). The server ignores
+        // --drive: the mode reaches it with each drive and fill request.
+        ["state"] = (new(), ["--drive", "state"]),
+        ["broadcast"] = (new(), ["--drive", "broadcast"]),
+        ["rest"] = (new(), ["--drive", "rest"]),
+
         // The bare hub keeping 1,000 broadcasts per room like the recovery history, sending nothing more.
         ["retain"] = (new(), ["--retain", "1000"]),
     };

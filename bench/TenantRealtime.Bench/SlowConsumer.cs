@@ -23,6 +23,9 @@ internal static class SlowConsumer
             [
                 paths.ClientDll, "stalled", "--urls", string.Join(',', urls), "--count", $"{o.Stalled}", "--tenants", $"{o.Tenants}",
                 "--tenants-per-org", $"{o.TenantsPerOrg}", "--jwt-key", BenchAuth.DefaultKey,
+
+                // Keyed runs: the stalled readers call Authenticate as the readers do (state needs it to reach them).
+                .. (o.Keyed && Targets.IsTenantRealtime(o.Target) ? (string[])["--authenticate"] : []),
             ],
             jsonLines: true);
 

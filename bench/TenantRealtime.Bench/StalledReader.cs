@@ -18,6 +18,10 @@ internal sealed class StalledReader : IAsyncDisposable
     private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
     private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
 
+    // A state drive reaches a connection only once it has received its rooms' state, which Authenticate sends: so the
+    // reader asks for it (its answer, like everything after the handshake, is never read).
+    private static readonly byte[] Authenticate = Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"0\",\"target\":\"Authenticate\",\"arguments\":[{}]}\u001e");
+
     private readonly ClientWebSocket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _stalled = Stopwatch.StartNew();
@@ -29,8 +33,9 @@ internal sealed class StalledReader : IAsyncDisposable
     /// or null while it is open.</summary>
     public double? ClosedAfterS { get; private set; }
 
-    /// <summary>Opens <paramref name="uri"/> (loopback only), completes the handshake and starts pinging.</summary>
-    public static async Task<StalledReader> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>Opens <paramref name="uri"/> (loopback only), completes the handshake (then calls Authenticate when
+    /// <paramref name="authenticate"/>) and starts pinging.</summary>
+    public static async Task<StalledReader> ConnectAsync(Uri uri, bool authenticate, CancellationToken cancellationToken)
     {
         if (!uri.IsLoopback)
         {
@@ -45,6 +50,10 @@ internal sealed class StalledReader : IAsyncDisposable
             await socket.ConnectAsync(uri, cancellationToken);
             await socket.SendAsync(Handshake, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
             await ReadHandshakeResponseAsync(socket, cancellationToken);
+            if (authenticate)
+            {
+                await socket.SendAsync(Authenticate, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
         }
         catch
         {

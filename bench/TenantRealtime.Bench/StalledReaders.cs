@@ -22,6 +22,7 @@ internal static class StalledReaders
         }
 
         var count = c.Int("count", 0);
+        var authenticate = c.Flag("authenticate");
         var identity = LoadIdentity.From(c);
         var readers = new List<StalledReader>();
         long errors = 0;
@@ -33,7 +34,7 @@ internal static class StalledReaders
             {
                 try
                 {
-                    return await StalledReader.ConnectAsync(UriOf(urls[j % urls.Length], identity.TokenFor(j)), timeout.Token);
+                    return await StalledReader.ConnectAsync(UriOf(urls[j % urls.Length], identity.TokenFor(j)), authenticate, timeout.Token);
                 }
                 catch (Exception ex) when (ex is not ArgumentException)
                 {

@@ -44,6 +44,35 @@ internal static class Table
         ("closed", "stalledClosed", "0"),
     ];
 
+    /// <summary>
+    /// Keyed drives (state-fanout, slow-consumer with --mode): the mode, changes issued per second, server CPU per
+    /// change (delivered/s and CPU µs/msg above are per delivery), and keys some client did not end with.
+    /// </summary>
+    private static readonly (string Header, string Key, string Format)[] KeyedColumns =
+    [
+        ("mode", "mode", ""),
+        ("changes/s", "changesPerSec", "0"),
+        ("CPU µs/change", "serverCpuUsPerChange", "0.00"),
+        ("final off", "finalMismatched", "0"),
+    ];
+
+    /// <summary>slow-consumer: the most bytes waiting to be written across connections, and connections cut off.</summary>
+    private static readonly (string Header, string Key, string Format)[] BacklogColumns =
+    [
+        ("backlog peak KB", "sendBacklogPeakKb", "0"),
+        ("cut off", "slowConsumerClosed", "0"),
+    ];
+
+    /// <summary>connect-storm with --state-keys: how the data was loaded, CPU per connect, and clients without it.</summary>
+    private static readonly (string Header, string Key, string Format)[] StateStormColumns =
+    [
+        ("mode", "mode", ""),
+        ("keys", "stateKeys", "0"),
+        ("CPU µs/connect", "serverCpuUsPerConnect", "0"),
+        ("storm s", "stormSeconds", "0.00"),
+        ("incomplete", "stormIncomplete", "0"),
+    ];
+
     /// <summary>Runs on Redis: how many servers, and what every redis-server of the run spent and held.</summary>
     private static readonly (string Header, string Key, string Format)[] ScaleOutColumns =
     [
@@ -63,7 +92,17 @@ internal static class Table
 
         if (list.Any(r => (string?)r["scenario"] == Scenarios.SlowConsumer))
         {
-            columns = [.. columns, .. SlowConsumerColumns];
+            columns = [.. columns, .. SlowConsumerColumns, .. BacklogColumns];
+        }
+
+        if (list.Any(r => r["keyed"] is { } keyed && (bool)keyed))
+        {
+            columns = [.. columns, .. KeyedColumns];
+        }
+
+        if (list.Any(r => (string?)r["scenario"] == Scenarios.ConnectStorm && r["stateKeys"] is { } keys && Number(keys) > 0))
+        {
+            columns = [.. columns, .. StateStormColumns];
         }
 
         var rows = list.Select(r => columns.Select(c => Cell(r[c.Key], c.Format)).ToArray()).ToList();

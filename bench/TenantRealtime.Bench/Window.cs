@@ -152,6 +152,24 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["errors"] = (long)report["errors"]! + disconnects + (long)stats["errors"]!,
         };
 
+        if (o.Keyed)
+        {
+            // A change is one SetAsync (state) or one broadcast (broadcast); the rate bound merges state changes, so
+            // deliveries fall short of the offered fan-out by design, and what counts is that every client ends with
+            // each key's last value: a key a client does not hold is an error (and "lost").
+            var mismatched = (long)report["finalMismatched"]!;
+            window["changes"] = broadcasts;
+            window["changesPerSec"] = Math.Round(broadcasts / elapsed, 2);
+            window["offeredDeliveries"] = expected;
+            window["serverCpuUsPerChange"] = broadcasts > 0 ? Math.Round((double)cpuMicros / broadcasts, 2) : null;
+            window["finalKeys"] = report["finalKeys"]?.DeepClone();
+            window["finalMismatched"] = mismatched;
+            window["finalConnectionsMismatched"] = report["finalConnectionsMismatched"]?.DeepClone();
+            window["finalValuesMatched"] = mismatched == 0;
+            window["lost"] = mismatched;
+            window["errors"] = (long)window["errors"]! + mismatched;
+        }
+
         // slow-consumer: how long each broadcast call took until its task completed, i.e. what an app awaiting it
         // waited (the server times calls in that scenario only).
         if (stats["broadcastCalls"] is JsonObject calls)
@@ -163,6 +181,12 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
 
             // Deliveries the producer did not issue because a waiting call had held it up for over a second.
             window["skippedDeliveries"] = stats["skippedDeliveries"]?.DeepClone();
+
+            // The paused readers' cost on the server: the most bytes waiting to be written across connections during
+            // the drive (tenantrealtime.send.backlog, sampled every 50 ms; 0 for the bare hub, which has no such
+            // gauge), and the connections the server closed as slow-consumer in the window.
+            window["sendBacklogPeakKb"] = stats["sendBacklogPeakBytes"] is { } peak ? Math.Round(Table.Number(peak) / 1024, 1) : null;
+            window["slowConsumerClosed"] = Delta(before?["slowConsumerClosed"], stats["slowConsumerClosed"]);
         }
 
         return window;
@@ -244,6 +268,10 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         ["producers"] = o.Producers,
         ["payloadBytes"] = o.PayloadBytes,
         ["stalled"] = o.Stalled,
+
+        // Keyed drives: state sets ITenantState per change; broadcast names the key in each broadcast.
+        ["mode"] = o.Keyed ? o.Mode : null,
+        ["stateKeys"] = Math.Max(1, o.StateKeys),
     };
 
     private long[] CpuEach() => [.. servers.Select(s => Proc.CpuMicros(s.Pid))];
@@ -275,6 +303,11 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
     /// </summary>
     private async Task<JsonObject> DrainAsync(long expected)
     {
+        if (o.Keyed)
+        {
+            return await DrainKeyedAsync();
+        }
+
         var clock = Stopwatch.StartNew();
         var progress = Stopwatch.StartNew();
         long last = -1;
@@ -290,6 +323,39 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             if (received != last)
             {
                 last = received;
+                progress.Restart();
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Keyed drives: merged changes never arrive, so the count of deliveries cannot say when the window's messages are
+    /// in. Waits instead until every client holds each key's last value (the client compares with /bench/state-final),
+    /// or until the mismatches stop falling for 3 s, at most 60 s; returns the last report with the check's figures.
+    /// </summary>
+    private async Task<JsonObject> DrainKeyedAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = Stopwatch.StartNew();
+        long last = long.MaxValue;
+        while (true)
+        {
+            var check = await client.AskAsync("check", "check", BenchRun.Slow);
+            var mismatched = (long)check["mismatched"]!;
+            if (mismatched == 0 || progress.Elapsed > TimeSpan.FromSeconds(3) || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                var report = await client.AskAsync("report", "report", BenchRun.Slow);
+                report["finalKeys"] = check["keys"]?.DeepClone();
+                report["finalMismatched"] = mismatched;
+                report["finalConnectionsMismatched"] = check["connectionsMismatched"]?.DeepClone();
+                return report;
+            }
+
+            if (mismatched < last)
+            {
+                last = mismatched;
                 progress.Restart();
             }
 

@@ -18,9 +18,25 @@ internal static class ControlEndpoints
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             return Results.Ok(new { heapBytes = GC.GetTotalMemory(false) });
         });
-        bench.MapPost("/start", (DriveRequest request, Driver driver) =>
-            driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" }));
-        bench.MapGet("/stats", (Driver driver, GcPauses gcPauses, Microsoft.Extensions.Options.IOptions<TenantRealtime.TenantRealtimeOptions> realtime) =>
+        bench.MapPost("/start", (DriveRequest request, Driver driver, ServerMeters meters) =>
+        {
+            meters.ResetPeak();
+            return driver.TryStart(request) ? Results.Accepted() : Results.Conflict(new { error = "already running" });
+        });
+
+        // Keyed drives: the last value's number per tenant and key, which every client must end with.
+        bench.MapGet("/state-final", (Driver driver) => Results.Ok(driver.Final));
+
+        // connect-storm with --state-keys: fills each tenant's data before the storm (StateFill).
+        bench.MapPost("/state-fill", async (StateFillRequest request, StateFill fill, CancellationToken cancellationToken) =>
+            Results.Ok(new { keys = await fill.FillAsync(request, cancellationToken) }));
+
+        // What the sample does today: a page loads its tenant's data with a REST GET after connecting. The tenant comes
+        // from the caller's token, as an app's endpoint would take it; the JSON is written per request.
+        app.MapGet("/api/state", (System.Security.Claims.ClaimsPrincipal user, StateFill fill) =>
+            fill.Of(user.FindFirst("tenant_id")?.Value) is { } keys ? Results.Ok(keys) : Results.NotFound())
+            .RequireAuthorization();
+        bench.MapGet("/stats", (Driver driver, GcPauses gcPauses, ServerMeters meters, Microsoft.Extensions.Options.IOptions<TenantRealtime.TenantRealtimeOptions> realtime) =>
         {
             var c = driver.Counters;
             return Results.Ok(new
@@ -29,6 +45,12 @@ internal static class ControlEndpoints
 
                 // What the server really runs with (the bare hub has no presence: always false there).
                 presence = realtime.Value.EnablePresence,
+
+                // slow-consumer: bytes waiting to be written across connections now and at most since the drive
+                // started (tenantrealtime.send.backlog; 0 for the bare hub), and connections closed as slow-consumer.
+                sendBacklogBytes = meters.BacklogBytes,
+                sendBacklogPeakBytes = meters.PeakBacklogBytes,
+                slowConsumerClosed = meters.SlowConsumerClosed,
                 broadcasts = c.Broadcasts,
                 expectedDeliveries = c.ExpectedDeliveries,
                 errors = c.Errors,

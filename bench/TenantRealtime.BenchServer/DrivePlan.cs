@@ -44,11 +44,19 @@ internal sealed class DrivePlan
     /// <summary>Gets how many distinct targets the scenario round-robins over.</summary>
     public int Targets { get; }
 
-    /// <summary>Sends one broadcast to target <paramref name="i"/>; returns the send and its expected fan-out (readers).</summary>
-    public (Task Task, int Fanout) Send(IBenchSender sender, string scenario, int i, BenchData data) => scenario switch
+    /// <summary>The tenant id of tenant target <paramref name="i"/>.</summary>
+    public string TenantId(int i) => _tenantIds[i];
+
+    /// <summary>
+    /// Sends one broadcast (or, in state mode, one state change) to target <paramref name="i"/>; returns the send and
+    /// its expected fan-out (readers). A state change counts its fan-out as a broadcast would, so the same
+    /// <c>--rate</c> offers the same changes per second in both modes; the rate bound merges some of them.
+    /// </summary>
+    public (Task Task, int Fanout) Send(IBenchSender sender, DriveRequest r, int i, BenchData data) => r.Scenario switch
     {
         "org-fanout" => (sender.ToOrganizationAsync(_organizationIds[i], data), _orgSize[i]),
         "broadcast-all" => (sender.ToAllAsync(data), _connections),
+        _ when r.Mode == DriveRequest.StateMode => (sender.SetStateAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data.K!, data), _tenantSize[i]),
         _ => (sender.ToTenantAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data), _tenantSize[i]),
     };
 }

@@ -14,9 +14,17 @@ namespace TenantRealtime.BenchServer;
 /// an app broadcasts from many requests at once. One producer is a single thread's share of the cores.</param>
 /// <param name="PayloadBytes">Length of the padding <c>p</c> in each message's data; 0 = the usual 26 bytes.</param>
 /// <param name="Stalled">Connections 0 … Stalled − 1 never read (slow-consumer): left out of the expected fan-out.</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0)
+/// <param name="Mode">broadcast (the default), or state: each change to a tenant is <c>ITenantState.SetAsync</c>
+/// instead of a tenant broadcast (state-fanout, slow-consumer).</param>
+/// <param name="StateKeys">Keys per tenant the changes round-robin over (state-fanout, either mode).</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0, string? Mode = null, int StateKeys = 1)
 {
     public const string SlowConsumer = "slow-consumer";
+    public const string StateFanout = "state-fanout";
+    public const string StateMode = "state";
+
+    /// <summary>Gets whether each change names a key (state-fanout, or any drive in state mode), so clients can check final values.</summary>
+    public bool Keyed => Scenario == StateFanout || Mode == StateMode;
 }
 
 /// <summary>Issues broadcasts at a fixed delivery rate (1 ms ticks), or unpaced, through the target's sender.</summary>
@@ -38,6 +46,12 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings, GcPau
     private Task _running = Task.CompletedTask;
     private long _sequence;
     private DriveCounters _counters = new();
+
+    // Keyed drives: the last value set (or broadcast) per tenant and key, which every client must end with.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, long>> _final = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the last value's number per tenant id and key of every keyed drive so far (<c>/bench/state-final</c>).</summary>
+    public IReadOnlyDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, long>> Final => _final;
 
     /// <summary>Gets the counters of the current or last drive.</summary>
     public DriveCounters Counters => _counters;
@@ -104,9 +118,20 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings, GcPau
             long sendTicks = 0, broadcasts = 0, expected = 0, pendingCount = 0;
             while (sent < due)
             {
-                var data = new BenchData(Interlocked.Increment(ref _sequence), UnixMicros.Now(), padding);
+                var n = Interlocked.Increment(ref _sequence);
+                var target = (int)(next % plan.Targets);
+
+                // Keyed: the changes round-robin over the tenants, then over each tenant's keys.
+                var key = r.Keyed ? StateKey((int)(next / plan.Targets % Math.Max(1, r.StateKeys))) : null;
+                var data = new BenchData(n, UnixMicros.Now(), padding, key);
+                if (key is not null)
+                {
+                    // Recorded before the send, in the producer's order: a later change of the key always wins.
+                    _final.GetOrAdd(plan.TenantId(target), static _ => new(StringComparer.Ordinal))[key] = n;
+                }
+
                 var before = Stopwatch.GetTimestamp();
-                var (task, fanout) = plan.Send(sender, r.Scenario, (int)(next % plan.Targets), data);
+                var (task, fanout) = plan.Send(sender, r, target, data);
                 if (spinTicks > 0)
                 {
                     // --send-spin-ns: a producer made slower on purpose, to see how throughput answers the producer's cost.
@@ -149,11 +174,14 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings, GcPau
         await DrainAsync(pending, counters);
     }
 
+    /// <summary>The name of a tenant's <paramref name="index"/>-th key.</summary>
+    public static string StateKey(int index) => $"k{index}";
+
     /// <summary>
     /// The padding of a drive's messages: the alphabet repeated to <paramref name="bytes"/> characters (ASCII, so as
     /// many bytes of JSON). Larger payloads fill a stalled reader's socket buffers sooner (slow-consumer).
     /// </summary>
-    private static string PaddingOf(int bytes) =>
+    public static string PaddingOf(int bytes) =>
         bytes <= 0 || bytes == Padding.Length ? Padding : string.Create(bytes, 0, static (span, _) =>
         {
             for (var i = 0; i < span.Length; i++)

@@ -58,6 +58,8 @@ builder.Services.AddAuthorization();
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<Driver>();
 builder.Services.AddSingleton<GcPauses>();
+builder.Services.AddSingleton<ServerMeters>();
+builder.Services.AddSingleton<StateFill>();
 
 if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRedis)
 {
@@ -115,5 +117,7 @@ else
     app.MapTenantRealtime(BenchAuth.HubPath, ConfigureConnection);
 }
 
+// Listening from the start, so the backlog's peak and the slow-consumer closes of every drive are seen.
+_ = app.Services.GetRequiredService<ServerMeters>();
 ControlEndpoints.Map(app);
 await app.RunAsync();

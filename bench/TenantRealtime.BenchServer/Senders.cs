@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace TenantRealtime.BenchServer;
 
-/// <summary>The measured payload: a sequence number, the server's wall clock in Unix microseconds, padding.</summary>
-internal sealed record BenchData(long N, long T, string P);
+/// <summary>
+/// The measured payload: a sequence number, the server's wall clock in Unix microseconds, padding, and in keyed drives
+/// the key it is the value of (left out of the JSON otherwise, so the other scenarios' bytes are unchanged).
+/// </summary>
+internal sealed record BenchData(long N, long T, string P, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? K = null);
 
 /// <summary>The original design's envelope, as the bare hub sends it: <c>{type, data, timestamp}</c>.</summary>
 internal sealed record BareEnvelope(string Type, BenchData Data, string Timestamp);
@@ -18,11 +21,17 @@ internal interface IBenchSender
     Task ToOrganizationAsync(string organizationId, BenchData data);
 
     Task ToAllAsync(BenchData data);
+
+    /// <summary>Sets <paramref name="key"/> of a tenant's state room (TenantRealtime only).</summary>
+    Task SetStateAsync(string organizationId, string tenantId, string key, BenchData data);
 }
 
 /// <summary>The library, exactly as an app uses it: <see cref="ITenantBroadcaster"/>.</summary>
-internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster) : IBenchSender
+internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster, ITenantState state) : IBenchSender
 {
+    public Task SetStateAsync(string organizationId, string tenantId, string key, BenchData data) =>
+        state.SetAsync(StateRoom.Tenant(organizationId, tenantId), key, data);
+
     public Task ToTenantAsync(string organizationId, string tenantId, BenchData data) =>
         broadcaster.BroadcastToTenantAsync(organizationId, tenantId, Driver.EventName, "tick", data);
 
@@ -41,6 +50,10 @@ internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster) : IBe
 internal sealed class BareSignalRSender(IHubContext<BareHub> hub, ServerSettings settings) : IBenchSender
 {
     private readonly RetainedBroadcasts _retained = new(settings.Retain);
+
+    // The harness refuses state mode for the bare hub; this says so if a request gets here anyway.
+    public Task SetStateAsync(string organizationId, string tenantId, string key, BenchData data) =>
+        Task.FromException(new NotSupportedException("the bare hub has no keyed state."));
 
     public Task ToTenantAsync(string organizationId, string tenantId, BenchData data)
     {
