@@ -147,7 +147,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
             }
 
             message.Bytes = message.SizeFor(Connection.Protocol);
-            if (message.StateKey is { } key)
+            if (message.ChangeKey is { } key)
             {
                 var replaced = (_queue ??= new SendQueue()).EnqueueChange(message, message.Room!, key);
                 var freed = replaced?.Bytes ?? 0;
@@ -262,7 +262,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
                         continue;
                     }
 
-                    if (head.StateKey is null)
+                    if (head.ChangeKey is null)
                     {
                         _queuedBytes -= head.Bytes;
                         _queuedMessages--;
@@ -313,7 +313,7 @@ internal sealed partial class ConnectionSender(HubConnectionContext connection, 
         queue.RemoveWhere(item =>
         {
             // Only broadcasts: a state change's room may share a broadcast room's key, but never its numbering.
-            if (item.Slot is not null || item.StateKey is not null || !slot.Replayed(item.Room, item.Seq))
+            if (item.Slot is not null || item.ChangeKey is not null || !slot.Replayed(item.Room, item.Seq))
             {
                 return false;
             }

@@ -14,7 +14,7 @@ internal struct Outgoing
     public Outgoing(SerializedHubMessage message, string? room, long seq) => (_message, Room, Seq) = (message, room, seq);
 
     /// <summary>A change of <paramref name="key"/> in <paramref name="room"/>'s state.</summary>
-    public Outgoing(SerializedHubMessage message, string room, string key) => (_message, Room, StateKey) = (message, room, key);
+    public Outgoing(SerializedHubMessage message, string room, string key) => (_message, Room, ChangeKey) = (message, room, key);
 
     public Outgoing(HubMessage message, string? room, long seq) => (_message, Room, Seq) = (message, room, seq);
 
@@ -27,7 +27,7 @@ internal struct Outgoing
     public bool IsDropped { get; private init; }
 
     /// <summary>Gets the key of a state change (its room is <see cref="Room"/>), or <see langword="null"/>.</summary>
-    public string? StateKey { get; }
+    public string? ChangeKey { get; }
 
     /// <summary>Gets the room of a numbered broadcast or of a state change, or <see langword="null"/>.</summary>
     public string? Room { get; }

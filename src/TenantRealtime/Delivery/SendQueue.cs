@@ -75,7 +75,7 @@ internal sealed class SendQueue
         {
             _dropped--;
         }
-        else if (item.StateKey is { } key && _changes is not null && _changes.TryGetValue((item.Room!, key), out var index) && index == _headIndex - 1)
+        else if (item.ChangeKey is { } key && _changes is not null && _changes.TryGetValue((item.Room!, key), out var index) && index == _headIndex - 1)
         {
             _changes.Remove((item.Room!, key));
         }
@@ -97,7 +97,7 @@ internal sealed class SendQueue
                 continue;
             }
 
-            if (item.StateKey is { } key)
+            if (item.ChangeKey is { } key)
             {
                 _changes![(item.Room!, key)] = _headIndex + count;
             }

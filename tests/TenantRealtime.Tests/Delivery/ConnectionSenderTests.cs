@@ -154,8 +154,8 @@ public sealed class ConnectionSenderTests : IAsyncDisposable
 
         // Replaced changes leave empty slots until the queue is compacted: never one slot per flip.
         queue.Count.Should().BeLessThan(200);
-        queue.Items().Select(item => item.StateKey).Should().Equal("steady", "flip");
-        queue.Dequeue().StateKey.Should().Be("steady");
+        queue.Items().Select(item => item.ChangeKey).Should().Equal("steady", "flip");
+        queue.Dequeue().ChangeKey.Should().Be("steady");
         queue.EnqueueChange(new Outgoing(Message("flip-last"), "tenant:o:t", "flip"), "tenant:o:t", "flip").Should().NotBeNull("the queued flip is found after compactions and dequeues");
         queue.Items().Should().ContainSingle();
     }
