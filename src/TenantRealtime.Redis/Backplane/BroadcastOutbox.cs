@@ -64,15 +64,6 @@ internal sealed class BroadcastOutbox(int capacity)
         }
     }
 
-    /// <summary>The oldest waiting item, which stays in the outbox until <see cref="Complete"/>.</summary>
-    public bool TryPeek(out OutboxItem item)
-    {
-        lock (_lock)
-        {
-            return _items.TryPeek(out item!);
-        }
-    }
-
     /// <summary>The oldest waiting items, at most <paramref name="count"/>, which stay in the outbox until <see cref="Complete"/>.</summary>
     public List<OutboxItem> PeekOldest(int count)
     {

@@ -18,18 +18,6 @@ internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]
     private readonly Lock _lock = new();
     private int _inFlight;
 
-    /// <summary>Gets how many wait for a call in flight.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
-
     /// <summary>Adds <paramref name="request"/>; sends it at once (with whatever else waits) while fewer calls are in flight than allowed.</summary>
     public void Add(AppendRequest request)
     {

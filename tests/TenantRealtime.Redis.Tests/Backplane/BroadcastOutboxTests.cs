@@ -52,8 +52,7 @@ public sealed class BroadcastOutboxTests
         var head = Item(0);
         outbox.Enqueue(head);
 
-        outbox.TryPeek(out var peeked).Should().BeTrue();
-        peeked.Should().BeSameAs(head);
+        outbox.PeekOldest(1).Should().ContainSingle().Which.Should().BeSameAs(head);
         outbox.Count.Should().Be(1, "the drainer removes an item only once it is numbered and sent");
 
         outbox.Enqueue(Item(1));
@@ -70,7 +69,7 @@ public sealed class BroadcastOutboxTests
     private static List<OutboxItem> Drain(BroadcastOutbox outbox)
     {
         var drained = new List<OutboxItem>();
-        while (outbox.TryPeek(out var item))
+        while (outbox.PeekOldest(1) is [var item])
         {
             drained.Add(item);
             outbox.Complete(item);
