@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;
@@ -9,6 +10,10 @@ public abstract class IsolationTests<TCluster>(TCluster cluster) : RealtimeClust
     where TCluster : class, IRealtimeCluster
 {
     private const string Event = "isolation";
+    private const string State = TenantRealtimeWire.Events.State;
+    private const string NotHeld = "HubException: forbidden: the connection does not hold that room's state.";
+
+    private ITenantState States => Cluster.Sender.Services.GetRequiredService<ITenantState>();
 
     [Theory]
     [InlineData(TenantRoles.Member)]
@@ -206,4 +211,212 @@ public abstract class IsolationTests<TCluster>(TCluster cluster) : RealtimeClust
 
         (await start.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized);
     }
+
+    /// <summary>
+    /// A member of tenant t1 reads and receives the state of its own rooms only: no other tenant or user of its
+    /// organization (also by case or a longer id), no other organization (also one whose id starts with its own), and
+    /// no misspelling of its own rooms, whether it asks with <c>GetState</c>, names them in <c>Resume</c> or waits.
+    /// </summary>
+    [Fact]
+    public async Task AMemberNeverReadsNorReceivesAnotherRoomsState()
+    {
+        string own = Org("a"), other = Org("b"), longer = Org("a-x");
+        var user = TestUser.Member("mallory", own, "t1");
+        var ownRooms = new[] { "all", $"org:{own}", $"tenant:{own}:t1", $"user:{own}:mallory" };
+        StateRoom[] foreign =
+        [
+            StateRoom.Tenant(own, "t2"), StateRoom.Tenant(own, "T1"), StateRoom.Tenant(own, "t10"),
+            StateRoom.User(own, "alice"), StateRoom.User(own, "Mallory"),
+            StateRoom.Organization(other), StateRoom.Tenant(other, "t1"), StateRoom.User(other, "mallory"),
+            StateRoom.Organization(longer), StateRoom.Tenant(longer, "t1"), StateRoom.User(longer, "mallory"),
+        ];
+        string[] malformed =
+        [
+            $"org-admins:{own}", $"ORG:{own}", $"Tenant:{own}:t1", $"org:{own.ToUpperInvariant()}", $"org:{own} ", $" org:{own}",
+            $"tenant:{own}:t1 ", $"tenant:{own}:t1:x", $"tenant:{own}", $"tenant:{own}:", $"tenant::t1", "org:", $"user:{own}:mallory:x",
+            $"user:{own}:mallory\u0000", "ALL", "all ",
+        ];
+        await States.SetAsync(StateRoom.Tenant(own, "t1"), "mine", "t1");
+        foreach (var room in foreign)
+        {
+            await States.SetAsync(room, "secret", Key(room));
+        }
+
+        var client = await ConnectAsync(user, HubProtocolKind.Json, State);
+        await client.InvokeAsync("Authenticate", new { });
+        var keys = foreign.Select(Key).Concat(malformed).ToList();
+        foreach (var key in keys)
+        {
+            var read = () => client.InvokeAsync("GetState", new { room = key });
+            (await read.Should().ThrowAsync<HubException>($"'{key}' is not its room")).Which.Message.Should().EndWith(NotHeld);
+        }
+
+        // Its own tenant room beside them, so a resume that refused every room could not pass.
+        var resumed = await client.InvokeAsync("Resume", new
+        {
+            positions = Array.Empty<object>(),
+            states = keys.Append($"tenant:{own}:t1").Select(key => new { room = key, epoch = "e", version = 0L }).ToArray(),
+        });
+        var results = StateResults(resumed);
+        results.Should().HaveCount(keys.Count + 1);
+        results.SkipLast(1).Should().AllSatisfy(r => r.Should().Contain("error", "forbidden").And.Contain("replayed", 0L).And.Contain("recovered", false));
+        results[^1].Should().Contain("error", null).And.Contain("replayed", 1L);
+
+        // Live: each foreign change, then one of its own room, then the proof that nothing foreign came before it.
+        var witnesses = await WitnessesAsync(other, longer);
+        foreach (var room in foreign)
+        {
+            await States.SetAsync(room, "live", Key(room));
+        }
+
+        await FlushStateAsync(client, StateRoom.Tenant(own, "t1"), witnesses, foreign.Where(r => r.OrganizationId != own));
+        client.Received.Where(m => m.EventName == State).Select(m => m.String("room")).Should().OnlyContain(room => ownRooms.Contains(room), "only its own rooms' state reaches it");
+    }
+
+    /// <summary>An organization's admin reads any tenant's state of its organization, and never another organization's.</summary>
+    [Fact]
+    public async Task AnOrganizationAdminReadsItsTenantsStateButNeverAnotherOrganizations()
+    {
+        string own = Org("a"), other = Org("b"), longer = Org("a-x");
+        var admin = await ConnectAsync(TestUser.Admin("ada", own), HubProtocolKind.Json, State);
+        StateRoom[] tenants = [StateRoom.Tenant(own, "t1"), StateRoom.Tenant(own, "t2")];
+        StateRoom[] foreign = [StateRoom.Tenant(other, "t1"), StateRoom.Organization(other), StateRoom.Tenant(longer, "t1"), StateRoom.Organization(longer), StateRoom.User(own, "bob")];
+        string[] malformed = [$"org-admins:{own}", $"TENANT:{own}:t1", $"tenant:{own}:t1 ", $"tenant:{own}: t1", $"tenant:{own}:t1:x", $"tenant:{own.ToUpperInvariant()}:t1", $"tenant:{own}-x:t1 "];
+        foreach (var room in tenants.Concat(foreign))
+        {
+            await States.SetAsync(room, "secret", Key(room));
+        }
+
+        await admin.InvokeAsync("Authenticate", new { });
+
+        // Its tenants: one read with GetState, one named in Resume; each arrives whole.
+        var read = await admin.InvokeAsync("GetState", new { room = Key(tenants[0]) });
+        read.Should().Contain("room", Key(tenants[0])).And.Contain("version", 1L);
+        var resumed = await admin.InvokeAsync("Resume", new
+        {
+            positions = Array.Empty<object>(),
+            states = foreign.Select(Key).Concat(malformed).Prepend(Key(tenants[1])).Select(key => new { room = key, epoch = "e", version = 0L }).ToArray(),
+        });
+        var results = StateResults(resumed);
+        results[0].Should().Contain("room", Key(tenants[1])).And.Contain("error", null).And.Contain("replayed", 1L);
+        results.Skip(1).Should().HaveCount(foreign.Length + malformed.Length).And.AllSatisfy(r => r.Should().Contain("error", "forbidden").And.Contain("replayed", 0L));
+        foreach (var tenant in tenants)
+        {
+            var whole = await admin.WaitForAsync(State, m => m.String("room") == Key(tenant) && Equals(m["full"], true));
+            ((IReadOnlyDictionary<string, object?>)whole["set"]!).Should().Contain("secret", Key(tenant));
+        }
+
+        foreach (var key in foreign.Select(Key).Concat(malformed))
+        {
+            var refused = () => admin.InvokeAsync("GetState", new { room = key });
+            (await refused.Should().ThrowAsync<HubException>($"'{key}' is not a room of {own}")).Which.Message.Should().EndWith(NotHeld);
+        }
+
+        // Live: its tenants' changes arrive (through org-admins), no foreign one does.
+        var witnesses = await WitnessesAsync(other, longer);
+        foreach (var room in foreign)
+        {
+            await States.SetAsync(room, "live", Key(room));
+        }
+
+        foreach (var tenant in tenants)
+        {
+            await States.SetAsync(tenant, "live", Key(tenant));
+            await admin.WaitForAsync(State, m => m.String("room") == Key(tenant) && m["set"] is IReadOnlyDictionary<string, object?> set && set.ContainsKey("live"));
+        }
+
+        await FlushStateAsync(admin, StateRoom.Organization(own), witnesses, foreign.Where(r => r.OrganizationId != own));
+        var ownRooms = new[] { "all", $"org:{own}", $"user:{own}:ada" }.Concat(tenants.Select(Key));
+        admin.Received.Where(m => m.EventName == State).Select(m => m.String("room")).Should().OnlyContain(room => ownRooms.Contains(room));
+    }
+
+    /// <summary>After <c>LeaveOrganization</c>, a platform admin can neither read an organization's state nor receive its changes.</summary>
+    [Fact]
+    public async Task APlatformAdminThatLeftAnOrganizationNoLongerReadsNorReceivesItsState()
+    {
+        string home = Org("p"), other = Org("b");
+        StateRoom[] rooms = [StateRoom.Organization(other), StateRoom.Tenant(other, "t1")];
+        foreach (var room in rooms)
+        {
+            await States.SetAsync(room, "secret", Key(room));
+        }
+
+        var admin = await ConnectAsync(TestUser.PlatformAdmin("pat", home), HubProtocolKind.Json, State);
+        await admin.InvokeAsync("Authenticate", new { });
+        await admin.InvokeAsync("JoinOrganization", new { organizationId = other });
+        foreach (var room in rooms)
+        {
+            await admin.InvokeAsync("GetState", new { room = Key(room) });
+        }
+
+        // While joined it reads and receives them: the test below would pass vacuously otherwise.
+        var witnesses = await WitnessesAsync(other);
+        await States.SetAsync(rooms[1], "joined", "1");
+        await admin.WaitForAsync(State, m => m.String("room") == Key(rooms[1]) && m["set"] is IReadOnlyDictionary<string, object?> set && set.ContainsKey("joined"));
+        await admin.InvokeAsync("LeaveOrganization", new { organizationId = other });
+        var before = admin.Received.Count(m => m.EventName == State);
+
+        foreach (var room in rooms)
+        {
+            var read = () => admin.InvokeAsync("GetState", new { room = Key(room) });
+            (await read.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith(NotHeld);
+        }
+
+        var resumed = await admin.InvokeAsync("Resume", new { positions = Array.Empty<object>(), states = rooms.Select(r => new { room = Key(r), epoch = "e", version = 0L }).ToArray() });
+        StateResults(resumed).Should().AllSatisfy(r => r.Should().Contain("error", "forbidden"));
+        foreach (var room in rooms)
+        {
+            await States.SetAsync(room, "live", Key(room));
+        }
+
+        await FlushStateAsync(admin, StateRoom.Organization(home), witnesses, rooms);
+        admin.Received.Where(m => m.EventName == State).Skip(before).Select(m => m.String("room")).Should().Equal([$"org:{home}"], "only the flush of its own organization came after it left");
+    }
+
+    /// <summary>
+    /// Clients that read the state of <paramref name="organizations"/>: on Redis each organization's changes travel on
+    /// its own channel, so a foreign change is proven handled on the receiver only once a client that holds it has it.
+    /// Each is an admin of tenant t1 named mallory, so it holds the organization, t1 and mallory's user room.
+    /// </summary>
+    private async Task<Dictionary<string, RealtimeClient>> WitnessesAsync(params string[] organizations)
+    {
+        var witnesses = new Dictionary<string, RealtimeClient>();
+        foreach (var organization in organizations)
+        {
+            var witness = await ConnectAsync(TestUser.Admin("mallory", organization, "t1"), HubProtocolKind.Json, State);
+            await witness.InvokeAsync("Authenticate", new { });
+            witnesses[organization] = witness;
+        }
+
+        return witnesses;
+    }
+
+    /// <summary>
+    /// Proves that no foreign change reached <paramref name="client"/>: waits until each of <paramref name="witnessed"/>'s
+    /// <c>live</c> changes reached its organization's witness (so the receiver sent it wherever it would go), then sets a
+    /// change of the client's own room and waits for it. Foreign rooms of the client's own organization need no
+    /// witness: they share its channel, and the client's queue is in send order.
+    /// </summary>
+    private async Task FlushStateAsync(RealtimeClient client, StateRoom own, Dictionary<string, RealtimeClient> witnesses, IEnumerable<StateRoom> witnessed)
+    {
+        foreach (var room in witnessed)
+        {
+            await witnesses[room.OrganizationId!].WaitForAsync(State, m => m.String("room") == Key(room) && m["set"] is IReadOnlyDictionary<string, object?> set && set.ContainsKey("live"));
+        }
+
+        var marker = Guid.NewGuid().ToString("N");
+        await States.SetAsync(own, marker, "flush");
+        await client.WaitForAsync(State, m => m.String("room") == Key(own) && m["set"] is IReadOnlyDictionary<string, object?> set && set.ContainsKey(marker));
+    }
+
+    private static string Key(StateRoom room) => room.Scope switch
+    {
+        BroadcastScope.All => "all",
+        BroadcastScope.Organization => $"org:{room.OrganizationId}",
+        BroadcastScope.Tenant => $"tenant:{room.OrganizationId}:{room.TenantId}",
+        _ => $"user:{room.OrganizationId}:{room.UserId}",
+    };
+
+    private static List<IReadOnlyDictionary<string, object?>> StateResults(IReadOnlyDictionary<string, object?> resumed) =>
+        [.. ((IEnumerable<object?>)resumed["states"]!).Cast<IReadOnlyDictionary<string, object?>>()];
 }

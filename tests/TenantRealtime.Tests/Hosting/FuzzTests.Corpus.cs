@@ -15,16 +15,21 @@ namespace TenantRealtime.Tests.Hosting;
 /// </summary>
 public sealed partial class FuzzTests
 {
-    private static readonly string[] CorpusMethods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "GetPresence", "Resume", "Ping"];
+    private static readonly string[] CorpusMethods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "GetPresence", "Resume", "GetState", "Ping"];
 
-    /// <summary>Each method's fields, and where Resume's nested ones go.</summary>
+    /// <summary>Each method's fields, and where Resume's nested ones go (<see cref="Nested"/>).</summary>
     private static readonly Dictionary<string, string[]> Fields = new()
     {
         ["Authenticate"] = ["userId", "organizationId", "tenantId", "userRole", "extra"],
         ["JoinOrganization"] = ["organizationId", "extra"],
         ["LeaveOrganization"] = ["organizationId", "extra"],
         ["GetPresence"] = ["scope", "organizationId", "tenantId", "extra"],
-        ["Resume"] = ["positions", "positions[0].room", "positions[0].epoch", "positions[0].seq", "positions[0].extra", "extra"],
+        ["Resume"] =
+        [
+            "positions", "positions[0].room", "positions[0].epoch", "positions[0].seq", "positions[0].extra",
+            "states", "states[0].room", "states[0].epoch", "states[0].version", "states[0].extra", "extra",
+        ],
+        ["GetState"] = ["room", "extra"],
         ["Ping"] = [],
     };
 
@@ -157,7 +162,9 @@ public sealed partial class FuzzTests
             {
                 var invoke = () => client.InvokeAsync(method, new Dictionary<string, object?> { [field] = value });
 
-                (await invoke.Should().ThrowAsync<HubException>()).Which.Message.Should().MatchRegex(@$"HubException: invalid-argument: '{field}' ");
+                // A room key is any text, not an id: U+FFFD is a key the connection does not hold.
+                var expected = method == "GetState" ? "HubException: forbidden: the connection does not hold that room's state.$" : @$"HubException: invalid-argument: '{field}' ";
+                (await invoke.Should().ThrowAsync<HubException>()).Which.Message.Should().MatchRegex(expected);
             }
         }
 
@@ -173,28 +180,85 @@ public sealed partial class FuzzTests
 
         using var result = System.Text.Json.JsonDocument.Parse(report);
         var errors = result.RootElement.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        errors.Should().HaveCount(6);
+        errors.Should().HaveCount(8);
         errors["JoinOrganization value"].Should().EndWith("HubException: invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["JoinOrganization name"].Should().EndWith("HubException: invalid-argument: JoinOrganization received a field name that is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["LeaveOrganization value"].Should().EndWith("invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Authenticate value"].Should().EndWith("invalid-argument: 'userRole' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["GetPresence value"].Should().EndWith("invalid-argument: 'tenantId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Resume value"].Should().EndWith("invalid-argument: 'positions[0].epoch' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["GetState value"].Should().EndWith("invalid-argument: 'room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Resume states value"].Should().EndWith("invalid-argument: 'states[0].room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         result.RootElement.GetProperty("ping").GetBoolean().Should().BeTrue("the connection stays usable");
+    }
+
+    /// <summary>State's arguments (issue 30), as a client sees their refusals: each names the field and what it must be.</summary>
+    public static TheoryData<string, string, string> StateRefusals => new()
+    {
+        { "GetState", "{}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "GetState", "{\"room\":\"\"}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "GetState", $"{{\"room\":\"{new string('a', 769)}\"}}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "GetState", "{\"room\":7}", "invalid-argument: 'room' must be a string." },
+        { "GetState", "{\"room\":[\"all\"]}", "invalid-argument: 'room' must be a string." },
+        { "GetState", "{\"room\":\"org:org-b\"}", "forbidden: the connection does not hold that room's state." },
+        { "GetState", "{\"room\":\"org-admins:org-a\"}", "forbidden: the connection does not hold that room's state." },
+        { "Resume", "{\"states\":[]}", "invalid-argument: 'positions' must be an array." },
+        { "Resume", "{\"positions\":[],\"states\":{}}", "invalid-argument: 'states' must be an array." },
+        { "Resume", "{\"positions\":[],\"states\":[1]}", "invalid-argument: Resume expects an object like {room, epoch, version}." },
+        { "Resume", $"{{\"positions\":[],\"states\":[{string.Join(',', Enumerable.Repeat("{}", 66))}]}}", "invalid-argument: 'states' may hold at most 65 items." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"epoch\":\"e\",\"version\":0}]}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":1,\"epoch\":\"e\",\"version\":0}]}", "invalid-argument: 'states[0].room' must be a string." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"\",\"version\":0}]}", "invalid-argument: 'epoch' must be the epoch of a received state message." },
+        { "Resume", $"{{\"positions\":[],\"states\":[{{\"room\":\"all\",\"epoch\":\"{new string('e', 129)}\",\"version\":0}}]}}", "invalid-argument: 'epoch' must be the epoch of a received state message." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\"}]}", "invalid-argument: 'states[0].version' must be a whole number." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\",\"version\":\"1\"}]}", "invalid-argument: 'states[0].version' must be a whole number." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\",\"version\":1.5}]}", "invalid-argument: 'states[0].version' must be a whole number." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\",\"version\":12345678901234567890}]}", "invalid-argument: 'states[0].version' must be a whole number." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\",\"version\":-1}]}", "invalid-argument: 'version' must not be negative." },
+
+        // A later item is read as strictly as the first: nothing of the call is answered.
+        { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"e\",\"version\":0},{\"room\":\"all\",\"epoch\":\"e\",\"version\":-9223372036854775808}]}", "invalid-argument: 'version' must not be negative." },
+    };
+
+    [Theory]
+    [MemberData(nameof(StateRefusals))]
+    public async Task StateArgumentsAreRefusedWithSentencesNamingTheField(string method, string argument, string sentence)
+    {
+        await using var raw = await RawHubClient.ConnectAsync(_node.HubUrl, TestUser.Member("mallory", "org-a", "t1"), HubProtocolKind.Json);
+
+        var answer = await raw.InvokeAsync("fuzz", JsonCall(method, argument));
+
+        answer.Closed.Should().BeFalse();
+        answer.Error.Should().EndWith($"HubException: {sentence}");
+        (await raw.PingsAsync()).Should().BeTrue("a refused argument never costs the connection");
     }
 
     private static byte[] JsonCall(string method, string argument) =>
         RawFrames.Json($$"""{"type":1,"invocationId":"fuzz","target":"{{method}}","arguments":[{{argument}}]}""");
 
-    /// <summary>An argument with <paramref name="value"/> at <paramref name="field"/> (nested for Resume's positions).</summary>
-    private static string JsonAt(string field, string value) => Nested(field) is { } name
-        ? "{\"positions\":[{" + string.Concat(PositionFields.Where(p => p.Name != name).Select(p => $"{Quote(p.Name)}:{(p.Value is string s ? Quote(s) : p.Value)},")) + $"{Quote(name)}:{value}}}]}}"
-        : $"{{{Quote(field)}:{value}}}";
+    /// <summary>
+    /// An argument with <paramref name="value"/> at <paramref name="field"/>: nested in a valid item of Resume's arrays,
+    /// and beside an empty <c>positions</c> for <c>states</c>, which Resume reads only once its positions are valid.
+    /// </summary>
+    private static string JsonAt(string field, string value)
+    {
+        var before = NeedsPositions(field) ? "\"positions\":[]," : "";
+        return Nested(field) is (var array, var name, var valid)
+            ? $"{{{before}{Quote(array)}:[{{" + string.Concat(valid.Where(p => p.Name != name).Select(p => $"{Quote(p.Name)}:{(p.Value is string s ? Quote(s) : p.Value)},")) + $"{Quote(name)}:{value}}}]}}"
+            : $"{{{before}{Quote(field)}:{value}}}";
+    }
 
-    /// <summary>A valid position, whose fields the corpus replaces one at a time.</summary>
+    /// <summary>A valid position and a valid state version, whose fields the corpus replaces one at a time.</summary>
     private static readonly (string Name, object Value)[] PositionFields = [("room", "all"), ("epoch", "e"), ("seq", 0)];
 
-    private static string? Nested(string field) => field.StartsWith("positions[0].", StringComparison.Ordinal) ? field["positions[0].".Length..] : null;
+    private static readonly (string Name, object Value)[] StateVersionFields = [("room", "all"), ("epoch", "e"), ("version", 0)];
+
+    private static (string Array, string Name, (string Name, object Value)[] Valid)? Nested(string field) =>
+        field.StartsWith("positions[0].", StringComparison.Ordinal) ? ("positions", field["positions[0].".Length..], PositionFields)
+        : field.StartsWith("states[0].", StringComparison.Ordinal) ? ("states", field["states[0].".Length..], StateVersionFields)
+        : null;
+
+    private static bool NeedsPositions(string field) => field.StartsWith("states", StringComparison.Ordinal);
 
     private static string Quote(string s) => $"\"{s}\"";
 
@@ -335,12 +399,19 @@ public sealed partial class FuzzTests
     private static byte[] MessagePackAt(string method, string field, RawFrames.WriteValue value) =>
         RawFrames.MessagePack("fuzz", method, 1, (ref MessagePackWriter w) =>
         {
-            if (Nested(field) is { } name)
+            var positions = NeedsPositions(field);
+            w.WriteMapHeader(positions ? 2 : 1);
+            if (positions)
             {
-                w.WriteMapHeader(1);
                 w.Write("positions");
+                w.WriteArrayHeader(0);
+            }
+
+            if (Nested(field) is (var array, var name, var valid))
+            {
+                w.Write(array);
                 w.WriteArrayHeader(1);
-                var others = PositionFields.Where(p => p.Name != name).ToList();
+                var others = valid.Where(p => p.Name != name).ToList();
                 w.WriteMapHeader(others.Count + 1);
                 foreach (var (other, otherValue) in others)
                 {
@@ -359,7 +430,6 @@ public sealed partial class FuzzTests
             }
             else
             {
-                w.WriteMapHeader(1);
                 w.Write(field);
             }
 

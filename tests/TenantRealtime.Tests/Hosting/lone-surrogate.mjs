@@ -21,6 +21,8 @@ const cases = {
   'Authenticate value': ['Authenticate', { userRole: '\udfff\ud800' }],
   'GetPresence value': ['GetPresence', { scope: 'tenant', tenantId: '\ud800' }],
   'Resume value': ['Resume', { positions: [{ room: 'all', epoch: '\ud800', seq: 0 }] }],
+  'GetState value': ['GetState', { room: 'org:\udc00' }],
+  'Resume states value': ['Resume', { positions: [], states: [{ room: '\ud800all', epoch: 'e', version: 0 }] }],
   'JoinOrganization name': ['JoinOrganization', { organizationId: 'org-a', '\ud800': 1 }],
 };
 const errors = {};
