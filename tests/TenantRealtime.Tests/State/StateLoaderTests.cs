@@ -152,6 +152,17 @@ public sealed class StateLoaderTests
         node.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 66 && r.Message.Contains("limit-exceeded", StringComparison.Ordinal) && r.Message.Contains("3 keys skipped", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ALoaderMayTakeTheTenantStateItFills()
+    {
+        await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Realtime = b => b.WithStateLoader<LoaderTakingTheState>() });
+
+        var values = await node.Services.GetRequiredService<ITenantState>().GetAsync(TenantRoom);
+
+        values.Should().BeEquivalentTo(new Dictionary<string, object?> { ["from"] = "loader" }, "the loader is resolved at the first read, not with ITenantState");
+        ((LoaderTakingTheState)node.Services.GetRequiredService<IStateLoader>()).State.Should().BeSameAs(node.Services.GetRequiredService<ITenantState>());
+    }
+
     private static async Task<RealtimeNode> StartAsync(bool loader, Action<TenantRealtimeOptions>? configure = null) =>
         await RealtimeNode.StartAsync(new RealtimeNodeOptions
         {
@@ -194,4 +205,12 @@ public sealed class StateLoaderTests
         Task.FromResult<IReadOnlyDictionary<string, object?>?>(values.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
 
     private static IReadOnlyDictionary<string, object?> Sets(ReceivedMessage message) => (IReadOnlyDictionary<string, object?>)message["set"]!;
+
+    private sealed class LoaderTakingTheState(ITenantState state) : IStateLoader
+    {
+        public ITenantState State { get; } = state;
+
+        public ValueTask<IReadOnlyDictionary<string, object?>?> LoadAsync(StateRoom room, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyDictionary<string, object?>?>(new Dictionary<string, object?> { ["from"] = "loader" });
+    }
 }

@@ -18,10 +18,13 @@ internal sealed class StateLoading(
     TimeProvider time,
     TenantRealtimeMetrics metrics,
     ILogger<StateLoading> logger,
-    IStateLoader? loader = null)
+    IServiceProvider services)
 {
+    // Resolved at the first read, not when this is built: a loader may take ITenantState (which reads through this).
+    private readonly Lazy<IStateLoader?> _loader = new(() => (IStateLoader?)services.GetService(typeof(IStateLoader)));
+
     /// <summary>Gets whether the app registered a loader.</summary>
-    public bool Enabled => loader is not null;
+    public bool Enabled => _loader.Value is not null;
 
     /// <summary>Gets the longest a load may take.</summary>
     public TimeSpan Timeout => options.CurrentValue.StateLoadTimeout;
@@ -33,7 +36,7 @@ internal sealed class StateLoading(
     /// </summary>
     public async Task<List<KeyValuePair<string, byte[]>>?> LoadAsync(string room)
     {
-        if (loader is null)
+        if (_loader.Value is not { } loader)
         {
             return null;
         }
