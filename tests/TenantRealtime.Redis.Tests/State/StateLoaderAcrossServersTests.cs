@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Redis.State;
 using TenantRealtime.Redis.Tests.Infrastructure;
 
 namespace TenantRealtime.Redis.Tests.State;
@@ -49,6 +50,30 @@ public sealed class StateLoaderAcrossServersTests
         ((IReadOnlyDictionary<string, object?>)sent["set"]!).Should().BeEmpty();
         (await client.InvokeAsync("GetState", new { room = TenantRoom }))["version"].Should().Be(0L, "the connection goes on");
         loader.Calls[TenantRoom].Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AReaderFindingAnotherServerFillingTheRoomWaitsForTheFillUpToRedisWaitTimeout()
+    {
+        await using var redis = await RedisServer.StartAsync(RedisPersistence.None);
+        var loader = new RecordingStateLoader();
+        await using var node = await RedisNodes.StartAsync(redis, builder: b => b.Services.Replace(ServiceDescriptor.Singleton<IStateLoader>(loader)));
+        var store = node.Services.GetRequiredService<RedisStateStore>();
+        var states = node.Services.GetRequiredService<ITenantState>();
+        var room = StateRoom.Tenant(_organization, "t1");
+
+        // Another server began the room's epoch and fills it.
+        var filler = await store.ReadAsync(TenantRoom, null, 0, fillMilliseconds: 60_000, default);
+        filler.Fill.Should().Be(RedisStateFill.Mine);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var givenUp = await states.GetAsync(room);
+
+        System.Diagnostics.Stopwatch.GetElapsedTime(started).Should().BeGreaterThanOrEqualTo(node.Services.GetRequiredService<RedisCallPolicy>().Timeout, "it waited for the fill, then took the room as it is");
+        givenUp.Should().BeEmpty();
+        var waiting = states.GetAsync(room);
+        (await store.FillAsync(TenantRoom, filler.Epoch, [new("svc", "\"up\""u8.ToArray())], 10, default)).Should().Be(1);
+        (await waiting).Should().BeEquivalentTo(new Dictionary<string, object?> { ["svc"] = "up" });
+        loader.Calls.Should().NotContainKey(TenantRoom, "the server that began the epoch fills it, no other");
     }
 
     private async Task FilledOnceAsync(IRedisDeployment redis)
