@@ -58,7 +58,7 @@ public static class TenantRealtimeWire
         public const string Presence = "presence";
 
         /// <summary>
-        /// A room's keyed state: <c>{room, epoch, version, full, set, removed}</c> (<see cref="StateFields"/>). With
+        /// A room's keyed state: <c>{room, epoch, version, full, set, removed, lost?}</c> (<see cref="StateFields"/>). With
         /// <c>full</c> it is the room's whole state (replace what you hold); without, the keys in <c>set</c> changed and
         /// those in <c>removed</c> were removed. Versions count 1, 2, 3, … per room and epoch; drop a message whose
         /// version is at or below the one you hold in that epoch. Not an envelope and not kept for broadcast recovery.
@@ -152,6 +152,13 @@ public static class TenantRealtimeWire
 
         /// <summary><c>removed</c>: the keys removed.</summary>
         public const string Removed = "removed";
+
+        /// <summary>
+        /// <c>lost</c>: <see langword="true"/> on a whole state that replaces state the client held in an epoch that is
+        /// gone (a restart in memory, Redis lost the room) when no <c>IStateLoader</c> filled the room again: what the
+        /// client held is lost, not carried over. Absent otherwise (false under MessagePack).
+        /// </summary>
+        public const string Lost = "lost";
 
         /// <summary>
         /// <c>states</c>: in <see cref="Methods.Resume"/>'s request, the versions held as <c>[{room, epoch, version}]</c>;

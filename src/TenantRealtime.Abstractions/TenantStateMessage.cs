@@ -4,7 +4,7 @@ namespace TenantRealtime;
 
 /// <summary>
 /// What a <see cref="TenantRealtimeWire.Events.State"/> event carries: <c>{room, epoch, version, full, set,
-/// removed}</c>, camelCase under both hub protocols. The values in <see cref="Set"/> are shared by every recipient.
+/// removed, lost?}</c>, camelCase under both hub protocols. The values in <see cref="Set"/> are shared by every recipient.
 /// </summary>
 [DataContract]
 public sealed class TenantStateMessage
@@ -49,4 +49,12 @@ public sealed class TenantStateMessage
     /// <summary>Gets the keys removed.</summary>
     [DataMember(Name = TenantRealtimeWire.StateFields.Removed)]
     public IReadOnlyList<string> Removed { get; }
+
+    /// <summary>
+    /// Gets whether this whole state replaces state the client held in an epoch that is gone, and nothing filled the room
+    /// again: what the client held is lost (see <see cref="TenantRealtimeWire.StateFields.Lost"/>).
+    /// </summary>
+    [DataMember(Name = TenantRealtimeWire.StateFields.Lost)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Lost { get; init; }
 }

@@ -84,6 +84,11 @@ export interface StateMessage<T = unknown> {
   full: boolean;
   set?: Record<string, T>;
   removed?: string[];
+  /**
+   * On a whole state: the room's epoch you held is gone (a server restart, Redis lost it) and nothing filled the room
+   * again, so what you held is lost; absent otherwise.
+   */
+  lost?: boolean;
 }
 
 /** The answer to `Authenticate` (also sent as the `authenticated` event). */

@@ -112,4 +112,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(1051, LogLevel.Warning, "A state change of {Room} waits in the outbox: Redis did not take it ({Reason}); it is written, latest value per key, when Redis answers again.")]
     public static partial void StateChangeWaiting(ILogger logger, string room, string reason);
+
+    [LoggerMessage(1052, LogLevel.Warning, "Could not write the state loader's values for {Room} to Redis ({Reason}): the room stays empty, and lost, once its fill deadline has passed.")]
+    public static partial void StateFillSkipped(ILogger logger, string room, string reason);
 }

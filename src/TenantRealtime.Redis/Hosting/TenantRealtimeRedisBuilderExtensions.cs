@@ -167,6 +167,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         // Keyed state in Redis: per room a hash of values beside the room's history keys (one hash tag), written,
         // versioned and published by one script; an outbox keeps the latest value per (room, key) during an outage.
         services.TryAddSingleton<RedisStateStore>();
+        services.TryAddSingleton<RedisStateReads>();
         services.TryAddSingleton(sp =>
         {
             var outbox = new StateOutbox();

@@ -43,7 +43,7 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Stream of one room's kept broadcasts; entry ids are <c>{seq}-0</c>, so XRANGE reads by sequence number.</summary>
     public RedisKey HistoryStream(string room) => new($"{ChannelPrefix}:tenantrealtime:history:{{{OrganizationChannelOf(room)}}}:{room}:stream");
 
-    /// <summary>Hash of one room's keyed state: its state <c>epoch</c>, last <c>version</c> and tombstone <c>floor</c>. Shares the room's hash slot.</summary>
+    /// <summary>Hash of one room's keyed state: its state <c>epoch</c>, last <c>version</c>, tombstone <c>floor</c>, and with a state loader <c>filling</c> (deadline, ms) and <c>filled</c>. Shares the room's hash slot.</summary>
     public RedisKey StateMeta(string room) => new($"{StatePrefix(room)}:meta");
 
     /// <summary>Hash of one room's keyed state values: key → value JSON.</summary>

@@ -11,14 +11,14 @@ namespace TenantRealtime.Redis.State;
 /// Keeps this server's mirror of each room's state (the core's rooms) in step with Redis: applies the changes that
 /// arrive on the organization's channel in their version order and hands them to this server's connections, and reads
 /// Redis when a change does not follow the mirror (a gap, another epoch, a room not mirrored yet) and before the hub
-/// reads a room for a connection. On an outage a read is bounded by the <see cref="RedisCallPolicy"/> and the mirror
+/// reads a room for a connection (filling it with the app's loader first when Redis has none, <see cref="RedisStateReads"/>).
+/// On an outage a read is bounded by the <see cref="RedisCallPolicy"/> and the mirror
 /// stays as it is (possibly behind); the next change of the room, or the next read, brings it up to date.
 /// </summary>
 internal sealed class RedisStateReceiver(
     StateRoomStore rooms,
     StatePublisher publisher,
-    RedisStateStore store,
-    RedisCallPolicy policy,
+    RedisStateReads reads,
     ILogger<RedisStateReceiver> logger) : IChannelMessageHandler, IStateSync
 {
     public bool TryHandle(ReadOnlyMemory<byte> payload)
@@ -68,8 +68,7 @@ internal sealed class RedisStateReceiver(
     private async Task RefreshRoomAsync(string room, CancellationToken cancellationToken)
     {
         var mirror = rooms.Find(room);
-        var call = await policy.RunAsync((store, room, mirror?.Epoch, mirror?.Version ?? 0, cancellationToken),
-            static s => s.store.ReadAsync(s.room, s.Item3, s.Item4, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        var call = await reads.ReadAsync(room, mirror?.Epoch, mirror?.Version ?? 0, cancellationToken).ConfigureAwait(false);
         if (!call.Answered)
         {
             RedisLog.StateReadSkipped(logger, room, call.Reason);
@@ -83,6 +82,7 @@ internal sealed class RedisStateReceiver(
             set[key] = StateValueSerializer.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
         }
 
-        (mirror ?? rooms.GetOrCreate(room, read.Epoch)).ApplyRead(read.Epoch, read.Version, read.Full, set, read.Removed, publisher);
+        // The mirror may have been created meanwhile (a live change of the fill): the read applies to it all the same.
+        (mirror ?? rooms.GetOrCreate(room, read.Epoch)).ApplyRead(read.Epoch, read.Version, read.Full, read.Filled, set, read.Removed, publisher);
     }
 }

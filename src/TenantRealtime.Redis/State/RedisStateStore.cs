@@ -45,10 +45,18 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     /// The changes after <paramref name="version"/> of <paramref name="epoch"/>, or the whole state when those cannot be
     /// told (or <paramref name="epoch"/> is null). A room without state is created empty at version 0 of a new epoch.
     /// </summary>
-    public async Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, CancellationToken cancellationToken)
+    public Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, CancellationToken cancellationToken) =>
+        ReadAsync(room, epoch, version, fillMilliseconds: 0, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(string, string?, long, CancellationToken)"/>; with <paramref name="fillMilliseconds"/> above
+    /// 0 (the app has a state loader) a room created by this read is marked as filling for that long and the answer
+    /// tells this caller to fill it (<see cref="FillAsync"/>), while other readers are told to wait for it.
+    /// </summary>
+    public async Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, long fillMilliseconds, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        RedisValue[] values = [RoomEpochs.New(), epoch ?? "", version];
+        RedisValue[] values = [RoomEpochs.New(), epoch ?? "", version, fillMilliseconds];
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Read, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         var flat = (RedisResult[])parts[3]!;
@@ -59,7 +67,34 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
         }
 
         var removed = ((RedisResult[])parts[4]!).Select(r => (string)r!).ToList();
-        return new RedisStateRead((string)parts[0]!, (long)parts[1], (long)parts[2] == 1, set, removed);
+        return new RedisStateRead((string)parts[0]!, (long)parts[1], (long)parts[2] == 1, set, removed, (RedisStateFill)(long)parts[5], (long)parts[6] == 1);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="epoch"/> of a room this server was told to fill with <paramref name="loaded"/> (key → value
+    /// JSON; null: the loader had nothing), each key a published change. Returns the room's version after it, or -1 when
+    /// the room is no longer filling that epoch (nothing changed).
+    /// </summary>
+    public async Task<long> FillAsync(string room, string epoch, IReadOnlyList<KeyValuePair<string, byte[]>>? loaded, int maxKeys, CancellationToken cancellationToken)
+    {
+        var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        var keys = connection.Keys;
+        var values = new List<RedisValue>(6 + (2 * (loaded?.Count ?? 0)))
+        {
+            epoch, loaded is null ? "0" : "1", maxKeys,
+            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+            keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+            StateMessage.WriteHead(Origin, room),
+        };
+        foreach (var (key, json) in loaded ?? [])
+        {
+            values.Add(key);
+            values.Add(json);
+        }
+
+        var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Fill, KeysOf(room), [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (long)result;
     }
 
     private RedisKey[] KeysOf(string room)

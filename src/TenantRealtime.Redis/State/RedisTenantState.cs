@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
-using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.State.Internal;
 
 namespace TenantRealtime.Redis.State;
@@ -17,8 +16,7 @@ namespace TenantRealtime.Redis.State;
 internal sealed class RedisTenantState(
     RedisStateWriter writer,
     StateOutbox outbox,
-    RedisStateStore store,
-    RedisCallPolicy policy,
+    RedisStateReads reads,
     StateValueSerializer serializer,
     StateRoomStore rooms,
     TenantRealtimeMetrics metrics,
@@ -49,7 +47,8 @@ internal sealed class RedisTenantState(
     {
         var roomKey = TenantState.RoomKeyOf(room, null, options.CurrentValue.MaxIdLength);
         cancellationToken.ThrowIfCancellationRequested();
-        var call = await policy.RunAsync((store, roomKey, cancellationToken), static s => s.store.ReadAsync(s.roomKey, null, 0, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        // A read like a connection's: a room Redis does not hold is filled by the app's loader first.
+        var call = await reads.ReadAsync(roomKey, null, 0, cancellationToken).ConfigureAwait(false);
         var values = call.Answered
             ? call.Result<RedisStateRead>().Set.ToDictionary(p => p.Key, p => StateValueSerializer.FromJson(Encoding.UTF8.GetBytes(p.Value)).Plain, StringComparer.Ordinal)
             : rooms.Find(roomKey)?.Values() ?? new Dictionary<string, object?>(StringComparer.Ordinal); // Redis unreachable: this server's copy.

@@ -277,4 +277,12 @@ public sealed class TenantRealtimeOptions
     /// </summary>
     [Range(1, 1_000)]
     public int StateUpdatesPerSecondPerKey { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets how long the app's <see cref="IStateLoader"/> may take to fill a room. Past it the room starts empty
+    /// (its clients are told the state was lost) and the read that waited for it goes on. Between 1 millisecond and
+    /// 5 minutes. The default is 5 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
+    public TimeSpan StateLoadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -99,4 +99,13 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(64, LogLevel.Error, "The merged state change of key {Key} of {Room} could not be sent.")]
     public static partial void StateFlushFailed(ILogger logger, string room, string key, Exception exception);
+
+    [LoggerMessage(65, LogLevel.Warning, "The state loader failed for {Room}: the room starts empty and its clients are told its state was lost.")]
+    public static partial void StateLoadFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(66, LogLevel.Warning, "The state loader's values for {Room} were refused in part (limit-exceeded): {Skipped} keys skipped, the first because {Reason}; {Kept} kept.")]
+    public static partial void StateLoadTrimmed(ILogger logger, string room, int skipped, string reason, int kept);
+
+    [LoggerMessage(67, LogLevel.Debug, "The state loader filled {Room} with {Keys} keys (loaded: {Loaded}).")]
+    public static partial void StateLoaded(ILogger logger, string room, int keys, bool loaded);
 }

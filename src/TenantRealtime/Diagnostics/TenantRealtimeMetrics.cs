@@ -21,6 +21,7 @@ internal sealed class TenantRealtimeMetrics
     private readonly Counter<long> _presenceDeferred;
     private readonly Counter<long> _stateChanges;
     private readonly Counter<long> _stateMerged;
+    private readonly Counter<long> _stateLoads;
     private readonly Histogram<long> _stateRoomKeys;
     private readonly Histogram<long> _stateSnapshotBytes;
     private readonly Meter _meter;
@@ -54,6 +55,8 @@ internal sealed class TenantRealtimeMetrics
         _stateRoomKeys = meter.CreateHistogram<long>(
             "tenantrealtime.state.room.keys", "{key}", "Keys a room's state holds, recorded at each change that goes out, by scope.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 100_000] });
+        _stateLoads = meter.CreateCounter<long>(
+            "tenantrealtime.state.loads", "{load}", "Rooms the app's state loader was asked to fill, by scope and outcome (loaded, none, failed).");
         _stateSnapshotBytes = meter.CreateHistogram<long>(
             "tenantrealtime.state.snapshot.size", "By", "Bytes of values (their JSON) in each whole state or resume delta sent to a connection, by scope and kind.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [0, 256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] });
@@ -115,6 +118,11 @@ internal sealed class TenantRealtimeMetrics
     /// <param name="scope">all, organization, tenant or user.</param>
     public void StateMerged(string scope) =>
         _stateMerged.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope));
+
+    /// <param name="scope">all, organization, tenant or user.</param>
+    /// <param name="outcome">loaded, none (the loader had nothing) or failed (it threw or ran out of time).</param>
+    public void StateLoad(string scope, string outcome) =>
+        _stateLoads.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.state.load", outcome));
 
     /// <param name="scope">all, organization, tenant or user.</param>
     /// <param name="full">Whether the whole state was sent (else the changes since a version).</param>

@@ -37,4 +37,22 @@ public static class TenantRealtimeBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IRoomResolver, TResolver>());
         return builder;
     }
+
+    /// <summary>
+    /// Uses <typeparamref name="TLoader"/> to fill a room's state when the library holds none for it (after a restart in
+    /// memory, after Redis lost it, or for a room never written), before any client gets that state; see
+    /// <see cref="IStateLoader"/>. Without one such a room starts empty and clients that held its state are told it was
+    /// lost. It is a singleton: it may take singleton services (or an <see cref="IServiceScopeFactory"/> for scoped
+    /// ones such as a <c>DbContext</c>). The last call wins.
+    /// </summary>
+    /// <typeparam name="TLoader">The loader.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder WithStateLoader<TLoader>(this ITenantRealtimeBuilder builder)
+        where TLoader : class, IStateLoader
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStateLoader, TLoader>());
+        return builder;
+    }
 }

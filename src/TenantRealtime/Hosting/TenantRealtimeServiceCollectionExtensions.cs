@@ -86,6 +86,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<StatePublisher>();
         services.TryAddSingleton<StateValueSerializer>();
         services.TryAddSingleton<StateReader>();
+        services.TryAddSingleton<StateLoading>();
         services.TryAddSingleton<IStateSync, LocalStateSync>();
         services.TryAddSingleton<ITenantState, TenantState>();
         services.TryAddSingleton<InvocationRateLimiter>();

@@ -10,7 +10,7 @@ public sealed class LuaScriptsTests
     private static readonly string[] Expected =
     [
         "history_append.lua", "history_position.lua", "history_read.lua", "history_reset.lua",
-        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_read.lua",
+        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_fill.lua", "state_read.lua",
     ];
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class LuaScriptsTests
     [Fact]
     public void TheScriptsTheCodeRunsAreTheEmbeddedOnes()
     {
-        string[] loaded = [HistoryScripts.Append, HistoryScripts.Read, HistoryScripts.Position, HistoryScripts.Reset, PresenceScripts.Apply, PresenceScripts.Read, StateScripts.Change, StateScripts.Read];
+        string[] loaded = [HistoryScripts.Append, HistoryScripts.Read, HistoryScripts.Position, HistoryScripts.Reset, PresenceScripts.Apply, PresenceScripts.Read, StateScripts.Change, StateScripts.Read, StateScripts.Fill];
         loaded.Should().OnlyContain(script => script.Contains("redis.call(", StringComparison.Ordinal));
     }
 

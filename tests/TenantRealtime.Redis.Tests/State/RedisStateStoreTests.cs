@@ -121,6 +121,41 @@ public sealed class RedisStateStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithALoaderTheFirstReaderOfALostRoomFillsItOthersWaitAndAKeyWrittenMeanwhileKeepsItsValue()
+    {
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, default);
+        var database = (await _provider!.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        await database.ExecuteAsync("FLUSHALL");
+
+        var mine = await Store.ReadAsync(Room, epoch, 1, fillMilliseconds: 60_000, default);
+        var other = await Store.ReadAsync(Room, epoch, 1, fillMilliseconds: 60_000, default);
+
+        (mine.Fill, other.Fill).Should().Be((RedisStateFill.Mine, RedisStateFill.Other), "one reader of all fills the new epoch");
+        (mine.Epoch, mine.Version, mine.Filled).Should().Be((other.Epoch, 0L, false));
+        mine.Epoch.Should().NotBe(epoch);
+        var written = await Store.ChangeAsync(Room, "b", "\"written\"", 10, default);
+        written.Should().Be((mine.Epoch, 1L), "writes go on while the room fills");
+
+        var filled = await Store.FillAsync(Room, mine.Epoch, [new("b", "\"loaded\""u8.ToArray()), new("c", "3"u8.ToArray())], 10, default);
+
+        filled.Should().Be(2, "'c' is the fill's one change: 'b' was written meanwhile, and that value is newer");
+        var after = await Store.ReadAsync(Room, epoch, 1, fillMilliseconds: 60_000, default);
+        (after.Fill, after.Filled, after.Full, after.Version).Should().Be((RedisStateFill.None, true, true, 2L));
+        after.Set.Should().BeEquivalentTo(new Dictionary<string, string> { ["b"] = "\"written\"", ["c"] = "3" });
+        (await Store.FillAsync(Room, mine.Epoch, [new("d", "4"u8.ToArray())], 10, default)).Should().Be(-1, "the epoch is filled: nothing changes");
+    }
+
+    [Fact]
+    public async Task ALoaderWithNothingLeavesTheNewEpochEmptyAndNotFilled()
+    {
+        var read = await Store.ReadAsync(Room, null, 0, fillMilliseconds: 60_000, default);
+
+        (await Store.FillAsync(Room, read.Epoch, loaded: null, 10, default)).Should().Be(0);
+        var after = await Store.ReadAsync(Room, null, 0, fillMilliseconds: 60_000, default);
+        (after.Epoch, after.Fill, after.Filled, after.Version).Should().Be((read.Epoch, RedisStateFill.None, false, 0L));
+    }
+
+    [Fact]
     public async Task TheChangeIsPublishedOnTheOrganizationsChannelWithItsVersion()
     {
         var connection = _provider!.GetRequiredService<SharedRedisConnection>();

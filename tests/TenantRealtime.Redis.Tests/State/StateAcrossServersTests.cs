@@ -87,6 +87,7 @@ public sealed class StateAcrossServersTests
 
         var whole = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && Equals(m["full"], true) && m.String("epoch") != lost.String("epoch"), ReconnectTimeout);
         Sets(whole).Should().BeEquivalentTo(new Dictionary<string, object?> { ["after"] = 2L }, "what Redis lost is gone: the whole state of the new epoch replaces it");
+        whole[TenantRealtimeWire.StateFields.Lost].Should().Be(true, "no loader filled the new epoch: the client is told what it held is lost");
         Apply(client, TenantRoom).Should().BeEquivalentTo(new Dictionary<string, object?> { ["after"] = 2L });
 
         // A client coming back with its version of the lost epoch gets the whole state too.
@@ -97,6 +98,7 @@ public sealed class StateAcrossServersTests
         var sent = await back.WaitForAsync(State, m => m.String("room") == TenantRoom);
         sent["full"].Should().Be(true);
         sent.String("epoch").Should().Be(whole.String("epoch"));
+        sent[TenantRealtimeWire.StateFields.Lost].Should().Be(true);
     }
 
     [Fact]

@@ -30,6 +30,18 @@ public sealed class StateOptionsTests
         Validate(options).FailureMessage.Should().Contain(option);
     }
 
+    [Fact]
+    public void TheStateLoadTimeoutIsFiveSecondsByDefaultAndMustBePositiveAndAtMostFiveMinutes()
+    {
+        new TenantRealtimeOptions().StateLoadTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        foreach (var refused in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(5) + TimeSpan.FromMilliseconds(1) })
+        {
+            Validate(new TenantRealtimeOptions { StateLoadTimeout = refused }).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.StateLoadTimeout));
+        }
+
+        Validate(new TenantRealtimeOptions { StateLoadTimeout = TimeSpan.FromMinutes(5) }).Succeeded.Should().BeTrue();
+    }
+
     private static ValidateOptionsResult Validate(TenantRealtimeOptions options) =>
         new TenantRealtimeOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
 }

@@ -1,17 +1,35 @@
 -- Reads a room's state: the keys changed and removed after a version the client holds, or the whole state when that
 -- version cannot be answered (another epoch, a version the room never reached, or older than a dropped tombstone).
 -- KEYS: meta hash, values hash, changes sorted set, removed sorted set (as state_change.lua; one hash slot).
--- ARGV: candidate epoch, the client's epoch (empty: the whole state), the client's version.
--- Returns {epoch, version, full (1 or 0), {key1, value1, key2, value2, ...}, {removed keys}}.
+-- ARGV: candidate epoch, the client's epoch (empty: the whole state), the client's version, fill milliseconds (0: the
+--       app has no state loader).
+-- Returns {epoch, version, full (1 or 0), {key1, value1, key2, value2, ...}, {removed keys}, fill, filled}: fill is 1
+-- when this call created the epoch and the caller must fill it (state_fill.lua), 2 while another caller fills it (read
+-- again soon), else 0; filled is 1 when the app's loader filled this epoch.
 -- A room without state (its meta hash missing: never written, or Redis lost its data) is created empty at version 0
 -- of the candidate epoch, so its first change is version 1 of that epoch and a client holding {epoch, 0} follows it.
+-- With a loader it is marked as filling until Redis's clock passes now + fill milliseconds: one caller of all fills it.
 local meta, values, changes = KEYS[1], KEYS[2], KEYS[3]
-local read = redis.call('HMGET', meta, 'epoch', 'version', 'floor')
+local read = redis.call('HMGET', meta, 'epoch', 'version', 'floor', 'filling', 'filled')
 local epoch, version, floor = read[1], tonumber(read[2]), tonumber(read[3])
+local fill, filled = 0, read[5] and 1 or 0
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if not epoch then
   epoch, version, floor = ARGV[1], 0, 0
   redis.call('DEL', values, changes, KEYS[4])
   redis.call('HSET', meta, 'epoch', epoch, 'version', 0, 'floor', 0)
+  if tonumber(ARGV[4]) > 0 then
+    redis.call('HSET', meta, 'filling', now + tonumber(ARGV[4]))
+    fill = 1
+  end
+elseif read[4] then
+  if tonumber(read[4]) > now then
+    fill = 2
+  else
+    -- Its filler never finished (gone, or Redis did not take its fill in time): the room stays as it is.
+    redis.call('HDEL', meta, 'filling')
+  end
 end
 local held = tonumber(ARGV[3])
 if ARGV[2] == epoch and held and held >= floor and held <= version then
@@ -25,6 +43,6 @@ if ARGV[2] == epoch and held and held >= floor and held <= version then
       gone[#gone + 1] = key
     end
   end
-  return {epoch, version, 0, set, gone}
+  return {epoch, version, 0, set, gone, fill, filled}
 end
-return {epoch, version, 1, redis.call('HGETALL', values), {}}
+return {epoch, version, 1, redis.call('HGETALL', values), {}, fill, filled}

@@ -33,16 +33,22 @@ internal sealed partial class KeyedState
     /// <summary>
     /// Applies a read of the store: the whole state (which replaces the mirror, in a new epoch too) or the keys changed
     /// and removed since the mirror's version. Connections whose gate is open get what changed (the whole state when
-    /// the epoch changed or the read was whole); a read the mirror is already past changes nothing.
+    /// the epoch changed or the read was whole); a read the mirror is already past changes nothing. <paramref name="filled"/>:
+    /// the store says the loader filled the epoch (<see cref="Filled"/>).
     /// </summary>
-    public void ApplyRead(string epoch, long version, bool full, IReadOnlyDictionary<string, StateValue> set, IReadOnlyList<string> removed, StatePublisher publisher)
+    public void ApplyRead(string epoch, long version, bool full, bool filled, IReadOnlyDictionary<string, StateValue> set, IReadOnlyList<string> removed, StatePublisher publisher)
     {
         lock (_sync)
         {
             var sameEpoch = string.Equals(epoch, Epoch, StringComparison.Ordinal);
-            if (sameEpoch && version <= Version)
+            if (sameEpoch)
             {
-                return;
+                // A mirror started by a live change of a filled epoch learns it was filled from its first read.
+                Filled |= filled;
+                if (version <= Version)
+                {
+                    return;
+                }
             }
 
             var from = Version;
@@ -56,6 +62,7 @@ internal sealed partial class KeyedState
                 _liveCount = 0;
                 Epoch = epoch;
                 _floor = version;
+                Filled = filled;
             }
 
             foreach (var (key, value) in set)
@@ -69,8 +76,9 @@ internal sealed partial class KeyedState
             }
 
             Version = version;
+            // Connections held the old epoch: unless the loader filled the new one, what they held is lost.
             var wholeOrDelta = full || !sameEpoch
-                ? new TenantStateMessage(Key, Epoch, Version, full: true, set.ToDictionary(p => p.Key, p => p.Value.Plain, StringComparer.Ordinal), [])
+                ? new TenantStateMessage(Key, Epoch, Version, full: true, set.ToDictionary(p => p.Key, p => p.Value.Plain, StringComparer.Ordinal), []) { Lost = !sameEpoch && !filled }
                 : new TenantStateMessage(Key, Epoch, Version, full: false, set.ToDictionary(p => p.Key, p => p.Value.Plain, StringComparer.Ordinal), removed);
             publisher.Deliver(this, wholeOrDelta, from, _liveCount);
         }

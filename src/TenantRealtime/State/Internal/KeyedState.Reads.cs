@@ -52,7 +52,13 @@ internal sealed partial class KeyedState
     /// </summary>
     public StateRead SinceLocked(string? epoch, long version)
     {
-        if (!string.Equals(epoch, Epoch, StringComparison.Ordinal) || version < _floor || version > Version)
+        if (epoch is not null && !string.Equals(epoch, Epoch, StringComparison.Ordinal))
+        {
+            // The client held an epoch that is gone: unless the loader filled this one, what it held is lost.
+            return Filled ? WholeLocked() : LostLocked();
+        }
+
+        if (epoch is null || version < _floor || version > Version)
         {
             return WholeLocked();
         }
@@ -101,13 +107,13 @@ internal sealed partial class KeyedState
         }
     }
 
-    private StateRead WholeLocked()
-    {
-        if (_snapshot is { } cached)
-        {
-            return cached;
-        }
+    private StateRead WholeLocked() => _snapshot ??= WholeLocked(lost: false);
 
+    // Not cached: sent only to clients that come back after a loss.
+    private StateRead LostLocked() => WholeLocked(lost: true);
+
+    private StateRead WholeLocked(bool lost)
+    {
         var set = new Dictionary<string, object?>(StringComparer.Ordinal);
         long bytes = 0;
         foreach (var (key, entry) in _keys)
@@ -119,8 +125,6 @@ internal sealed partial class KeyedState
             }
         }
 
-        var read = new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: true, set, [])), Full: true, set.Count, bytes, Epoch, Version);
-        _snapshot = read;
-        return read;
+        return new StateRead(StatePublisher.Message(new TenantStateMessage(Key, Epoch, Version, full: true, set, []) { Lost = lost }), Full: true, set.Count, bytes, Epoch, Version);
     }
 }

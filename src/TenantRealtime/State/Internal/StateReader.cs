@@ -59,10 +59,12 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
             return Sent(connection, room, state.Since(gates, connection, epoch, version));
         }
 
-        // A room without state: a client at version 0 of this epoch holds exactly that; any other gets it whole (empty).
-        return string.Equals(epoch, rooms.Epoch, StringComparison.Ordinal) && version == 0
+        // A room without state: a client at version 0 of this epoch holds exactly that; any other gets it whole (empty),
+        // and one that held another epoch is told what it held was lost (no loader filled the room).
+        var sameEpoch = string.Equals(epoch, rooms.Epoch, StringComparison.Ordinal);
+        return sameEpoch && version == 0
             ? new StateRead(null, Full: false, Keys: 0, Bytes: 0, rooms.Epoch, Version: 0)
-            : Sent(connection, room, rooms.Empty(room));
+            : Sent(connection, room, rooms.Empty(room, lost: !sameEpoch));
     }
 
     /// <summary>

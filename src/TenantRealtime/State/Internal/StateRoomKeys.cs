@@ -17,6 +17,26 @@ internal static class StateRoomKeys
         _ => throw new ArgumentOutOfRangeException(nameof(room), room.Scope, "Unknown state room."),
     };
 
+    /// <summary>The room a key names (one <see cref="HasState"/> accepts): the inverse of <see cref="KeyOf"/>.</summary>
+    public static StateRoom RoomOf(string room)
+    {
+        if (room == RoomNames.All)
+        {
+            return StateRoom.All;
+        }
+
+        if (room.StartsWith(RoomNames.OrganizationPrefix, StringComparison.Ordinal))
+        {
+            return StateRoom.Organization(room[RoomNames.OrganizationPrefix.Length..]);
+        }
+
+        // Ids hold no ':' (the id rule), so the organization ends at the first one after the prefix.
+        var tenant = room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal);
+        var rest = room[(tenant ? RoomNames.TenantPrefix : RoomNames.UserPrefix).Length..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return tenant ? StateRoom.Tenant(rest[..colon], rest[(colon + 1)..]) : StateRoom.User(rest[..colon], rest[(colon + 1)..]);
+    }
+
     public static bool HasState(string room) =>
         room == RoomNames.All || room.StartsWith(RoomNames.OrganizationPrefix, StringComparison.Ordinal)
         || room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) || room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal);

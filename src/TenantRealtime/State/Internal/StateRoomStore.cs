@@ -7,7 +7,8 @@ namespace TenantRealtime.State.Internal;
 /// This server's rooms with state, by room key, and the one epoch they share: in memory state is lost only when the
 /// server restarts, which loses every room at once. So a room that never had state is simply empty at version 0 of that
 /// epoch, and reading it creates nothing (a client naming rooms cannot grow the server's memory); only
-/// <c>SetAsync</c> creates a room, whose first change is version 1. Rooms are kept while the server runs.
+/// <c>SetAsync</c> (or the app's <see cref="IStateLoader"/>, <see cref="LocalStateSync"/>) creates a room, whose first
+/// change is version 1. Rooms are kept while the server runs.
 /// </summary>
 internal sealed class StateRoomStore
 {
@@ -27,7 +28,7 @@ internal sealed class StateRoomStore
     /// <summary>The room, created empty at version 0 of <paramref name="epoch"/> when missing (a mirror of a store that versions it).</summary>
     public KeyedState GetOrCreate(string room, string epoch) => _rooms.GetOrAdd(room, static (key, epoch) => new KeyedState(key, epoch), epoch);
 
-    /// <summary>The whole state of a room that has none: empty, at version 0.</summary>
-    public StateRead Empty(string room) =>
-        new(StatePublisher.Message(new TenantStateMessage(room, Epoch, 0, full: true, NoKeys, [])), Full: true, Keys: 0, Bytes: 0, Epoch, Version: 0);
+    /// <summary>The whole state of a room that has none: empty, at version 0; <paramref name="lost"/> for a client that held an older epoch.</summary>
+    public StateRead Empty(string room, bool lost = false) =>
+        new(StatePublisher.Message(new TenantStateMessage(room, Epoch, 0, full: true, NoKeys, []) { Lost = lost }), Full: true, Keys: 0, Bytes: 0, Epoch, Version: 0);
 }

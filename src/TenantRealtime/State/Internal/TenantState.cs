@@ -12,6 +12,7 @@ namespace TenantRealtime.State.Internal;
 internal sealed class TenantState(
     StateRoomStore rooms,
     StatePublisher publisher,
+    IStateSync sync,
     StateValueSerializer serializer,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
@@ -51,12 +52,14 @@ internal sealed class TenantState(
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
     {
         var roomKey = Validate(room, key: null);
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyDictionary<string, object?> values = rooms.Find(roomKey)?.Values() ?? [];
-        return Task.FromResult(values);
+
+        // A read like a connection's: a room not written in this run is filled by the app's loader first.
+        await sync.RefreshAsync([roomKey], cancellationToken).ConfigureAwait(false);
+        return rooms.Find(roomKey)?.Values() ?? [];
     }
 
     /// <summary>The room's key, once its ids (and the key, if any) follow the id rule; <see cref="ArgumentException"/> otherwise.</summary>
