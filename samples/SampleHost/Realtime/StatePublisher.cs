@@ -10,8 +10,8 @@ namespace SampleHost.Realtime;
 /// <summary>
 /// Keeps what the page shows as keyed state: in each scope's room (the organization's for org-wide resources, a
 /// tenant's for its own) every service under its id, every <em>open</em> incident under its id, and the scope's
-/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters: a page starts from it, and what it
-/// shows of a flapping service changes at the library's rate bound (the event log's broadcasts still go once per flip).
+/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters: a page starts from it, and a
+/// flapping service's flips are merged by the library to at most <c>StateUpdatesPerSecondPerKey</c> per key and second.
 /// </summary>
 internal sealed class StatePublisher(ITenantState state, OrganizationStore<Service> services, OrganizationStore<Incident> incidents, StatusTracker status)
 {
@@ -25,8 +25,11 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
     private static StateRoom RoomOf(string organizationId, string? tenantId) =>
         tenantId is null ? StateRoom.Organization(organizationId) : StateRoom.Tenant(organizationId, tenantId);
 
-    /// <summary>Applies one change. Called inside the organization's gate, so a key's changes are set in order.</summary>
-    public async Task PublishAsync(ChangeSet changes, IReadOnlyList<StatusChange> summaries)
+    /// <summary>
+    /// Applies one change and returns the tenants whose summary this server set for the first time (their room's
+    /// state just began). Called inside the organization's gate, so a key's changes are set in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PublishAsync(ChangeSet changes, IReadOnlyList<StatusChange> summaries)
     {
         foreach (var (type, service) in changes.Services)
         {
@@ -44,11 +47,14 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
                 : SetIncidentAsync(incident, CancellationToken.None));
         }
 
-        var unsummarized = changes.Scopes.Where(t => !summarized.ContainsKey((changes.OrganizationId, t)) && !summaries.Any(s => s.TenantId == t));
-        foreach (var summary in summaries.Concat(unsummarized.Select(t => status.Current(changes.OrganizationId, t))).ToList())
+        var first = changes.Scopes.Where(t => !summarized.ContainsKey((changes.OrganizationId, t))).ToList();
+        var unmoved = first.Where(t => !summaries.Any(s => s.TenantId == t)).Select(t => status.Current(changes.OrganizationId, t));
+        foreach (var summary in summaries.Concat(unmoved).ToList())
         {
             await SetSummaryAsync(summary, CancellationToken.None);
         }
+
+        return [.. first.OfType<string>()];
     }
 
     /// <summary>
