@@ -7,8 +7,8 @@ namespace SampleHost.Realtime;
 /// Announces a change. What is (services, open incidents, summaries) goes out as keyed state only
 /// (<see cref="StatePublisher"/>): a service that flaps sends each page its latest status at the library's rate bound,
 /// never one message per flip. What happened goes out as broadcasts after it: an incident's new update
-/// (<c>incident-update</c>, the page's event log) and a tenant's first resource (<c>tenant-update</c>, so an admin's
-/// page reads that tenant's state: the library sends an admin a tenant's state only once it has read it). Called
+/// (<c>incident-update</c>, the page's event log) and a resource created in a tenant (<c>tenant-update</c>, so an
+/// admin's page reads that tenant's state: the library sends an admin a tenant's state only once it has read it). Called
 /// inside the organization's gate, so changes never interleave.
 /// </summary>
 internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTracker status, StatePublisher state)
@@ -20,8 +20,13 @@ internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTrac
     public async Task PublishAsync(ChangeSet changes)
     {
         var organizationId = changes.OrganizationId;
-        var appeared = await state.PublishAsync(changes, status.Refresh(organizationId, changes.Scopes));
-        foreach (var tenantId in appeared)
+        await state.PublishAsync(changes, status.Refresh(organizationId, changes.Scopes));
+
+        // Only a creation turns a tenant with nothing to show (not in GET /api/status/tenants) into one with something.
+        var created = changes.Services.Where(s => s.Type == ChangeTypes.Created).Select(s => s.Service.TenantId)
+            .Concat(changes.Incident is (ChangeTypes.Created, var opened) ? [opened.TenantId] : [])
+            .OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var tenantId in created)
         {
             await broadcaster.BroadcastToTenantAsync(organizationId, tenantId, EventNames.TenantUpdate, ChangeTypes.Created,
                 new TenantAppeared(organizationId, tenantId), CancellationToken.None);
@@ -36,5 +41,5 @@ internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTrac
     }
 }
 
-/// <summary>The <c>tenant-update</c> payload: a tenant whose room now has state.</summary>
+/// <summary>The <c>tenant-update</c> payload: a tenant that has a new service or incident in its room's state.</summary>
 internal sealed record TenantAppeared(string OrganizationId, string TenantId);

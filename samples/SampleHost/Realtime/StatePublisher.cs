@@ -25,11 +25,8 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
     private static StateRoom RoomOf(string organizationId, string? tenantId) =>
         tenantId is null ? StateRoom.Organization(organizationId) : StateRoom.Tenant(organizationId, tenantId);
 
-    /// <summary>
-    /// Applies one change and returns the tenants whose summary this server set for the first time (their room's
-    /// state just began). Called inside the organization's gate, so a key's changes are set in order.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> PublishAsync(ChangeSet changes, IReadOnlyList<StatusChange> summaries)
+    /// <summary>Applies one change. Called inside the organization's gate, so a key's changes are set in order.</summary>
+    public async Task PublishAsync(ChangeSet changes, IReadOnlyList<StatusChange> summaries)
     {
         foreach (var (type, service) in changes.Services)
         {
@@ -47,14 +44,11 @@ internal sealed class StatePublisher(ITenantState state, OrganizationStore<Servi
                 : SetIncidentAsync(incident, CancellationToken.None));
         }
 
-        var first = changes.Scopes.Where(t => !summarized.ContainsKey((changes.OrganizationId, t))).ToList();
-        var unmoved = first.Where(t => !summaries.Any(s => s.TenantId == t)).Select(t => status.Current(changes.OrganizationId, t));
-        foreach (var summary in summaries.Concat(unmoved).ToList())
+        var unsummarized = changes.Scopes.Where(t => !summarized.ContainsKey((changes.OrganizationId, t)) && !summaries.Any(s => s.TenantId == t));
+        foreach (var summary in summaries.Concat(unsummarized.Select(t => status.Current(changes.OrganizationId, t))).ToList())
         {
             await SetSummaryAsync(summary, CancellationToken.None);
         }
-
-        return [.. first.OfType<string>()];
     }
 
     /// <summary>

@@ -86,8 +86,8 @@ function logChange(key, value, removed) {
 
 const isAdmin = identity => identity.role === 'admin' || identity.role === 'platform-admin';
 
-// An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant whose first
-// resource appears later (`tenant-update`, which admins receive for every tenant).
+// An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant in which a
+// service or incident is created later (`tenant-update`, which admins receive for every tenant).
 function watchTenant(tenantId) {
   if (!tenantId || !isAdmin(session.identity)) return;
   const room = `tenant:${session.identity.organizationId}:${tenantId}`;
@@ -97,7 +97,7 @@ function watchTenant(tenantId) {
   else realtime.loadState(room).then(scheduleRender, error => console.error(`Reading ${room} failed`, error));
 }
 
-// The broadcasts are events, things that happened: an incident's update (logged) and a tenant's first resource.
+// The broadcasts are events, things that happened: an incident's update (logged) and a resource created in a tenant.
 const handlers = {
   'incident-update': ({ type, data, timestamp }) => {
     logEvent('incident-update', `“${data.name}” ${type === 'updated' ? data.status : type}`, timestamp);
