@@ -4,7 +4,7 @@ using SampleHost.Storage;
 
 namespace SampleHost.Incidents;
 
-/// <summary>An incident with its updates (oldest first), as the API returns it and as <c>incident-update</c> carries it.</summary>
+/// <summary>An incident with its updates (oldest first), as the API returns it and as <c>incident-update</c> and the state (open ones) carry it.</summary>
 internal sealed record Incident(
     string Id,
     string OrganizationId,

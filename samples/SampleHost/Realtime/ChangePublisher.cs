@@ -4,41 +4,42 @@ using TenantRealtime;
 namespace SampleHost.Realtime;
 
 /// <summary>
-/// Announces a change: service-update(s), then incident-update, then status-update for every scope whose summary
-/// moved. A resource with a tenant goes to that tenant (and its organization's admins); one without, to the
-/// whole organization. Called inside the organization's gate, so changes never interleave. The same change then goes
-/// into the scope's keyed state (<see cref="StatePublisher"/>), which is what the page renders: the broadcasts stay
-/// the contract's events, for the page's event log and the API's own users.
+/// Announces a change. What is (services, open incidents, summaries) goes out as keyed state only
+/// (<see cref="StatePublisher"/>): a service that flaps sends each page its latest status at the library's rate bound,
+/// never one message per flip. What happened goes out as broadcasts after it: an incident's new update
+/// (<c>incident-update</c>, the page's event log) and a resource created in a tenant (<c>tenant-update</c>, so an
+/// admin's page reads that tenant's state: the library sends an admin a tenant's state only once it has read it). Called
+/// inside the organization's gate, so changes never interleave.
 /// </summary>
 internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTracker status, StatePublisher state)
 {
     /// <remarks>
     /// No cancellation token on purpose: the change is already stored, and a client that disconnected must not
-    /// leave every other client without the event.
+    /// leave every other client without it.
     /// </remarks>
     public async Task PublishAsync(ChangeSet changes)
     {
-        foreach (var (type, service) in changes.Services)
+        var organizationId = changes.OrganizationId;
+        await state.PublishAsync(changes, status.Refresh(organizationId, changes.Scopes));
+
+        // Only a creation turns a tenant with nothing to show (not in GET /api/status/tenants) into one with something.
+        var created = changes.Services.Where(s => s.Type == ChangeTypes.Created).Select(s => s.Service.TenantId)
+            .Concat(changes.Incident is (ChangeTypes.Created, var opened) ? [opened.TenantId] : [])
+            .OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var tenantId in created)
         {
-            await SendAsync(service.OrganizationId, service.TenantId, EventNames.ServiceUpdate, type, service);
+            await broadcaster.BroadcastToTenantAsync(organizationId, tenantId, EventNames.TenantUpdate, ChangeTypes.Created,
+                new TenantAppeared(organizationId, tenantId), CancellationToken.None);
         }
 
-        if (changes.Incident is var (incidentType, incident))
+        if (changes.Incident is var (type, incident))
         {
-            await SendAsync(incident.OrganizationId, incident.TenantId, EventNames.IncidentUpdate, incidentType, incident);
+            await (incident.TenantId is null
+                ? broadcaster.BroadcastToOrganizationAsync(organizationId, EventNames.IncidentUpdate, type, incident, CancellationToken.None)
+                : broadcaster.BroadcastToTenantAsync(organizationId, incident.TenantId, EventNames.IncidentUpdate, type, incident, CancellationToken.None));
         }
-
-        var summaries = status.Refresh(changes.OrganizationId, changes.Scopes);
-        foreach (var change in summaries)
-        {
-            await SendAsync(change.OrganizationId, change.TenantId, EventNames.StatusUpdate, ChangeTypes.Changed, change);
-        }
-
-        await state.PublishAsync(changes, summaries);
     }
-
-    private Task<BroadcastReceipt> SendAsync(string organizationId, string? tenantId, string eventName, string type, object data) =>
-        tenantId is null
-            ? broadcaster.BroadcastToOrganizationAsync(organizationId, eventName, type, data, CancellationToken.None)
-            : broadcaster.BroadcastToTenantAsync(organizationId, tenantId, eventName, type, data, CancellationToken.None);
 }
+
+/// <summary>The <c>tenant-update</c> payload: a tenant that has a new service or incident in its room's state.</summary>
+internal sealed record TenantAppeared(string OrganizationId, string TenantId);

@@ -1,9 +1,11 @@
 namespace SampleHost.Realtime;
 
-/// <summary>The server-to-client event names of the wire contract.</summary>
+/// <summary>
+/// The host's broadcast event names: things that happened. Services, open incidents and summaries are keyed state
+/// (<see cref="StatePublisher"/>), not events.
+/// </summary>
 internal static class EventNames
 {
-    public const string ServiceUpdate = "service-update";
     public const string IncidentUpdate = "incident-update";
-    public const string StatusUpdate = "status-update";
+    public const string TenantUpdate = "tenant-update";
 }

@@ -10,8 +10,8 @@ namespace SampleHost.Realtime;
 /// <summary>
 /// Keeps what the page shows as keyed state: in each scope's room (the organization's for org-wide resources, a
 /// tenant's for its own) every service under its id, every <em>open</em> incident under its id, and the scope's
-/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters: a page starts from it, and what it
-/// shows of a flapping service changes at the library's rate bound (the event log's broadcasts still go once per flip).
+/// summary under <see cref="SummaryKey"/>. Only the latest value of each matters: a page starts from it, and a
+/// flapping service's flips are merged by the library to at most <c>StateUpdatesPerSecondPerKey</c> per key and second.
 /// </summary>
 internal sealed class StatePublisher(ITenantState state, OrganizationStore<Service> services, OrganizationStore<Incident> incidents, StatusTracker status)
 {

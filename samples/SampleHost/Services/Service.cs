@@ -2,7 +2,7 @@ using SampleHost.Storage;
 
 namespace SampleHost.Services;
 
-/// <summary>A monitored service, as the API returns it and as <c>service-update</c> carries it.</summary>
+/// <summary>A monitored service, as the API returns it and as its room's state holds it under its id.</summary>
 internal sealed record Service(
     string Id,
     string OrganizationId,

@@ -7,7 +7,7 @@ namespace SampleHost.Status;
 
 /// <summary>
 /// Remembers the last announced summary of each scope (an organization's org-wide resources, or one tenant's)
-/// and reports the scopes whose indicator or description moved, so <c>status-update</c> is sent only on a change.
+/// and reports the scopes whose indicator or description moved, so a scope's summary state is set only on a change.
 /// A scope never seen before counts as "All Systems Operational", the summary of an empty scope.
 /// </summary>
 internal sealed class StatusTracker(OrganizationStore<Service> services, OrganizationStore<Incident> incidents, TimeProvider time)

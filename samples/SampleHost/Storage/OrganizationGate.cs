@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace SampleHost.Storage;
 
 /// <summary>
-/// Serializes the changes of one organization, including their broadcasts: events of one change are sent in
-/// order (service-update, incident-update, status-update) and are never interleaved with another change's, and
-/// the "did the status change?" comparison sees every change. Different organizations never wait for each other.
+/// Serializes the changes of one organization, including their state and broadcasts: a key's changes are set in
+/// order, one change's messages are never interleaved with another's, and the "did the status change?" comparison
+/// sees every change. Different organizations never wait for each other.
 /// </summary>
 internal sealed class OrganizationGate
 {

@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using SampleHost.Tests.Infrastructure;
+using TenantRealtime;
 
 namespace SampleHost.Tests.Browser;
 
@@ -50,7 +54,10 @@ public sealed class FlappingServiceBrowserTests
             (await page.QuerySelectorAllAsync("[data-service-id]")).Should().HaveCount(7, "five org-wide services and tenant 1's two");
             (await page.QuerySelectorAllAsync("[data-incident-id=inc-api-latency]")).Should().HaveCount(1);
 
-            // Far faster than any page needs: the state goes out at most StateUpdatesPerSecondPerKey times a second.
+            // Far faster than any page needs: the state goes out at most StateUpdatesPerSecondPerKey times a second, and
+            // the event log shows what reached the page (counted here as lines are added: it keeps only the newest).
+            await page.EvaluateAsync(CountWebsiteLines);
+            var started = Stopwatch.StartNew();
             for (var i = 0; i < Flips; i++)
             {
                 var response = await acmeAdmin.PatchAsync("/api/services/web", new { status = Statuses[i % 2] });
@@ -59,6 +66,12 @@ public sealed class FlappingServiceBrowserTests
 
             (await acmeAdmin.PatchAsync("/api/services/web", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
             await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
+            var elapsed = started.Elapsed;
+            var lines = await page.EvaluateAsync<int>("() => window.websiteLines");
+            var perSecond = server.Services.GetRequiredService<IOptionsMonitor<TenantRealtimeOptions>>().CurrentValue.StateUpdatesPerSecondPerKey;
+            lines.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(2 + (int)Math.Ceiling(elapsed.TotalSeconds * perSecond),
+                $"the log lists the website's changes as the page got them, at most {perSecond} a second ({elapsed}), not its {Flips + 1} flips");
+            (await page.TextContentAsync("#event-log li[data-event=service]")).Should().EndWith("Website → Partial outage", "the newest line is the latest value");
             await page.WaitForSelectorAsync("#banner[data-indicator=major]", new() { Timeout = LiveTimeoutMs });
             await ExpectPageEqualsRestAsync(page, alice);
 
@@ -81,6 +94,20 @@ public sealed class FlappingServiceBrowserTests
             userDataDir.Delete(recursive: true);
         }
     }
+
+    /// <summary>Counts, in <c>window.websiteLines</c>, the event log's lines about the website from now on.</summary>
+    private const string CountWebsiteLines = """
+        () => {
+          window.websiteLines = 0;
+          new MutationObserver(records => {
+            for (const record of records) {
+              for (const node of record.addedNodes) {
+                if (node.dataset?.event === 'service' && node.textContent.includes('Website →')) window.websiteLines++;
+              }
+            }
+          }).observe(document.getElementById('event-log'), { childList: true });
+        }
+        """;
 
     /// <summary>Every service row shows the status the API has for it, and the banner its indicator.</summary>
     private static async Task ExpectPageEqualsRestAsync(IPage page, ApiClient viewer)

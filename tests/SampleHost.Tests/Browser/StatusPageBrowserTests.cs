@@ -88,7 +88,7 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
             await page.WaitForSelectorAsync("[data-service-id=t1-db]", new() { Timeout = LiveTimeoutMs });
             (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service", "minor (the API) outranks maintenance");
 
-            // A tenant nobody had: its first service reaches the admin as a broadcast, and the page reads its room.
+            // A tenant nobody had: its first service is announced (tenant-update), and the page reads its room.
             var created = await acmeAdmin.PostAsync("/api/services", new { name = "Tenant 3 cache", status = "major_outage", tenantId = "tenant-3" });
             created.Status.Should().Be(HttpStatusCode.Created, created.Text);
             var id = created.Json.GetProperty("id").GetString();

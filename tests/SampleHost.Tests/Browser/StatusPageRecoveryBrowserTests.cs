@@ -12,7 +12,8 @@ namespace SampleHost.Tests.Browser;
 /// package (wwwroot/lib/tenantrealtime, built from clients/typescript). The page reaches the host through a TCP relay
 /// the test cuts for real: every connection reset, every reconnect attempt refused. The page renders the client's
 /// keyed state, so changes made meanwhile appear when it is back as the keys changed since, never by fetching the
-/// state again, even past the broadcast history's window (only the event log misses those events).
+/// state again, even when more incident updates (broadcasts) were missed than the room's history keeps (only the
+/// event log misses those events).
 /// Also: the page's own restart after the server closed the connection for good, and a page reload that renders
 /// the state the client kept in the tab and resumes what changed since.
 /// </summary>
@@ -24,6 +25,9 @@ public sealed class StatusPageRecoveryBrowserTests
 
     /// <summary>Where the client keeps Alice's rooms' state in the tab (saved-state.js's key, plus the client's <c>:states</c>).</summary>
     private const string SavedStatesKey = "tenantrealtime.sample.positions:org-a/tenant-1/alice/member:states";
+
+    /// <summary>The demo's open org-wide incident, whose updates are the page's only broadcasts here.</summary>
+    private const string OpenIncident = "inc-api-latency";
 
     /// <summary>How many broadcasts each room keeps (<c>HistoryMaxMessages</c>) in the history-window test.</summary>
     private const int Window = 4;
@@ -47,12 +51,12 @@ public sealed class StatusPageRecoveryBrowserTests
 
         // Nothing was pushed to the page yet: the client knows its rooms' positions from connecting, so even this
         // first drop is resumed. Another member of tenant 1 stays connected throughout and counts what the page misses.
-        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
+        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member", withState: true);
 
-        // Exactly as many broadcasts as the room keeps: all of them can be replayed.
+        // State only: a description change is one key of the organization's room, and no broadcast.
         await session.CutNetworkAsync();
         var missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "outage 1", Window);
-        missed.Should().Be(Window, "a description change is one service-update in the organization's room, and nothing else");
+        missed.Should().Be(Window, "a description change is one key of the organization's room, and nothing else");
 
         session.StatusRequests = 0;
         session.Link.Restore();
@@ -63,16 +67,27 @@ public sealed class StatusPageRecoveryBrowserTests
         session.StatusRequests.Should().Be(0, "a resumed page applies the changed keys instead of fetching the state");
         await ExpectLiveAsync(page, acmeAdmin, "cdn", "degraded_performance");
 
-        // One more than the room's broadcast history keeps: the events are gone, the state's changed keys are not.
+        // One incident update more than the room's broadcast history keeps: the events are gone, the state's changed
+        // keys are not (the descriptions' and the incident's, whose updates merge into one key).
         await session.CutNetworkAsync();
-        missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "outage 2", Window + 1);
-        missed.Should().Be(Window + 1);
+        var (statesBefore, broadcastsBefore) = (observer.States.Count, observer.Received.Count(e => e.Name == "incident-update"));
+        for (var i = 0; i <= Window; i++)
+        {
+            var update = await acmeAdmin.PostAsync($"/api/incidents/{OpenIncident}/updates", new { status = "monitoring", body = $"Watching {i}." });
+            update.Status.Should().Be(HttpStatusCode.Created, update.Text);
+        }
+
+        await observer.WaitForValueAsync(OrgRoom, OpenIncident, v => v.GetProperty("updates").EnumerateArray().Last().GetProperty("body").GetString() == $"Watching {Window}.");
+        missed = await ChangeDescriptionsAsync(server, acmeAdmin, observer, "outage 2", Window + 1, since: statesBefore);
+        missed.Should().Be(Window + 2);
+        (observer.Received.Count(e => e.Name == "incident-update") - broadcastsBefore).Should().Be(Window + 1);
 
         session.StatusRequests = 0;
         session.Link.Restore();
-        await page.WaitForSelectorAsync($"#recovery-notice[data-kind=resumed][data-replayed=\"{Window + 1}\"]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
-        (await page.TextContentAsync("#recovery-text")).Should().Be($"Reconnected — {Window + 1} missed updates applied");
+        await page.WaitForSelectorAsync($"#recovery-notice[data-kind=resumed][data-replayed=\"{Window + 2}\"]:not([hidden])", new() { Timeout = ReconnectTimeoutMs });
+        (await page.TextContentAsync("#recovery-text")).Should().Be($"Reconnected — {Window + 2} missed updates applied");
         (await page.TextContentAsync("#event-log")).Should().Contain("Some events could not be replayed", "the broadcast history no longer holds them");
+        await page.WaitForSelectorAsync($"[data-incident-id={OpenIncident}] .badge[data-status=monitoring]", new() { Timeout = LiveTimeoutMs });
         await ExpectDescriptionsAsync(page, "outage 2", Window + 1);
         session.StatusRequests.Should().Be(0, "state needs no reload when the broadcast history is gone");
 
@@ -88,7 +103,7 @@ public sealed class StatusPageRecoveryBrowserTests
         using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
         await using var session = await BrowserSession.OpenAsync(server, AlicePage);
         var page = session.Page;
-        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
+        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member", withState: true);
 
         // The server closes the user's connections and tells SignalR not to reconnect: the page's own restart (15 s
         // later) brings it back. The network stays cut meanwhile, so the changes below surely happen while it is away.
@@ -116,7 +131,7 @@ public sealed class StatusPageRecoveryBrowserTests
         await using var session = await BrowserSession.OpenAsync(server, AlicePage);
         var page = session.Page;
         await ExpectLiveAsync(page, acmeAdmin, "t1-workers", "degraded_performance");
-        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member");
+        await using var observer = await server.ListenAsync("observer", "org-a", "tenant-1", "member", withState: true);
 
         // The client writes its state to the tab at most every 250 ms: wait for the write that holds the change above,
         // so the reload names its version and gets exactly the two changes below.
@@ -143,25 +158,30 @@ public sealed class StatusPageRecoveryBrowserTests
     }
 
     /// <summary>
-    /// Changes the description of the first <paramref name="count"/> org-wide services and returns how many broadcasts
-    /// the page's rooms got meanwhile, as seen by <paramref name="observer"/> (a connection in the same rooms).
+    /// Changes the description of the first <paramref name="count"/> org-wide services and returns how many keys of the
+    /// page's rooms changed meanwhile (or since the observer's state message number <paramref name="since"/>), as
+    /// <paramref name="observer"/> (a connection in the same rooms) got them.
     /// </summary>
-    private static async Task<int> ChangeDescriptionsAsync(SampleHostServer server, ApiClient admin, HubListener observer, string label, int count)
+    private static async Task<int> ChangeDescriptionsAsync(SampleHostServer server, ApiClient admin, HubListener observer, string label, int count, int? since = null)
     {
-        var before = CountInPageRooms(observer);
+        var before = since ?? observer.States.Count;
         foreach (var id in OrgServices.Take(count))
         {
             var response = await admin.PatchAsync($"/api/services/{id}", new { description = $"{label}: {id}" });
             response.Status.Should().Be(HttpStatusCode.OK, response.Text);
         }
 
+        // A change merged by the rate bound arrives at its key's next slot: wait for the values, not for a sentinel.
+        foreach (var id in OrgServices.Take(count))
+        {
+            await observer.WaitForValueAsync(OrgRoom, id, v => v.GetProperty("description").GetString() == $"{label}: {id}");
+        }
+
         await observer.WaitForSentinelAsync(await server.SendSentinelAsync("org-a", "observer"));
-        return CountInPageRooms(observer) - before;
+        var changed = observer.States.Skip(before).Where(m => m.Room is OrgRoom or TenantRoom)
+            .SelectMany(m => m.Set.Keys.Concat(m.Removed.OfType<string>()).Select(key => (m.Room, key)));
+        return changed.Distinct().Count();
     }
-
-    private static int CountInPageRooms(HubListener observer) => observer.Received.Count(e =>
-        e.Envelope.TryGetProperty("room", out var room) && room.GetString() is OrgRoom or TenantRoom);
-
     private static async Task ExpectDescriptionsAsync(IPage page, string label, int count)
     {
         foreach (var id in OrgServices.Take(count))

@@ -68,8 +68,11 @@ public sealed class SampleHostServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Connects a real .NET SignalR client and waits until the hub has placed it in its rooms.</summary>
-    public async Task<HubListener> ListenAsync(string userId, string organizationId, string? tenantId, string role)
+    /// <summary>
+    /// Connects a real .NET SignalR client and waits until the hub has placed it in its rooms; with
+    /// <paramref name="withState"/> it also authenticates, so it has received its rooms' whole state and gets their changes.
+    /// </summary>
+    public async Task<HubListener> ListenAsync(string userId, string organizationId, string? tenantId, string role, bool withState = false)
     {
         var token = await TokenAsync(userId, organizationId, tenantId, role);
         var connection = new HubConnectionBuilder()
@@ -80,6 +83,11 @@ public sealed class SampleHostServer : IAsyncDisposable
 
         // Invocations run after OnConnectedAsync, so once Ping answers the connection holds its rooms.
         await connection.InvokeAsync<JsonElement>("Ping");
+        if (withState)
+        {
+            await connection.InvokeAsync<JsonElement>("Authenticate", new { });
+        }
+
         return listener;
     }
 

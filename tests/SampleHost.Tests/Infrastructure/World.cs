@@ -40,10 +40,10 @@ public sealed class World
         return server.ClientAsync(user, org, tenant, role);
     }
 
-    public Task<HubListener> ListenAsync(string caller)
+    public Task<HubListener> ListenAsync(string caller, bool withState = false)
     {
         var (user, org, tenant, role) = Who(caller);
-        return server.ListenAsync(user, org, tenant, role);
+        return server.ListenAsync(user, org, tenant, role, withState);
     }
 
     public (string User, string Org, string? Tenant, string Role) Who(string caller) => caller switch

@@ -79,6 +79,25 @@ public sealed class SampleStateTests(SampleHostFixture fixture)
     }
 
     [Fact]
+    public async Task TheSummaryIsSetOnlyWhenItMoves()
+    {
+        var world = await World.CreateAsync(fixture.Server);
+        using var admin = await world.ClientAsync("admin");
+        var api = world.Services["org-wide"];
+
+        var before = DateTimeOffset.UtcNow;
+        (await admin.PatchAsync($"/api/services/{api}", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
+        var moved = DateTimeOffset.UtcNow;
+        (await admin.PatchAsync($"/api/services/{api}", new { description = "cosmetic" })).Status.Should().Be(HttpStatusCode.OK);
+        (await admin.PatchAsync($"/api/services/{api}", new { name = "Still partially out" })).Status.Should().Be(HttpStatusCode.OK);
+
+        // Set in the request that moved it, and not again by the two that did not: every page gets one change.
+        var summary = (await StateAsync(fixture.Server, StateRoom.Organization(world.Org)))["summary"];
+        summary.GetProperty("indicator").GetString().Should().Be("major");
+        summary.GetProperty("updatedAt").GetDateTimeOffset().Should().BeOnOrAfter(before).And.BeOnOrBefore(moved);
+    }
+
+    [Fact]
     public async Task AnIncidentTooLargeForAStateValueKeepsItsNewestUpdatesThere()
     {
         var world = await World.CreateAsync(fixture.Server);

@@ -30,8 +30,10 @@ function render() {
   const services = [];
   const incidents = [];
   const summaries = [];
+  shown = new Map();
   for (const room of rooms) {
     for (const [key, value] of realtime.state(room)) {
+      shown.set(`${room} ${key}`, value);
       // Services and incidents share a room's keys (their ids); an incident is the one with an impact.
       if (key === SUMMARY_KEY) summaries.push(value);
       else if ('impact' in value) incidents.push(value);
@@ -48,6 +50,7 @@ function render() {
   renderServices(sorted, changedId);
   renderIncidents(incidents.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), new Map(sorted.map(s => [s.id, s])));
   changedId = null;
+  for (const room of rooms) if (realtime.holdsState(room)) rendered.add(room);
 }
 
 // A whole state arrives as one change per key: render once after them.
@@ -57,16 +60,34 @@ function scheduleRender() {
   queueMicrotask(render);
 }
 
-function onStateChanged({ room, key, removed }) {
+// What the last render showed of each key (`room key` → value): names a removed service in the log.
+let shown = new Map();
+
+// A room's whole state arrives as one change per key before its first render: the log starts after that.
+const rendered = new Set();
+
+function onStateChanged({ room, key, value, removed }) {
   if (!rooms.has(room)) return;
   if (!removed && key !== SUMMARY_KEY) changedId = key;
+  if (rendered.has(room)) logChange(key, removed ? shown.get(`${room} ${key}`) : value, removed);
   scheduleRender();
+}
+
+// The log shows the state changes this page got: a flapping service's merged flips appear as they reached it, at
+// most StateUpdatesPerSecondPerKey a second. An incident's are logged from its `incident-update` events instead.
+function logChange(key, value, removed) {
+  if (!value) return;
+  if (key === SUMMARY_KEY) {
+    logEvent('status', `${value.tenantId ? `Tenant ${value.tenantId}` : 'Organization'}: ${value.description}`);
+  } else if (!('impact' in value)) {
+    logEvent('service', `${value.name} ${removed ? 'removed' : `→ ${STATUS_LABELS[value.status] ?? value.status}`}`);
+  }
 }
 
 const isAdmin = identity => identity.role === 'admin' || identity.role === 'platform-admin';
 
-// An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant that shows up
-// later in a broadcast (admins receive every tenant's).
+// An admin holds its tenants' rooms only once it reads them: those that exist at load, and any tenant in which a
+// service or incident is created later (`tenant-update`, which admins receive for every tenant).
 function watchTenant(tenantId) {
   if (!tenantId || !isAdmin(session.identity)) return;
   const room = `tenant:${session.identity.organizationId}:${tenantId}`;
@@ -76,22 +97,12 @@ function watchTenant(tenantId) {
   else realtime.loadState(room).then(scheduleRender, error => console.error(`Reading ${room} failed`, error));
 }
 
-// The broadcasts are the contract's events: the page logs them; what it shows comes from the state.
+// The broadcasts are events, things that happened: an incident's update (logged) and a resource created in a tenant.
 const handlers = {
-  'service-update': ({ type, data, timestamp }) => {
-    watchTenant(data.tenantId);
-    const verb = type === 'updated' ? `→ ${STATUS_LABELS[data.status] ?? data.status}` : type;
-    logEvent('service-update', `${data.name} ${verb}`, timestamp);
-  },
   'incident-update': ({ type, data, timestamp }) => {
-    watchTenant(data.tenantId);
     logEvent('incident-update', `“${data.name}” ${type === 'updated' ? data.status : type}`, timestamp);
   },
-  'status-update': ({ data, timestamp }) => {
-    watchTenant(data.tenantId);
-    const scope = data.tenantId ? `Tenant ${data.tenantId}` : 'Organization';
-    logEvent('status-update', `${scope}: ${data.description}`, timestamp);
-  },
+  'tenant-update': ({ data }) => watchTenant(data.tenantId),
 };
 
 function showIdentity(identity) {
