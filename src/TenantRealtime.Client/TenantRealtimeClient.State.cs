@@ -42,6 +42,14 @@ public sealed partial class TenantRealtimeClient
     }
 
     /// <summary>
+    /// Raised with a room's key when the server lost the state the client held of it (a restart in memory, Redis losing
+    /// it) and no app loader filled it again: the map was replaced by the room's new state (usually empty), after
+    /// <see cref="OnStateChanged{T}(Func{StateChange{T}, Task})"/>'s handlers saw each key go. Keys come back as the
+    /// app sets them; raise your own refresh here if the app must.
+    /// </summary>
+    public event Func<string, Task>? StateLost;
+
+    /// <summary>
     /// Registers a handler for changes of the keyed state of every room: once per key set or removed, after the
     /// client's map has the change (so <see cref="GetState{T}(string)"/> in the handler sees it). A whole state that
     /// replaces a room's map (at connect, another epoch) raises it for each key that changed or is gone. Handlers run
@@ -119,6 +127,17 @@ public sealed partial class TenantRealtimeClient
         }
 
         await RaiseStateChangesAsync(changes).ConfigureAwait(false);
+        if (message is { Full: true, Lost: true } && StateLost is { } lost)
+        {
+            try
+            {
+                await lost(message.Room).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                ClientLog.StateHandlerFailed(_logger, message.Room, exception);
+            }
+        }
     }
 
     private async Task RequestWholeStateAsync(string room)

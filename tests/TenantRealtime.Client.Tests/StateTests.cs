@@ -119,6 +119,12 @@ public sealed class StateTests
             resumes.Add(result);
             return Task.CompletedTask;
         };
+        var lost = new Recorder<string>();
+        client.StateLost += room =>
+        {
+            lost.Add(room);
+            return Task.CompletedTask;
+        };
         var changes = Record(client);
         await client.StartAsync().WaitAsync(TimeSpan.FromSeconds(15));
         var before = client.GetStateVersion(TenantRoom)!.Value;
@@ -132,6 +138,7 @@ public sealed class StateTests
         client.GetStateVersion(TenantRoom)!.Value.Epoch.Should().NotBe(before.Epoch);
         await WaitForServerMapAsync(client, secondState, changes);
         changes.Items.Should().Contain(c => c.Key == "only-on-first" && c.Removed, "a key missing from the new whole state is reported removed");
+        lost.Items.Should().Equal([TenantRoom], "the second server has no loader: the state the client held of the room is lost");
 
         await secondState.SetAsync(Tenant, "after", new Status("after", 3));
         await WaitForServerMapAsync(client, secondState, changes);

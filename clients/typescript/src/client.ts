@@ -90,6 +90,7 @@ export class TenantRealtimeClient {
   readonly #joined = new Set<string>();
   readonly #states = new StateMaps();
   readonly #stateHandlers = new Set<StateChangedHandler<unknown>>();
+  readonly #stateLostHandlers = new Set<(room: string) => void>();
   readonly #stateSaveIntervalMs: number;
   #stateSaveTimer: ReturnType<typeof setTimeout> | null = null;
   #seeded = false;
@@ -217,6 +218,16 @@ export class TenantRealtimeClient {
     const entry = handler as StateChangedHandler<unknown>;
     this.#stateHandlers.add(entry);
     return () => void this.#stateHandlers.delete(entry);
+  }
+
+  /**
+   * Registers a handler called with a room's key when the server lost the state the client held of it (a restart in
+   * memory, Redis losing it) and no app loader filled it again: the map was replaced by the room's new state (usually
+   * empty), after `onStateChanged` handlers saw each key go. Keys come back as the app sets them.
+   */
+  onStateLost(handler: (room: string) => void): Unsubscribe {
+    this.#stateLostHandlers.add(handler);
+    return () => void this.#stateLostHandlers.delete(handler);
   }
 
   /**
@@ -420,6 +431,15 @@ export class TenantRealtimeClient {
       return;
     }
     this.#raiseStateChanges(changes);
+    if (outcome === "applied" && message.full && message.lost) {
+      for (const handler of [...this.#stateLostHandlers]) {
+        try {
+          handler(message.room);
+        } catch (error) {
+          this.#onError("TenantRealtime: an onStateLost handler failed.", error);
+        }
+      }
+    }
   }
 
   #raiseStateChanges(changes: readonly StateChange[]): void {

@@ -167,6 +167,22 @@ describe('the client keeps each room\'s state (one server in memory)', () => {
     assert.deepEqual(reloaded.seen.changes.map(c => `${c.key}:${c.removed}`).sort(), ['svc-0:false', 'svc-4:true'], 'only the changes came back');
   });
 
+  test('stored state of an epoch the server no longer has is replaced whole, and onStateLost says so', async () => {
+    const tenant = newTenant();
+    await set(tenant, 'svc-0', 0);
+    const storage = new MemoryStorage();
+    // As a page kept it before the server restarted: an epoch this server never had.
+    storage.setItem('p:states', JSON.stringify([{ room: tenant.room, epoch: 'gone-epoch', version: 9, values: { old: 1 } }]));
+    const { client, seen } = connect(tenant, { positionStore: storagePositionStore(storage, 'p') });
+    const lost = [];
+    client.onStateLost(room => lost.push(room));
+    await client.start();
+    await waitForServerMap(client, tenant, seen);
+    assert.deepEqual(lost, [tenant.room]);
+    assert.equal(seen.resumed.at(-1).states.find(s => s.room === tenant.room).recovered, false);
+    assert.ok(seen.changes.some(c => c.key === 'old' && c.removed), 'the stored key is reported gone');
+  });
+
   test('a store without state values sends no versions and gets the whole state', async () => {
     const tenant = newTenant();
     for (let i = 0; i < 3; i++) await set(tenant, `svc-${i}`, i);
