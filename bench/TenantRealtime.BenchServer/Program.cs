@@ -74,6 +74,13 @@ if (settings.Mode is ServerModes.TenantRealtime or ServerModes.TenantRealtimeRed
 
         // --presence: who is online per tenant and organization, with the library's defaults otherwise (issue 21).
         o.EnablePresence = settings.Presence;
+
+        // BENCH_STATE_UPDATES_PER_SECOND (through the harness's BENCH_SERVER_ENV): another per-key rate bound, to
+        // choose the default from measurements (issue 30).
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_STATE_UPDATES_PER_SECOND"), out var stateRate))
+        {
+            o.StateUpdatesPerSecondPerKey = stateRate;
+        }
     });
     if (settings.Mode == ServerModes.TenantRealtimeRedis)
     {

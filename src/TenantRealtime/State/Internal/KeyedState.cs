@@ -56,7 +56,11 @@ internal sealed partial class KeyedState(string key, string epoch)
 
                 entry.HasPending = true;
                 entry.Pending = value;
-                entry.Timer ??= publisher.Schedule(this, key, publisher.Time.GetElapsedTime(now, Math.Max(now, entry.NextSlot)));
+                if (!entry.Scheduled)
+                {
+                    entry.Scheduled = true;
+                    publisher.Schedule(this, key, entry.NextSlot);
+                }
             }
             else
             {
@@ -75,8 +79,7 @@ internal sealed partial class KeyedState(string key, string epoch)
                 return;
             }
 
-            entry.Timer?.Dispose();
-            entry.Timer = null;
+            entry.Scheduled = false;
             if (!entry.HasPending)
             {
                 return;
@@ -85,7 +88,8 @@ internal sealed partial class KeyedState(string key, string epoch)
             var now = publisher.Time.GetTimestamp();
             if (now < entry.NextSlot)
             {
-                entry.Timer = publisher.Schedule(this, key, publisher.Time.GetElapsedTime(now, entry.NextSlot));
+                entry.Scheduled = true;
+                publisher.Schedule(this, key, entry.NextSlot);
                 return;
             }
 

@@ -11,22 +11,34 @@ namespace TenantRealtime.State.Internal;
 /// What a room's state needs from outside while it holds its lock: the clock and the rate bound, and the fan-out of one
 /// change to this server's connections whose gate for the room is open, serialized once per protocol for all of them.
 /// </summary>
-internal sealed class StatePublisher(
-    ILocalDelivery delivery,
-    StateGates gates,
-    TimeProvider time,
-    IOptionsMonitor<TenantRealtimeOptions> options,
-    TenantRealtimeMetrics metrics,
-    ILogger<StatePublisher> logger)
+internal sealed class StatePublisher : IDisposable
 {
-    public TimeProvider Time => time;
+    private readonly ILocalDelivery _delivery;
+    private readonly StateGates _gates;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
+    private readonly TenantRealtimeMetrics _metrics;
+    private readonly ILogger<StatePublisher> _logger;
+    private readonly StateSlots _slots;
 
-    private ILogger Logger => logger;
+    public StatePublisher(
+        ILocalDelivery delivery,
+        StateGates gates,
+        TimeProvider time,
+        IOptionsMonitor<TenantRealtimeOptions> options,
+        TenantRealtimeMetrics metrics,
+        ILogger<StatePublisher> logger)
+    {
+        (_delivery, _gates, _time, _options, _metrics, _logger) = (delivery, gates, time, options, metrics, logger);
+        _slots = new StateSlots(time, Flush);
+    }
 
-    public int MaxKeys => options.CurrentValue.MaxStateKeysPerRoom;
+    public TimeProvider Time => _time;
+
+    public int MaxKeys => _options.CurrentValue.MaxStateKeysPerRoom;
 
     /// <summary>Gets the timestamp ticks between two changes of one key going out.</summary>
-    public long SlotTicks => Math.Max(1, time.TimestampFrequency / options.CurrentValue.StateUpdatesPerSecondPerKey);
+    public long SlotTicks => Math.Max(1, _time.TimestampFrequency / _options.CurrentValue.StateUpdatesPerSecondPerKey);
 
     /// <summary>Sends one change (a value, or a removal when <paramref name="value"/> is null); returns at once.</summary>
     public void Publish(KeyedState room, string key, StateValue? value, long version, int roomKeys)
@@ -34,8 +46,8 @@ internal sealed class StatePublisher(
         IReadOnlyDictionary<string, object?> set = value is null ? EmptySet : new Dictionary<string, object?>(1, StringComparer.Ordinal) { [key] = value.Plain };
         IReadOnlyList<string> removed = value is null ? [key] : [];
         var message = Message(new TenantStateMessage(room.Key, room.Epoch, version, full: false, set, removed));
-        delivery.DeliverState(room.Groups, message, room.Key, key, connection => For(connection, room, message, version - 1, version));
-        metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
+        _delivery.DeliverState(room.Groups, message, room.Key, key, connection => For(connection, room, message, version - 1, version));
+        _metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
     }
 
     /// <summary>
@@ -46,16 +58,15 @@ internal sealed class StatePublisher(
     {
         var message = Message(state);
         var from = state.Full ? -1 : fromVersion;
-        delivery.DeliverState(room.Groups, message, room.Key, key: null, connection => For(connection, room, message, from, state.Version));
-        metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
+        _delivery.DeliverState(room.Groups, message, room.Key, key: null, connection => For(connection, room, message, from, state.Version));
+        _metrics.StateChanged(StateRoomKeys.ScopeOf(room.Key), roomKeys);
     }
 
     /// <summary>Counts a change merged into a later one by the rate bound.</summary>
-    public void Merged(KeyedState room) => metrics.StateMerged(StateRoomKeys.ScopeOf(room.Key));
+    public void Merged(KeyedState room) => _metrics.StateMerged(StateRoomKeys.ScopeOf(room.Key));
 
-    /// <summary>Sends the key's waiting change once <paramref name="due"/> has passed.</summary>
-    public ITimer Schedule(KeyedState room, string key, TimeSpan due) =>
-        time.CreateTimer(static state => ((SlotTimer)state!).Run(), new SlotTimer(room, key, this), due, Timeout.InfiniteTimeSpan);
+    /// <summary>Sends the key's waiting change once <paramref name="due"/> (a timestamp) has passed, on the shared slot timer.</summary>
+    public void Schedule(KeyedState room, string key, long due) => _slots.Schedule(room, key, due);
 
     /// <summary>
     /// What one connection gets of a message that brings <paramref name="room"/> from <paramref name="fromVersion"/> to
@@ -64,14 +75,14 @@ internal sealed class StatePublisher(
     /// </summary>
     private SerializedHubMessage? For(ConnectionSender connection, KeyedState room, SerializedHubMessage message, long fromVersion, long version)
     {
-        switch (gates.Admit(connection, room.Key, room.Epoch, fromVersion, version, out var heldEpoch, out var heldVersion))
+        switch (_gates.Admit(connection, room.Key, room.Epoch, fromVersion, version, out var heldEpoch, out var heldVersion))
         {
             case StateGates.Admission.Next:
                 return message;
             case StateGates.Admission.Gap:
                 var read = room.SinceLocked(heldEpoch, heldVersion);
-                metrics.StateSent(StateRoomKeys.ScopeOf(room.Key), read.Full, read.Bytes);
-                TenantRealtimeLog.StateSent(logger, connection.ConnectionId, room.Key, read.Full, read.Keys);
+                _metrics.StateSent(StateRoomKeys.ScopeOf(room.Key), read.Full, read.Bytes);
+                TenantRealtimeLog.StateSent(_logger, connection.ConnectionId, room.Key, read.Full, read.Keys);
                 return read.Message;
             default:
                 return null;
@@ -83,19 +94,19 @@ internal sealed class StatePublisher(
 
     private static readonly IReadOnlyDictionary<string, object?> EmptySet = new Dictionary<string, object?>(StringComparer.Ordinal);
 
-    private sealed class SlotTimer(KeyedState room, string key, StatePublisher publisher)
+    /// <summary>Stops the slot timer: changes still waiting for their slot when the server stops are not sent.</summary>
+    public void Dispose() => _slots.Dispose();
+
+    private void Flush(KeyedState room, string key)
     {
-        public void Run()
+        // The slot timer has no caller to throw to: an exception here would end the process.
+        try
         {
-            // A timer callback has no caller to throw to: an exception here would end the process.
-            try
-            {
-                room.Flush(key, publisher);
-            }
-            catch (Exception ex)
-            {
-                TenantRealtimeLog.StateFlushFailed(publisher.Logger, room.Key, key, ex);
-            }
+            room.Flush(key, this);
+        }
+        catch (Exception ex)
+        {
+            TenantRealtimeLog.StateFlushFailed(_logger, room.Key, key, ex);
         }
     }
 }

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Time.Testing;
+using TenantRealtime.State.Internal;
+
+namespace TenantRealtime.Tests.State;
+
+/// <summary>The one slot timer: keys go out at their slot or within one tick after it, many keys per wake-up.</summary>
+public sealed class StateSlotsTests
+{
+    [Fact]
+    public void AThousandKeysDueOverASecondGoOutOnAtMostOneWakeUpPerTickNeverEarlyNorMoreThanATickLate()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var due = new Dictionary<string, long>();
+        var sent = new List<(string Key, long At)>();
+        using var slots = new StateSlots(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        var start = time.GetTimestamp();
+        var random = new Random(7);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var key = $"k{i}";
+            due[key] = start + (long)(random.NextDouble() * time.TimestampFrequency);
+            slots.Schedule(room, key, due[key]);
+        }
+
+        for (var ms = 0; ms < 1_100; ms++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        sent.Select(s => s.Key).Should().BeEquivalentTo(due.Keys, "every key goes out once");
+        var tick = (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency);
+        sent.Should().OnlyContain(s => s.At >= due[s.Key] && s.At <= due[s.Key] + tick, "at its slot, or at most one tick after it");
+        sent.Select(s => s.At).Distinct().Count().Should().BeLessThanOrEqualTo(1_000 / 10 + 2, "a wake-up per tick of 10 ms, not one per key");
+    }
+}
