@@ -11,7 +11,7 @@ public sealed class StateOptionsTests
     {
         var options = new TenantRealtimeOptions();
 
-        (options.MaxStateKeysPerRoom, options.MaxStateValueBytes, options.StateUpdatesPerSecondPerKey).Should().Be((1_000, 16 * 1024, 10));
+        (options.MaxStateKeysPerRoom, options.MaxStateValueBytes, options.StateUpdatesPerSecondPerKey).Should().Be((1_000, 16 * 1024, 4));
         Validate(options).Succeeded.Should().BeTrue();
     }
 
