@@ -26,6 +26,9 @@ internal sealed class RedisTenantState(
     private readonly Lock _sync = new();
     private readonly Dictionary<(string Room, string Key), KeySlot> _slots = new();
 
+    // The keys waiting for their slot, sent by one timer as in memory; made under _sync at the first merged change.
+    private StateSlots<string>? _due;
+
     public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -89,11 +92,7 @@ internal sealed class RedisTenantState(
     {
         lock (_sync)
         {
-            foreach (var slot in _slots.Values)
-            {
-                slot.Timer?.Dispose();
-            }
-
+            _due?.Dispose();
             _slots.Clear();
         }
     }
@@ -115,8 +114,6 @@ internal sealed class RedisTenantState(
                 // this server's next SetAsync (the bound is checked in Redis), as a removal does in memory.
                 slot.HasPending = false;
                 slot.Pending = null;
-                slot.Timer?.Dispose();
-                slot.Timer = null;
             }
             else if (slot.HasPending || now < slot.NextSlot)
             {
@@ -127,8 +124,12 @@ internal sealed class RedisTenantState(
 
                 slot.HasPending = true;
                 slot.Pending = json;
-                slot.Timer ??= time.CreateTimer(
-                    static state => ((SlotTimer)state!).Run(), new SlotTimer(this, room, key), time.GetElapsedTime(now, Math.Max(now, slot.NextSlot)), Timeout.InfiniteTimeSpan);
+                if (!slot.Scheduled)
+                {
+                    slot.Scheduled = true;
+                    (_due ??= new StateSlots<string>(time, (dueRoom, dueKey) => _ = FlushAsync(dueRoom, dueKey))).Schedule(room, key, slot.NextSlot);
+                }
+
                 return Task.CompletedTask;
             }
 
@@ -194,8 +195,7 @@ internal sealed class RedisTenantState(
                 return;
             }
 
-            slot.Timer?.Dispose();
-            slot.Timer = null;
+            slot.Scheduled = false;
             if (!slot.HasPending)
             {
                 return;
@@ -226,11 +226,7 @@ internal sealed class RedisTenantState(
 
         public string? Pending { get; set; }
 
-        public ITimer? Timer { get; set; }
-    }
-
-    private sealed class SlotTimer(RedisTenantState owner, string room, string key)
-    {
-        public void Run() => _ = owner.FlushAsync(room, key);
+        /// <summary>Gets or sets whether the slot timer holds the key, so it is scheduled once.</summary>
+        public bool Scheduled { get; set; }
     }
 }

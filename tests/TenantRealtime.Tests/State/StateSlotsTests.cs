@@ -13,7 +13,7 @@ public sealed class StateSlotsTests
         var room = new KeyedState("tenant:o:t", "epoch");
         var due = new Dictionary<string, long>();
         var sent = new List<(string Key, long At)>();
-        using var slots = new StateSlots(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
         var start = time.GetTimestamp();
         var random = new Random(7);
         for (var i = 0; i < 1_000; i++)

@@ -19,7 +19,7 @@ internal sealed class StatePublisher : IDisposable
     private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
     private readonly TenantRealtimeMetrics _metrics;
     private readonly ILogger<StatePublisher> _logger;
-    private readonly StateSlots _slots;
+    private readonly StateSlots<KeyedState> _slots;
 
     public StatePublisher(
         ILocalDelivery delivery,
@@ -30,7 +30,7 @@ internal sealed class StatePublisher : IDisposable
         ILogger<StatePublisher> logger)
     {
         (_delivery, _gates, _time, _options, _metrics, _logger) = (delivery, gates, time, options, metrics, logger);
-        _slots = new StateSlots(time, Flush);
+        _slots = new StateSlots<KeyedState>(time, Flush);
     }
 
     public TimeProvider Time => _time;

@@ -1,24 +1,29 @@
 namespace TenantRealtime.State.Internal;
 
+/// <summary>The slot timer's grid.</summary>
+internal static class StateSlots
+{
+    /// <summary>The grid the timer fires on: keys due within one tick share a wake-up.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+}
+
 /// <summary>
 /// The keys whose merged change waits for its next slot, across this server's rooms, sent by one timer. The timer fires
-/// on a grid of <see cref="Tick"/> and sends every key due by then, so a flood of merged changes wakes the thread pool
+/// on a grid of <see cref="StateSlots.Tick"/> and sends every key due by then, so a flood of merged changes wakes the thread pool
 /// at most once a tick (measured: one timer per key, a thousand wake-ups a second, cost as much as the deliveries it
 /// saved). A key goes out at its slot or at most one tick after it, never before.
 /// </summary>
-internal sealed class StateSlots(TimeProvider time, Action<KeyedState, string> flush) : IDisposable
+/// <typeparam name="TRoom">What names a room to <paramref name="flush"/>: its <see cref="KeyedState"/> in memory, its key with Redis.</typeparam>
+internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string> flush) : IDisposable
 {
-    /// <summary>The grid the timer fires on: a tenth of the fastest slot the options allow (1,000 per second is 1 ms).</summary>
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
-
-    private readonly PriorityQueue<(KeyedState Room, string Key), long> _waiting = new();
+    private readonly PriorityQueue<(TRoom Room, string Key), long> _waiting = new();
     private readonly Lock _lock = new();
-    private readonly long _tickTicks = Math.Max(1, (long)(Tick.TotalSeconds * time.TimestampFrequency));
+    private readonly long _tickTicks = Math.Max(1, (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency));
     private ITimer? _timer;
     private long _armedFor = long.MaxValue;
 
     /// <summary>Sends <paramref name="key"/>'s waiting change once <paramref name="due"/> (a <see cref="TimeProvider.GetTimestamp"/>) has passed.</summary>
-    public void Schedule(KeyedState room, string key, long due)
+    public void Schedule(TRoom room, string key, long due)
     {
         lock (_lock)
         {
@@ -48,13 +53,13 @@ internal sealed class StateSlots(TimeProvider time, Action<KeyedState, string> f
 
         _armedFor = at;
         var delay = time.GetElapsedTime(time.GetTimestamp(), Math.Max(at, time.GetTimestamp()));
-        _timer ??= time.CreateTimer(static state => ((StateSlots)state!).Run(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer ??= time.CreateTimer(static state => ((StateSlots<TRoom>)state!).Run(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
     private void Run()
     {
-        List<(KeyedState Room, string Key)> due = [];
+        List<(TRoom Room, string Key)> due = [];
         lock (_lock)
         {
             var now = time.GetTimestamp();
