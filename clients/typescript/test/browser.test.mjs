@@ -35,7 +35,7 @@ let page;
 let browser;
 before(async () => { host = await startHost(); });
 after(async () => {
-  browser?.close();
+  await browser?.close();
   page?.close();
   await host?.stop();
 });

@@ -71,15 +71,25 @@ export async function servePage(hubUrl, html, routes = {}) {
   };
 }
 
-/** Opens `url` in a headless Chromium with a profile of its own; `close()` kills it and deletes the profile. */
+/**
+ * Opens `url` in a headless Chromium with a profile of its own; `close()` kills it with its helper processes and
+ * deletes the profile.
+ */
 export function openChromium(url) {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'tenantrealtime-chromium-'));
+  // A process group of its own: killing only the browser left its helpers (renderer, zygote) running, still writing
+  // the profile (ENOTEMPTY at the delete, even after retries) and outliving the test.
   const browser = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0', url], { stdio: 'ignore' });
+    '--remote-debugging-port=0', url], { stdio: 'ignore', detached: true });
+  const exited = new Promise(resolve => { browser.once('exit', resolve); browser.once('error', resolve); });
   return {
-    close: () => {
-      browser.kill('SIGKILL');
-      // Chromium's helper processes may still be writing the profile for a moment after the kill.
+    close: async () => {
+      try {
+        process.kill(-browser.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+      await exited;
       rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
