@@ -12,6 +12,13 @@ internal static class Problems
     public static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: detail);
 
+    /// <summary>
+    /// A 409: the request is valid but the scope is full now (deleting or resolving frees a place), so it is a conflict
+    /// with the current state, not a bad body (400). The detail starts with the library's code for the bound.
+    /// </summary>
+    public static IResult LimitExceeded(string sentence) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"limit-exceeded: {sentence}");
+
     public static IResult ForeignOrganization() =>
         Forbidden("The request names another organization; your organization comes from your token.");
 }

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Options;
 using SampleHost.Api;
 using SampleHost.Auth;
 using SampleHost.Realtime;
 using SampleHost.Services;
 using SampleHost.Status;
 using SampleHost.Storage;
+using TenantRealtime;
 
 namespace SampleHost.Incidents;
 
@@ -13,6 +15,7 @@ internal sealed class IncidentCommands(
     OrganizationStore<Service> services,
     OrganizationGate gate,
     ChangePublisher publisher,
+    IOptionsMonitor<TenantRealtimeOptions> realtime,
     TimeProvider time)
 {
     private const string Resource = "incident";
@@ -29,6 +32,12 @@ internal sealed class IncidentCommands(
         if (CheckServices(caller, draft.ServiceStatuses) is { } invalid)
         {
             return invalid;
+        }
+
+        // An incident created resolved is never in the state, so only an open one needs a place.
+        if (draft.Status != IncidentStatus.Resolved && CheckRoomHasPlace(caller.OrganizationId, tenantId) is { } full)
+        {
+            return full;
         }
 
         var now = time.GetUtcNow();
@@ -72,7 +81,7 @@ internal sealed class IncidentCommands(
         var (next, targets, resolved) = IncidentProgress.Advance(current, draft.Status ?? current.Status, draft.ServiceStatuses, now);
         var update = new IncidentUpdate(IdRules.NewId("upd"), next.Status, draft.Body, NullIfEmpty(draft.ServiceStatuses), now);
         next = next with { Updates = [.. current.Updates, update] };
-        return await SaveAsync(next, targets, resolved, now);
+        return await SaveAsync(current, next, targets, resolved, now);
     }
 
     public async Task<Outcome<Incident>> PatchAsync(Caller caller, string id, IncidentPatch patch, CancellationToken cancellationToken)
@@ -93,7 +102,7 @@ internal sealed class IncidentCommands(
         var noServices = new Dictionary<string, ServiceStatus>(StringComparer.Ordinal);
         var (next, targets, resolved) = IncidentProgress.Advance(current, patch.Status.Or(current.Status), noServices, now);
         next = next with { Name = patch.Name.Or(current.Name), Impact = patch.Impact.Or(current.Impact) };
-        return await SaveAsync(next, targets, resolved, now);
+        return await SaveAsync(current, next, targets, resolved, now);
     }
 
     public async Task<Outcome<Incident>> DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
@@ -109,14 +118,24 @@ internal sealed class IncidentCommands(
         return found;
     }
 
-    private async Task<Outcome<Incident>> SaveAsync(Incident next, Dictionary<string, ServiceStatus> targets, bool resolved, DateTimeOffset now)
+    private async Task<Outcome<Incident>> SaveAsync(
+        Incident current, Incident next, Dictionary<string, ServiceStatus> targets, bool resolved, DateTimeOffset now)
     {
+        // Reopening a resolved incident puts it back into the state, so it needs a place as a new one does.
+        if (!current.IsOpen && next.IsOpen && CheckRoomHasPlace(next.OrganizationId, next.TenantId) is { } full)
+        {
+            return full;
+        }
+
         var moved = MoveServices(next.OrganizationId, targets, now);
         incidents.Save(next);
         var type = resolved ? ChangeTypes.Resolved : ChangeTypes.Updated;
         await publisher.PublishAsync(new ChangeSet(next.OrganizationId, moved, (type, next)));
         return Outcome<Incident>.Ok(next);
     }
+
+    private Outcome<Incident>? CheckRoomHasPlace(string organizationId, string? tenantId) =>
+        WriteRules.CheckRoomHasPlace<Incident>(services, incidents, realtime.CurrentValue.MaxStateKeysPerRoom, organizationId, tenantId);
 
     /// <summary>Sets service statuses; only services whose status really changes are stored and announced.</summary>
     private List<(string Type, Service Service)> MoveServices(string organizationId, IReadOnlyDictionary<string, ServiceStatus> targets, DateTimeOffset now)

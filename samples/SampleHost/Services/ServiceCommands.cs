@@ -1,12 +1,21 @@
+using Microsoft.Extensions.Options;
 using SampleHost.Api;
 using SampleHost.Auth;
+using SampleHost.Incidents;
 using SampleHost.Realtime;
 using SampleHost.Storage;
+using TenantRealtime;
 
 namespace SampleHost.Services;
 
 /// <summary>Creates, changes and deletes services, then announces each change. Access (<see cref="WriteRules"/>) is checked inside the gate.</summary>
-internal sealed class ServiceCommands(OrganizationStore<Service> services, OrganizationGate gate, ChangePublisher publisher, TimeProvider time)
+internal sealed class ServiceCommands(
+    OrganizationStore<Service> services,
+    OrganizationStore<Incident> incidents,
+    OrganizationGate gate,
+    ChangePublisher publisher,
+    IOptionsMonitor<TenantRealtimeOptions> realtime,
+    TimeProvider time)
 {
     private const string Resource = "service";
 
@@ -19,6 +28,11 @@ internal sealed class ServiceCommands(OrganizationStore<Service> services, Organ
         }
 
         using var _ = await gate.EnterAsync(caller.OrganizationId, cancellationToken);
+        if (WriteRules.CheckRoomHasPlace<Service>(services, incidents, realtime.CurrentValue.MaxStateKeysPerRoom, caller.OrganizationId, tenantId) is { } full)
+        {
+            return full;
+        }
+
         var position = draft.Position ?? NextPosition(caller.OrganizationId, draft.Group);
         var service = new Service(
             IdRules.NewId("svc"), caller.OrganizationId, tenantId, draft.Name, draft.Description, draft.Group, position, draft.Status, time.GetUtcNow());

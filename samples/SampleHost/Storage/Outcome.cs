@@ -24,6 +24,8 @@ internal sealed class Outcome<T>
 
     public static Outcome<T> Forbidden(string detail) => new(null, Problems.Forbidden(detail));
 
+    public static Outcome<T> LimitExceeded(string sentence) => new(null, Problems.LimitExceeded(sentence));
+
     public static Outcome<T> Invalid(FieldErrors errors) => new(null, errors.ToResult());
 
     public IResult ToResult(Func<T, IResult> ok) => Value is not null ? ok(Value) : Problem!;

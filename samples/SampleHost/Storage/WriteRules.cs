@@ -1,5 +1,7 @@
 using SampleHost.Api;
 using SampleHost.Auth;
+using SampleHost.Incidents;
+using SampleHost.Services;
 
 namespace SampleHost.Storage;
 
@@ -37,6 +39,30 @@ internal static class WriteRules
         var errors = new FieldErrors();
         errors.Add("tenantId", "'tenantId' cannot change after creation.");
         return Outcome<T>.Invalid(errors);
+    }
+
+    /// <summary>
+    /// A 409 if one more service or open incident would take the scope's state room (<see cref="Realtime.StatePublisher"/>:
+    /// its services, its open incidents and its summary) past <paramref name="maxKeys"/> (<c>MaxStateKeysPerRoom</c>).
+    /// Checked inside the organization's gate before anything is saved: past the bound the library refuses the key,
+    /// which would fail the request after the write was stored.
+    /// </summary>
+    public static Outcome<T>? CheckRoomHasPlace<T>(
+        OrganizationStore<Service> services, OrganizationStore<Incident> incidents, int maxKeys, string organizationId, string? tenantId)
+        where T : class
+    {
+        // The summary counts whether it is set yet or not: the scope's first resource sets it.
+        var held = services.List(organizationId).Count(s => s.TenantId == tenantId)
+            + incidents.List(organizationId).Count(i => i.TenantId == tenantId && i.IsOpen)
+            + 1;
+        if (held < maxKeys)
+        {
+            return null;
+        }
+
+        var scope = tenantId is null ? "The organization-wide scope" : $"Tenant '{tenantId}'";
+        return Outcome<T>.LimitExceeded(
+            $"{scope} holds at most {maxKeys - 1} services and open incidents together (its status page state holds {maxKeys} keys with its summary); delete a service or resolve an incident first.");
     }
 
     private static string Denied(Caller caller, string? tenantId) => tenantId is null
