@@ -109,6 +109,25 @@ public sealed class StateRoomBoundTests(StateRoomBoundTests.SmallRoomsFixture fi
         (await StateAsync(room)).Should().ContainKey(incident);
     }
 
+    [Fact]
+    public async Task OfConcurrentCreatesForTheLastPlaceExactlyOneIsSaved()
+    {
+        var org = Unique.Org();
+        using var admin = await Server.ClientAsync("boss", org, null, "admin");
+        for (var i = 0; i < MaxKeys - 2; i++)
+        {
+            await admin.CreateServiceAsync($"Service {i}", "t1");
+        }
+
+        // The check and the save happen inside one organization gate, so only one of these sees the free place.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => admin.PostAsync("/api/services", new { name = $"Racer {i}", tenantId = "t1" })));
+
+        responses.Select(r => r.Status).Should().ContainSingle(s => s == HttpStatusCode.Created)
+            .And.AllSatisfy(s => s.Should().BeOneOf(HttpStatusCode.Created, HttpStatusCode.Conflict));
+        (await admin.GetAsync("/api/services")).Json.GetArrayLength().Should().Be(MaxKeys - 1);
+        (await StateAsync(StateRoom.Tenant(org, "t1"))).Should().HaveCount(MaxKeys);
+    }
+
     private static void ExpectLimitExceeded(ApiResponse response, string sentence)
     {
         response.Status.Should().Be(HttpStatusCode.Conflict, response.Text);
