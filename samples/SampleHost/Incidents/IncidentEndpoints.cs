@@ -16,13 +16,16 @@ internal static class IncidentEndpoints
         group.MapGet("/", List).WithSummary("Lists incidents, newest first (state: unresolved, resolved or all).")
             .Produces<Incident[]>().ProducesValidationProblem();
         group.MapPost("/", CreateAsync).WithSummary("Opens an incident; 'message' becomes its first update.")
-            .Accepts<IncidentBody>("application/json").Produces<Incident>(StatusCodes.Status201Created).ProducesValidationProblem();
+            .Accepts<IncidentBody>("application/json").Produces<Incident>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", Get).WithSummary("Gets one incident with its updates.").Produces<Incident>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{id}", PatchAsync).WithSummary("Changes an incident's name, status or impact (JSON merge patch).")
-            .Accepts<IncidentPatchBody>("application/json", "application/merge-patch+json").Produces<Incident>().ProducesValidationProblem();
+            .Accepts<IncidentPatchBody>("application/json", "application/merge-patch+json").Produces<Incident>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes an incident.").Produces(StatusCodes.Status204NoContent);
         group.MapPost("/{id}/updates", AddUpdateAsync).WithSummary("Posts an update; it may change the status and move services.")
-            .Accepts<IncidentUpdateBody>("application/json").Produces<Incident>(StatusCodes.Status201Created).ProducesValidationProblem();
+            .Accepts<IncidentUpdateBody>("application/json").Produces<Incident>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static IResult List(Caller caller, OrganizationStore<Incident> incidents, string? state, string? organizationId)

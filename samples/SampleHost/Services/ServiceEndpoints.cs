@@ -14,7 +14,8 @@ internal static class ServiceEndpoints
         var group = api.MapGroup("/services").WithTags("Services");
         group.MapGet("/", List).WithSummary("Lists the services the caller may read.").Produces<Service[]>();
         group.MapPost("/", CreateAsync).WithSummary("Creates a service.")
-            .Accepts<ServiceBody>("application/json").Produces<Service>(StatusCodes.Status201Created).ProducesValidationProblem();
+            .Accepts<ServiceBody>("application/json").Produces<Service>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", Get).WithSummary("Gets one service.").Produces<Service>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", ReplaceAsync).WithSummary("Replaces a service.")
             .Accepts<ServiceBody>("application/json").Produces<Service>().ProducesValidationProblem();
