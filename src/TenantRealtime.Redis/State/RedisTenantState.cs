@@ -124,12 +124,7 @@ internal sealed class RedisTenantState(
 
                 slot.HasPending = true;
                 slot.Pending = json;
-                if (!slot.Scheduled)
-                {
-                    slot.Scheduled = true;
-                    (_due ??= new StateSlots<string>(time, (dueRoom, dueKey) => _ = FlushAsync(dueRoom, dueKey))).Schedule(room, key, slot.NextSlot);
-                }
-
+                (_due ??= new StateSlots<string>(time, (dueRoom, dueKey) => _ = FlushAsync(dueRoom, dueKey))).Schedule(room, key, slot.NextSlot);
                 return Task.CompletedTask;
             }
 
@@ -195,7 +190,6 @@ internal sealed class RedisTenantState(
                 return;
             }
 
-            slot.Scheduled = false;
             if (!slot.HasPending)
             {
                 return;
@@ -226,7 +220,5 @@ internal sealed class RedisTenantState(
 
         public string? Pending { get; set; }
 
-        /// <summary>Gets or sets whether the slot timer holds the key, so it is scheduled once.</summary>
-        public bool Scheduled { get; set; }
     }
 }

@@ -33,4 +33,23 @@ public sealed class StateSlotsTests
         sent.Should().OnlyContain(s => s.At >= due[s.Key] && s.At <= due[s.Key] + tick, "at its slot, or at most one tick after it");
         sent.Select(s => s.At).Distinct().Count().Should().BeLessThanOrEqualTo(1_000 / 10 + 2, "a wake-up per tick of 10 ms, not one per key");
     }
+
+    [Fact]
+    public void AKeyScheduledAgainWhileItWaitsGoesOutOnceAndCanBeScheduledAfterwards()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<string>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add(key));
+        var due = time.GetTimestamp() + (time.TimestampFrequency / 10);
+
+        slots.Schedule(room, "k", due);
+        slots.Schedule(room, "k", due + time.TimestampFrequency);
+        time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.Tick);
+        sent.Should().Equal(["k"], "a key waits once; its flush decides whether it waits again");
+
+        slots.Schedule(room, "k", time.GetTimestamp());
+        time.Advance(StateSlots.Tick);
+        sent.Should().Equal(["k", "k"]);
+    }
 }

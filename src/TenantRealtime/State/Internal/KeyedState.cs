@@ -56,11 +56,7 @@ internal sealed partial class KeyedState(string key, string epoch)
 
                 entry.HasPending = true;
                 entry.Pending = value;
-                if (!entry.Scheduled)
-                {
-                    entry.Scheduled = true;
-                    publisher.Schedule(this, key, entry.NextSlot);
-                }
+                publisher.Schedule(this, key, entry.NextSlot);
             }
             else
             {
@@ -79,7 +75,6 @@ internal sealed partial class KeyedState(string key, string epoch)
                 return;
             }
 
-            entry.Scheduled = false;
             if (!entry.HasPending)
             {
                 return;
@@ -88,7 +83,6 @@ internal sealed partial class KeyedState(string key, string epoch)
             var now = publisher.Time.GetTimestamp();
             if (now < entry.NextSlot)
             {
-                entry.Scheduled = true;
                 publisher.Schedule(this, key, entry.NextSlot);
                 return;
             }

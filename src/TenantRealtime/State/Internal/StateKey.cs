@@ -21,9 +21,6 @@ internal sealed class StateKey
     /// <summary>Gets or sets the timestamp (<see cref="TimeProvider.GetTimestamp"/>) before which the key does not go out again.</summary>
     public long NextSlot { get; set; }
 
-    /// <summary>Gets or sets whether the slot timer holds the key (<see cref="StateSlots"/>), so it is scheduled once.</summary>
-    public bool Scheduled { get; set; }
-
     /// <summary>Gets whether the key holds a value once what waits has gone out.</summary>
     public bool IsLive => HasPending ? Pending is not null : Published is not null;
 

@@ -11,12 +11,14 @@ internal static class StateSlots
 /// The keys whose merged change waits for its next slot, across this server's rooms, sent by one timer. The timer fires
 /// on a grid of <see cref="StateSlots.Tick"/> and sends every key due by then, so a flood of merged changes wakes the thread pool
 /// at most once a tick (measured: one timer per key, a thousand wake-ups a second, cost as much as the deliveries it
-/// saved). A key goes out at its slot or at most one tick after it, never before.
+/// saved). A key goes out at its slot or at most one tick after it, never before. A key waits here once: scheduling it
+/// again while it waits changes nothing, as its flush looks at the key's slot again and schedules it anew if need be.
 /// </summary>
 /// <typeparam name="TRoom">What names a room to <paramref name="flush"/>: its <see cref="KeyedState"/> in memory, its key with Redis.</typeparam>
 internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string> flush) : IDisposable
 {
     private readonly PriorityQueue<(TRoom Room, string Key), long> _waiting = new();
+    private readonly HashSet<(TRoom Room, string Key)> _held = [];
     private readonly Lock _lock = new();
     private readonly long _tickTicks = Math.Max(1, (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency));
     private ITimer? _timer;
@@ -27,8 +29,11 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
     {
         lock (_lock)
         {
-            _waiting.Enqueue((room, key), due);
-            ArmLocked(due);
+            if (_held.Add((room, key)))
+            {
+                _waiting.Enqueue((room, key), due);
+                ArmLocked(due);
+            }
         }
     }
 
@@ -39,6 +44,7 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             _timer?.Dispose();
             _timer = null;
             _waiting.Clear();
+            _held.Clear();
         }
     }
 
@@ -52,7 +58,8 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
         }
 
         _armedFor = at;
-        var delay = time.GetElapsedTime(time.GetTimestamp(), Math.Max(at, time.GetTimestamp()));
+        var now = time.GetTimestamp();
+        var delay = time.GetElapsedTime(now, Math.Max(at, now));
         _timer ??= time.CreateTimer(static state => ((StateSlots<TRoom>)state!).Run(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
@@ -66,6 +73,7 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             while (_waiting.TryPeek(out var item, out var at) && at <= now)
             {
                 _waiting.Dequeue();
+                _held.Remove(item);
                 due.Add(item);
             }
 
