@@ -19,50 +19,38 @@ public sealed class OnlineNowBrowserTests
     public async Task TheCardShowsWhoOfTheViewersScopeIsOnlineLiveAndNobodyElse()
     {
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true, "--TenantRealtime:PresenceDebounce=00:00:01");
-        var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
-        try
-        {
-            using var playwright = await Playwright.CreateAsync();
-            var (browserContext, alice) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
-            await using var browser = browserContext;
-            var errors = new List<string>();
-            alice.PageError += (_, error) => errors.Add(error);
+        await using var chromium = await HeadlessChromium.OpenAsync();
+        var alice = chromium.Page;
 
-            // Alice sees herself, by the name in her token.
-            await alice.GotoAsync(new Uri(server.BaseAddress, AlicePage).ToString());
-            await alice.WaitForSelectorAsync("#online-now:not([hidden])[data-scope=tenant] #online-users li[data-user-id=alice]");
-            (await alice.TextContentAsync("#online-users li[data-user-id=alice]")).Should().Contain("Alice Moreau").And.Contain("(you)");
-            (await alice.TextContentAsync("#online-count")).Should().Be("1");
-            (await alice.TextContentAsync("#online-scope")).Should().Contain("tenant-1");
+        // Alice sees herself, by the name in her token.
+        await alice.GotoAsync(new Uri(server.BaseAddress, AlicePage).ToString());
+        await alice.WaitForSelectorAsync("#online-now:not([hidden])[data-scope=tenant] #online-users li[data-user-id=alice]");
+        (await alice.TextContentAsync("#online-users li[data-user-id=alice]")).Should().Contain("Alice Moreau").And.Contain("(you)");
+        (await alice.TextContentAsync("#online-count")).Should().Be("1");
+        (await alice.TextContentAsync("#online-scope")).Should().Contain("tenant-1");
 
-            // Bob (tenant 2) and Dave (tenant 1 of another organization) come online; then Dana, of Alice's tenant.
-            await using var bob = await server.ListenAsync("bob", "org-a", "tenant-2", "member");
-            await using var dave = await server.ListenAsync("dave", "org-b", "tenant-1", "member");
-            var dana = await server.ListenAsync("dana", "org-a", "tenant-1", "member");
-            await alice.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { Timeout = LiveTimeoutMs });
-            (await alice.TextContentAsync("#online-count")).Should().Be("2");
-            (await alice.QuerySelectorAllAsync("#online-users li")).Should().HaveCount(2, "another tenant's and another organization's users never show");
+        // Bob (tenant 2) and Dave (tenant 1 of another organization) come online; then Dana, of Alice's tenant.
+        await using var bob = await server.ListenAsync("bob", "org-a", "tenant-2", "member");
+        await using var dave = await server.ListenAsync("dave", "org-b", "tenant-1", "member");
+        var dana = await server.ListenAsync("dana", "org-a", "tenant-1", "member");
+        await alice.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { Timeout = LiveTimeoutMs });
+        (await alice.TextContentAsync("#online-count")).Should().Be("2");
+        (await alice.QuerySelectorAllAsync("#online-users li")).Should().HaveCount(2, "another tenant's and another organization's users never show");
 
-            // Carol, an admin of the organization, sees all of it: both tenants and herself, not the other organization.
-            var carol = await browser.NewPageAsync();
-            carol.PageError += (_, error) => errors.Add(error);
-            await carol.GotoAsync(new Uri(server.BaseAddress, CarolPage).ToString());
-            await carol.WaitForSelectorAsync("#online-now:not([hidden])[data-scope=organization] #online-users li[data-user-id=carol]");
-            await carol.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { Timeout = LiveTimeoutMs });
-            var listed = await carol.EvalOnSelectorAllAsync<string[]>("#online-users li", "items => items.map(i => i.dataset.userId)");
-            listed.Should().BeEquivalentTo("alice", "bob", "carol", "dana");
+        // Carol, an admin of the organization, sees all of it: both tenants and herself, not the other organization.
+        var carol = await chromium.NewPageAsync();
+        await carol.GotoAsync(new Uri(server.BaseAddress, CarolPage).ToString());
+        await carol.WaitForSelectorAsync("#online-now:not([hidden])[data-scope=organization] #online-users li[data-user-id=carol]");
+        await carol.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { Timeout = LiveTimeoutMs });
+        var listed = await carol.EvalOnSelectorAllAsync<string[]>("#online-users li", "items => items.map(i => i.dataset.userId)");
+        listed.Should().BeEquivalentTo("alice", "bob", "carol", "dana");
 
-            // Dana leaves: gone from both cards once the debounce window (1 s here) has passed.
-            await dana.DisposeAsync();
-            await alice.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { State = WaitForSelectorState.Detached, Timeout = 1_000 + LiveTimeoutMs });
-            await carol.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { State = WaitForSelectorState.Detached, Timeout = 1_000 + LiveTimeoutMs });
-            (await alice.TextContentAsync("#online-count")).Should().Be("1");
-            (await alice.QuerySelectorAsync("#online-users li[data-user-id=alice]")).Should().NotBeNull();
-            errors.Should().BeEmpty();
-        }
-        finally
-        {
-            userDataDir.Delete(recursive: true);
-        }
+        // Dana leaves: gone from both cards once the debounce window (1 s here) has passed.
+        await dana.DisposeAsync();
+        await alice.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { State = WaitForSelectorState.Detached, Timeout = 1_000 + LiveTimeoutMs });
+        await carol.WaitForSelectorAsync("#online-users li[data-user-id=dana]", new() { State = WaitForSelectorState.Detached, Timeout = 1_000 + LiveTimeoutMs });
+        (await alice.TextContentAsync("#online-count")).Should().Be("1");
+        (await alice.QuerySelectorAsync("#online-users li[data-user-id=alice]")).Should().NotBeNull();
+        chromium.Errors.Should().BeEmpty();
     }
 }

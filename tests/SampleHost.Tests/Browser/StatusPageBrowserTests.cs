@@ -23,49 +23,38 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true);
         using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
         using var globexAdmin = await server.ClientAsync("erin", "org-b", null, "admin");
-        var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
-        try
-        {
-            using var playwright = await Playwright.CreateAsync();
-            var (browserContext, page) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
-            await using var browser = browserContext;
-            var errors = new List<string>();
-            page.PageError += (_, error) => errors.Add(error);
+        await using var chromium = await HeadlessChromium.OpenAsync();
+        var page = chromium.Page;
 
-            await page.GotoAsync(new Uri(server.BaseAddress, "/?user=alice&org=org-a&tenant=tenant-1&role=member").ToString());
-            await page.WaitForSelectorAsync("#connection[data-state=connected]");
-            await page.WaitForSelectorAsync("#event-log li[data-event=connection]"); // state loaded after connecting
-            (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service");
-            (await page.TextContentAsync("#fact-rooms")).Should().Contain("tenant:org-a:tenant-1");
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?user=alice&org=org-a&tenant=tenant-1&role=member").ToString());
+        await page.WaitForSelectorAsync("#connection[data-state=connected]");
+        await page.WaitForSelectorAsync("#event-log li[data-event=connection]"); // state loaded after connecting
+        (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service");
+        (await page.TextContentAsync("#fact-rooms")).Should().Contain("tenant:org-a:tenant-1");
 
-            // A change through the API shows up without a reload, within 2 s.
-            (await acmeAdmin.PatchAsync("/api/services/web", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
-            await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
-            await page.WaitForSelectorAsync("#banner[data-indicator=major]", new() { Timeout = LiveTimeoutMs });
+        // A change through the API shows up without a reload, within 2 s.
+        (await acmeAdmin.PatchAsync("/api/services/web", new { status = "partial_outage" })).Status.Should().Be(HttpStatusCode.OK);
+        await page.WaitForSelectorAsync("[data-service-id=web] .status[data-status=partial_outage]", new() { Timeout = LiveTimeoutMs });
+        await page.WaitForSelectorAsync("#banner[data-indicator=major]", new() { Timeout = LiveTimeoutMs });
 
-            // Globex also has a service "api" and a tenant "tenant-1": its change must never reach Acme's page.
-            (await globexAdmin.PatchAsync("/api/services/api", new { status = "major_outage" })).Status.Should().Be(HttpStatusCode.OK);
-            (await acmeAdmin.PatchAsync("/api/services/cdn", new { status = "under_maintenance" })).Status.Should().Be(HttpStatusCode.OK);
-            await page.WaitForSelectorAsync("[data-service-id=cdn] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
-            (await page.QuerySelectorAllAsync(".status[data-status=major_outage]")).Should().BeEmpty();
-            (await page.TextContentAsync("[data-service-id=api] .status")).Should().Be("Degraded performance");
-            (await page.TextContentAsync("#event-log")).Should().NotContain("Major outage");
+        // Globex also has a service "api" and a tenant "tenant-1": its change must never reach Acme's page.
+        (await globexAdmin.PatchAsync("/api/services/api", new { status = "major_outage" })).Status.Should().Be(HttpStatusCode.OK);
+        (await acmeAdmin.PatchAsync("/api/services/cdn", new { status = "under_maintenance" })).Status.Should().Be(HttpStatusCode.OK);
+        await page.WaitForSelectorAsync("[data-service-id=cdn] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
+        (await page.QuerySelectorAllAsync(".status[data-status=major_outage]")).Should().BeEmpty();
+        (await page.TextContentAsync("[data-service-id=api] .status")).Should().Be("Degraded performance");
+        (await page.TextContentAsync("#event-log")).Should().NotContain("Major outage");
 
-            // A tenant-1 change reaches tenant 1 (the screenshot finishes its highlight animation).
-            (await acmeAdmin.PatchAsync("/api/services/t1-workers", new { status = "degraded_performance" })).Status.Should().Be(HttpStatusCode.OK);
-            await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
-            errors.Should().BeEmpty();
+        // A tenant-1 change reaches tenant 1 (the screenshot finishes its highlight animation).
+        (await acmeAdmin.PatchAsync("/api/services/t1-workers", new { status = "degraded_performance" })).Status.Should().Be(HttpStatusCode.OK);
+        await page.WaitForSelectorAsync("[data-service-id=t1-workers] .status[data-status=degraded_performance]", new() { Timeout = LiveTimeoutMs });
+        chromium.Errors.Should().BeEmpty();
 
-            var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "status-page.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Animations = ScreenshotAnimations.Disabled });
-            output.WriteLine($"Screenshot: {screenshot}");
-            UpdateReadmeImageIfAsked(screenshot);
-        }
-        finally
-        {
-            userDataDir.Delete(recursive: true);
-        }
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "status-page.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        output.WriteLine($"Screenshot: {screenshot}");
+        UpdateReadmeImageIfAsked(screenshot);
     }
 
     [Fact]
@@ -73,33 +62,22 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
     {
         await using var server = await SampleHostServer.StartAsync(seedDemoData: true);
         using var acmeAdmin = await server.ClientAsync("carol", "org-a", null, "admin");
-        var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
-        try
-        {
-            using var playwright = await Playwright.CreateAsync();
-            var (browserContext, page) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
-            await using var browser = browserContext;
-            var errors = new List<string>();
-            page.PageError += (_, error) => errors.Add(error);
+        await using var chromium = await HeadlessChromium.OpenAsync();
+        var page = chromium.Page;
 
-            // The library sends an admin only the rooms it holds at connect; the page reads each tenant's room by name.
-            await page.GotoAsync(new Uri(server.BaseAddress, "/?user=carol&org=org-a&role=admin").ToString());
-            await page.WaitForSelectorAsync("[data-service-id=t2-search] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
-            await page.WaitForSelectorAsync("[data-service-id=t1-db]", new() { Timeout = LiveTimeoutMs });
-            (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service", "minor (the API) outranks maintenance");
+        // The library sends an admin only the rooms it holds at connect; the page reads each tenant's room by name.
+        await page.GotoAsync(new Uri(server.BaseAddress, "/?user=carol&org=org-a&role=admin").ToString());
+        await page.WaitForSelectorAsync("[data-service-id=t2-search] .status[data-status=under_maintenance]", new() { Timeout = LiveTimeoutMs });
+        await page.WaitForSelectorAsync("[data-service-id=t1-db]", new() { Timeout = LiveTimeoutMs });
+        (await page.TextContentAsync("#banner-text")).Should().Be("Partially Degraded Service", "minor (the API) outranks maintenance");
 
-            // A tenant nobody had: its first service is announced (tenant-update), and the page reads its room.
-            var created = await acmeAdmin.PostAsync("/api/services", new { name = "Tenant 3 cache", status = "major_outage", tenantId = "tenant-3" });
-            created.Status.Should().Be(HttpStatusCode.Created, created.Text);
-            var id = created.Json.GetProperty("id").GetString();
-            await page.WaitForSelectorAsync($"[data-service-id={id}] .status[data-status=major_outage]", new() { Timeout = LiveTimeoutMs });
-            await page.WaitForSelectorAsync("#banner[data-indicator=critical]", new() { Timeout = LiveTimeoutMs });
-            errors.Should().BeEmpty();
-        }
-        finally
-        {
-            userDataDir.Delete(recursive: true);
-        }
+        // A tenant nobody had: its first service is announced (tenant-update), and the page reads its room.
+        var created = await acmeAdmin.PostAsync("/api/services", new { name = "Tenant 3 cache", status = "major_outage", tenantId = "tenant-3" });
+        created.Status.Should().Be(HttpStatusCode.Created, created.Text);
+        var id = created.Json.GetProperty("id").GetString();
+        await page.WaitForSelectorAsync($"[data-service-id={id}] .status[data-status=major_outage]", new() { Timeout = LiveTimeoutMs });
+        await page.WaitForSelectorAsync("#banner[data-indicator=critical]", new() { Timeout = LiveTimeoutMs });
+        chromium.Errors.Should().BeEmpty();
     }
 
     /// <summary>

@@ -199,20 +199,14 @@ public sealed class StatusPageRecoveryBrowserTests
     /// <summary>Headless Chromium with one page open on the host through a <see cref="TcpRelay"/> the test can cut.</summary>
     private sealed class BrowserSession : IAsyncDisposable
     {
-        private readonly DirectoryInfo userDataDir;
-        private readonly IPlaywright playwright;
-        private readonly IBrowserContext browser;
+        private readonly ChromiumSession chromium;
         private int statusRequests;
 
-        private BrowserSession(TcpRelay link, DirectoryInfo userDataDir, IPlaywright playwright, IBrowserContext browser, IPage page)
+        private BrowserSession(TcpRelay link, ChromiumSession chromium)
         {
             Link = link;
-            this.userDataDir = userDataDir;
-            this.playwright = playwright;
-            this.browser = browser;
-            Page = page;
-            page.PageError += (_, error) => Errors.Add(error);
-            page.Request += (_, request) =>
+            this.chromium = chromium;
+            Page.Request += (_, request) =>
             {
                 var path = new Uri(request.Url).AbsolutePath;
                 lock (Requested)
@@ -229,9 +223,9 @@ public sealed class StatusPageRecoveryBrowserTests
 
         public TcpRelay Link { get; }
 
-        public IPage Page { get; }
+        public IPage Page => chromium.Page;
 
-        public List<string> Errors { get; } = [];
+        public List<string> Errors => chromium.Errors;
 
         /// <summary>The paths the page requested.</summary>
         public List<string> Requested { get; } = [];
@@ -246,10 +240,8 @@ public sealed class StatusPageRecoveryBrowserTests
         public static async Task<BrowserSession> OpenAsync(SampleHostServer server, string path)
         {
             var link = TcpRelay.Start(server.BaseAddress);
-            var userDataDir = Directory.CreateTempSubdirectory("sample-host-chromium-");
-            var playwright = await Playwright.CreateAsync();
-            var (browser, page) = await HeadlessChromium.LaunchAsync(playwright, userDataDir);
-            var session = new BrowserSession(link, userDataDir, playwright, browser, page);
+            var session = new BrowserSession(link, await HeadlessChromium.OpenAsync());
+            var page = session.Page;
             await page.GotoAsync(new Uri(link.BaseAddress, path).ToString());
             await page.WaitForSelectorAsync("#connection[data-state=connected]");
             await page.WaitForSelectorAsync("#event-log li[data-event=connection]"); // rendered from the state received
@@ -265,10 +257,8 @@ public sealed class StatusPageRecoveryBrowserTests
 
         public async ValueTask DisposeAsync()
         {
-            await browser.DisposeAsync();
-            playwright.Dispose();
+            await chromium.DisposeAsync();
             await Link.DisposeAsync();
-            userDataDir.Delete(recursive: true);
         }
     }
 }
