@@ -83,4 +83,9 @@ public sealed class TenantEnvelope
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Epoch)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Epoch { get; init; }
+
+    /// <summary>Gets the topic of a topic broadcast (scope <c>topic</c>); otherwise <see langword="null"/>.</summary>
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Topic)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Topic { get; init; }
 }

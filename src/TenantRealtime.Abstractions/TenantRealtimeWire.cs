@@ -39,6 +39,21 @@ public static class TenantRealtimeWire
         /// <see cref="Scopes.Organization"/> or <see cref="Scopes.Tenant"/>.
         /// </summary>
         public const string GetPresence = "GetPresence";
+
+        /// <summary>
+        /// <c>Subscribe({scope, topic, organizationId?, tenantId?})</c>, or <c>Subscribe({topics: [ … ]})</c> for a bounded
+        /// list: asks the server for topics (<see cref="TopicFields"/>). The server decides (its topic authorizer, and
+        /// only inside organizations the connection holds); each granted topic's whole state is sent before the answer.
+        /// The answer is <c>{topics: [{room, scope, topic, organizationId, tenantId, subscribed, position, error?}]}</c>;
+        /// the single form fails with <c>forbidden</c> instead of answering <c>subscribed: false</c>.
+        /// </summary>
+        public const string Subscribe = "Subscribe";
+
+        /// <summary>
+        /// <c>Unsubscribe({scope, topic, organizationId?, tenantId?})</c> or <c>Unsubscribe({topics: [ … ]})</c>: leaves the
+        /// topics; idempotent. Answers <c>{topics: [{room, scope, topic, organizationId, tenantId, subscribed: false}]}</c>.
+        /// </summary>
+        public const string Unsubscribe = "Unsubscribe";
     }
 
     /// <summary>Events the server sends besides broadcasts.</summary>
@@ -64,6 +79,13 @@ public static class TenantRealtimeWire
         /// version is at or below the one you hold in that epoch. Not an envelope and not kept for broadcast recovery.
         /// </summary>
         public const string State = "state";
+
+        /// <summary>
+        /// The server took topics away from the connection (<c>RefreshUserRoomsAsync</c> asked the topic authorizer
+        /// again and it refused them): <c>{topics: [{room, scope, topic, organizationId, tenantId, subscribed: false,
+        /// error: "forbidden"}]}</c>. Their broadcasts and state stop; subscribing again is asked again.
+        /// </summary>
+        public const string Unsubscribed = "unsubscribed";
     }
 
     /// <summary>The envelope <c>type</c> of a <see cref="Events.Presence"/> event.</summary>
@@ -94,7 +116,7 @@ public static class TenantRealtimeWire
         /// </summary>
         public const string RateLimited = "rate-limited";
 
-        /// <summary>A limit (rooms, connections) would be exceeded.</summary>
+        /// <summary>A limit (rooms, topics, connections) would be exceeded.</summary>
         public const string LimitExceeded = "limit-exceeded";
 
         /// <summary>
@@ -135,7 +157,7 @@ public static class TenantRealtimeWire
     /// </summary>
     public static class StateFields
     {
-        /// <summary><c>room</c>: the key of the room the state belongs to (<c>all</c>, <c>org:{o}</c>, <c>tenant:{o}:{t}</c>, <c>user:{o}:{u}</c>).</summary>
+        /// <summary><c>room</c>: the key of the room the state belongs to (<c>all</c>, <c>org:{o}</c>, <c>tenant:{o}:{t}</c>, <c>user:{o}:{u}</c>, <c>topic:{o}:{t}:{topic}</c>, <c>org-topic:{o}:{topic}</c>).</summary>
         public const string Room = "room";
 
         /// <summary><c>epoch</c>: the identity of the room's state; it changes when the state is lost (a restart in memory).</summary>
@@ -183,7 +205,7 @@ public static class TenantRealtimeWire
         /// <summary><c>timestamp</c>: when it was sent, ISO-8601 UTC.</summary>
         public const string Timestamp = "timestamp";
 
-        /// <summary><c>scope</c>: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c> (<see cref="Scopes"/>).</summary>
+        /// <summary><c>scope</c>: <c>all</c>, <c>organization</c>, <c>tenant</c>, <c>user</c> or <c>topic</c> (<see cref="Scopes"/>).</summary>
         public const string Scope = "scope";
 
         /// <summary><c>organizationId</c>: the organization of an organization, tenant or user broadcast.</summary>
@@ -203,6 +225,46 @@ public static class TenantRealtimeWire
 
         /// <summary><c>epoch</c>: the identity of the room's history.</summary>
         public const string Epoch = "epoch";
+
+        /// <summary><c>topic</c>: the topic of a topic broadcast (<see cref="Scopes.Topic"/>); its organization and, for a tenant topic, its tenant are in <c>organizationId</c> and <c>tenantId</c>.</summary>
+        public const string Topic = "topic";
+    }
+
+    /// <summary>
+    /// The fields of a topic in <see cref="Methods.Subscribe"/>, <see cref="Methods.Unsubscribe"/>, their answers and
+    /// <see cref="Events.Unsubscribed"/>. A topic lives inside a tenant (<c>scope: "tenant"</c>, room
+    /// <c>topic:{o}:{t}:{topic}</c>) or inside an organization (<c>scope: "organization"</c>, room
+    /// <c>org-topic:{o}:{topic}</c>); the ids default to the connection's own. A topic name is 1 to 128 characters (the
+    /// server's bound) of <c>[A-Za-z0-9_.-]</c> in segments joined by single <c>:</c>, for example <c>incident:42</c>.
+    /// </summary>
+    public static class TopicFields
+    {
+        /// <summary><c>scope</c>: <see cref="Scopes.Tenant"/> or <see cref="Scopes.Organization"/>.</summary>
+        public const string Scope = "scope";
+
+        /// <summary><c>topic</c>: the topic's name.</summary>
+        public const string Topic = "topic";
+
+        /// <summary><c>organizationId</c>: the organization the topic lives in.</summary>
+        public const string OrganizationId = "organizationId";
+
+        /// <summary><c>tenantId</c>: the tenant a tenant topic lives in.</summary>
+        public const string TenantId = "tenantId";
+
+        /// <summary><c>topics</c>: the list form of a request, and every answer's list.</summary>
+        public const string Topics = "topics";
+
+        /// <summary><c>room</c>: the topic's room key, as its envelopes, positions and state carry it.</summary>
+        public const string Room = "room";
+
+        /// <summary><c>subscribed</c>: whether the connection holds the topic after the call.</summary>
+        public const string Subscribed = "subscribed";
+
+        /// <summary><c>position</c>: the topic room's current <c>{room, epoch, seq}</c>; <see langword="null"/> with recovery off.</summary>
+        public const string Position = "position";
+
+        /// <summary><c>error</c>: why a topic of a list was not granted (<see cref="Errors.Forbidden"/>).</summary>
+        public const string Error = "error";
     }
 
     /// <summary>
@@ -227,5 +289,8 @@ public static class TenantRealtimeWire
 
         /// <summary><c>user</c>: a broadcast to every connection of one user.</summary>
         public const string User = "user";
+
+        /// <summary><c>topic</c>: a broadcast to the subscribers of one topic (the envelope's <c>topic</c>, <c>organizationId</c> and, for a tenant topic, <c>tenantId</c> name it).</summary>
+        public const string Topic = "topic";
     }
 }

@@ -32,7 +32,7 @@ internal sealed class RedisTenantState(
     public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue);
         cancellationToken.ThrowIfCancellationRequested();
         var json = Encoding.UTF8.GetString(serializer.SerializeJson(data, roomKey, key));
         return ChangeAsync(roomKey, key, json, cancellationToken);
@@ -41,14 +41,14 @@ internal sealed class RedisTenantState(
     public Task RemoveAsync(StateRoom room, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+        var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue);
         cancellationToken.ThrowIfCancellationRequested();
         return ChangeAsync(roomKey, key, null, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
     {
-        var roomKey = TenantState.RoomKeyOf(room, null, options.CurrentValue.MaxIdLength);
+        var roomKey = TenantState.RoomKeyOf(room, null, options.CurrentValue);
         cancellationToken.ThrowIfCancellationRequested();
         // A read like a connection's: a room Redis does not hold is filled by the app's loader first.
         var call = await reads.ReadAsync(roomKey, null, 0, cancellationToken).ConfigureAwait(false);

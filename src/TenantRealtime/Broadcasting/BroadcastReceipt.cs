@@ -25,4 +25,7 @@ public sealed record BroadcastReceipt(
 
     /// <summary>Gets the epoch of the room's history, or <see langword="null"/> when recovery is disabled.</summary>
     public string? Epoch { get; init; }
+
+    /// <summary>Gets the topic of a <see cref="BroadcastScope.Topic"/> broadcast (its tenant, if any, is <see cref="TenantId"/>); otherwise <see langword="null"/>.</summary>
+    public string? Topic { get; init; }
 }

@@ -51,4 +51,16 @@ public interface ITenantBroadcaster
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>What was sent.</returns>
     Task<BroadcastReceipt> BroadcastToUserAsync(string organizationId, string userId, string eventName, string type, object? data, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends to the subscribers of one topic (its room <c>topic:{o}:{t}:{name}</c> or <c>org-topic:{o}:{name}</c>) and
+    /// no one else: not the organization's admins unless they subscribed. Numbered, kept and recovered as every broadcast.
+    /// </summary>
+    /// <param name="topic">The topic, for example <c>Topic.InTenant("org-a", "t1", "incident:42")</c>.</param>
+    /// <param name="eventName">The client-side event name.</param>
+    /// <param name="type">The envelope <c>type</c>.</param>
+    /// <param name="data">The envelope <c>data</c>.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>What was sent.</returns>
+    Task<BroadcastReceipt> BroadcastToTopicAsync(Topic topic, string eventName, string type, object? data, CancellationToken cancellationToken = default);
 }

@@ -94,6 +94,21 @@ public sealed class TenantRealtimeOptions
     public int MaxRoomsPerConnection { get; set; } = 64;
 
     /// <summary>
+    /// Gets or sets how many topics one connection may subscribe to (<c>Subscribe</c>); topics are counted apart from
+    /// <see cref="MaxRoomsPerConnection"/>. A subscribe that would hold more fails whole with <c>limit-exceeded</c>, and
+    /// one call names at most this many. The default is 100.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxTopicsPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets the longest topic name a client may ask for (<see cref="TopicNames"/>); longer names are
+    /// <c>invalid-argument</c>. The default is 128.
+    /// </summary>
+    [Range(1, TopicNames.MaxSupportedLength)]
+    public int MaxTopicNameLength { get; set; } = TopicNames.DefaultMaxLength;
+
+    /// <summary>
     /// Gets or sets how many connections one user (a user id within its organization) may have; more are refused
     /// with <c>limit-exceeded</c>. On one server it counts that server's connections; with the Redis package
     /// (<c>AddRedis</c>) it counts the user's connections on every server, like <see cref="MaxConnectionsPerTenant"/>.

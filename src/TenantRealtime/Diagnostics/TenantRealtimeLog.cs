@@ -108,4 +108,19 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(67, LogLevel.Debug, "The state loader filled {Room} with {Keys} keys (loaded: {Loaded}).")]
     public static partial void StateLoaded(ILogger logger, string room, int keys, bool loaded);
+
+    [LoggerMessage(70, LogLevel.Debug, "Connection {ConnectionId} subscribed to {Granted} topics ({Refused} refused).")]
+    public static partial void TopicsSubscribed(ILogger logger, string connectionId, int granted, int refused);
+
+    [LoggerMessage(71, LogLevel.Information, "User {UserId} of {OrganizationId} was refused topic {Room}.")]
+    public static partial void TopicRefused(ILogger logger, string userId, string organizationId, string room);
+
+    [LoggerMessage(72, LogLevel.Error, "The topic authorizer failed for user {UserId} of {OrganizationId}: the topics asked for are refused.")]
+    public static partial void TopicAuthorizerFailed(ILogger logger, string userId, string organizationId, Exception exception);
+
+    [LoggerMessage(73, LogLevel.Error, "The topic authorizer {Authorizer} answered {Answers} times for {Topics} topics: the topics asked for are refused.")]
+    public static partial void TopicAuthorizerMiscounted(ILogger logger, string authorizer, int topics, int answers);
+
+    [LoggerMessage(74, LogLevel.Information, "Connection {ConnectionId} lost {Count} topics its authorizer now refuses.")]
+    public static partial void TopicsRevoked(ILogger logger, string connectionId, int count);
 }

@@ -24,6 +24,8 @@ internal sealed class TenantRealtimeMetrics
     private readonly Counter<long> _stateLoads;
     private readonly Histogram<long> _stateRoomKeys;
     private readonly Histogram<long> _stateSnapshotBytes;
+    private readonly Counter<long> _topicSubscribes;
+    private readonly Counter<long> _topicAuthorizerFailures;
     private readonly Meter _meter;
 
     public TenantRealtimeMetrics(IMeterFactory meterFactory)
@@ -60,9 +62,20 @@ internal sealed class TenantRealtimeMetrics
         _stateSnapshotBytes = meter.CreateHistogram<long>(
             "tenantrealtime.state.snapshot.size", "By", "Bytes of values (their JSON) in each whole state or resume delta sent to a connection, by scope and kind.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [0, 256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] });
+        _topicSubscribes = meter.CreateCounter<long>(
+            "tenantrealtime.topic.subscribes", "{topic}", "Topics asked for with Subscribe, by scope (tenant, organization) and outcome (granted, refused); revoked ones count as refused.");
+        _topicAuthorizerFailures = meter.CreateCounter<long>(
+            "tenantrealtime.topic.authorizer_failures", "{call}", "Topic authorizer calls that threw or answered the wrong number of times (the topics were refused).");
     }
 
     public void ConnectionOpened() => _activeConnections.Add(1);
+
+    /// <param name="scope">tenant or organization.</param>
+    /// <param name="granted">Whether the topic was granted.</param>
+    public void TopicSubscribe(string scope, bool granted) =>
+        _topicSubscribes.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.outcome", granted ? "granted" : "refused"));
+
+    public void TopicAuthorizerFailed() => _topicAuthorizerFailures.Add(1);
 
     public void ConnectionClosed() => _activeConnections.Add(-1);
 

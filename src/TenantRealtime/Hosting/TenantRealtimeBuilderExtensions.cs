@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TenantRealtime;
+using TenantRealtime.Topics.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -53,6 +54,39 @@ public static class TenantRealtimeBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IStateLoader, TLoader>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Decides topic subscriptions with <typeparamref name="TAuthorizer"/> (a singleton) instead of the default rules.
+    /// Whatever it answers, a connection only subscribes inside organizations it holds.
+    /// </summary>
+    /// <typeparam name="TAuthorizer">The authorizer.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder WithTopicAuthorizer<TAuthorizer>(this ITenantRealtimeBuilder builder)
+        where TAuthorizer : class, ITopicAuthorizer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITopicAuthorizer, TAuthorizer>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Decides topic subscriptions from the connection's token, so a subscribe needs no database call: each value of
+    /// the <paramref name="claimType"/> claim is <c>tenant:{pattern}</c> (topics of the identity's own tenant),
+    /// <c>tenants:{pattern}</c> (of any tenant of its organization) or <c>organization:{pattern}</c> (its organization's
+    /// topics), where a pattern is a topic name or a prefix ending in <c>*</c>; several values may share one claim,
+    /// separated by spaces. Patterns grant within the identity's own organization only.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
+    /// <param name="claimType">The claim carrying the patterns. The default is <c>topics</c>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static ITenantRealtimeBuilder WithClaimsTopicAuthorizer(this ITenantRealtimeBuilder builder, string claimType = "topics")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimType);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITopicAuthorizer>(new ClaimsTopicAuthorizer(claimType)));
         return builder;
     }
 }

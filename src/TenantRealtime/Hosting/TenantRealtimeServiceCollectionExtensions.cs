@@ -14,6 +14,7 @@ using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
 using TenantRealtime.State.Internal;
+using TenantRealtime.Topics.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +61,8 @@ public static class TenantRealtimeServiceCollectionExtensions
 
         services.TryAddSingleton<IAuthenticator, ClaimsAuthenticator>();
         services.TryAddSingleton<IRoomResolver, DefaultRoomResolver>();
+        services.TryAddSingleton<ITopicAuthorizer, DefaultTopicAuthorizer>();
+        services.TryAddSingleton<TopicAccess>();
         services.TryAddSingleton<ITenantBroadcaster, TenantBroadcaster>();
         services.TryAddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
         services.TryAddSingleton<IConnectionCapCounts, RegistryCapCounts>();

@@ -12,7 +12,8 @@ internal sealed partial class TenantRealtimeHub
 {
     private const string ResumeShape = "{positions: [{room, epoch, seq}], states?: [{room, epoch, version}]}";
     private const string PositionShape = "{room, epoch, seq}";
-    private const int MaxRoomKeyLength = 3 * TenantIds.MaxSupportedLength;
+    // The longest key: a tenant's topic, "topic:{o}:{t}:{name}".
+    private const int MaxRoomKeyLength = 2 * TenantIds.MaxSupportedLength + TopicNames.MaxSupportedLength + 16;
 
     /// <summary>
     /// <c>Resume({positions: [{room, epoch, seq}]})</c>: for each room the connection holds now, sends the broadcasts
@@ -31,7 +32,7 @@ internal sealed partial class TenantRealtimeHub
         var argument = Parse(request, nameof(Resume), ResumeShape);
         var positions = ReadPositions(argument);
         var versions = argument.Has(TenantRealtimeWire.StateFields.States)
-            ? argument.GetObjects(TenantRealtimeWire.StateFields.States, nameof(Resume), StateVersionShape, options.CurrentValue.MaxRoomsPerConnection + 1)
+            ? argument.GetObjects(TenantRealtimeWire.StateFields.States, nameof(Resume), StateVersionShape, MaxResumedRooms)
             : null;
         var state = lifecycle.StateOf(Context) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
         var sender = delivery.Find(Context.ConnectionId) ?? throw HubErrors.Unauthenticated("this connection has no identity.");
@@ -87,12 +88,13 @@ internal sealed partial class TenantRealtimeHub
         return new RoomResumeResult(position.Room, read.Recovered, read.Entries.Count, error: null);
     }
 
+    /// <summary>One per room and topic a connection can hold, plus "all".</summary>
+    private int MaxResumedRooms => options.CurrentValue.MaxRoomsPerConnection + options.CurrentValue.MaxTopicsPerConnection + 1;
+
     private List<RoomPosition> ReadPositions(HubArgument argument)
     {
-        // One position per room a connection can hold, plus "all".
-        var max = options.CurrentValue.MaxRoomsPerConnection + 1;
         var positions = new List<RoomPosition>();
-        foreach (var item in argument.GetObjects("positions", nameof(Resume), PositionShape, max))
+        foreach (var item in argument.GetObjects("positions", nameof(Resume), PositionShape, MaxResumedRooms))
         {
             var room = item.GetString("room");
             var epoch = item.GetString("epoch");

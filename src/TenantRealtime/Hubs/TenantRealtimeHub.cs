@@ -10,6 +10,7 @@ using TenantRealtime.Identity.Internal;
 using TenantRealtime.Presence.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.State.Internal;
+using TenantRealtime.Topics.Internal;
 
 namespace TenantRealtime.Hubs;
 
@@ -28,6 +29,7 @@ internal sealed partial class TenantRealtimeHub(
     PresenceTracker tracker,
     StateReader stateReader,
     IStateSync stateSync,
+    TopicAccess topicAccess,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,
@@ -97,6 +99,8 @@ internal sealed partial class TenantRealtimeHub(
         nameof(GetPresence) => Operations.Presence,
         nameof(Resume) => Operations.Resume,
         nameof(GetState) => Operations.State,
+        nameof(Subscribe) => Operations.Subscribe,
+        nameof(Unsubscribe) => Operations.Unsubscribe,
         _ => method,
     };
 
@@ -109,6 +113,8 @@ internal sealed partial class TenantRealtimeHub(
         public const string Presence = "presence";
         public const string Resume = "resume";
         public const string State = "state";
+        public const string Subscribe = "subscribe";
+        public const string Unsubscribe = "unsubscribe";
     }
 
     private string Now() => time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

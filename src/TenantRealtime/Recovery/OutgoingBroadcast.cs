@@ -16,11 +16,15 @@ internal readonly record struct OutgoingBroadcast(
     object? Data,
     DateTimeOffset Timestamp)
 {
+    /// <summary>Gets the topic of a topic broadcast; otherwise <see langword="null"/>.</summary>
+    public string? Topic { get; init; }
+
     public TenantEnvelope ToEnvelope(string room, long? seq, string? epoch) =>
         new(Type, Data, Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Scope, OrganizationId, TenantId, UserId)
         {
             Room = room,
             Seq = seq,
             Epoch = epoch,
+            Topic = Topic,
         };
 }

@@ -23,6 +23,7 @@ internal static class StoredEnvelopeSerializer
     private static readonly JsonEncodedText OrganizationIdName = JsonEncodedText.Encode(Fields.OrganizationId);
     private static readonly JsonEncodedText TenantIdName = JsonEncodedText.Encode(Fields.TenantId);
     private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode(Fields.UserId);
+    private static readonly JsonEncodedText TopicName = JsonEncodedText.Encode(Fields.Topic);
     private static readonly byte[] RoomField = Encoding.UTF8.GetBytes($",\"{Fields.Room}\":");
     private static readonly byte[] SeqField = Encoding.UTF8.GetBytes($",\"{Fields.Seq}\":");
     private static readonly byte[] EpochField = Encoding.UTF8.GetBytes($",\"{Fields.Epoch}\":");
@@ -113,6 +114,7 @@ internal static class StoredEnvelopeSerializer
             Room = room,
             Seq = seq,
             Epoch = epoch,
+            Topic = String(root, Fields.Topic),
         };
     }
 
@@ -152,6 +154,7 @@ internal static class StoredEnvelopeSerializer
         WriteOptional(writer, OrganizationIdName, broadcast.OrganizationId);
         WriteOptional(writer, TenantIdName, broadcast.TenantId);
         WriteOptional(writer, UserIdName, broadcast.UserId);
+        WriteOptional(writer, TopicName, broadcast.Topic);
         writer.WriteEndObject();
     }
 

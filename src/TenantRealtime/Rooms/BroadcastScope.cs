@@ -1,6 +1,6 @@
 namespace TenantRealtime;
 
-/// <summary>Who a broadcast is addressed to; sent in the envelope as <c>scope</c> (<c>all</c>, <c>organization</c>, <c>tenant</c>, <c>user</c>).</summary>
+/// <summary>Who a broadcast is addressed to; sent in the envelope as <c>scope</c> (<c>all</c>, <c>organization</c>, <c>tenant</c>, <c>user</c>, <c>topic</c>).</summary>
 public enum BroadcastScope
 {
     /// <summary>Every connection.</summary>
@@ -14,4 +14,7 @@ public enum BroadcastScope
 
     /// <summary>One user's connections.</summary>
     User,
+
+    /// <summary>The subscribers of one topic of a tenant or an organization.</summary>
+    Topic,
 }

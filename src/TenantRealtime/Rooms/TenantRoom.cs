@@ -5,19 +5,21 @@ namespace TenantRealtime;
 
 /// <summary>
 /// A room a connection can be in, named as the wire contract says (<c>org:{o}</c>, <c>tenant:{o}:{t}</c>,
-/// <c>user:{o}:{u}</c>, <c>org-admins:{o}</c>). Ids are validated on creation and cannot contain the
-/// <c>:</c> separator, so room names never collide; tenant and user rooms are keyed by organization too,
-/// so equal tenant ids in two organizations are two rooms.
+/// <c>user:{o}:{u}</c>, <c>org-admins:{o}</c>, and the topics <c>topic:{o}:{t}:{topic}</c> and
+/// <c>org-topic:{o}:{topic}</c>). Ids are validated on creation and cannot contain the <c>:</c> separator, and a
+/// topic name comes last, so room names never collide; tenant, user and topic rooms are keyed by organization too,
+/// so equal tenant ids or topic names in two organizations are two rooms.
 /// </summary>
 public sealed class TenantRoom : IEquatable<TenantRoom>
 {
-    private TenantRoom(TenantRoomKind kind, string organizationId, string? tenantId, string? userId, string name)
+    private TenantRoom(TenantRoomKind kind, string organizationId, string? tenantId, string? userId, string name, string? topic = null)
     {
         Kind = kind;
         OrganizationId = organizationId;
         TenantId = tenantId;
         UserId = userId;
         Name = name;
+        Topic = topic;
     }
 
     /// <summary>Gets the kind of room.</summary>
@@ -26,11 +28,17 @@ public sealed class TenantRoom : IEquatable<TenantRoom>
     /// <summary>Gets the organization the room belongs to.</summary>
     public string OrganizationId { get; }
 
-    /// <summary>Gets the tenant of a <see cref="TenantRoomKind.Tenant"/> room; otherwise <see langword="null"/>.</summary>
+    /// <summary>Gets the tenant of a <see cref="TenantRoomKind.Tenant"/> or <see cref="TenantRoomKind.TenantTopic"/> room; otherwise <see langword="null"/>.</summary>
     public string? TenantId { get; }
 
     /// <summary>Gets the user of a <see cref="TenantRoomKind.User"/> room; otherwise <see langword="null"/>.</summary>
     public string? UserId { get; }
+
+    /// <summary>Gets the topic name of a <see cref="TenantRoomKind.TenantTopic"/> or <see cref="TenantRoomKind.OrganizationTopic"/> room; otherwise <see langword="null"/>.</summary>
+    public string? Topic { get; }
+
+    /// <summary>Gets whether the room is a topic, held only by connections that subscribed to it.</summary>
+    public bool IsTopic => Topic is not null;
 
     /// <summary>Gets the room's name, as clients see it (for example <c>tenant:org-a:tenant-1</c>).</summary>
     public string Name { get; }
@@ -77,6 +85,32 @@ public sealed class TenantRoom : IEquatable<TenantRoom>
     {
         Ids.ThrowIfInvalid(organizationId, TenantIds.MaxSupportedLength);
         return new(TenantRoomKind.OrganizationAdmins, organizationId, null, null, RoomNames.OrganizationAdmins(organizationId));
+    }
+
+    /// <summary>The room of one topic of a tenant: its subscribers only (not the organization's admins unless they subscribe).</summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="topic">The topic name (see <see cref="TenantRealtimeWire.TopicFields"/>).</param>
+    /// <returns>The <c>topic:{organizationId}:{tenantId}:{topic}</c> room.</returns>
+    /// <exception cref="ArgumentException">An id or the topic name is not well-formed.</exception>
+    public static TenantRoom TenantTopic(string organizationId, string tenantId, string topic)
+    {
+        Ids.ThrowIfInvalid(organizationId, TenantIds.MaxSupportedLength);
+        Ids.ThrowIfInvalid(tenantId, TenantIds.MaxSupportedLength);
+        TopicNames.ThrowIfInvalid(topic, TopicNames.MaxSupportedLength);
+        return new(TenantRoomKind.TenantTopic, organizationId, tenantId, null, RoomNames.TenantTopic(organizationId, tenantId, topic), topic);
+    }
+
+    /// <summary>The room of one topic of an organization: its subscribers only.</summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="topic">The topic name (see <see cref="TenantRealtimeWire.TopicFields"/>).</param>
+    /// <returns>The <c>org-topic:{organizationId}:{topic}</c> room.</returns>
+    /// <exception cref="ArgumentException">The id or the topic name is not well-formed.</exception>
+    public static TenantRoom OrganizationTopic(string organizationId, string topic)
+    {
+        Ids.ThrowIfInvalid(organizationId, TenantIds.MaxSupportedLength);
+        TopicNames.ThrowIfInvalid(topic, TopicNames.MaxSupportedLength);
+        return new(TenantRoomKind.OrganizationTopic, organizationId, null, null, RoomNames.OrganizationTopic(organizationId, topic), topic);
     }
 
     /// <inheritdoc />

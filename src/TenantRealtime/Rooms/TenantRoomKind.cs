@@ -14,4 +14,10 @@ public enum TenantRoomKind
 
     /// <summary>The admins of one organization, who see every tenant of it: <c>org-admins:{organizationId}</c>.</summary>
     OrganizationAdmins,
+
+    /// <summary>The subscribers of one topic of a tenant: <c>topic:{organizationId}:{tenantId}:{topic}</c>.</summary>
+    TenantTopic,
+
+    /// <summary>The subscribers of one topic of an organization: <c>org-topic:{organizationId}:{topic}</c>.</summary>
+    OrganizationTopic,
 }

@@ -7,8 +7,8 @@ namespace TenantRealtime;
 /// </summary>
 public readonly record struct StateRoom
 {
-    private StateRoom(BroadcastScope scope, string? organizationId, string? tenantId, string? userId) =>
-        (Scope, OrganizationId, TenantId, UserId) = (scope, organizationId, tenantId, userId);
+    private StateRoom(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string? topicName = null) =>
+        (Scope, OrganizationId, TenantId, UserId, TopicName) = (scope, organizationId, tenantId, userId, topicName);
 
     /// <summary>Gets the state every connection receives (the room <c>all</c>).</summary>
     public static StateRoom All => new(BroadcastScope.All, null, null, null);
@@ -19,8 +19,11 @@ public readonly record struct StateRoom
     /// <summary>Gets the organization, for organization, tenant and user rooms.</summary>
     public string? OrganizationId { get; }
 
-    /// <summary>Gets the tenant, for a tenant room.</summary>
+    /// <summary>Gets the tenant, for a tenant room or a tenant's topic.</summary>
     public string? TenantId { get; }
+
+    /// <summary>Gets the topic's name, for a topic's room (<see cref="BroadcastScope.Topic"/>).</summary>
+    public string? TopicName { get; }
 
     /// <summary>Gets the user, for a user room.</summary>
     public string? UserId { get; }
@@ -44,4 +47,12 @@ public readonly record struct StateRoom
     /// <param name="userId">The user.</param>
     /// <returns>The room.</returns>
     public static StateRoom User(string organizationId, string userId) => new(BroadcastScope.User, organizationId, null, userId);
+
+    /// <summary>
+    /// The state of one topic (the room <c>topic:{o}:{t}:{name}</c> or <c>org-topic:{o}:{name}</c>): its subscribers get
+    /// the whole state when they subscribe, and each change live.
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <returns>The room.</returns>
+    public static StateRoom OfTopic(Topic topic) => new(BroadcastScope.Topic, topic.OrganizationId, topic.TenantId, null, topic.Name);
 }

@@ -23,3 +23,5 @@ public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowCon
 public sealed class InMemoryPresenceTests(InMemoryPresenceCluster cluster) : PresenceTests<InMemoryPresenceCluster>(cluster);
 
 public sealed class InMemoryStateTests(InMemoryCluster cluster) : StateTests<InMemoryCluster>(cluster);
+
+public sealed class InMemoryTopicTests(InMemoryCluster cluster) : TopicTests<InMemoryCluster>(cluster);

@@ -5,6 +5,7 @@ using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
 using TenantRealtime.Recovery;
 using TenantRealtime.Rooms.Internal;
+using TenantRealtime.Topics.Internal;
 
 namespace TenantRealtime.Broadcasting.Internal;
 
@@ -55,6 +56,13 @@ internal sealed class TenantBroadcaster(
         return SendAsync(BroadcastScope.User, new BroadcastTarget(group, [group]), local.MembersOf(group), broadcast, cancellationToken);
     }
 
+    public Task<BroadcastReceipt> BroadcastToTopicAsync(Topic topic, string eventName, string type, object? data, CancellationToken cancellationToken = default)
+    {
+        var room = TopicRooms.Of(topic, options.CurrentValue, nameof(topic));
+        var broadcast = Prepare(BroadcastScope.Topic, topic.OrganizationId, topic.TenantId, null, eventName, type, data) with { Topic = topic.Name };
+        return SendAsync(BroadcastScope.Topic, new BroadcastTarget(room, [room]), local.MembersOf(room), broadcast, cancellationToken);
+    }
+
     private OutgoingBroadcast Prepare(BroadcastScope scope, string? organizationId, string? tenantId, string? userId, string eventName, string type, object? data)
     {
         EventNameRules.ThrowIfInvalid(eventName, nameof(eventName));
@@ -74,6 +82,7 @@ internal sealed class TenantBroadcaster(
             Room = envelope.Room!,
             Seq = envelope.Seq,
             Epoch = envelope.Epoch,
+            Topic = broadcast.Topic,
         };
     }
 

@@ -1,8 +1,12 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
+using TenantRealtime.State.Internal;
+using TenantRealtime.Topics.Internal;
 
 namespace TenantRealtime.Connections.Internal;
 
@@ -16,6 +20,8 @@ internal sealed class LocalRevocation(
     ConnectionLifecycle lifecycle,
     IRoomResolver resolver,
     RoomMembership membership,
+    TopicAccess topicAccess,
+    StateReader stateReader,
     ILocalDelivery delivery,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
@@ -75,7 +81,20 @@ internal sealed class LocalRevocation(
             }
         }
 
+        // Topics held are asked for again, inside the organizations still held; the refused ones go, and the client is told.
+        var held = state.Rooms.Where(room => room.IsTopic).ToList();
+        var topics = held.Select(room => Topic.Of(room)!.Value).ToList();
+        var answers = await topicAccess.DecideAsync(identity, state.Context.User ?? new System.Security.Claims.ClaimsPrincipal(), rooms, topics, cancellationToken).ConfigureAwait(false);
+        rooms.AddRange(held.Where((_, i) => answers[i]));
         await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+
+        var removed = topics.Where((_, i) => !answers[i]).ToList();
+        if (removed.Count > 0 && delivery.Find(state.ConnectionId) is { } sender)
+        {
+            stateReader.Unsubscribed(sender, removed.Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal));
+            sender.Send(new SerializedHubMessage(new InvocationMessage(TenantRealtimeWire.Events.Unsubscribed, [TopicPayload.Revoked(removed)])));
+            TenantRealtimeLog.TopicsRevoked(logger, state.ConnectionId, removed.Count);
+        }
     }
 
     private static List<string> JoinedOrganizations(ConnectionState state, TenantIdentity identity) =>

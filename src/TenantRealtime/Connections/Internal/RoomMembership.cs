@@ -10,7 +10,7 @@ namespace TenantRealtime.Connections.Internal;
 
 /// <summary>
 /// The one place a connection's rooms change: it keeps the SignalR groups in step with the rooms held, enforces
-/// <see cref="TenantRealtimeOptions.MaxRoomsPerConnection"/>, and tells this server's members per group (for the
+/// <see cref="TenantRealtimeOptions.MaxRoomsPerConnection"/> and, for topics apart, <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/>, and tells this server's members per group (for the
 /// fan-out metric, and so tests can prove that churn leaves no membership behind) from the groups themselves.
 /// </summary>
 internal sealed class RoomMembership(
@@ -53,10 +53,18 @@ internal sealed class RoomMembership(
     private async Task ApplyAsync(ConnectionState state, IEnumerable<TenantRoom> requested, CancellationToken cancellationToken)
     {
         var rooms = requested.Distinct().Select(shared.Share).ToArray();
-        var max = options.CurrentValue.MaxRoomsPerConnection;
-        if (rooms.Length > max && rooms.Length > state.Rooms.Length)
+        var settings = options.CurrentValue;
+
+        // A change may keep what is already held past a lowered bound; it may not grow past it.
+        var topics = CountTopics(rooms);
+        if (topics > settings.MaxTopicsPerConnection && topics > CountTopics(state.Rooms))
         {
-            throw HubErrors.LimitExceeded($"a connection may hold at most {max} rooms.");
+            throw HubErrors.LimitExceeded($"a connection may subscribe to at most {settings.MaxTopicsPerConnection} topics.");
+        }
+
+        if (rooms.Length - topics > settings.MaxRoomsPerConnection && rooms.Length - topics > state.Rooms.Length - CountTopics(state.Rooms))
+        {
+            throw HubErrors.LimitExceeded($"a connection may hold at most {settings.MaxRoomsPerConnection} rooms.");
         }
 
         // The groups held now follow from the rooms held now: not kept per connection, they cost nothing while idle.
@@ -83,5 +91,16 @@ internal sealed class RoomMembership(
 
         state.Rooms = rooms;
         TenantRealtimeLog.RoomsChanged(logger, state.ConnectionId, rooms.Length);
+    }
+
+    private static int CountTopics(TenantRoom[] rooms)
+    {
+        var count = 0;
+        foreach (var room in rooms)
+        {
+            count += room.IsTopic ? 1 : 0;
+        }
+
+        return count;
     }
 }

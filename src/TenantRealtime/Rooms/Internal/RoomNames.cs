@@ -11,6 +11,8 @@ internal static class RoomNames
     public const string TenantPrefix = "tenant:";
     public const string UserPrefix = "user:";
     public const string OrganizationAdminsPrefix = "org-admins:";
+    public const string TenantTopicPrefix = "topic:";
+    public const string OrganizationTopicPrefix = "org-topic:";
 
     /// <summary>The key of global broadcasts: every connection holds it, and it is no SignalR group.</summary>
     public const string All = "all";
@@ -22,6 +24,22 @@ internal static class RoomNames
     public static string User(string organizationId, string userId) => string.Concat(UserPrefix, organizationId, ":", userId);
 
     public static string OrganizationAdmins(string organizationId) => string.Concat(OrganizationAdminsPrefix, organizationId);
+
+    /// <summary>
+    /// A tenant's topic: the ids first (they hold no ':'), the topic name last, so the name may hold ':' and the key
+    /// still maps back to one (organization, tenant, topic). Another prefix than an organization topic's, so a tenant
+    /// topic <c>x</c> of tenant <c>t1</c> and an organization topic <c>t1:x</c> are two rooms.
+    /// </summary>
+    public static string TenantTopic(string organizationId, string tenantId, string topic) =>
+        string.Concat(TenantTopicPrefix, organizationId, ":", tenantId, ":", topic);
+
+    /// <summary>An organization's topic: <c>org-topic:{o}:{topic}</c>.</summary>
+    public static string OrganizationTopic(string organizationId, string topic) =>
+        string.Concat(OrganizationTopicPrefix, organizationId, ":", topic);
+
+    /// <summary>Whether a room key names a topic (of a tenant or of an organization).</summary>
+    public static bool IsTopic(string name) =>
+        name.StartsWith(TenantTopicPrefix, StringComparison.Ordinal) || name.StartsWith(OrganizationTopicPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// The groups a tenant broadcast goes to: the tenant room first (it names the broadcast's history), then the
@@ -38,6 +56,8 @@ internal static class RoomNames
     public static string? OrganizationOf(string name)
     {
         var rest = name.StartsWith(OrganizationAdminsPrefix, StringComparison.Ordinal) ? name.AsSpan(OrganizationAdminsPrefix.Length)
+            : name.StartsWith(OrganizationTopicPrefix, StringComparison.Ordinal) ? name.AsSpan(OrganizationTopicPrefix.Length)
+            : name.StartsWith(TenantTopicPrefix, StringComparison.Ordinal) ? name.AsSpan(TenantTopicPrefix.Length)
             : name.StartsWith(OrganizationPrefix, StringComparison.Ordinal) ? name.AsSpan(OrganizationPrefix.Length)
             : name.StartsWith(TenantPrefix, StringComparison.Ordinal) ? name.AsSpan(TenantPrefix.Length)
             : name.StartsWith(UserPrefix, StringComparison.Ordinal) ? name.AsSpan(UserPrefix.Length)
@@ -49,7 +69,7 @@ internal static class RoomNames
 
     /// <summary>
     /// Whether a connection holding <paramref name="rooms"/> receives the broadcasts of <paramref name="room"/>:
-    /// a room it holds, <see cref="All"/>, or a tenant room of an organization it administers.
+    /// a room it holds (a topic only when subscribed), <see cref="All"/>, or a tenant room of an organization it administers.
     /// </summary>
     public static bool IsHeld(string room, IReadOnlyList<TenantRoom> rooms)
     {

@@ -11,6 +11,7 @@ internal static class ScopeNames
         BroadcastScope.Organization => Scopes.Organization,
         BroadcastScope.Tenant => Scopes.Tenant,
         BroadcastScope.User => Scopes.User,
+        BroadcastScope.Topic => Scopes.Topic,
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, null),
     };
 }

@@ -74,6 +74,9 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
     public void Left(ConnectionSender connection, string organizationId) =>
         gates.Close(connection, room => string.Equals(RoomNames.OrganizationOf(room), organizationId, StringComparison.Ordinal));
 
+    /// <summary>The connection left these topics: their changes stop, and a later subscribe reads their state whole again.</summary>
+    public void Unsubscribed(ConnectionSender connection, IReadOnlySet<string> rooms) => gates.Close(connection, rooms.Contains);
+
     private StateRead Sent(ConnectionSender connection, string room, StateRead read)
     {
         if (read.Message is not null)

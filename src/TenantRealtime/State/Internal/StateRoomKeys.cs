@@ -4,7 +4,8 @@ namespace TenantRealtime.State.Internal;
 
 /// <summary>
 /// Which rooms have state and where their changes go, from <see cref="RoomNames"/>: <c>all</c>, <c>org:</c>,
-/// <c>tenant:</c> (also to the organization's admins, as a tenant broadcast) and <c>user:</c>; <c>org-admins:</c> has none.
+/// <c>tenant:</c> (also to the organization's admins, as a tenant broadcast), <c>user:</c> and the topics (their
+/// subscribers only); <c>org-admins:</c> has none.
 /// </summary>
 internal static class StateRoomKeys
 {
@@ -14,6 +15,8 @@ internal static class StateRoomKeys
         BroadcastScope.Organization => RoomNames.Organization(room.OrganizationId!),
         BroadcastScope.Tenant => RoomNames.Tenant(room.OrganizationId!, room.TenantId!),
         BroadcastScope.User => RoomNames.User(room.OrganizationId!, room.UserId!),
+        BroadcastScope.Topic when room.TenantId is null => RoomNames.OrganizationTopic(room.OrganizationId!, room.TopicName!),
+        BroadcastScope.Topic => RoomNames.TenantTopic(room.OrganizationId!, room.TenantId!, room.TopicName!),
         _ => throw new ArgumentOutOfRangeException(nameof(room), room.Scope, "Unknown state room."),
     };
 
@@ -30,7 +33,22 @@ internal static class StateRoomKeys
             return StateRoom.Organization(room[RoomNames.OrganizationPrefix.Length..]);
         }
 
-        // Ids hold no ':' (the id rule), so the organization ends at the first one after the prefix.
+        // Ids hold no ':' (the id rule), so the organization ends at the first one after the prefix; a topic's name is last.
+        if (room.StartsWith(RoomNames.OrganizationTopicPrefix, StringComparison.Ordinal))
+        {
+            var topic = room[RoomNames.OrganizationTopicPrefix.Length..];
+            var end = topic.IndexOf(':', StringComparison.Ordinal);
+            return StateRoom.OfTopic(Topic.InOrganization(topic[..end], topic[(end + 1)..]));
+        }
+
+        if (room.StartsWith(RoomNames.TenantTopicPrefix, StringComparison.Ordinal))
+        {
+            var topic = room[RoomNames.TenantTopicPrefix.Length..];
+            var organizationEnd = topic.IndexOf(':', StringComparison.Ordinal);
+            var tenantEnd = topic.IndexOf(':', organizationEnd + 1);
+            return StateRoom.OfTopic(Topic.InTenant(topic[..organizationEnd], topic[(organizationEnd + 1)..tenantEnd], topic[(tenantEnd + 1)..]));
+        }
+
         var tenant = room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal);
         var rest = room[(tenant ? RoomNames.TenantPrefix : RoomNames.UserPrefix).Length..];
         var colon = rest.IndexOf(':', StringComparison.Ordinal);
@@ -39,7 +57,8 @@ internal static class StateRoomKeys
 
     public static bool HasState(string room) =>
         room == RoomNames.All || room.StartsWith(RoomNames.OrganizationPrefix, StringComparison.Ordinal)
-        || room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) || room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal);
+        || room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) || room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal)
+        || RoomNames.IsTopic(room);
 
     /// <summary>The groups a room's changes go to: null for every connection.</summary>
     public static IReadOnlyList<string>? GroupsOf(string room)
@@ -78,5 +97,6 @@ internal static class StateRoomKeys
         room == RoomNames.All ? TenantRealtimeWire.Scopes.All
         : room.StartsWith(RoomNames.TenantPrefix, StringComparison.Ordinal) ? TenantRealtimeWire.Scopes.Tenant
         : room.StartsWith(RoomNames.UserPrefix, StringComparison.Ordinal) ? TenantRealtimeWire.Scopes.User
+        : RoomNames.IsTopic(room) ? TenantRealtimeWire.Scopes.Topic
         : TenantRealtimeWire.Scopes.Organization;
 }

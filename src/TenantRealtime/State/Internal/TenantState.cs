@@ -63,11 +63,12 @@ internal sealed class TenantState(
     }
 
     /// <summary>The room's key, once its ids (and the key, if any) follow the id rule; <see cref="ArgumentException"/> otherwise.</summary>
-    private string Validate(StateRoom room, string? key) => RoomKeyOf(room, key, options.CurrentValue.MaxIdLength);
+    private string Validate(StateRoom room, string? key) => RoomKeyOf(room, key, options.CurrentValue);
 
-    /// <summary>The room's key, once its ids (and the key, if any) follow the id rule of at most <paramref name="max"/> characters; <see cref="ArgumentException"/> otherwise.</summary>
-    internal static string RoomKeyOf(StateRoom room, string? key, int max)
+    /// <summary>The room's key, once its ids (and the key, if any) follow the id rule and a topic's name the topic rule of <paramref name="options"/>; <see cref="ArgumentException"/> otherwise.</summary>
+    internal static string RoomKeyOf(StateRoom room, string? key, TenantRealtimeOptions options)
     {
+        var max = options.MaxIdLength;
         switch (room.Scope)
         {
             case BroadcastScope.All:
@@ -83,8 +84,17 @@ internal sealed class TenantState(
                 Ids.ThrowIfInvalid(room.OrganizationId, max, "room.OrganizationId");
                 Ids.ThrowIfInvalid(room.UserId, max, "room.UserId");
                 break;
+            case BroadcastScope.Topic:
+                Ids.ThrowIfInvalid(room.OrganizationId, max, "room.OrganizationId");
+                if (room.TenantId is not null)
+                {
+                    Ids.ThrowIfInvalid(room.TenantId, max, "room.TenantId");
+                }
+
+                TopicNames.ThrowIfInvalid(room.TopicName, options.MaxTopicNameLength, "room.TopicName");
+                break;
             default:
-                throw new ArgumentException("'room' must be made by StateRoom.All, Organization, Tenant or User.", nameof(room));
+                throw new ArgumentException("'room' must be made by StateRoom.All, Organization, Tenant, User or OfTopic.", nameof(room));
         }
 
         if (key is not null)
