@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.Backplane;
 
@@ -26,7 +27,9 @@ internal sealed class RedisRoomHistory(
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>The TTL (ms) every script gives a room's keys: the age window plus <see cref="ExpiryMargin"/>.</summary>
-    private long HistoryTtlMs => (long)(options.CurrentValue.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
+    private static long TtlMsOf(RoomBounds bounds) => (long)(bounds.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
+
+    private RoomBounds BoundsOf(string room) => RoomBounds.Of(options.CurrentValue, room);
 
     /// <summary>
     /// How often appends renew a room's TTL: half the margin, so the keys always outlive the age window by at least
@@ -44,19 +47,20 @@ internal sealed class RedisRoomHistory(
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var redisKeys = new RedisKey[2 * batch.Count];
-        var values = new RedisValue[6 + (6 * batch.Count)];
-        values[0] = options.CurrentValue.HistoryMaxMessages;
-        values[1] = HistoryTtlMs;
-        values[2] = time.GetUtcNow().ToUnixTimeMilliseconds();
-        values[3] = batch[0].Publication.Command;
-        values[4] = TtlRenewalMs;
-        values[5] = RoomEpochs.New();
+        var values = new RedisValue[4 + (8 * batch.Count)];
+        values[0] = time.GetUtcNow().ToUnixTimeMilliseconds();
+        values[1] = batch[0].Publication.Command;
+        values[2] = TtlRenewalMs;
+        values[3] = RoomEpochs.New();
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
+            var bounds = BoundsOf(request.Room);
             redisKeys[2 * i] = keys.HistoryMeta(request.Room);
             redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
-            var a = 6 + (6 * i);
+            var a = 4 + (8 * i);
+            values[a + 6] = bounds.HistoryMaxMessages;
+            values[a + 7] = TtlMsOf(bounds);
             values[a] = request.Broadcast.EventName;
             values[a + 1] = request.Payload;
             values[a + 2] = request.Publication.Channel;
@@ -95,7 +99,7 @@ internal sealed class RedisRoomHistory(
         await database.ScriptEvaluateAsync(
             HistoryScripts.Reset,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [RoomEpochs.New(), HistoryTtlMs]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [RoomEpochs.New(), TtlMsOf(BoundsOf(room))]).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -126,7 +130,7 @@ internal sealed class RedisRoomHistory(
         var result = await database.ScriptEvaluateAsync(
             HistoryScripts.Position,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [RoomEpochs.New(), HistoryTtlMs]).ConfigureAwait(false);
+            [RoomEpochs.New(), TtlMsOf(BoundsOf(room))]).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         return new RoomPosition(room, (string)parts[0]!, (long)parts[1]);
     }
@@ -160,13 +164,13 @@ internal sealed class RedisRoomHistory(
 
     private async Task<HistoryRead> ReadCoreAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
+        var bounds = BoundsOf(room);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var result = await database.ScriptEvaluateAsync(
             HistoryScripts.Read,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [afterSeq + 1, settings.HistoryMaxMessages]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [afterSeq + 1, bounds.HistoryMaxMessages]).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsNull)
         {
             return HistoryRead.Lost;
@@ -189,7 +193,7 @@ internal sealed class RedisRoomHistory(
             return HistoryRead.Lost;
         }
 
-        var oldestKept = time.GetUtcNow() - settings.HistoryMaxAge;
+        var oldestKept = time.GetUtcNow() - bounds.HistoryMaxAge;
         var missed = new List<HistoryEntry>(entries.Length);
         for (var i = 0; i < entries.Length; i++)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.State.Internal;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.State;
 
@@ -62,7 +63,7 @@ internal sealed class RedisStateReads(
     private async Task FillAsync(string room, string epoch)
     {
         var loaded = await loading.LoadAsync(room).ConfigureAwait(false);
-        var maxKeys = options.CurrentValue.MaxStateKeysPerRoom;
+        var maxKeys = RoomBounds.Of(options.CurrentValue, room).MaxStateKeys;
         var call = await policy.RunAsync((store, room, epoch, loaded, maxKeys),
             static s => s.store.FillAsync(s.room, s.epoch, s.loaded, s.maxKeys, CancellationToken.None)).ConfigureAwait(false);
         if (!call.Answered)

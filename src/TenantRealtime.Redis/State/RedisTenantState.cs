@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.State.Internal;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.State;
 
@@ -128,7 +129,7 @@ internal sealed class RedisTenantState(
                 return Task.CompletedTask;
             }
 
-            slot.NextSlot = now + SlotTicks;
+            slot.NextSlot = now + SlotTicksOf(room);
         }
 
         return WriteAsync(room, key, json, cancellationToken);
@@ -157,13 +158,13 @@ internal sealed class RedisTenantState(
 
     private int _pruneAt = PruneAbove;
 
-    private long SlotTicks => Math.Max(1, time.TimestampFrequency / options.CurrentValue.StateUpdatesPerSecondPerKey);
+    private long SlotTicksOf(string room) => Math.Max(1, time.TimestampFrequency / RoomBounds.Of(options.CurrentValue, room).StateUpdatesPerSecondPerKey);
 
     private async Task WriteAsync(string room, string key, string? json, CancellationToken cancellationToken)
     {
         try
         {
-            await writer.WriteAsync(room, key, json, options.CurrentValue.MaxStateKeysPerRoom, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(room, key, json, RoomBounds.Of(options.CurrentValue, room).MaxStateKeys, cancellationToken).ConfigureAwait(false);
         }
         catch (TenantRealtimeLimitExceededException)
         {
@@ -198,7 +199,7 @@ internal sealed class RedisTenantState(
             json = slot.Pending;
             slot.HasPending = false;
             slot.Pending = null;
-            slot.NextSlot = time.GetTimestamp() + SlotTicks;
+            slot.NextSlot = time.GetTimestamp() + SlotTicksOf(room);
         }
 
         try

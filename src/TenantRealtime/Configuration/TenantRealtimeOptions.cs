@@ -109,6 +109,15 @@ public sealed class TenantRealtimeOptions
     public int MaxTopicNameLength { get; set; } = TopicNames.DefaultMaxLength;
 
     /// <summary>
+    /// Gets the bounds per topic prefix (see <see cref="TopicPrefixOptions"/>), for example
+    /// <c>options.TopicPrefixes["cursor:"] = new() { HistoryMaxMessages = 10, HistoryMaxAge = TimeSpan.FromSeconds(30) }</c>,
+    /// so 10,000 topics don't all share <see cref="HistoryMaxMessages"/>. A prefix is 1 to <see cref="MaxTopicNameLength"/>
+    /// characters of a topic name (<c>[A-Za-z0-9_.-]</c> and <c>:</c>); a topic takes the options of the longest
+    /// prefix its name starts with, and the server-wide options otherwise. Empty by default.
+    /// </summary>
+    public IDictionary<string, TopicPrefixOptions> TopicPrefixes { get; } = new Dictionary<string, TopicPrefixOptions>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets or sets how many connections one user (a user id within its organization) may have; more are refused
     /// with <c>limit-exceeded</c>. On one server it counts that server's connections; with the Redis package
     /// (<c>AddRedis</c>) it counts the user's connections on every server, like <see cref="MaxConnectionsPerTenant"/>.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Recovery;
 
@@ -57,14 +58,14 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         var stored = KeepsBytes ? StoredEnvelopeSerializer.SerializeToScratch(broadcast, _dataOptions) : default;
         var now = _time.GetTimestamp();
         var log = GetOrAddLog(room, now);
-        var options = _options.CurrentValue;
+        var bounds = RoomBounds.Of(_options.CurrentValue, room);
         Monitor.Enter(log);
         try
         {
             var seq = ++log.LastSeq;
             log.Entries.Add(seq, now, broadcast, stored);
             log.LastAppend = now;
-            Trim(log, options, now);
+            Trim(log, bounds, now);
             return new NumberedBroadcast(broadcast.ToEnvelope(room, seq, log.Epoch), log);
         }
         catch
@@ -94,7 +95,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
         lock (log)
         {
-            Trim(log, _options.CurrentValue, _time.GetTimestamp());
+            Trim(log, RoomBounds.Of(_options.CurrentValue, room), _time.GetTimestamp());
             if (!string.Equals(epoch, log.Epoch, StringComparison.Ordinal) || afterSeq > log.LastSeq)
             {
                 return ValueTask.FromResult(HistoryRead.Lost);
@@ -117,10 +118,10 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private RoomLog GetOrAddLog(string room, long now) =>
         _rooms.GetOrAdd(room, static (_, state) => new RoomLog(state.KeepsBytes) { LastAppend = state.Now }, (KeepsBytes, Now: now));
 
-    private void Trim(RoomLog log, TenantRealtimeOptions options, long now)
+    private void Trim(RoomLog log, RoomBounds bounds, long now)
     {
-        while (log.Entries.Count > options.HistoryMaxMessages ||
-               (log.Entries.TryPeekOldest(out _, out var at) && _time.GetElapsedTime(at, now) > options.HistoryMaxAge))
+        while (log.Entries.Count > bounds.HistoryMaxMessages ||
+               (log.Entries.TryPeekOldest(out _, out var at) && _time.GetElapsedTime(at, now) > bounds.HistoryMaxAge))
         {
             log.Entries.RemoveOldest();
         }
@@ -130,7 +131,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private void Sweep()
     {
         var now = _time.GetTimestamp();
-        var maxAge = _options.CurrentValue.HistoryMaxAge + ForgetMargin;
+        var maxAge = RoomBounds.LongestHistoryAge(_options.CurrentValue) + ForgetMargin;
         foreach (var (room, log) in _rooms)
         {
             lock (log)

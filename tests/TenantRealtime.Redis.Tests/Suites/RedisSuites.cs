@@ -57,3 +57,8 @@ public sealed class RedisClusterPresenceAcrossServersTests(PresenceServersOnRedi
 public sealed class RedisStateTests(TwoServersOnRedis servers) : StateTests<TwoServersOnRedis>(servers);
 
 public sealed class RedisClusterStateTests(TwoServersOnRedisCluster servers) : StateTests<TwoServersOnRedisCluster>(servers);
+
+// Bounds per topic prefix: the history script keeps each room's own bounds, in one batch on one shard.
+public sealed class RedisTopicPrefixTests(TwoServersOnRedis servers) : TopicPrefixTests<TwoServersOnRedis>(servers);
+
+public sealed class RedisClusterTopicPrefixTests(TwoServersOnRedisCluster servers) : TopicPrefixTests<TwoServersOnRedisCluster>(servers);

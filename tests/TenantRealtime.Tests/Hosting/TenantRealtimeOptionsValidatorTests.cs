@@ -39,6 +39,40 @@ public sealed class TenantRealtimeOptionsValidatorTests
     public void ValidatorRefusesAConnectRateBelowOne(int perSecond) =>
         Validate(o => o.MaxConnectsPerSecond = perSecond).FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.MaxConnectsPerSecond));
 
+    [Theory]
+    [InlineData("incident:")]
+    [InlineData("cursor")]
+    [InlineData("board:7:")]
+    public void ValidatorAcceptsATopicPrefix(string prefix) =>
+        Validate(o => o.TopicPrefixes[prefix] = new TopicPrefixOptions { HistoryMaxMessages = 10 }).Succeeded.Should().BeTrue();
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(":")]
+    [InlineData("a::")]
+    [InlineData("in cident:")]
+    public void ValidatorRefusesAMalformedTopicPrefix(string prefix) =>
+        Validate(o => o.TopicPrefixes[prefix] = new TopicPrefixOptions()).FailureMessage.Should().Contain($"the topic prefix '{prefix}'");
+
+    [Fact]
+    public void ValidatorRefusesTopicPrefixBoundsOutOfTheServerWideRanges()
+    {
+        var result = Validate(o => o.TopicPrefixes["cursor:"] = new TopicPrefixOptions
+        {
+            HistoryMaxMessages = 0,
+            HistoryMaxAge = TimeSpan.FromDays(2),
+            MaxStateKeysPerRoom = 100_001,
+            MaxStateValueBytes = 0,
+            StateUpdatesPerSecondPerKey = 1_001,
+        });
+
+        result.FailureMessage.Should().Contain("HistoryMaxMessages of the topic prefix 'cursor:'")
+            .And.Contain("HistoryMaxAge of the topic prefix 'cursor:'")
+            .And.Contain("MaxStateKeysPerRoom of the topic prefix 'cursor:'")
+            .And.Contain("MaxStateValueBytes of the topic prefix 'cursor:'")
+            .And.Contain("StateUpdatesPerSecondPerKey of the topic prefix 'cursor:'");
+    }
+
     [Fact]
     public void ValidatorRefusesAnEmptyClaimType() =>
         Validate(o => o.OrganizationIdClaimType = "").FailureMessage.Should().Contain(nameof(TenantRealtimeOptions.OrganizationIdClaimType));

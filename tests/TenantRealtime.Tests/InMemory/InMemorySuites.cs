@@ -24,4 +24,6 @@ public sealed class InMemoryPresenceTests(InMemoryPresenceCluster cluster) : Pre
 
 public sealed class InMemoryStateTests(InMemoryCluster cluster) : StateTests<InMemoryCluster>(cluster);
 
+public sealed class InMemoryTopicPrefixTests(InMemoryCluster cluster) : TopicPrefixTests<InMemoryCluster>(cluster);
+
 public sealed class InMemoryTopicTests(InMemoryCluster cluster) : TopicTests<InMemoryCluster>(cluster);

@@ -46,7 +46,46 @@ internal sealed class TenantRealtimeOptionsValidator : IValidateOptions<TenantRe
             builder.AddError("ShareOrganizationPresenceWithMembers needs EnablePresence: presence is off, so there is nothing to share.", nameof(TenantRealtimeOptions.ShareOrganizationPresenceWithMembers));
         }
 
+        AddTopicPrefixErrors(builder, options);
         return builder.Build();
+    }
+
+    /// <summary>The ranges of the server-wide options, per prefix; a prefix must be the start of a topic name.</summary>
+    private static void AddTopicPrefixErrors(ValidateOptionsResultBuilder builder, TenantRealtimeOptions options)
+    {
+        const string property = nameof(TenantRealtimeOptions.TopicPrefixes);
+        foreach (var (prefix, bounds) in options.TopicPrefixes)
+        {
+            // A prefix may end in ':' (a namespace) though a whole name may not: check it as the name it starts.
+            if (!TopicNames.IsValid(prefix.EndsWith(':') ? prefix + "x" : prefix, options.MaxTopicNameLength + 1))
+            {
+                builder.AddError($"the topic prefix '{prefix}' must be 1 to {options.MaxTopicNameLength} characters of [A-Za-z0-9_.-] in segments joined by single ':'.", property);
+                continue;
+            }
+
+            if (bounds is null)
+            {
+                builder.AddError($"the topic prefix '{prefix}' has no options.", property);
+                continue;
+            }
+
+            Check(bounds.HistoryMaxMessages, 1, 1_000_000, nameof(TopicPrefixOptions.HistoryMaxMessages));
+            Check(bounds.MaxStateKeysPerRoom, 1, 100_000, nameof(TopicPrefixOptions.MaxStateKeysPerRoom));
+            Check(bounds.MaxStateValueBytes, 1, 16 * 1024 * 1024, nameof(TopicPrefixOptions.MaxStateValueBytes));
+            Check(bounds.StateUpdatesPerSecondPerKey, 1, 1_000, nameof(TopicPrefixOptions.StateUpdatesPerSecondPerKey));
+            if (bounds.HistoryMaxAge is { } age && (age < TimeSpan.FromSeconds(1) || age > TimeSpan.FromDays(1)))
+            {
+                builder.AddError($"HistoryMaxAge of the topic prefix '{prefix}' must be between 1 second and 1 day.", property);
+            }
+
+            void Check(int? value, int min, int max, string name)
+            {
+                if (value is { } set && (set < min || set > max))
+                {
+                    builder.AddError($"{name} of the topic prefix '{prefix}' must be between {min} and {max}.", property);
+                }
+            }
+        }
     }
 
     private static void AddRoleSetErrors(ValidateOptionsResultBuilder builder, ISet<string> roles, string property)

@@ -37,6 +37,27 @@ internal static class RoomNames
     public static string OrganizationTopic(string organizationId, string topic) =>
         string.Concat(OrganizationTopicPrefix, organizationId, ":", topic);
 
+    /// <summary>The topic name of a topic's room key (after its ids), or <see langword="null"/> for any other room.</summary>
+    public static string? TopicNameOf(string room)
+    {
+        // Ids hold no ':', so the name starts after the organization (and, for a tenant's topic, the tenant).
+        var ids = room.StartsWith(TenantTopicPrefix, StringComparison.Ordinal) ? 2
+            : room.StartsWith(OrganizationTopicPrefix, StringComparison.Ordinal) ? 1
+            : 0;
+        if (ids == 0)
+        {
+            return null;
+        }
+
+        var at = room.IndexOf(':');
+        for (var i = 0; i < ids && at >= 0; i++)
+        {
+            at = room.IndexOf(':', at + 1);
+        }
+
+        return at < 0 ? null : room[(at + 1)..];
+    }
+
     /// <summary>Whether a room key names a topic (of a tenant or of an organization).</summary>
     public static bool IsTopic(string name) =>
         name.StartsWith(TenantTopicPrefix, StringComparison.Ordinal) || name.StartsWith(OrganizationTopicPrefix, StringComparison.Ordinal);

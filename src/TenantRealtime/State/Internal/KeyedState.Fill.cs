@@ -28,7 +28,7 @@ internal sealed partial class KeyedState
             var now = publisher.Time.GetTimestamp();
             foreach (var (key, value) in values)
             {
-                if (_keys.ContainsKey(key) || _liveCount >= publisher.MaxKeys)
+                if (_keys.ContainsKey(key) || _liveCount >= publisher.MaxKeysOf(Key))
                 {
                     continue;
                 }

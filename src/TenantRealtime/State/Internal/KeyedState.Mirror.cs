@@ -23,7 +23,7 @@ internal sealed partial class KeyedState
                 return true;
             }
 
-            ApplyLocked(key, value, version, publisher.MaxKeys);
+            ApplyLocked(key, value, version, publisher.MaxKeysOf(Key));
             Version = version;
             publisher.Publish(this, key, value, version, _liveCount);
             return true;
@@ -67,12 +67,12 @@ internal sealed partial class KeyedState
 
             foreach (var (key, value) in set)
             {
-                ApplyLocked(key, value, version, publisher.MaxKeys);
+                ApplyLocked(key, value, version, publisher.MaxKeysOf(Key));
             }
 
             foreach (var key in removed)
             {
-                ApplyLocked(key, null, version, publisher.MaxKeys);
+                ApplyLocked(key, null, version, publisher.MaxKeysOf(Key));
             }
 
             Version = version;

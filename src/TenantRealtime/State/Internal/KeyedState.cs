@@ -33,10 +33,10 @@ internal sealed partial class KeyedState(string key, string epoch)
                 return;
             }
 
-            if (value is not null && !wasLive && _liveCount >= publisher.MaxKeys)
+            if (value is not null && !wasLive && _liveCount >= publisher.MaxKeysOf(Key))
             {
                 throw new TenantRealtimeLimitExceededException(
-                    $"{Key} already holds {_liveCount} state keys; MaxStateKeysPerRoom allows {publisher.MaxKeys}, so '{key}' was not added.");
+                    $"{Key} already holds {_liveCount} state keys; MaxStateKeysPerRoom allows {publisher.MaxKeysOf(Key)}, so '{key}' was not added.");
             }
 
             if (!exists)
@@ -111,13 +111,13 @@ internal sealed partial class KeyedState(string key, string epoch)
         entry.Version = Version;
         entry.HasPending = false;
         entry.Pending = null;
-        entry.NextSlot = now + publisher.SlotTicks;
+        entry.NextSlot = now + publisher.SlotTicksOf(Key);
         _snapshot = null;
         if (value is null)
         {
             _tombstones.Enqueue((key, Version));
             _tombstoneCount++;
-            TrimTombstonesLocked(publisher.MaxKeys);
+            TrimTombstonesLocked(publisher.MaxKeysOf(Key));
         }
         else if (wasTombstone)
         {

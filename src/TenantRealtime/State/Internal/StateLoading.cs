@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Identity.Internal;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.State.Internal;
 
@@ -73,7 +74,8 @@ internal sealed class StateLoading(
     private List<KeyValuePair<string, byte[]>> Checked(string room, IReadOnlyDictionary<string, object?> loaded)
     {
         var settings = options.CurrentValue;
-        var values = new List<KeyValuePair<string, byte[]>>(Math.Min(loaded.Count, settings.MaxStateKeysPerRoom));
+        var maxKeys = RoomBounds.Of(settings, room).MaxStateKeys;
+        var values = new List<KeyValuePair<string, byte[]>>(Math.Min(loaded.Count, maxKeys));
         var skipped = 0;
         string? reason = null;
         foreach (var (key, value) in loaded.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -84,9 +86,9 @@ internal sealed class StateLoading(
                 continue;
             }
 
-            if (values.Count >= settings.MaxStateKeysPerRoom)
+            if (values.Count >= maxKeys)
             {
-                (skipped, reason) = (skipped + 1, reason ?? $"MaxStateKeysPerRoom allows {settings.MaxStateKeysPerRoom} keys");
+                (skipped, reason) = (skipped + 1, reason ?? $"MaxStateKeysPerRoom allows {maxKeys} keys");
                 continue;
             }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Delivery;
 using TenantRealtime.Diagnostics;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.State.Internal;
 
@@ -35,10 +36,11 @@ internal sealed class StatePublisher : IDisposable
 
     public TimeProvider Time => _time;
 
-    public int MaxKeys => _options.CurrentValue.MaxStateKeysPerRoom;
+    /// <summary>How many keys <paramref name="room"/>'s state may hold.</summary>
+    public int MaxKeysOf(string room) => RoomBounds.Of(_options.CurrentValue, room).MaxStateKeys;
 
-    /// <summary>Gets the timestamp ticks between two changes of one key going out.</summary>
-    public long SlotTicks => Math.Max(1, _time.TimestampFrequency / _options.CurrentValue.StateUpdatesPerSecondPerKey);
+    /// <summary>The timestamp ticks between two changes of one key of <paramref name="room"/> going out.</summary>
+    public long SlotTicksOf(string room) => Math.Max(1, _time.TimestampFrequency / RoomBounds.Of(_options.CurrentValue, room).StateUpdatesPerSecondPerKey);
 
     /// <summary>Sends one change (a value, or a removal when <paramref name="value"/> is null); returns at once.</summary>
     public void Publish(KeyedState room, string key, StateValue? value, long version, int roomKeys)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TenantRealtime.Recovery;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.State.Internal;
 
@@ -17,7 +18,7 @@ internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json
     public byte[] SerializeJson(object? data, string room, string key)
     {
         var bytes = data is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), json.Value.PayloadSerializerOptions);
-        var max = options.CurrentValue.MaxStateValueBytes;
+        var max = RoomBounds.Of(options.CurrentValue, room).MaxStateValueBytes;
         if (bytes.Length > max)
         {
             throw new TenantRealtimeLimitExceededException(
