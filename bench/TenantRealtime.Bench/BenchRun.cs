@@ -125,6 +125,8 @@ internal static class BenchRun
             ["mode"] = o.Mode,
             ["keyed"] = o.Keyed,
             ["stateKeys"] = o.StateKeys,
+            ["topicsPerTenant"] = o.TopicsPerTenant,
+            ["topicSubscriptions"] = o.TopicSubscriptions,
             ["serverPresence"] = serverPresence,
             ["client"] = o.Client,
             ["servers"] = servers.Count,
@@ -308,6 +310,12 @@ internal static class BenchRun
             {
                 common.AddRange(["--state-keys", $"{o.StateKeys}"]);
             }
+        }
+
+        if (o.TopicsPerTenant > 0)
+        {
+            // topic-fanout: each connection subscribes to its topics (one list call) before it counts as connected.
+            common.AddRange(["--topics-per-tenant", $"{o.TopicsPerTenant}", "--topic-subscriptions", $"{o.TopicSubscriptions}"]);
         }
 
         if (o.Client == Clients.Node)

@@ -56,6 +56,8 @@ internal static class LoadClient
         var mode = c.Get("mode", "broadcast");
         var authenticate = c.Flag("authenticate");
         var stateKeys = c.Int("state-keys", 0);
+        var topicsPerTenant = c.Int("topics-per-tenant", 0);
+        var topics = new TopicPlan(topicsPerTenant, c.Int("topic-subscriptions", 0));
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, HeldState>();
         var indexes = new System.Collections.Concurrent.ConcurrentDictionary<HubConnection, int>();
         using var rest = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
@@ -137,7 +139,7 @@ internal static class LoadClient
         // After a start: Authenticate, then (with --state-keys) until the connection holds its tenant's whole data.
         async Task<bool> ReadyAsync(HubConnection connection)
         {
-            if (!authenticate && stateKeys <= 0)
+            if (!authenticate && stateKeys <= 0 && topicsPerTenant <= 0)
             {
                 return true;
             }
@@ -145,6 +147,13 @@ internal static class LoadClient
             var j = indexes[connection];
             try
             {
+                if (topicsPerTenant > 0)
+                {
+                    // topic-fanout: connection j is the (j / T)-th of its tenant; its topics in one list call.
+                    var list = topics.TopicsOf(j / identity.Tenants).Select(t => new { scope = "tenant", topic = TopicPlan.Name(t) }).ToArray();
+                    await connection.InvokeAsync<JsonElement>("Subscribe", new { topics = list });
+                }
+
                 if (authenticate)
                 {
                     await connection.InvokeAsync<JsonElement>("Authenticate", new { });

@@ -57,7 +57,14 @@ internal static class Scenarios
     /// </summary>
     public const string StateFanout = "state-fanout";
 
-    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm, StateFanout];
+    /// <summary>
+    /// Topics (issue 31): each tenant has --topics-per-tenant topics, each connection subscribes to
+    /// --topic-subscriptions of its tenant's (<c>TopicPlan</c>), and the driver broadcasts to the topics round-robin;
+    /// --rate counts deliveries, as tenant-fanout's does.
+    /// </summary>
+    public const string TopicFanout = "topic-fanout";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm, StateFanout, TopicFanout];
 }
 
 /// <summary>
@@ -100,7 +107,9 @@ internal sealed record RunOptions(
     string Mode = Modes.Broadcast,
     bool Keyed = false,
     int StateKeys = 0,
-    int StateValueBytes = RunOptions.DefaultStateValueBytes)
+    int StateValueBytes = RunOptions.DefaultStateValueBytes,
+    int TopicsPerTenant = 0,
+    int TopicSubscriptions = 0)
 {
     /// <summary>The padding of each value of a connect storm's keys: with its number, time and key ~190 bytes of JSON.</summary>
     public const int DefaultStateValueBytes = 150;
@@ -116,7 +125,8 @@ internal sealed record RunOptions(
 
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|tenantrealtime-redis-cluster|signalr|signalr-redis|socketio>\n" +
-        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm|state-fanout>\n" +
+        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm|state-fanout|topic-fanout>\n" +
+        "       [--topics-per-tenant 100] [--topic-subscriptions 50] (topic-fanout: topics per tenant, and per connection)\n" +
         "       (reconnect-storm: --duration is the window the reconnects spread over; .NET client only)\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
@@ -231,6 +241,12 @@ internal sealed record RunOptions(
             throw new ArgumentException("keyed runs (state-fanout, --mode, --state-keys) are driven by the .NET client at a paced rate only.");
         }
 
+        var topicFanout = scenario == Scenarios.TopicFanout;
+        if (topicFanout && (!Targets.IsTenantRealtime(target) || client != Clients.Dotnet || search is not null))
+        {
+            throw new ArgumentException("topic-fanout needs a TenantRealtime target, driven by the .NET client at a paced rate.");
+        }
+
         // The load client holds every connection of the cell.
         DescriptorLimit.Check(connections, processes: 1);
         return new RunOptions(
@@ -258,7 +274,9 @@ internal sealed record RunOptions(
             mode,
             keyed,
             stateKeys,
-            (int)Positive(c.Int("state-value-bytes", DefaultStateValueBytes), "--state-value-bytes"));
+            (int)Positive(c.Int("state-value-bytes", DefaultStateValueBytes), "--state-value-bytes"),
+            topicFanout ? (int)Positive(c.Int("topics-per-tenant", 100), "--topics-per-tenant") : 0,
+            topicFanout ? (int)Positive(c.Int("topic-subscriptions", 50), "--topic-subscriptions") : 0);
     }
 
     /// <summary>

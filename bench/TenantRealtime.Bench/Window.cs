@@ -272,6 +272,8 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
         // Keyed drives: state sets ITenantState per change; broadcast names the key in each broadcast.
         ["mode"] = o.Keyed ? o.Mode : null,
         ["stateKeys"] = Math.Max(1, o.StateKeys),
+        ["topicsPerTenant"] = o.TopicsPerTenant,
+        ["topicSubscriptions"] = o.TopicSubscriptions,
     };
 
     private long[] CpuEach() => [.. servers.Select(s => Proc.CpuMicros(s.Pid))];

@@ -14,6 +14,10 @@ internal sealed class DrivePlan
     private readonly int _tenantsPerOrg;
     private readonly int _connections;
 
+    // topic-fanout: subscribers per tenant and topic (TopicPlan), and the topics' names.
+    private readonly int[][] _topicSubscribers = [];
+    private readonly string[] _topicNames = [];
+
     public DrivePlan(DriveRequest r)
     {
         _tenantsPerOrg = r.TenantsPerOrg;
@@ -33,10 +37,18 @@ internal sealed class DrivePlan
 
         _organizationIds = [.. Enumerable.Range(0, organizations).Select(o => $"o{o}")];
         _tenantIds = [.. Enumerable.Range(0, r.Tenants).Select(t => $"t{t}")];
+        if (r.Scenario == DriveRequest.TopicFanout)
+        {
+            var topics = new BenchShared.TopicPlan(r.TopicsPerTenant, r.TopicSubscriptions);
+            _topicSubscribers = [.. _tenantSize.Select(topics.Subscribers)];
+            _topicNames = [.. Enumerable.Range(0, r.TopicsPerTenant).Select(BenchShared.TopicPlan.Name)];
+        }
+
         Targets = r.Scenario switch
         {
             "org-fanout" => organizations,
             "broadcast-all" => 1,
+            DriveRequest.TopicFanout => r.Tenants * r.TopicsPerTenant,
             _ => r.Tenants,
         };
     }
@@ -54,6 +66,10 @@ internal sealed class DrivePlan
     /// </summary>
     public (Task Task, int Fanout) Send(IBenchSender sender, DriveRequest r, int i, BenchData data) => r.Scenario switch
     {
+        // Target i is topic i / Tenants of tenant i % Tenants: consecutive sends go to different tenants, as tenant-fanout's do.
+        DriveRequest.TopicFanout => (
+            sender.ToTopicAsync(_organizationIds[(i % _tenantSize.Length) / _tenantsPerOrg], _tenantIds[i % _tenantSize.Length], _topicNames[i / _tenantSize.Length], data),
+            _topicSubscribers[i % _tenantSize.Length][i / _tenantSize.Length]),
         "org-fanout" => (sender.ToOrganizationAsync(_organizationIds[i], data), _orgSize[i]),
         "broadcast-all" => (sender.ToAllAsync(data), _connections),
         _ when r.Mode == DriveRequest.StateMode => (sender.SetStateAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data.K!, data), _tenantSize[i]),

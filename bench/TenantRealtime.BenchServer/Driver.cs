@@ -17,9 +17,12 @@ namespace TenantRealtime.BenchServer;
 /// <param name="Mode">broadcast (the default), or state: each change to a tenant is <c>ITenantState.SetAsync</c>
 /// instead of a tenant broadcast (state-fanout, slow-consumer).</param>
 /// <param name="StateKeys">Keys per tenant the changes round-robin over (state-fanout, either mode).</param>
-internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0, string? Mode = null, int StateKeys = 1)
+/// <param name="TopicsPerTenant">topic-fanout: topics per tenant the broadcasts round-robin over.</param>
+/// <param name="TopicSubscriptions">topic-fanout: topics each connection subscribes to (<see cref="BenchShared.TopicPlan"/>).</param>
+internal sealed record DriveRequest(string Scenario, double Rate, double DurationS, int Connections, int Tenants, int TenantsPerOrg, int Producers = 1, int PayloadBytes = 0, int Stalled = 0, string? Mode = null, int StateKeys = 1, int TopicsPerTenant = 0, int TopicSubscriptions = 0)
 {
     public const string SlowConsumer = "slow-consumer";
+    public const string TopicFanout = "topic-fanout";
     public const string StateFanout = "state-fanout";
     public const string StateMode = "state";
 

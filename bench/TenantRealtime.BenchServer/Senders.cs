@@ -24,6 +24,9 @@ internal interface IBenchSender
 
     /// <summary>Sets <paramref name="key"/> of a tenant's state room (TenantRealtime only).</summary>
     Task SetStateAsync(string organizationId, string tenantId, string key, BenchData data);
+
+    /// <summary>Broadcasts to a topic of a tenant (TenantRealtime only).</summary>
+    Task ToTopicAsync(string organizationId, string tenantId, string topic, BenchData data);
 }
 
 /// <summary>The library, exactly as an app uses it: <see cref="ITenantBroadcaster"/>.</summary>
@@ -39,6 +42,9 @@ internal sealed class TenantRealtimeSender(ITenantBroadcaster broadcaster, ITena
         broadcaster.BroadcastToOrganizationAsync(organizationId, Driver.EventName, "tick", data);
 
     public Task ToAllAsync(BenchData data) => broadcaster.BroadcastToAllAsync(Driver.EventName, "tick", data);
+
+    public Task ToTopicAsync(string organizationId, string tenantId, string topic, BenchData data) =>
+        broadcaster.BroadcastToTopicAsync(Topic.InTenant(organizationId, tenantId, topic), Driver.EventName, "tick", data);
 }
 
 /// <summary>The floor: <see cref="IHubContext{THub}"/> groups, no validation, no envelope type of our own.</summary>
@@ -54,6 +60,10 @@ internal sealed class BareSignalRSender(IHubContext<BareHub> hub, ServerSettings
     // The harness refuses state mode for the bare hub; this says so if a request gets here anyway.
     public Task SetStateAsync(string organizationId, string tenantId, string key, BenchData data) =>
         Task.FromException(new NotSupportedException("the bare hub has no keyed state."));
+
+    // The harness refuses topic-fanout for the bare hub, as state mode.
+    public Task ToTopicAsync(string organizationId, string tenantId, string topic, BenchData data) =>
+        Task.FromException(new NotSupportedException("the bare hub has no topics."));
 
     public Task ToTenantAsync(string organizationId, string tenantId, BenchData data)
     {
