@@ -180,6 +180,24 @@ internal static class BenchRun
         {
             await ReconnectStormAsync(http, urls, servers, client, redis, o, result);
         }
+        else if (o.Scenario == Scenarios.SubscribeStorm)
+        {
+            var cpu0 = Cpu(servers);
+            var storm = await client.AskAsync(FormattableString.Invariant($"subscribe-storm {o.DurationS}"), "subscribe-storm", Slow + TimeSpan.FromSeconds(o.DurationS * 4));
+            var cpuMicros = Cpu(servers) - cpu0;
+            var subscribes = (long)storm["subscribes"]!;
+            var seconds = (double)storm["seconds"]!;
+            result["subscribes"] = subscribes;
+            result["subscribesPerSec"] = seconds > 0 ? Round(subscribes / seconds, 0) : null;
+            result["subscribeCallP50Ms"] = storm["p50Ms"]?.DeepClone();
+            result["subscribeCallP99Ms"] = storm["p99Ms"]?.DeepClone();
+            result["serverCpuUsPerSubscribe"] = subscribes > 0 ? Round((double)cpuMicros / subscribes) : null;
+            result["deliveredPerSec"] = 0;
+            result["delivered"] = 0;
+            result["lost"] = 0;
+            result["disconnects"] = 0;
+            result["errors"] = (long)storm["errors"]!;
+        }
         else
         {
             var window = new Window(http, urls, servers, client, redis, o);
@@ -314,8 +332,13 @@ internal static class BenchRun
 
         if (o.TopicsPerTenant > 0)
         {
-            // topic-fanout: each connection subscribes to its topics (one list call) before it counts as connected.
+            // topic-fanout: each connection subscribes to its topics (one list call) before it counts as connected;
+            // subscribe-storm subscribes later, all at once.
             common.AddRange(["--topics-per-tenant", $"{o.TopicsPerTenant}", "--topic-subscriptions", $"{o.TopicSubscriptions}"]);
+            if (o.Scenario == Scenarios.TopicFanout)
+            {
+                common.Add("--subscribe-on-connect");
+            }
         }
 
         if (o.Client == Clients.Node)

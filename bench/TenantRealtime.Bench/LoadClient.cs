@@ -24,6 +24,9 @@ internal sealed record ReceivedData(long N, long T, string? K = null);
 internal static class LoadClient
 {
     private static readonly Histogram Latency = new();
+
+    // subscribe-storm: the shortest round (a subscribe and an unsubscribe per connection).
+    private static readonly TimeSpan RoundPeriod = TimeSpan.FromMilliseconds(250);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static long s_received;
     private static long s_from;
@@ -58,6 +61,10 @@ internal static class LoadClient
         var stateKeys = c.Int("state-keys", 0);
         var topicsPerTenant = c.Int("topics-per-tenant", 0);
         var topics = new TopicPlan(topicsPerTenant, c.Int("topic-subscriptions", 0));
+        var subscribeOnConnect = c.Flag("subscribe-on-connect");
+
+        // One list call with connection j's topics (it is the (j / T)-th of its tenant).
+        object TopicsOf(int j) => new { topics = topics.TopicsOf(j / identity.Tenants).Select(t => new { scope = "tenant", topic = TopicPlan.Name(t) }).ToArray() };
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, HeldState>();
         var indexes = new System.Collections.Concurrent.ConcurrentDictionary<HubConnection, int>();
         using var rest = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
@@ -139,7 +146,7 @@ internal static class LoadClient
         // After a start: Authenticate, then (with --state-keys) until the connection holds its tenant's whole data.
         async Task<bool> ReadyAsync(HubConnection connection)
         {
-            if (!authenticate && stateKeys <= 0 && topicsPerTenant <= 0)
+            if (!authenticate && stateKeys <= 0 && !subscribeOnConnect)
             {
                 return true;
             }
@@ -147,11 +154,9 @@ internal static class LoadClient
             var j = indexes[connection];
             try
             {
-                if (topicsPerTenant > 0)
+                if (subscribeOnConnect)
                 {
-                    // topic-fanout: connection j is the (j / T)-th of its tenant; its topics in one list call.
-                    var list = topics.TopicsOf(j / identity.Tenants).Select(t => new { scope = "tenant", topic = TopicPlan.Name(t) }).ToArray();
-                    await connection.InvokeAsync<JsonElement>("Subscribe", new { topics = list });
+                    await connection.InvokeAsync<JsonElement>("Subscribe", TopicsOf(j));
                 }
 
                 if (authenticate)
@@ -213,6 +218,49 @@ internal static class LoadClient
             }
 
             return new { @event = "check", keys, mismatched, connectionsMismatched };
+        }
+
+        // subscribe-storm: every connection subscribes to its topics at once (one list call, no concurrency gate: a
+        // page of viewers opening together does not queue), then unsubscribes them; rounds until the time is up. Only
+        // the subscribes are timed, per call.
+        async Task<object> SubscribeStormAsync(TimeSpan limit)
+        {
+            var calls = new Histogram();
+            long subscribes = 0, errors = 0;
+            double seconds = 0;
+            var until = Stopwatch.StartNew();
+            do
+            {
+                var round = Stopwatch.StartNew();
+                await Task.WhenAll(connections.Select(async (connection, k) =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        var answer = await connection.InvokeAsync<JsonElement>("Subscribe", TopicsOf(firstIndex + k));
+                        calls.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                        Interlocked.Add(ref subscribes, answer.GetProperty("topics").EnumerateArray().Count(t => t.GetProperty("subscribed").GetBoolean()));
+                    }
+                    catch (Exception ex)
+                    {
+                        if (Interlocked.Increment(ref errors) <= 5)
+                        {
+                            await Console.Error.WriteLineAsync($"client: a subscribe failed: {ex.GetBaseException().Message}");
+                        }
+                    }
+                }));
+                seconds += round.Elapsed.TotalSeconds;
+                await Task.WhenAll(connections.Select((connection, k) => connection.InvokeAsync<JsonElement>("Unsubscribe", TopicsOf(firstIndex + k))));
+
+                // Two calls a round: a round at most every 250 ms stays within the default 20 invocations/s per connection.
+                if (round.Elapsed < RoundPeriod)
+                {
+                    await Task.Delay(RoundPeriod - round.Elapsed);
+                }
+            }
+            while (until.Elapsed < limit);
+
+            return new { @event = "subscribe-storm", subscribes, seconds, errors, p50Ms = calls.QuantileMs(0.5), p99Ms = calls.QuantileMs(0.99) };
         }
 
         // reconnect-storm: every connection dropped at once, each reconnecting after a random moment within the
@@ -323,6 +371,10 @@ internal static class LoadClient
                     }
 
                     Emit(new { @event = "storm", connects, seconds = connectSeconds, errors = Interlocked.Read(ref s_errors), refused = Interlocked.Read(ref s_refused), incomplete = Interlocked.Read(ref s_incomplete), full = Interlocked.Read(ref s_full) });
+                    break;
+                case "subscribe-storm":
+                    // Every connection subscribes to its topics at once, then unsubscribes; again until the time is up.
+                    Emit(await SubscribeStormAsync(TimeSpan.FromSeconds(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture))));
                     break;
                 case "reconnect-storm":
                     // "reconnect-storm <window s> <resume 0|1>"

@@ -64,7 +64,13 @@ internal static class Scenarios
     /// </summary>
     public const string TopicFanout = "topic-fanout";
 
-    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm, StateFanout, TopicFanout];
+    /// <summary>
+    /// Topics (issue 31): every connected connection subscribes to its --topic-subscriptions topics at once (one list
+    /// call each), then unsubscribes, again until --duration is up; only the subscribes are timed.
+    /// </summary>
+    public const string SubscribeStorm = "subscribe-storm";
+
+    public static readonly string[] All = [TenantFanout, OrgFanout, BroadcastAll, ConnectStorm, SlowConsumer, ReconnectStorm, StateFanout, TopicFanout, SubscribeStorm];
 }
 
 /// <summary>
@@ -125,8 +131,9 @@ internal sealed record RunOptions(
 
     public const string Usage =
         "usage: --target <tenantrealtime|tenantrealtime-redis|tenantrealtime-redis-cluster|signalr|signalr-redis|socketio>\n" +
-        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm|state-fanout|topic-fanout>\n" +
-        "       [--topics-per-tenant 100] [--topic-subscriptions 50] (topic-fanout: topics per tenant, and per connection)\n" +
+        "       --scenario <tenant-fanout|org-fanout|broadcast-all|connect-storm|slow-consumer|reconnect-storm|state-fanout|topic-fanout|subscribe-storm>\n" +
+        "       [--topics-per-tenant 100] [--topic-subscriptions 50] (topic-fanout, subscribe-storm (default 10 per\n" +
+        "         connection): topics per tenant, and per connection)\n" +
         "       (reconnect-storm: --duration is the window the reconnects spread over; .NET client only)\n" +
         "       --connections N --tenants T --rate R (deliveries/s, 0 = unpaced, max = the highest sustained) --duration S --json <file>\n" +
         "       [--start-rate 20000 --rate-step 10000 --max-p99-ms 500 --max-rate 2000000] (with --rate max; --duration is then per step)\n" +
@@ -241,10 +248,10 @@ internal sealed record RunOptions(
             throw new ArgumentException("keyed runs (state-fanout, --mode, --state-keys) are driven by the .NET client at a paced rate only.");
         }
 
-        var topicFanout = scenario == Scenarios.TopicFanout;
+        var topicFanout = scenario is Scenarios.TopicFanout or Scenarios.SubscribeStorm;
         if (topicFanout && (!Targets.IsTenantRealtime(target) || client != Clients.Dotnet || search is not null))
         {
-            throw new ArgumentException("topic-fanout needs a TenantRealtime target, driven by the .NET client at a paced rate.");
+            throw new ArgumentException($"{scenario} needs a TenantRealtime target, driven by the .NET client at a paced rate.");
         }
 
         // The load client holds every connection of the cell.
@@ -276,7 +283,7 @@ internal sealed record RunOptions(
             stateKeys,
             (int)Positive(c.Int("state-value-bytes", DefaultStateValueBytes), "--state-value-bytes"),
             topicFanout ? (int)Positive(c.Int("topics-per-tenant", 100), "--topics-per-tenant") : 0,
-            topicFanout ? (int)Positive(c.Int("topic-subscriptions", 50), "--topic-subscriptions") : 0);
+            topicFanout ? (int)Positive(c.Int("topic-subscriptions", scenario == Scenarios.SubscribeStorm ? 10 : 50), "--topic-subscriptions") : 0);
     }
 
     /// <summary>

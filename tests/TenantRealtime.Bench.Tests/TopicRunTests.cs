@@ -30,6 +30,22 @@ public sealed class TopicRunTests
     }
 
     [Fact]
+    public async Task A_tiny_subscribe_storm_reports_subscribes_per_second_and_the_calls_tail()
+    {
+        var json = await RunAsync("tenantrealtime", "subscribe-storm", "--topics-per-tenant", "20");
+        using var document = JsonDocument.Parse(json);
+        var run = document.RootElement;
+
+        run.GetProperty("topicSubscriptions").GetInt32().Should().Be(10, "a storm subscribes each connection to 10 topics by default");
+        run.GetProperty("errors").GetInt64().Should().Be(0);
+        var subscribes = run.GetProperty("subscribes").GetInt64();
+        subscribes.Should().BeGreaterThan(0).And.Subject.Should().Match(n => n % 200 == 0, "every round grants all 20 connections their 10 topics");
+        run.GetProperty("subscribesPerSec").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("subscribeCallP99Ms").GetDouble().Should().BeGreaterThanOrEqualTo(run.GetProperty("subscribeCallP50Ms").GetDouble());
+        run.GetProperty("serverCpuUsPerSubscribe").GetDouble().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task Topic_fanout_is_refused_for_a_target_without_topics()
     {
         var (exitCode, _, stderr) = await RunCliAsync(["--target", "signalr", "--scenario", "topic-fanout", "--connections", "20", "--tenants", "2", "--duration", "1"]);
