@@ -41,7 +41,7 @@ public sealed class TenantEnvelope
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Timestamp)]
     public string Timestamp { get; }
 
-    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c> (<see cref="TenantRealtimeWire.Scopes"/>).</summary>
+    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c>, <c>user</c> or <c>topic</c> (<see cref="TenantRealtimeWire.Scopes"/>).</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Scope)]
     public string Scope { get; }
 
