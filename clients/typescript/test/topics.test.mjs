@@ -8,7 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCodes, HubEvents, HubMethods, Scopes, createTenantRealtimeClient, isTopicRoom, storagePositionStore } from '../dist/index.js';
 import { MemoryStorage, broadcastItem, mintToken, newTenant, waitFor } from './support/helpers.mjs';
-import { repoRoot, startHost, startProxy } from './support/servers.mjs';
+import { randomUUID } from 'node:crypto';
+import { repoRoot, startHost, startProxy, startRedis } from './support/servers.mjs';
 
 const FAST_RECONNECT = [0, 100, 200, 200, 200, 200, 200, 200, 200, 200];
 let topicNames = 0;
@@ -298,6 +299,65 @@ describe('topics (one server in memory)', () => {
     await waitFor(() => counts(second.seen, room).length === 3, 'the next live item');
     assert.deepEqual(topicItems(second.seen, room).map(e => e.seq), [3, 4, 5]);
     assert.deepEqual(second.seen.reloads, []);
+  });
+});
+
+describe('topics (two servers on one Redis)', () => {
+  let redis;
+  let servers = [];
+  const cleanups = [];
+  before(async () => {
+    redis = await startRedis();
+    const channelPrefix = `js-${randomUUID().slice(0, 8)}`;
+    servers = await Promise.all([1, 2].map(() => startHost({ redis: redis.address, channelPrefix })));
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await Promise.all(servers.map(s => s.stop()));
+    await redis?.stop();
+  });
+
+  test('a server switch: the topic is subscribed again on the other server before Resume; no gap, none twice', async () => {
+    const tenant = newTenant();
+    const topic = newTopic();
+    const [a, b] = servers;
+    let sent = 0;
+    const send = async n => {
+      // Alternating between the servers, as a load-balanced app's API would.
+      const url = `${servers[sent++ % 2].url}/topics/${tenant.organizationId}/${tenant.tenantId}/${topic}/items`;
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'item-update', type: 'updated', item: { id: `i${n}`, name: `Item ${n}`, count: n } }) });
+      assert.equal(response.status, 200, await response.text());
+    };
+    const network = await startProxy(a.url);
+    cleanups.push(() => network.stop());
+    const client = createTenantRealtimeClient(network.hubUrl, {
+      accessTokenFactory: () => mintToken(tenant), reconnectDelaysMs: FAST_RECONNECT, reorderWindowMs: 300, logging: 6,
+    });
+    cleanups.push(() => client.stop());
+    const items = [];
+    const reloads = [];
+    const resumed = [];
+    client.on('item-update', e => { items.push(e); });
+    client.onReloadRequired(rooms => { reloads.push(rooms); });
+    client.onResumed(r => resumed.push(r));
+    await client.start();
+    const subscription = await client.subscribe({ scope: 'tenant', topic });
+    for (const n of [1, 2, 3]) await send(n);
+    await waitFor(() => items.length === 3, 'three items');
+
+    network.cut();
+    await waitFor(() => client.status === 'reconnecting', 'reconnecting');
+    for (const n of [4, 5, 6]) await send(n);
+    network.retarget(b.url);
+    network.restore();
+    await waitFor(() => resumed.length === 1, 'the resume on the other server');
+    assert.deepEqual(resumed[0].rooms.find(r => r.room === subscription.room)?.recovered, true);
+    await send(7);
+    await waitFor(() => items.length === 7, 'seven items');
+    assert.deepEqual(items.map(e => e.seq), [1, 2, 3, 4, 5, 6, 7], 'seq order, none twice');
+    assert.deepEqual(items.map(e => e.data.count), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(reloads, []);
+    assert.equal(subscription.active, true);
   });
 });
 
