@@ -362,7 +362,8 @@ export class TenantRealtimeClient {
 
   /**
    * Registers a handler told the server's answer whenever the client resumed rooms ("12 missed updates applied"):
-   * after each reconnect, and at a `start()` that resumed saved positions (a page reload, a start after `stop()`).
+   * after each reconnect, at a `start()` that resumed saved positions (a page reload, a start after `stop()`), and at a
+   * `subscribe` that resumed a topic from its stored position.
    */
   onResumed(handler: (result: ResumeResult) => void): Unsubscribe {
     this.#resumedHandlers.add(handler);
