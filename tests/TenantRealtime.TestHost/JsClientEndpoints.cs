@@ -30,6 +30,37 @@ internal static class JsClientEndpoints
         });
         app.MapGet("/tenants/{organizationId}/{tenantId}/state", async (string organizationId, string tenantId, ITenantState state) =>
             Results.Ok(await state.GetAsync(StateRoom.Tenant(organizationId, tenantId))));
+
+        // Topics: broadcasts to a tenant's topic and its keyed state, as the tenant's above.
+        app.MapPost("/topics/{organizationId}/{tenantId}/{name}/items", async (string organizationId, string tenantId, string name, ItemBroadcast body, ITenantBroadcaster broadcaster) =>
+        {
+            var receipt = await broadcaster.BroadcastToTopicAsync(Topic.InTenant(organizationId, tenantId, name), body.Event, body.Type, body.Item);
+            return receipt.Seq is null ? Results.Accepted(uri: null, receipt) : Results.Ok(receipt);
+        });
+        app.MapPut("/topics/{organizationId}/{tenantId}/{name}/state/{key}", async (string organizationId, string tenantId, string name, string key, TestItem item, ITenantState state) =>
+        {
+            await state.SetAsync(StateRoom.OfTopic(Topic.InTenant(organizationId, tenantId, name)), key, item);
+            return Results.NoContent();
+        });
+        app.MapDelete("/topics/{organizationId}/{tenantId}/{name}/state/{key}", async (string organizationId, string tenantId, string name, string key, ITenantState state) =>
+        {
+            await state.RemoveAsync(StateRoom.OfTopic(Topic.InTenant(organizationId, tenantId, name)), key);
+            return Results.NoContent();
+        });
+        app.MapGet("/topics/{organizationId}/{tenantId}/{name}/state", async (string organizationId, string tenantId, string name, ITenantState state) =>
+            Results.Ok(await state.GetAsync(StateRoom.OfTopic(Topic.InTenant(organizationId, tenantId, name)))));
+
+        // Test only: the app now refuses a topic name (TopicRefusals); a refresh of the user's rooms then takes it away.
+        app.MapPost("/topics/refuse/{name}", (string name, TopicRefusals refusals) =>
+        {
+            refusals.Refuse(name);
+            return Results.NoContent();
+        });
+        app.MapPost("/organizations/{organizationId}/users/{userId}/refresh", async (string organizationId, string userId, ITenantConnectionManager connections) =>
+        {
+            await connections.RefreshUserRoomsAsync(organizationId, userId);
+            return Results.NoContent();
+        });
     }
 }
 

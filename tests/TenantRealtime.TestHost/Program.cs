@@ -43,6 +43,7 @@ if (settings.Redis is { } redis)
 
 builder.Services.AddSingleton<OutboxGauge>();
 RoleOverrides.Decorate(builder.Services);
+TopicRefusals.Decorate(builder.Services);
 
 var app = builder.Build();
 app.MapTenantRealtime();

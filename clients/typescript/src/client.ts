@@ -8,8 +8,10 @@ import { RoomRecovery, type ReloadReason } from "./recovery.js";
 import type { PositionStore } from "./storage.js";
 import { StateMaps, type StateChange } from "./state.js";
 import {
+  ErrorCodes,
   HubEvents,
   HubMethods,
+  isTopicRoom,
   type AuthenticateResult,
   type JoinOrganizationResult,
   type PresenceEventData,
@@ -20,6 +22,10 @@ import {
   type RoomPosition,
   type StateMessage,
   type StateVersion,
+  type TopicListResult,
+  type TopicRequest,
+  type TopicResult,
+  type TopicScope,
 } from "./wire.js";
 
 /** The parts of `@microsoft/signalr` the client uses: the npm package's exports, or the UMD build's `signalR` global. */
@@ -71,6 +77,67 @@ export interface TenantRealtimeClientInit extends TenantRealtimeClientOptions {
 export type Unsubscribe = () => void;
 
 /**
+ * A topic asked for with `subscribe` or `subscribeMany`: where it lives (as the server resolved the ids), what was
+ * asked, and whether the client holds it. An active subscription is subscribed again after every reconnect, before the
+ * client resumes, so its broadcasts and state continue without a gap. It becomes inactive when unsubscribed, when the
+ * server refused it (`error`), or when the server took it away (`onTopicRevoked`).
+ */
+export interface TopicSubscription {
+  /** The topic's room key (`topic:{o}:{t}:{name}` or `org-topic:{o}:{name}`), as its envelopes, positions and state carry it. */
+  readonly room: string;
+  readonly scope: TopicScope;
+  /** The topic's name. */
+  readonly topic: string;
+  readonly organizationId: string;
+  /** The tenant of a tenant topic; null for an organization topic. */
+  readonly tenantId: string | null;
+  /** What was asked for. */
+  readonly request: TopicRequest;
+  /** Whether the client holds the topic: its broadcasts reach the handlers and its state is kept. */
+  readonly active: boolean;
+  /** Why the topic is not held: `forbidden` (refused, or taken away); null while active or once unsubscribed. */
+  readonly error: string | null;
+  /** Leaves the topic; its position and state are dropped (also from the position store). Idempotent. */
+  unsubscribe(): Promise<void>;
+}
+
+/** Told the topics the server took away (refused when subscribed again after a reconnect, or revoked); now inactive. */
+export type TopicRevokedHandler = (topics: readonly TopicSubscription[]) => void;
+
+class Subscription implements TopicSubscription {
+  readonly room: string;
+  readonly scope: TopicScope;
+  readonly topic: string;
+  readonly organizationId: string;
+  readonly tenantId: string | null;
+  readonly request: TopicRequest;
+  active = false;
+  error: string | null = null;
+  readonly #leave: (subscription: Subscription) => Promise<void>;
+
+  constructor(result: TopicResult, request: TopicRequest, leave: (subscription: Subscription) => Promise<void>) {
+    this.room = result.room;
+    this.scope = result.scope;
+    this.topic = result.topic;
+    this.organizationId = result.organizationId;
+    this.tenantId = result.tenantId ?? null;
+    this.request = request;
+    this.#leave = leave;
+  }
+
+  /** The topic as the wire names it, with the ids the server resolved. */
+  get wire(): TopicRequest {
+    return this.scope === "tenant" && this.tenantId !== null
+      ? { scope: this.scope, topic: this.topic, organizationId: this.organizationId, tenantId: this.tenantId }
+      : { scope: this.scope, topic: this.topic, organizationId: this.organizationId };
+  }
+
+  unsubscribe(): Promise<void> {
+    return this.#leave(this);
+  }
+}
+
+/**
  * A connection to a TenantRealtime hub that reconnects by itself and hands each broadcast to its handlers once, in
  * its room's order, including those sent while it was away; when those cannot be recovered it calls the
  * `onReloadRequired` handlers instead.
@@ -91,6 +158,13 @@ export class TenantRealtimeClient {
   readonly #states = new StateMaps();
   readonly #stateHandlers = new Set<StateChangedHandler<unknown>>();
   readonly #stateLostHandlers = new Set<(room: string) => void>();
+  /** The active topic subscriptions by room. */
+  readonly #topics = new Map<string, Subscription>();
+  /** Stored positions of topic rooms not subscribed (yet) on this page: resumed when the app subscribes again. */
+  readonly #parkedTopics = new Map<string, RoomPosition>();
+  readonly #topicRevokedHandlers = new Set<TopicRevokedHandler>();
+  /** Subscribe calls under way: broadcasts of topic rooms not held yet are let through meanwhile. */
+  #subscribing = 0;
   readonly #stateSaveIntervalMs: number;
   #stateSaveTimer: ReturnType<typeof setTimeout> | null = null;
   #seeded = false;
@@ -122,7 +196,7 @@ export class TenantRealtimeClient {
       deliver: (eventName, envelope) => this.#deliver(eventName, envelope),
       resume: positions => this.#invokeResume(positions),
       reload: (rooms, reason) => this.#raiseReload(rooms, reason),
-      positionsChanged: this.#store ? () => this.#store!.save(this.#recovery.positions()) : undefined,
+      positionsChanged: this.#store ? () => this.#savePositions() : undefined,
       log: this.#onError,
     });
 
@@ -135,6 +209,7 @@ export class TenantRealtimeClient {
       this.#identity = identity;
     });
     this.connection.on(HubEvents.state, (message: StateMessage) => this.#receiveState(message));
+    this.connection.on(HubEvents.unsubscribed, (message: TopicListResult) => this.#revokeTopics(message?.topics ?? []));
     for (const eventName of options.trackedEvents ?? []) this.track(eventName);
   }
 
@@ -172,7 +247,11 @@ export class TenantRealtimeClient {
   track(eventName: string): void {
     if (this.#handlers.has(eventName)) return;
     this.#handlers.set(eventName, new Set());
-    this.connection.on(eventName, (envelope: TenantEnvelope) => this.#recovery.receive(eventName, envelope));
+    this.connection.on(eventName, (envelope: TenantEnvelope) => {
+      // A topic left or taken away: a broadcast still on its way is not applied (nor tracked, nor stored).
+      if (this.#subscribing === 0 && typeof envelope?.room === "string" && isTopicRoom(envelope.room) && !this.#topics.has(envelope.room)) return;
+      this.#recovery.receive(eventName, envelope);
+    });
   }
 
   /**
@@ -192,6 +271,43 @@ export class TenantRealtimeClient {
   async getPresence(request: PresenceScope | PresenceRequest): Promise<PresenceSnapshot> {
     const argument = typeof request === "string" ? { scope: request } : request;
     return this.connection.invoke<PresenceSnapshot>(HubMethods.getPresence, argument);
+  }
+
+  /**
+   * Subscribes to a topic (`{scope: "tenant" | "organization", topic, organizationId?, tenantId?}`; the ids default to
+   * the connection's own). Resolves once the server granted it, with its whole state in `state(subscription.room)` and
+   * its broadcasts reaching the `on` handlers; a topic whose position the position store kept from before (a page
+   * reload) is resumed from there first, so nothing is missed and nothing comes twice. Rejects as the server refuses:
+   * `HubException: forbidden: …` (or `invalid-argument`, `limit-exceeded`). Call it once connected (after `start()`).
+   */
+  async subscribe(request: TopicRequest): Promise<TopicSubscription> {
+    const [subscription] = await this.#subscribe([request], true);
+    return subscription!;
+  }
+
+  /**
+   * Subscribes to several topics in one call (at most the server's `MaxTopicsPerConnection`). Resolves with one
+   * subscription per distinct topic, in order: refused ones are reported (`active: false`, `error: "forbidden"`), not
+   * thrown. The call as a whole fails only when the server refuses it (`limit-exceeded`, `invalid-argument`).
+   */
+  async subscribeMany(requests: readonly TopicRequest[]): Promise<TopicSubscription[]> {
+    if (requests.length === 0) return [];
+    return this.#subscribe(requests, false);
+  }
+
+  /** The active topic subscriptions. */
+  topics(): TopicSubscription[] {
+    return [...this.#topics.values()];
+  }
+
+  /**
+   * Registers a handler told the topics the server took away: refused when the client subscribed them again after a
+   * reconnect, or named in the server's `unsubscribed` event (the app's authorizer no longer allows them). They are
+   * inactive by then, their positions and state dropped.
+   */
+  onTopicRevoked(handler: TopicRevokedHandler): Unsubscribe {
+    this.#topicRevokedHandlers.add(handler);
+    return () => void this.#topicRevokedHandlers.delete(handler);
   }
 
   /**
@@ -246,7 +362,8 @@ export class TenantRealtimeClient {
 
   /**
    * Registers a handler told the server's answer whenever the client resumed rooms ("12 missed updates applied"):
-   * after each reconnect, and at a `start()` that resumed saved positions (a page reload, a start after `stop()`).
+   * after each reconnect, at a `start()` that resumed saved positions (a page reload, a start after `stop()`), and at a
+   * `subscribe` that resumed a topic from its stored position.
    */
   onResumed(handler: (result: ResumeResult) => void): Unsubscribe {
     this.#resumedHandlers.add(handler);
@@ -272,7 +389,13 @@ export class TenantRealtimeClient {
     if (!this.#seeded) {
       this.#seeded = true;
       const saved = await this.#store?.load();
-      if (saved) this.#recovery.seed(saved);
+      if (saved) {
+        // Topic rooms wait for the app to subscribe again: resumed then, not now (the connection does not hold them yet).
+        for (const position of saved) {
+          if (isTopicRoom(position.room)) this.#parkedTopics.set(position.room, position);
+        }
+        this.#recovery.seed(saved.filter(position => !isTopicRoom(position.room)));
+      }
       try {
         const states = await this.#store?.states?.load();
         if (states) this.#states.seed(states);
@@ -364,6 +487,8 @@ export class TenantRealtimeClient {
     const states = await this.#resumeStates();
     const identity = await this.connection.invoke<AuthenticateResult>(HubMethods.authenticate, {});
     this.#identity = identity;
+    // The topics in one call before Resume, so the Resume below covers their rooms too: no gap.
+    await this.#resubscribe();
     let resumed = await this.#recovery.resumeAll();
     this.#recovery.adopt(identity.positions ?? []);
     if (states) resumed = { ...(resumed ?? { rooms: [] }), states };
@@ -399,7 +524,8 @@ export class TenantRealtimeClient {
    * removed keys since (or its whole state, another epoch). Nothing is asked when no state is held (an old server).
    */
   async #resumeStates(): Promise<ResumeResult["states"] | null> {
-    const states = this.#states.versions();
+    // Not the topics': a new connection holds none yet (Subscribe sends their state).
+    const states = this.#states.versions().filter(version => !isTopicRoom(version.room));
     if (states.length === 0) return null;
     let result: ResumeResult;
     try {
@@ -470,6 +596,167 @@ export class TenantRealtimeClient {
     }
   }
 
+  /** Subscribe (one call), then the rooms whose positions were stored are resumed from there. */
+  async #subscribe(requests: readonly TopicRequest[], single: boolean): Promise<Subscription[]> {
+    // Stored positions of these topics (a page reload) are taken before the call, so the broadcasts that arrive once the
+    // server joins the room wait for the Resume below instead of starting the room afresh.
+    const seeded = new Set<string>();
+    for (const request of requests) {
+      const room = this.#topicRoomOf(request);
+      const parked = room === null ? undefined : this.#parkedTopics.get(room);
+      if (room === null || !parked || this.#topics.has(room)) continue;
+      this.#parkedTopics.delete(room);
+      this.#recovery.seed([parked]);
+      seeded.add(room);
+    }
+
+    this.#subscribing++;
+    let answer: TopicListResult;
+    const subscriptions: Subscription[] = [];
+    try {
+      try {
+        answer = await this.connection.invoke<TopicListResult>(HubMethods.subscribe, single ? requests[0] : { topics: requests });
+      } catch (error) {
+        const refused = single && error instanceof Error && error.message.includes(`${ErrorCodes.forbidden}: `);
+        for (const room of seeded) {
+          if (refused) {
+            this.#dropTopic(room);
+          } else {
+            // Not answered (e.g. the connection dropped): the stored position waits for the next subscribe.
+            const position = this.#recovery.positions().find(p => p.room === room);
+            this.#recovery.forget(room);
+            if (position) this.#parkedTopics.set(room, position);
+            this.#savePositions();
+          }
+        }
+        throw error;
+      }
+
+      for (const result of answer.topics ?? []) {
+        const request = requests.find(r => sameTopic(r, result)) ?? requests[0]!;
+        if (result.subscribed) {
+          const subscription = this.#topics.get(result.room) ?? new Subscription(result, request, s => this.#unsubscribe(s));
+          subscription.active = true;
+          subscription.error = null;
+          this.#topics.set(result.room, subscription);
+          if (result.position) this.#recovery.adopt([result.position]);
+          subscriptions.push(subscription);
+        } else {
+          const refused = new Subscription(result, request, s => this.#unsubscribe(s));
+          refused.error = result.error ?? ErrorCodes.forbidden;
+          if (seeded.has(result.room)) this.#dropTopic(result.room);
+          subscriptions.push(refused);
+        }
+      }
+    } finally {
+      this.#subscribing--;
+    }
+
+    const resume = new Set([...seeded].filter(room => this.#topics.has(room)));
+    if (resume.size > 0) {
+      this.#notifyResumed(await this.#recovery.resumeAll(resume));
+    }
+    return subscriptions;
+  }
+
+  /** After a reconnect, before Resume: every active topic again, in one call; the refused ones are taken away. */
+  async #resubscribe(): Promise<void> {
+    if (this.#topics.size === 0) return;
+    const held = [...this.#topics.values()];
+    let answer: TopicListResult;
+    this.#subscribing++;
+    try {
+      answer = await this.connection.invoke<TopicListResult>(HubMethods.subscribe, { topics: held.map(s => s.wire) });
+    } catch (error) {
+      // Dropped again: the next reconnect asks again. Refused whole while connected: none is held.
+      if (this.connection.state !== this.#signalR.HubConnectionState.Connected) throw error;
+      this.#onError("TenantRealtime: subscribing the topics again failed; they are inactive.", error);
+      const code = error instanceof Error ? /HubException: ([a-z-]+):/.exec(error.message)?.[1] : undefined;
+      this.#revokeTopics(held.map(s => ({ room: s.room, scope: s.scope, topic: s.topic, organizationId: s.organizationId, tenantId: s.tenantId, subscribed: false, error: code ?? ErrorCodes.forbidden })));
+      return;
+    } finally {
+      this.#subscribing--;
+    }
+    const refused: TopicResult[] = [];
+    for (const result of answer.topics ?? []) {
+      if (result.subscribed) {
+        if (result.position) this.#recovery.adopt([result.position]);
+      } else {
+        refused.push(result);
+      }
+    }
+    this.#revokeTopics(refused);
+  }
+
+  async #unsubscribe(subscription: Subscription): Promise<void> {
+    if (this.#topics.get(subscription.room) !== subscription) {
+      subscription.active = false;
+      return;
+    }
+    if (this.connection.state === this.#signalR.HubConnectionState.Connected) {
+      try {
+        await this.connection.invoke<TopicListResult>(HubMethods.unsubscribe, subscription.wire);
+      } catch (error) {
+        // Dropped under the call: the next connection does not subscribe it again, so it is left either way.
+        if (this.connection.state === this.#signalR.HubConnectionState.Connected) throw error;
+      }
+    }
+    subscription.active = false;
+    subscription.error = null;
+    this.#dropTopic(subscription.room);
+  }
+
+  /** Topics the server took away (the `unsubscribed` event, or refused when subscribed again): inactive, then told. */
+  #revokeTopics(results: readonly TopicResult[]): void {
+    const revoked: Subscription[] = [];
+    for (const result of results) {
+      const subscription = this.#topics.get(result.room);
+      if (!subscription) continue;
+      subscription.active = false;
+      subscription.error = result.error ?? ErrorCodes.forbidden;
+      this.#dropTopic(result.room);
+      revoked.push(subscription);
+    }
+    if (revoked.length === 0) return;
+    for (const handler of [...this.#topicRevokedHandlers]) {
+      try {
+        handler(revoked);
+      } catch (error) {
+        this.#onError("TenantRealtime: an onTopicRevoked handler failed.", error);
+      }
+    }
+  }
+
+  /** Forgets a topic room: not held, its position and state dropped, from the store too. */
+  #dropTopic(room: string): void {
+    this.#topics.delete(room);
+    this.#parkedTopics.delete(room);
+    this.#recovery.forget(room);
+    this.#raiseStateChanges(this.#states.forget(room));
+    this.#saveStates();
+    this.#savePositions();
+  }
+
+  /** The room of a topic asked for, with the ids defaulting to the connection's own; null before the first start. */
+  #topicRoomOf(request: TopicRequest): string | null {
+    const organizationId = request.organizationId ?? this.#identity?.organizationId;
+    if (!organizationId) return null;
+    if (request.scope === "organization") return `org-topic:${organizationId}:${request.topic}`;
+    const tenantId = request.tenantId ?? this.#identity?.tenantId;
+    return tenantId ? `topic:${organizationId}:${tenantId}:${request.topic}` : null;
+  }
+
+  #savePositions(): void {
+    if (!this.#store) return;
+    try {
+      const positions = this.#recovery.positions();
+      const tracked = new Set(positions.map(p => p.room));
+      this.#store.save([...positions, ...[...this.#parkedTopics.values()].filter(p => !tracked.has(p.room))]);
+    } catch (error) {
+      this.#onError("TenantRealtime: saving the positions failed.", error);
+    }
+  }
+
   async #invokeResume(positions: RoomPosition[]): Promise<ResumeResult | null> {
     if (this.connection.state !== this.#signalR.HubConnectionState.Connected) return null;
     try {
@@ -518,4 +805,11 @@ export class TenantRealtimeClient {
       }
     }
   }
+}
+
+/** Whether a request names the topic of an answer (the ids left out default to the connection's, as the server resolved them). */
+function sameTopic(request: TopicRequest, result: TopicResult): boolean {
+  return request.scope === result.scope && request.topic === result.topic
+    && (request.organizationId ?? result.organizationId) === result.organizationId
+    && (request.tenantId ?? result.tenantId) === result.tenantId;
 }

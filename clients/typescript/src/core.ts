@@ -16,6 +16,12 @@ export {
   type RoomResumeResult,
   type StateMessage,
   type StateVersion,
+  type TopicListResult,
+  type TopicRequest,
+  type TopicResult,
+  type TopicScope,
+  TOPIC_ROOM_PREFIXES,
+  isTopicRoom,
 } from "./wire.js";
 export { StateMaps, type StateChange, type StateOutcome, type StoredRoomState } from "./state.js";
 export {
@@ -42,5 +48,7 @@ export {
   type SignalRNamespace,
   type TenantRealtimeClientInit,
   type TenantRealtimeClientOptions,
+  type TopicRevokedHandler,
+  type TopicSubscription,
   type Unsubscribe,
 } from "./client.js";

@@ -15,6 +15,7 @@ export const ENVELOPE_FIELDS = [
   "room",
   "seq",
   "epoch",
+  "topic",
 ] as const;
 
 /** One of the envelope's field names. */
@@ -22,13 +23,15 @@ export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number];
 
 /**
  * How a scope is spelled on the wire, as TenantRealtimeWire.Scopes declares them (same order): the envelope's `scope`,
- * and `organization` / `tenant` in presence (`PresenceScope`).
+ * and `organization` / `tenant` in presence (`PresenceScope`) and topics (`TopicScope`).
  */
 export const Scopes = {
   all: "all",
   organization: "organization",
   tenant: "tenant",
   user: "user",
+  /** A broadcast to the subscribers of one topic (`topic`, `organizationId` and, for a tenant topic, `tenantId` name it). */
+  topic: "topic",
 } as const;
 
 /** Who a broadcast was addressed to. */
@@ -59,4 +62,6 @@ export interface TenantEnvelope<TData = unknown> {
   seq?: number | null;
   /** The identity of the room's history; it changes when that history is lost. */
   epoch?: string | null;
+  /** The topic of a topic broadcast (scope `topic`); absent otherwise. */
+  topic?: string | null;
 }

@@ -157,10 +157,11 @@ export class RoomRecovery {
   /**
    * After a reconnect (or a start with positions from before): asks for everything after every position. The
    * replays arrive as ordinary events before `Resume` answers and go through `receive`, so dedupe and order hold.
-   * Resolves with the server's answer, or null when there was nothing to ask or no connection to ask.
+   * Resolves with the server's answer, or null when there was nothing to ask or no connection to ask. With `only`,
+   * asks for those rooms alone (a topic subscribed again from a stored position).
    */
-  async resumeAll(): Promise<ResumeResult | null> {
-    const positions = this.positions();
+  async resumeAll(only?: ReadonlySet<string>): Promise<ResumeResult | null> {
+    const positions = this.positions().filter(p => !only || only.has(p.room));
     if (positions.length === 0) return null;
 
     this.#resuming = true;
@@ -208,6 +209,15 @@ export class RoomRecovery {
     this.#stopGapTimer(state);
     state.rebase = true;
     state.resumedFrom = -1;
+  }
+
+  /** Stops tracking a room without a reload (a topic left or taken away): its position and what is held are dropped. */
+  forget(room: string): void {
+    const state = this.#rooms.get(room);
+    if (!state) return;
+    this.#stopGapTimer(state);
+    this.#rooms.delete(room);
+    this.#changed();
   }
 
   /** Stops every timer (the client is disposed). */

@@ -12,6 +12,14 @@ export const HubMethods = {
   getPresence: "GetPresence",
   /** `GetState({room})`: sends one room's whole state as a `state` event, then answers `{room, epoch, version}`. */
   getState: "GetState",
+  /**
+   * `Subscribe({scope, topic, organizationId?, tenantId?})` or `Subscribe({topics: [ … ]})`: asks for topics; each granted
+   * topic's whole state comes as `state` events before the answer (`TopicListResult`). The single form fails with
+   * `forbidden` where the list answers `subscribed: false, error: "forbidden"`.
+   */
+  subscribe: "Subscribe",
+  /** `Unsubscribe({scope, topic, …})` or `Unsubscribe({topics: [ … ]})`: leaves topics; idempotent. */
+  unsubscribe: "Unsubscribe",
 } as const;
 
 /** Events the server sends besides broadcasts. */
@@ -22,6 +30,8 @@ export const HubEvents = {
   presence: "presence",
   /** A room's keyed state, whole or changed keys: see `StateMessage`. */
   state: "state",
+  /** The server took topics away (a refresh of the user's rooms refused them): `TopicListResult`, each `subscribed: false`. */
+  unsubscribed: "unsubscribed",
 } as const;
 
 /** Error codes: a failed invocation's message ends with `HubException: <code>: <sentence>`; closes carry `<code>: <sentence>`. */
@@ -160,4 +170,48 @@ export interface PresenceSnapshot {
   /** Ordered by when they came online. */
   users: PresenceUser[];
   timestamp: string;
+}
+
+/** Where a topic lives: inside a tenant (room `topic:{o}:{t}:{name}`) or an organization (`org-topic:{o}:{name}`). */
+export type TopicScope = typeof Scopes.tenant | typeof Scopes.organization;
+
+/**
+ * A topic as `Subscribe` and `Unsubscribe` take it (TenantRealtimeWire.TopicFields); the ids default to the
+ * connection's own. A name is 1 to 128 characters of `[A-Za-z0-9_.-]` in segments joined by single `:` (`incident:42`).
+ */
+export interface TopicRequest {
+  scope: TopicScope;
+  topic: string;
+  organizationId?: string;
+  tenantId?: string;
+}
+
+/** One topic of `Subscribe`'s or `Unsubscribe`'s answer, or of the `unsubscribed` event. */
+export interface TopicResult {
+  /** The topic's room key, as its envelopes, positions and state carry it. */
+  room: string;
+  scope: TopicScope;
+  topic: string;
+  organizationId: string;
+  /** The tenant of a tenant topic; null for an organization topic. */
+  tenantId: string | null;
+  /** Whether the connection holds the topic after the call. */
+  subscribed: boolean;
+  /** The topic room's current position (Subscribe only; null with recovery off). */
+  position?: RoomPosition | null;
+  /** Why it was not granted, or why it was taken away: `forbidden`. */
+  error?: string | null;
+}
+
+/** The answer to `Subscribe` and `Unsubscribe`, and the `unsubscribed` event. */
+export interface TopicListResult {
+  topics: TopicResult[];
+}
+
+/** The prefixes of topic rooms' keys: a tenant's topic, an organization's topic. */
+export const TOPIC_ROOM_PREFIXES = ["topic:", "org-topic:"] as const;
+
+/** Whether a room key is a topic's room (`topic:{o}:{t}:{name}` or `org-topic:{o}:{name}`). */
+export function isTopicRoom(room: string): boolean {
+  return TOPIC_ROOM_PREFIXES.some(prefix => room.startsWith(prefix));
 }

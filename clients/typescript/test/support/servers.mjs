@@ -101,10 +101,11 @@ export async function startRedis() {
 
 /**
  * A TCP proxy in front of a server, to cut a client's network: `cut()` destroys every open connection (both ends
- * see it at once, as when a network drops) and refuses new ones until `restore()`.
+ * see it at once, as when a network drops) and refuses new ones until `restore()`; `retarget(url)` points new
+ * connections at another server.
  */
 export async function startProxy(targetUrl) {
-  const target = new URL(targetUrl);
+  let target = new URL(targetUrl);
   const sockets = new Set();
   let down = false;
   const server = net.createServer(client => {
@@ -124,6 +125,8 @@ export async function startProxy(targetUrl) {
     hubUrl: `${url}/hubs/realtime`,
     cut() { down = true; for (const socket of sockets) socket.destroy(); },
     restore() { down = false; },
+    /** Sends new connections to another server (a client switched to another server after a cut). */
+    retarget(url) { target = new URL(url); },
     async stop() { this.cut(); await new Promise(resolve => server.close(resolve)); },
   };
 }
