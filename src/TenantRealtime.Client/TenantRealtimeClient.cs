@@ -50,6 +50,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         _connection.Reconnected += _ => ResumeAfterReconnectAsync();
         _connection.On<TenantStateMessage>(TenantRealtimeWire.Events.State, ReceiveStateAsync);
         _connection.On<Dictionary<string, object?>>(TenantRealtimeWire.Events.Pong, ReceivePong);
+        _connection.On<object?>(TenantRealtimeWire.Events.Unsubscribed, ReceiveUnsubscribedAsync);
 
         // SignalR's close after reconnecting gave up says only that; the refusal that ended it is the policy's.
         _connection.Closed += _ => retryPolicy.TakeRefusal() is { } refusal ? RaiseRefusedAsync(refusal) : Task.CompletedTask;
@@ -103,6 +104,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         // SignalR completes the start at the handshake, before the hub has placed the connection in its rooms;
         // the server dispatches invocations only after that, so the answer to Resume proves the rooms are in place.
         // Resume first: a room tracked before keeps its own position, and Authenticate's would skip what it missed.
+        // Topics held before (a start after a stop) are subscribed again first, so that Resume covers their rooms.
+        await ResubscribeAsync(cancellationToken).ConfigureAwait(false);
         await ResumeAsync(cancellationToken).ConfigureAwait(false);
         await LearnPositionsAsync(cancellationToken).ConfigureAwait(false);
 
