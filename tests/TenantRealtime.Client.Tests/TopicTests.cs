@@ -1,4 +1,7 @@
+using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TenantRealtime.Client.Tests;
@@ -223,6 +226,75 @@ public sealed class TopicTests
         resumed.Rooms.Should().NotContain(r => r.Room == IncidentRoom, "the refused topic was forgotten before Resume");
         alice.Reloads.Items.Should().BeEmpty();
         alice.Markers.Should().Equal("before");
+    }
+
+    [Fact]
+    public async Task AfterASwitchToAnotherServerTheTopicIsSubscribedThereAndItsStateIsThatServers()
+    {
+        await using var first = await RealtimeNode.StartAsync();
+        await using var second = await RealtimeNode.StartAsync();
+        var room = StateRoom.OfTopic(Incident);
+        await first.Services.GetRequiredService<ITenantState>().SetAsync(room, "only-on-first", new Status("first", 1));
+        var secondState = second.Services.GetRequiredService<ITenantState>();
+        await secondState.SetAsync(room, "only-on-second", new Status("second", 2));
+
+        var target = first;
+        ClientWebSocket? socket = null;
+        var resumes = new Recorder<ResumeResult>();
+        var reloads = new Recorder<ReloadRequiredEventArgs>();
+        var events = new Recorder<TenantEvent<Payload>>();
+        await using var client = new TenantRealtimeClient(new TenantRealtimeClientOptions
+        {
+            HubUrl = first.HubUrl,
+            AccessTokenProvider = () => Task.FromResult<string?>(Alice.Token()),
+            ConfigureConnection = builder => builder.Services.Configure<HttpConnectionOptions>(http =>
+            {
+                // Skips negotiation, so each (re)connect goes straight to the server the test points at.
+                http.SkipNegotiation = true;
+                http.Transports = HttpTransportType.WebSockets;
+                http.WebSocketFactory = async (_, cancellationToken) =>
+                {
+                    var ws = new ClientWebSocket();
+                    ws.Options.SetRequestHeader("Authorization", $"Bearer {Alice.Token()}");
+                    await ws.ConnectAsync(new UriBuilder(target.HubUrl) { Scheme = "ws" }.Uri, cancellationToken);
+                    socket = ws;
+                    return ws;
+                };
+            }),
+        });
+        client.On<Payload>(ClientHarness.Event, events.Add);
+        client.Resumed += result =>
+        {
+            resumes.Add(result);
+            return Task.CompletedTask;
+        };
+        client.ReloadRequired += reload =>
+        {
+            reloads.Add(reload);
+            return Task.CompletedTask;
+        };
+        var changes = new Recorder<StateChange<Status>>();
+        client.OnStateChanged<Status>(changes.Add);
+        await client.StartAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        var subscription = await client.SubscribeAsync(TopicRef.Tenant("incident:42"));
+        await BroadcastAsync(first, Incident, "on-first");
+        await events.WaitForCountAsync(1);
+        client.GetState<Status>(IncidentRoom).Keys.Should().Equal("only-on-first");
+
+        target = second;
+        socket!.Abort();
+        var resumed = (await resumes.WaitForCountAsync(1)).Single();
+        await BroadcastAsync(second, Incident, "on-second");
+        await events.WaitForAsync(received => received.Any(e => e.Data!.Marker == "on-second"));
+        var expected = await ServerMap(secondState, room);
+        await changes.WaitForAsync(_ => Differences(client, expected).Count == 0);
+
+        resumed.Rooms.Should().ContainSingle(r => r.Room == IncidentRoom).Which.Error.Should().BeNull("the topic was subscribed on the second server before Resume");
+        subscription.IsActive.Should().BeTrue();
+        client.GetState<Status>(IncidentRoom).Keys.Should().Equal("only-on-second");
+        changes.Items.Should().Contain(c => c.Room == IncidentRoom && c.Key == "only-on-first" && c.Removed);
+        events.Items.Select(e => e.Data!.Marker).Should().Equal("on-first", "on-second");
+        reloads.Items.Should().NotContain(r => r.Room == IncidentRoom && r.Reason == ReloadReason.Forbidden);
     }
 
     [Fact]
