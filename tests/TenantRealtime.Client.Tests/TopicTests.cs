@@ -137,6 +137,27 @@ public sealed class TopicTests
         alice.Reloads.Items.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task AClientStartedAgainAfterAStopSubscribesItsTopicsAgainAndResumesThem()
+    {
+        await using var node = await RealtimeNode.StartAsync();
+        await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
+        var subscription = await alice.Client.SubscribeAsync(TopicRef.Tenant("incident:42"));
+        await BroadcastAsync(node, Incident, "before");
+        await alice.Events.WaitForCountAsync(1);
+
+        await alice.Client.StopAsync();
+        await BroadcastAsync(node, Incident, "while-stopped-1");
+        await BroadcastAsync(node, Incident, "while-stopped-2");
+        await alice.Client.StartAsync();
+        await BroadcastAsync(node, Incident, "after");
+        await alice.Events.WaitForAsync(events => events.Any(e => e.Data!.Marker == "after"));
+
+        alice.Markers.Should().Equal("before", "while-stopped-1", "while-stopped-2", "after");
+        subscription.IsActive.Should().BeTrue();
+        alice.Reloads.Items.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData(HubProtocolKind.Json)]
     [InlineData(HubProtocolKind.MessagePack)]
@@ -177,13 +198,15 @@ public sealed class TopicTests
         changes.Items.Skip(before).Should().OnlyContain(c => c.Room == IncidentRoom && c.Removed).And.HaveCount(6, "each key held went");
     }
 
-    [Fact]
-    public async Task TheServersUnsubscribedEventRaisesTopicRevokedAndDeactivatesTheSubscription()
+    [Theory]
+    [InlineData(HubProtocolKind.Json)]
+    [InlineData(HubProtocolKind.MessagePack)]
+    public async Task TheServersUnsubscribedEventRaisesTopicRevokedAndDeactivatesTheSubscription(HubProtocolKind protocol)
     {
         await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Realtime = b => b.WithTopicAuthorizer<SwitchableTopicAuthorizer>() });
         var authorizer = (SwitchableTopicAuthorizer)node.Services.GetRequiredService<ITopicAuthorizer>();
         await node.Services.GetRequiredService<ITenantState>().SetAsync(StateRoom.OfTopic(Incident), "svc", new Status("svc", 1));
-        await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
+        await using var alice = await ClientHarness.StartAsync(node, Alice, protocol);
         var revoked = Record(alice.Client);
         var subscription = await alice.Client.SubscribeAsync(TopicRef.Tenant("incident:42"));
         alice.Client.GetState<Status>(IncidentRoom).Should().HaveCount(1);
