@@ -152,7 +152,9 @@ public sealed partial class TenantRealtimeClient
         catch (HubException exception) when (TopicWire.CodeOf(exception) is { } code)
         {
             var what = single is null ? "the topic subscriptions" : $"the subscription to the {single} topic";
-            throw new TopicSubscriptionException($"The server refused {what} ({code}): {exception.Message}", exception) { Code = code, Topic = single };
+            var message = exception.Message;
+            var sentence = message[(message.LastIndexOf(code + ": ", StringComparison.Ordinal) + code.Length + 2)..];
+            throw new TopicSubscriptionException($"The server refused {what} ({code}): {sentence}", exception) { Code = code, Topic = single };
         }
     }
 

@@ -71,7 +71,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     public HubConnectionState State => _connection.State;
 
     /// <summary>
-    /// Connects, resumes the rooms the client tracked before (a restart after <see cref="StopAsync"/>) and learns the
+    /// Connects, subscribes again the topics it held and resumes the rooms the client tracked before (a restart after
+    /// <see cref="StopAsync"/>), and learns the
     /// current position of every other room the connection holds (from <c>Authenticate</c>). It completes once the
     /// server has placed the connection in its rooms, so no broadcast sent afterwards is missed, and once every
     /// room has a position, so a connection that drops before a room's first broadcast still resumes it.
@@ -113,7 +114,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         await DrainEventsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>
+    /// <summary>Disconnects; room positions and topic subscriptions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>
     /// <param name="cancellationToken">Cancels the wait for a graceful stop.</param>
     /// <returns>A task that completes when the connection is closed.</returns>
     public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);

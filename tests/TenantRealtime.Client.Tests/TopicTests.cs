@@ -86,6 +86,21 @@ public sealed class TopicTests
         alice.Client.Topics.Select(s => s.Room).Should().Equal(IncidentRoom);
     }
 
+    [Fact]
+    public async Task ASubscribePastTheServersTopicLimitThrowsLimitExceeded()
+    {
+        await using var node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = o => o.MaxTopicsPerConnection = 2 });
+        await using var alice = await ClientHarness.StartAsync(node, Alice, HubProtocolKind.Json);
+        await alice.Client.SubscribeAsync([TopicRef.Tenant("one"), TopicRef.Tenant("two")]);
+
+        var past = async () => await alice.Client.SubscribeAsync(TopicRef.Tenant("three"));
+
+        var thrown = (await past.Should().ThrowAsync<TopicSubscriptionException>()).Which;
+        thrown.Code.Should().Be(TenantRealtimeWire.Errors.LimitExceeded);
+        thrown.Message.Should().StartWith("The server refused the subscription to the tenant */*/three topic (limit-exceeded): ").And.NotContain("HubException");
+        alice.Client.Topics.Should().HaveCount(2);
+    }
+
     [Theory]
     [InlineData(HubProtocolKind.Json)]
     [InlineData(HubProtocolKind.MessagePack)]
