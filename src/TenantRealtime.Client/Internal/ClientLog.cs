@@ -53,7 +53,7 @@ internal static partial class ClientLog
     [LoggerMessage(33, LogLevel.Error, "A state handler threw for room {Room}.", EventName = "StateHandlerFailed")]
     public static partial void StateHandlerFailed(ILogger logger, string room, Exception exception);
 
-    [LoggerMessage(40, LogLevel.Information, "Subscribed {Granted} topic(s); {Refused} refused.", EventName = "TopicsSubscribed")]
+    [LoggerMessage(40, LogLevel.Debug, "Subscribed {Granted} topic(s); {Refused} refused.", EventName = "TopicsSubscribed")]
     public static partial void TopicsSubscribed(ILogger logger, int granted, int refused);
 
     [LoggerMessage(41, LogLevel.Warning, "Topic {Room} was taken away by the server ({Error}).", EventName = "TopicRevoked")]
