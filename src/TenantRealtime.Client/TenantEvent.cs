@@ -23,15 +23,15 @@ public sealed class TenantEvent<TData>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Timestamp)]
     public string Timestamp { get; init; } = string.Empty;
 
-    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c> or <c>user</c> (<see cref="TenantRealtimeWire.Scopes"/>).</summary>
+    /// <summary>Gets the scope the broadcast was addressed to: <c>all</c>, <c>organization</c>, <c>tenant</c>, <c>user</c> or <c>topic</c> (<see cref="TenantRealtimeWire.Scopes"/>).</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Scope)]
     public string Scope { get; init; } = string.Empty;
 
-    /// <summary>Gets the organization of an organization, tenant or user broadcast.</summary>
+    /// <summary>Gets the organization of an organization, tenant, user or topic broadcast.</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.OrganizationId)]
     public string? OrganizationId { get; init; }
 
-    /// <summary>Gets the tenant of a tenant broadcast.</summary>
+    /// <summary>Gets the tenant of a tenant broadcast or of a tenant topic's broadcast.</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.TenantId)]
     public string? TenantId { get; init; }
 
@@ -50,4 +50,8 @@ public sealed class TenantEvent<TData>
     /// <summary>Gets the identity of the room's history, or <see langword="null"/> when the server has recovery disabled.</summary>
     [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Epoch)]
     public string? Epoch { get; init; }
+
+    /// <summary>Gets the topic of a topic broadcast (<see cref="Scope"/> <c>topic</c>); otherwise <see langword="null"/>.</summary>
+    [DataMember(Name = TenantRealtimeWire.EnvelopeFields.Topic)]
+    public string? Topic { get; init; }
 }

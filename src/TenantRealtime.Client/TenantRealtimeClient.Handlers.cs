@@ -44,7 +44,16 @@ public sealed partial class TenantRealtimeClient
 
             var binding = new EventBinding<TData>(eventName, _logger);
             _connection.On<TenantEvent<TData>>(eventName, received =>
-                _recovery.ReceiveAsync(new InboundEnvelope(received.Room, received.Seq, received.Epoch, () => binding.DispatchAsync(received))));
+            {
+                if (received.Scope == TenantRealtimeWire.Scopes.Topic && IsLeftTopic(received.Room))
+                {
+                    // Sent before the client left the topic: it must not start tracking the room again.
+                    ClientLog.LeftTopicDropped(_logger, received.Room!, received.Seq);
+                    return Task.CompletedTask;
+                }
+
+                return _recovery.ReceiveAsync(new InboundEnvelope(received.Room, received.Seq, received.Epoch, () => binding.DispatchAsync(received)));
+            });
             _bindings.Add(eventName, binding);
             return binding;
         }

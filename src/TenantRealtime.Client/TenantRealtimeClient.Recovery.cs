@@ -79,6 +79,16 @@ public sealed partial class TenantRealtimeClient
 
     private async Task ResumeAfterReconnectAsync()
     {
+        try
+        {
+            // Before Resume, in one call: the Resume then covers the topics' rooms from their kept positions, without a gap.
+            await ResubscribeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            ClientLog.ResubscribeFailed(_logger, exception);
+        }
+
         ResumeResult? result;
         try
         {

@@ -110,6 +110,13 @@ public sealed partial class TenantRealtimeClient
 
     private async Task ReceiveStateAsync(TenantStateMessage message)
     {
+        if (IsLeftTopic(message.Room))
+        {
+            // Sent before the client left the topic: its map stays dropped.
+            ClientLog.StateDropped(_logger, message.Room, message.Version);
+            return;
+        }
+
         var changes = new List<StateChangeRecord>();
         switch (_states.Apply(message, changes))
         {

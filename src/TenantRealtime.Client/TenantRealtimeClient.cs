@@ -50,6 +50,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         _connection.Reconnected += _ => ResumeAfterReconnectAsync();
         _connection.On<TenantStateMessage>(TenantRealtimeWire.Events.State, ReceiveStateAsync);
         _connection.On<Dictionary<string, object?>>(TenantRealtimeWire.Events.Pong, ReceivePong);
+        _connection.On<object?>(TenantRealtimeWire.Events.Unsubscribed, ReceiveUnsubscribedAsync);
 
         // SignalR's close after reconnecting gave up says only that; the refusal that ended it is the policy's.
         _connection.Closed += _ => retryPolicy.TakeRefusal() is { } refusal ? RaiseRefusedAsync(refusal) : Task.CompletedTask;
@@ -70,7 +71,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
     public HubConnectionState State => _connection.State;
 
     /// <summary>
-    /// Connects, resumes the rooms the client tracked before (a restart after <see cref="StopAsync"/>) and learns the
+    /// Connects, subscribes again the topics it held and resumes the rooms the client tracked before (a restart after
+    /// <see cref="StopAsync"/>), and learns the
     /// current position of every other room the connection holds (from <c>Authenticate</c>). It completes once the
     /// server has placed the connection in its rooms, so no broadcast sent afterwards is missed, and once every
     /// room has a position, so a connection that drops before a room's first broadcast still resumes it.
@@ -103,6 +105,8 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         // SignalR completes the start at the handshake, before the hub has placed the connection in its rooms;
         // the server dispatches invocations only after that, so the answer to Resume proves the rooms are in place.
         // Resume first: a room tracked before keeps its own position, and Authenticate's would skip what it missed.
+        // Topics held before (a start after a stop) are subscribed again first, so that Resume covers their rooms.
+        await ResubscribeAsync(cancellationToken).ConfigureAwait(false);
         await ResumeAsync(cancellationToken).ConfigureAwait(false);
         await LearnPositionsAsync(cancellationToken).ConfigureAwait(false);
 
@@ -110,7 +114,7 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         await DrainEventsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Disconnects; room positions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>
+    /// <summary>Disconnects; room positions and topic subscriptions are kept, so a later <see cref="StartAsync"/> resumes from them.</summary>
     /// <param name="cancellationToken">Cancels the wait for a graceful stop.</param>
     /// <returns>A task that completes when the connection is closed.</returns>
     public Task StopAsync(CancellationToken cancellationToken = default) => _connection.StopAsync(cancellationToken);

@@ -52,4 +52,22 @@ internal static partial class ClientLog
 
     [LoggerMessage(33, LogLevel.Error, "A state handler threw for room {Room}.", EventName = "StateHandlerFailed")]
     public static partial void StateHandlerFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(40, LogLevel.Debug, "Subscribed {Granted} topic(s); {Refused} refused.", EventName = "TopicsSubscribed")]
+    public static partial void TopicsSubscribed(ILogger logger, int granted, int refused);
+
+    [LoggerMessage(41, LogLevel.Warning, "Topic {Room} was taken away by the server ({Error}).", EventName = "TopicRevoked")]
+    public static partial void TopicRevoked(ILogger logger, string room, string error);
+
+    [LoggerMessage(42, LogLevel.Warning, "Subscribing the topics again after a reconnect failed; they stay held and are asked for at the next reconnect.", EventName = "ResubscribeFailed")]
+    public static partial void ResubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(43, LogLevel.Error, "A TopicRevoked handler threw for topic {Room}.", EventName = "TopicRevokedHandlerFailed")]
+    public static partial void TopicRevokedHandlerFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(44, LogLevel.Warning, "Unsubscribing topic {Room} failed; the client no longer holds it.", EventName = "UnsubscribeFailed")]
+    public static partial void UnsubscribeFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(45, LogLevel.Debug, "Dropped seq {Seq} of topic {Room}: the client left the topic.", EventName = "LeftTopicDropped")]
+    public static partial void LeftTopicDropped(ILogger logger, string room, long? seq);
 }

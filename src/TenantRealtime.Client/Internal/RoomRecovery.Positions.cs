@@ -42,4 +42,29 @@ internal sealed partial class RoomRecovery
 
         return learned;
     }
+
+    /// <summary>
+    /// Stops tracking a room the connection left (a topic unsubscribed or taken away): its position and what is held for
+    /// it go, so <c>Resume</c> no longer names it; a later broadcast of it starts it afresh.
+    /// </summary>
+    public async Task ForgetAsync(string room)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ApplyResets();
+            lock (_rooms)
+            {
+                if (_rooms.Remove(room, out var state))
+                {
+                    state.Held.Clear();
+                    state.StopGapTimer();
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 }
