@@ -57,3 +57,8 @@ public sealed class RedisClusterPresenceAcrossServersTests(PresenceServersOnRedi
 public sealed class RedisStateTests(TwoServersOnRedis servers) : StateTests<TwoServersOnRedis>(servers);
 
 public sealed class RedisClusterStateTests(TwoServersOnRedisCluster servers) : StateTests<TwoServersOnRedisCluster>(servers);
+
+// Topics across servers: subscribed on the receiver, broadcast, set and revoked from the sender.
+public sealed class RedisTopicTests(TwoServersOnRedis servers) : TopicTests<TwoServersOnRedis>(servers);
+
+public sealed class RedisClusterTopicTests(TwoServersOnRedisCluster servers) : TopicTests<TwoServersOnRedisCluster>(servers);
