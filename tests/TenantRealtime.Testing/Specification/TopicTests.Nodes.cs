@@ -73,6 +73,45 @@ public abstract partial class TopicTests<TCluster>
     }
 
     [Fact]
+    public async Task AHeldTopicTheAuthorizerNowRefusesIsLeftWhenItIsSubscribedAgain()
+    {
+        await using var node = await Cluster.StartNodeAsync(_ => { }, realtime => realtime.WithTopicAuthorizer<TestTopicAuthorizer>());
+        var authorizer = (TestTopicAuthorizer)node.Services.GetRequiredService<ITopicAuthorizer>();
+        var org = Org("a");
+        var listed = Topic.InTenant(org, "t1", "incident:1");
+        var single = Topic.InTenant(org, "t1", "incident:2");
+        var member = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, Comment));
+        await SubscribeAsync(member, InTenant("incident:1"), InTenant("incident:2"));
+        authorizer.Refuse(listed);
+        authorizer.Refuse(single);
+
+        var again = await SubscribeAsync(member, InTenant("incident:1"));
+        var singleAgain = () => member.InvokeAsync("Subscribe", InTenant("incident:2"));
+
+        again.Single().Should().Contain(new Dictionary<string, object?> { ["subscribed"] = false, ["error"] = "forbidden" });
+        (await singleAgain.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("HubException: forbidden: ");
+        var sender = SenderFor(node).Broadcaster;
+        await sender.BroadcastToTopicAsync(listed, Comment, "created", "listed");
+        await sender.BroadcastToTopicAsync(single, Comment, "created", "single");
+        await Sentinel.FlushAsync(sender, [member]);
+        member.Markers(Comment).Should().BeEmpty("a topic answered forbidden is not held: the answer is the truth");
+    }
+
+    [Fact]
+    public async Task ASubscribeNamingMoreTopicsThanTheBoundIsLimitExceeded()
+    {
+        await using var node = await Cluster.StartNodeAsync(o => o.MaxTopicsPerConnection = 3);
+        var member = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("alice", Org("a"), "t1"), HubProtocolKind.Json, Comment));
+
+        var subscribe = () => member.InvokeAsync("Subscribe", new { topics = new[] { InTenant("a"), InTenant("b"), InTenant("c"), InTenant("d") } });
+        var unsubscribe = () => member.InvokeAsync("Unsubscribe", new { topics = new[] { InTenant("a"), InTenant("b"), InTenant("c"), InTenant("d") } });
+
+        (await subscribe.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("HubException: limit-exceeded: a connection may subscribe to at most 3 topics.");
+        (await unsubscribe.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("HubException: invalid-argument: 'topics' may hold at most 3 items.");
+        (await SubscribeAsync(member, InTenant("a"), InTenant("b"), InTenant("c"))).Should().OnlyContain(r => Equals(r["subscribed"], true));
+    }
+
+    [Fact]
     public async Task PastMaxTopicsPerConnectionASubscribeIsLimitExceededAndSubscribesNothing()
     {
         await using var node = await Cluster.StartNodeAsync(o => o.MaxTopicsPerConnection = 3);
