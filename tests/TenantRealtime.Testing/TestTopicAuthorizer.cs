@@ -10,6 +10,7 @@ public sealed class TestTopicAuthorizer : ITopicAuthorizer
 {
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Topic> _asked = new();
+    private Hold? _hold;
 
     /// <summary>Gets every topic the library asked about, in order.</summary>
     public IReadOnlyCollection<Topic> Asked => [.. _asked];
@@ -17,7 +18,10 @@ public sealed class TestTopicAuthorizer : ITopicAuthorizer
     /// <summary>From now on, refuses <paramref name="topic"/>.</summary>
     public void Refuse(Topic topic) => _refused[topic.Room.Name] = true;
 
-    public ValueTask<IReadOnlyList<bool>> AuthorizeAsync(TopicAuthorizationContext context, CancellationToken cancellationToken)
+    /// <summary>Holds the next decision (its answers taken when released) until <see cref="Hold.Release"/>; <see cref="Hold.Entered"/> completes once it is held.</summary>
+    public Hold HoldNext() => _hold = new Hold();
+
+    public async ValueTask<IReadOnlyList<bool>> AuthorizeAsync(TopicAuthorizationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         foreach (var topic in context.Topics)
@@ -25,6 +29,27 @@ public sealed class TestTopicAuthorizer : ITopicAuthorizer
             _asked.Enqueue(topic);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<bool>>([.. context.Topics.Select(topic => !_refused.ContainsKey(topic.Room.Name))]);
+        if (Interlocked.Exchange(ref _hold, null) is { } hold)
+        {
+            hold.Enter();
+            await hold.Released.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. context.Topics.Select(topic => !_refused.ContainsKey(topic.Room.Name))];
+    }
+
+    /// <summary>One held decision.</summary>
+    public sealed class Hold
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        internal Task Released => _released.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        internal void Enter() => _entered.TrySetResult();
     }
 }

@@ -73,6 +73,40 @@ public abstract partial class TopicTests<TCluster>
     }
 
     [Fact]
+    public async Task ATopicSubscribedWhileARefreshAsksTheAuthorizerIsKeptAndOneUnsubscribedMeanwhileStaysGone()
+    {
+        await using var node = await Cluster.StartNodeAsync(_ => { }, realtime => realtime.WithTopicAuthorizer<TestTopicAuthorizer>());
+        var authorizer = (TestTopicAuthorizer)node.Services.GetRequiredService<ITopicAuthorizer>();
+        var org = Org("a");
+        var revoked = Topic.InTenant(org, "t1", "incident:1");
+        var left = Topic.InTenant(org, "t1", "incident:2");
+        var added = Topic.InTenant(org, "t1", "incident:3");
+        var member = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, Comment, Unsubscribed));
+        await SubscribeAsync(member, InTenant("incident:1"), InTenant("incident:2"));
+        authorizer.Refuse(revoked);
+
+        // The refresh asks about the topics held, and is held there while the client changes them.
+        var hold = authorizer.HoldNext();
+        var sender = SenderFor(node);
+        var refresh = sender.Connections.RefreshUserRoomsAsync(org, "alice");
+        await hold.Entered.WaitAsync(RealtimeClient.DefaultTimeout);
+        (await SubscribeAsync(member, InTenant("incident:3"))).Single()["subscribed"].Should().Be(true);
+        await member.InvokeAsync("Unsubscribe", InTenant("incident:2"));
+        hold.Release();
+        await refresh;
+
+        // The refresh is carried out once the client is told what it took.
+        Results((await member.WaitForAsync(Unsubscribed)).Fields).Select(r => r["room"]).Should().Equal(revoked.Room.Name);
+        foreach (var topic in new[] { revoked, left, added })
+        {
+            await sender.Broadcaster.BroadcastToTopicAsync(topic, Comment, "created", topic.Name);
+        }
+
+        await Sentinel.FlushAsync(sender.Broadcaster, [member]);
+        member.Markers(Comment).Should().Equal(["incident:3"], "the topic granted meanwhile is kept; the one left meanwhile is not brought back");
+    }
+
+    [Fact]
     public async Task AHeldTopicTheAuthorizerNowRefusesIsLeftWhenItIsSubscribedAgain()
     {
         await using var node = await Cluster.StartNodeAsync(_ => { }, realtime => realtime.WithTopicAuthorizer<TestTopicAuthorizer>());
