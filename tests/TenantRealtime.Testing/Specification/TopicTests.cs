@@ -22,25 +22,31 @@ public abstract partial class TopicTests<TCluster>(TCluster cluster) : RealtimeC
 
     private ITenantState States => Cluster.Sender.Services.GetRequiredService<ITenantState>();
 
-    [Fact]
-    public async Task ASubscriberReceivesTheTopicsBroadcastsAndNoOneElseDoes()
+    [Theory]
+    [InlineData(HubProtocolKind.Json)]
+    [InlineData(HubProtocolKind.MessagePack)]
+    public async Task ASubscriberReceivesTheTopicsBroadcastsAndNoOneElseDoes(HubProtocolKind protocol)
     {
         var org = Org("a");
-        var viewer = await ConnectAsync(TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, Comment);
-        var neighbour = await ConnectAsync(TestUser.Member("bob", org, "t1"), HubProtocolKind.Json, Comment);
-        var admin = await ConnectAsync(TestUser.Admin("ada", org), HubProtocolKind.Json, Comment);
+        var viewer = await ConnectAsync(TestUser.Member("alice", org, "t1"), protocol, Comment);
+        var neighbour = await ConnectAsync(TestUser.Member("bob", org, "t1"), protocol, Comment);
+        var admin = await ConnectAsync(TestUser.Admin("ada", org), protocol, Comment);
         var topic = Topic.InTenant(org, "t1", "incident:42");
 
         var answer = await viewer.InvokeAsync("Subscribe", new { scope = "tenant", topic = "incident:42" });
         var result = Results(answer).Single();
         result["room"].Should().Be($"topic:{org}:t1:incident:42");
-        result["subscribed"].Should().Be(true);
+        result.Should().Contain(new Dictionary<string, object?> { ["scope"] = "tenant", ["topic"] = "incident:42", ["organizationId"] = org, ["tenantId"] = "t1", ["subscribed"] = true });
+        result.Should().NotContainKey("error");
+        ((IReadOnlyDictionary<string, object?>)result["position"]!)["room"].Should().Be(topic.Room.Name, "the answer carries the topic's position, to resume it from");
 
         var receipt = await Broadcaster.BroadcastToTopicAsync(topic, Comment, "created", new { text = "first" });
         receipt.Room.Should().Be(topic.Room.Name);
         var received = await viewer.WaitForAsync(Comment);
         received["topic"].Should().Be("incident:42");
         received["room"].Should().Be(topic.Room.Name);
+        received.Fields.Should().Contain(new Dictionary<string, object?> { ["scope"] = "topic", ["organizationId"] = org, ["tenantId"] = "t1", ["type"] = "created" });
+        received["seq"].Should().Be(receipt.Seq);
 
         await Broadcaster.BroadcastToTenantAsync(org, "t1", Comment, "marker", "after");
         await neighbour.WaitForAsync(Comment, m => Equals(m["type"], "marker"));
@@ -154,6 +160,7 @@ public abstract partial class TopicTests<TCluster>(TCluster cluster) : RealtimeC
         rooms[1].Should().Contain(new Dictionary<string, object?> { ["room"] = other.Room.Name, ["recovered"] = false, ["error"] = "forbidden" });
         await back.WaitForAsync(Comment, m => m.String("data") == "missed-2");
         back.Markers(Comment).Should().Equal("missed-1", "missed-2");
+        back.Received.Where(m => m.EventName == Comment).Should().OnlyContain(m => m.String("topic") == "incident:42" && m.String("room") == topic.Room.Name, "a replay is the envelope a live subscriber saw");
     }
 
     [Fact]
