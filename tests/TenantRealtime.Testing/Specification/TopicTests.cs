@@ -101,8 +101,14 @@ public abstract partial class TopicTests<TCluster>(TCluster cluster) : RealtimeC
         await States.SetAsync(room, "status", "open");
         await States.SetAsync(room, "owner", "ada");
         var member = await ConnectAsync(TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, State);
+        var admin = await ConnectAsync(TestUser.Admin("ada", org), HubProtocolKind.Json, State);
         await member.InvokeAsync("Authenticate", new { });
         StatesOf(member, key).Should().BeEmpty("a topic's state reaches subscribers only");
+        foreach (var client in new[] { member, admin })
+        {
+            var read = () => client.InvokeAsync("GetState", new { room = key });
+            (await read.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("forbidden: the connection does not hold that room's state.", "not even an admin reads a topic it has not subscribed to");
+        }
 
         await member.InvokeAsync("Subscribe", InTenant("incident:42"));
 
@@ -125,6 +131,7 @@ public abstract partial class TopicTests<TCluster>(TCluster cluster) : RealtimeC
         var again = await member.WaitForAsync(State, m => m.String("room") == key && m != whole && m != live);
         again["full"].Should().Be(true, "a re-subscribe reads the state whole again");
         Sets(again).Should().BeEquivalentTo(new Dictionary<string, object?> { ["status"] = "resolved", ["owner"] = "ada", ["note"] = "while-away" });
+        (await member.InvokeAsync("GetState", new { room = key }))["version"].Should().Be(Version(again), "a subscriber may read its topic's state");
     }
 
     [Fact]
