@@ -189,7 +189,7 @@ public sealed partial class FuzzTests
 
         using var result = System.Text.Json.JsonDocument.Parse(report);
         var errors = result.RootElement.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        errors.Should().HaveCount(8);
+        errors.Should().HaveCount(10);
         errors["JoinOrganization value"].Should().EndWith("HubException: invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["JoinOrganization name"].Should().EndWith("HubException: invalid-argument: JoinOrganization received a field name that is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["LeaveOrganization value"].Should().EndWith("invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
@@ -197,6 +197,8 @@ public sealed partial class FuzzTests
         errors["GetPresence value"].Should().EndWith("invalid-argument: 'tenantId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Resume value"].Should().EndWith("invalid-argument: 'positions[0].epoch' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["GetState value"].Should().EndWith("invalid-argument: 'room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Subscribe value"].Should().EndWith("invalid-argument: 'topic' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Unsubscribe value"].Should().EndWith("invalid-argument: 'topics[0].organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Resume states value"].Should().EndWith("invalid-argument: 'states[0].room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         result.RootElement.GetProperty("ping").GetBoolean().Should().BeTrue("the connection stays usable");
     }
