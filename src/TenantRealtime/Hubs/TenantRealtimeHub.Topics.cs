@@ -16,8 +16,9 @@ internal sealed partial class TenantRealtimeHub
     /// <c>Subscribe({scope, topic, organizationId?, tenantId?})</c> or <c>Subscribe({topics: [ … ]})</c> →
     /// <c>{topics: [{room, scope, topic, organizationId, tenantId, subscribed, position, error?}]}</c>. Only topics inside
     /// organizations the connection holds, and of those only what the <see cref="ITopicAuthorizer"/> allows; the single
-    /// form fails with <c>forbidden</c> where the list answers <c>subscribed: false, error: "forbidden"</c>. Past
-    /// <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/> the call fails whole with <c>limit-exceeded</c>. Granted
+    /// form fails with <c>forbidden</c> where the list answers <c>subscribed: false, error: "forbidden"</c>; a refused topic
+    /// is not held afterwards, even one held before. Past <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/> (held
+    /// or named in one call) the call fails whole with <c>limit-exceeded</c>. Granted
     /// topics are joined, then (as <c>JoinOrganization</c>) read once this server hears them: their positions, and their
     /// whole state as <c>state</c> events before the answer.
     /// </summary>
