@@ -16,9 +16,10 @@ public interface IRealtimeCluster
 
     /// <summary>
     /// Starts one more server of the same setup (on the same Redis, if any) with its options changed by
-    /// <paramref name="configure"/>, for behaviour that depends on an option; the caller disposes it.
+    /// <paramref name="configure"/> and its TenantRealtime builder extended by <paramref name="realtime"/> (an
+    /// authorizer, a loader), for behaviour that depends on them; the caller disposes it.
     /// </summary>
-    Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure);
+    Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure, Action<ITenantRealtimeBuilder>? realtime = null);
 
     /// <summary>Waits until counts issued on one node are visible from <paramref name="node"/> (immediate in memory).</summary>
     Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition);

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace TenantRealtime.Testing;
 
 /// <summary>A user of the test world, with the token its client connects with.</summary>
@@ -6,12 +8,17 @@ public sealed record TestUser(string UserId, string OrganizationId, string? Tena
     /// <summary>Gets a display name, sent as the <c>name</c> claim (presence shows it); none by default.</summary>
     public string? DisplayName { get; init; }
 
-    public string Token() => DisplayName is null
-        ? TestJwt.Create(UserId, OrganizationId, TenantId, Role)
-        : TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime: null, new System.Security.Claims.Claim("name", DisplayName));
+    /// <summary>Gets more claims its token carries (for example <c>topics</c> patterns); one type given twice becomes an array.</summary>
+    public IReadOnlyList<Claim> Claims { get; init; } = [];
+
+    public string Token() => Token(lifetime: null);
 
     /// <summary>A token that expires <paramref name="lifetime"/> from now (negative: already expired).</summary>
-    public string Token(TimeSpan lifetime) => TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime);
+    public string Token(TimeSpan? lifetime)
+    {
+        var claims = DisplayName is null ? Claims : [new Claim("name", DisplayName), .. Claims];
+        return TestJwt.Create(UserId, OrganizationId, TenantId, Role, lifetime, [.. claims]);
+    }
 
     public override string ToString() => $"{UserId}@{OrganizationId}/{TenantId ?? "-"}({Role})";
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using TenantRealtime.Connections.Internal;
 using TenantRealtime.Diagnostics;
 using TenantRealtime.Errors.Internal;
 using TenantRealtime.Topics.Internal;
@@ -15,8 +16,9 @@ internal sealed partial class TenantRealtimeHub
     /// <c>Subscribe({scope, topic, organizationId?, tenantId?})</c> or <c>Subscribe({topics: [ … ]})</c> →
     /// <c>{topics: [{room, scope, topic, organizationId, tenantId, subscribed, position, error?}]}</c>. Only topics inside
     /// organizations the connection holds, and of those only what the <see cref="ITopicAuthorizer"/> allows; the single
-    /// form fails with <c>forbidden</c> where the list answers <c>subscribed: false, error: "forbidden"</c>. Past
-    /// <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/> the call fails whole with <c>limit-exceeded</c>. Granted
+    /// form fails with <c>forbidden</c> where the list answers <c>subscribed: false, error: "forbidden"</c>; a refused topic
+    /// is not held afterwards, even one held before. Past <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/> (held
+    /// or named in one call) the call fails whole with <c>limit-exceeded</c>. Granted
     /// topics are joined, then (as <c>JoinOrganization</c>) read once this server hears them: their positions, and their
     /// whole state as <c>state</c> events before the answer.
     /// </summary>
@@ -26,6 +28,10 @@ internal sealed partial class TenantRealtimeHub
         var state = RequireIdentity(out var identity);
         var user = Context.User ?? new System.Security.Claims.ClaimsPrincipal();
         var answers = await topicAccess.DecideAsync(identity, user, state.Rooms, topics, Context.ConnectionAborted).ConfigureAwait(false);
+
+        // A topic answered forbidden is not held afterwards, even one held before the authorizer changed its mind:
+        // the answer is what the connection receives.
+        await LeaveTopicsAsync(state, topics.Where((_, i) => !answers[i]).Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal)).ConfigureAwait(false);
         if (single && !answers[0])
         {
             metrics.Refused(Operations.Subscribe, TenantRealtimeWire.Errors.Forbidden);
@@ -82,14 +88,23 @@ internal sealed partial class TenantRealtimeHub
     {
         var (topics, _) = ReadTopics(request, nameof(Unsubscribe));
         var state = RequireIdentity(out _);
-        var rooms = topics.Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal);
+        await LeaveTopicsAsync(state, topics.Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal)).ConfigureAwait(false);
+        return TopicPayload.List(topics.Select(topic => TopicPayload.Of(topic, subscribed: false)));
+    }
+
+    /// <summary>Leaves those of <paramref name="rooms"/> the connection holds: their broadcasts and state stop, and a later subscribe reads the state whole again.</summary>
+    private async Task LeaveTopicsAsync(ConnectionState state, HashSet<string> rooms)
+    {
+        if (!state.Rooms.Any(room => rooms.Contains(room.Name)))
+        {
+            return;
+        }
+
         await membership.ChangeAsync(state, held => held.Where(room => !rooms.Contains(room.Name)), Context.ConnectionAborted).ConfigureAwait(false);
         if (delivery.Find(Context.ConnectionId) is { } sender)
         {
             stateReader.Unsubscribed(sender, rooms);
         }
-
-        return TopicPayload.List(topics.Select(topic => TopicPayload.Of(topic, subscribed: false)));
     }
 
     /// <summary>The topics of a request: one object, or <c>{topics: [ … ]}</c> of at most <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/>, without duplicates.</summary>
@@ -102,10 +117,25 @@ internal sealed partial class TenantRealtimeHub
             return ([ReadTopic(argument, identity, method)], true);
         }
 
-        var items = argument.GetObjects(Fields.Topics, method, TopicShape, options.CurrentValue.MaxTopicsPerConnection);
+        // The message size bounds the list; past the topics a connection may hold, a subscribe is over the bound, not malformed.
+        var items = argument.GetObjects(Fields.Topics, method, TopicShape, int.MaxValue);
+        var max = options.CurrentValue.MaxTopicsPerConnection;
         if (items.Count == 0)
         {
             throw InvalidArgument(method, $"'{Fields.Topics}' must name at least one topic.");
+        }
+
+        if (items.Count > max && method == nameof(Subscribe))
+        {
+            var sentence = $"a connection may subscribe to at most {max} topics.";
+            TenantRealtimeLog.LimitExceeded(logger, identity.UserId, identity.OrganizationId, sentence);
+            metrics.Refused(Operations.Subscribe, TenantRealtimeWire.Errors.LimitExceeded);
+            throw HubErrors.LimitExceeded(sentence);
+        }
+
+        if (items.Count > max)
+        {
+            throw InvalidArgument(method, $"'{Fields.Topics}' may hold at most {max} items.");
         }
 
         return ([.. items.Select(item => ReadTopic(item, identity, method)).Distinct()], false);

@@ -18,8 +18,8 @@ public sealed class RedisSingleNode : IRealtimeCluster, IAsyncLifetime
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) =>
         Eventually.HoldsAsync(() => condition(node.Registry), "the registry reached the expected counts", RealtimeClient.DefaultTimeout);
 
-    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
-        RedisNodes.StartAsync(_redis ?? throw new InvalidOperationException("The node has not started."), realtime: configure);
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure, Action<ITenantRealtimeBuilder>? realtime = null) =>
+        RedisNodes.StartAsync(_redis ?? throw new InvalidOperationException("The node has not started."), realtime: configure, builder: realtime);
 
     public async Task InitializeAsync()
     {

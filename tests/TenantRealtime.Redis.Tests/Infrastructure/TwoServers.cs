@@ -24,7 +24,8 @@ public abstract class TwoServers : IRealtimeCluster, IAsyncLifetime
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) =>
         Eventually.HoldsAsync(() => condition(node.Registry), "the registry reached the expected counts", RealtimeClient.DefaultTimeout);
 
-    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) => RedisNodes.StartAsync(Redis, realtime: configure);
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure, Action<ITenantRealtimeBuilder>? realtime = null) =>
+        RedisNodes.StartAsync(Redis, realtime: configure, builder: realtime);
 
     public async Task InitializeAsync()
     {

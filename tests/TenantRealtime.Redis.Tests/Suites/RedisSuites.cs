@@ -58,6 +58,11 @@ public sealed class RedisStateTests(TwoServersOnRedis servers) : StateTests<TwoS
 
 public sealed class RedisClusterStateTests(TwoServersOnRedisCluster servers) : StateTests<TwoServersOnRedisCluster>(servers);
 
+// Topics across servers: subscribed on the receiver, broadcast, set and revoked from the sender.
+public sealed class RedisTopicTests(TwoServersOnRedis servers) : TopicTests<TwoServersOnRedis>(servers);
+
+public sealed class RedisClusterTopicTests(TwoServersOnRedisCluster servers) : TopicTests<TwoServersOnRedisCluster>(servers);
+
 // Bounds per topic prefix: the history script keeps each room's own bounds, in one batch on one shard.
 public sealed class RedisTopicPrefixTests(TwoServersOnRedis servers) : TopicPrefixTests<TwoServersOnRedis>(servers);
 

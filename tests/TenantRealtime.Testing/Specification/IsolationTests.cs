@@ -137,9 +137,13 @@ public abstract class IsolationTests<TCluster>(TCluster cluster) : RealtimeClust
 
         var join = () => client.InvokeAsync("JoinOrganization", new { organizationId = id });
         var authenticate = () => client.InvokeAsync("Authenticate", new { tenantId = id });
+        var subscribe = () => client.InvokeAsync("Subscribe", new { scope = "organization", topic = "ops", organizationId = id });
+        var unsubscribe = () => client.InvokeAsync("Unsubscribe", new { topics = new[] { new { scope = "tenant", topic = "ops", tenantId = id } } });
 
         (await join.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("HubException: invalid-argument: 'organizationId'");
         (await authenticate.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("HubException: invalid-argument: 'tenantId'");
+        (await subscribe.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("HubException: invalid-argument: 'organizationId'");
+        (await unsubscribe.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("HubException: invalid-argument: 'tenantId'");
         (await client.InvokeAsync("Ping")).Should().ContainKey("timestamp");
     }
 
@@ -157,6 +161,15 @@ public abstract class IsolationTests<TCluster>(TCluster cluster) : RealtimeClust
         { "LeaveOrganization", new { organizationId = 1.5 } },
         { "Authenticate", new { userId = 7 } },
         { "Authenticate", false },
+        { "Subscribe", null },
+        { "Subscribe", "incident:1" },
+        { "Subscribe", new[] { "incident:1" } },
+        { "Subscribe", new { scope = "tenant", topic = 42 } },
+        { "Subscribe", new { scope = true, topic = "incident:1" } },
+        { "Subscribe", new { topics = "incident:1" } },
+        { "Subscribe", new { topics = new[] { "incident:1" } } },
+        { "Unsubscribe", 42 },
+        { "Unsubscribe", new { scope = "organization", topic = "ops", organizationId = 7 } },
     };
 
     [Theory]

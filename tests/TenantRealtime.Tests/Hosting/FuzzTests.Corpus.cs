@@ -15,9 +15,16 @@ namespace TenantRealtime.Tests.Hosting;
 /// </summary>
 public sealed partial class FuzzTests
 {
-    private static readonly string[] CorpusMethods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "GetPresence", "Resume", "GetState", "Ping"];
+    private static readonly string[] CorpusMethods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "GetPresence", "Resume", "GetState", "Subscribe", "Unsubscribe", "Ping"];
 
-    /// <summary>Each method's fields, and where Resume's nested ones go (<see cref="Nested"/>).</summary>
+    /// <summary>Subscribe's and Unsubscribe's fields: one topic at the top, or a list of them.</summary>
+    private static readonly string[] TopicFieldNames =
+    [
+        "scope", "topic", "organizationId", "tenantId", "topics",
+        "topics[0].scope", "topics[0].topic", "topics[0].organizationId", "topics[0].tenantId", "topics[0].extra", "extra",
+    ];
+
+    /// <summary>Each method's fields, and where Resume's, Subscribe's and Unsubscribe's nested ones go (<see cref="Nested"/>).</summary>
     private static readonly Dictionary<string, string[]> Fields = new()
     {
         ["Authenticate"] = ["userId", "organizationId", "tenantId", "userRole", "extra"],
@@ -30,6 +37,8 @@ public sealed partial class FuzzTests
             "states", "states[0].room", "states[0].epoch", "states[0].version", "states[0].extra", "extra",
         ],
         ["GetState"] = ["room", "extra"],
+        ["Subscribe"] = TopicFieldNames,
+        ["Unsubscribe"] = TopicFieldNames,
         ["Ping"] = [],
     };
 
@@ -180,7 +189,7 @@ public sealed partial class FuzzTests
 
         using var result = System.Text.Json.JsonDocument.Parse(report);
         var errors = result.RootElement.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        errors.Should().HaveCount(8);
+        errors.Should().HaveCount(10);
         errors["JoinOrganization value"].Should().EndWith("HubException: invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["JoinOrganization name"].Should().EndWith("HubException: invalid-argument: JoinOrganization received a field name that is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["LeaveOrganization value"].Should().EndWith("invalid-argument: 'organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
@@ -188,6 +197,8 @@ public sealed partial class FuzzTests
         errors["GetPresence value"].Should().EndWith("invalid-argument: 'tenantId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Resume value"].Should().EndWith("invalid-argument: 'positions[0].epoch' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["GetState value"].Should().EndWith("invalid-argument: 'room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Subscribe value"].Should().EndWith("invalid-argument: 'topic' is not valid text (it holds a lone surrogate or invalid UTF-8).");
+        errors["Unsubscribe value"].Should().EndWith("invalid-argument: 'topics[0].organizationId' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         errors["Resume states value"].Should().EndWith("invalid-argument: 'states[0].room' is not valid text (it holds a lone surrogate or invalid UTF-8).");
         result.RootElement.GetProperty("ping").GetBoolean().Should().BeTrue("the connection stays usable");
     }
@@ -195,9 +206,9 @@ public sealed partial class FuzzTests
     /// <summary>State's arguments (issue 30), as a client sees their refusals: each names the field and what it must be.</summary>
     public static TheoryData<string, string, string> StateRefusals => new()
     {
-        { "GetState", "{}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
-        { "GetState", "{\"room\":\"\"}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
-        { "GetState", $"{{\"room\":\"{new string('a', 769)}\"}}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "GetState", "{}", "invalid-argument: 'room' must be a room key of 1 to 784 characters." },
+        { "GetState", "{\"room\":\"\"}", "invalid-argument: 'room' must be a room key of 1 to 784 characters." },
+        { "GetState", $"{{\"room\":\"{new string('a', 785)}\"}}", "invalid-argument: 'room' must be a room key of 1 to 784 characters." },
         { "GetState", "{\"room\":7}", "invalid-argument: 'room' must be a string." },
         { "GetState", "{\"room\":[\"all\"]}", "invalid-argument: 'room' must be a string." },
         { "GetState", "{\"room\":\"org:org-b\"}", "forbidden: the connection does not hold that room's state." },
@@ -205,8 +216,8 @@ public sealed partial class FuzzTests
         { "Resume", "{\"states\":[]}", "invalid-argument: 'positions' must be an array." },
         { "Resume", "{\"positions\":[],\"states\":{}}", "invalid-argument: 'states' must be an array." },
         { "Resume", "{\"positions\":[],\"states\":[1]}", "invalid-argument: Resume expects an object like {room, epoch, version}." },
-        { "Resume", $"{{\"positions\":[],\"states\":[{string.Join(',', Enumerable.Repeat("{}", 66))}]}}", "invalid-argument: 'states' may hold at most 65 items." },
-        { "Resume", "{\"positions\":[],\"states\":[{\"epoch\":\"e\",\"version\":0}]}", "invalid-argument: 'room' must be a room key of 1 to 768 characters." },
+        { "Resume", $"{{\"positions\":[],\"states\":[{string.Join(',', Enumerable.Repeat("{}", 166))}]}}", "invalid-argument: 'states' may hold at most 165 items." },
+        { "Resume", "{\"positions\":[],\"states\":[{\"epoch\":\"e\",\"version\":0}]}", "invalid-argument: 'room' must be a room key of 1 to 784 characters." },
         { "Resume", "{\"positions\":[],\"states\":[{\"room\":1,\"epoch\":\"e\",\"version\":0}]}", "invalid-argument: 'states[0].room' must be a string." },
         { "Resume", "{\"positions\":[],\"states\":[{\"room\":\"all\",\"epoch\":\"\",\"version\":0}]}", "invalid-argument: 'epoch' must be the epoch of a received state message." },
         { "Resume", $"{{\"positions\":[],\"states\":[{{\"room\":\"all\",\"epoch\":\"{new string('e', 129)}\",\"version\":0}}]}}", "invalid-argument: 'epoch' must be the epoch of a received state message." },
@@ -233,6 +244,59 @@ public sealed partial class FuzzTests
         (await raw.PingsAsync()).Should().BeTrue("a refused argument never costs the connection");
     }
 
+    private const string TopicRule = "'topic' must be a topic name of 1 to 128 characters of [A-Za-z0-9_.-] in segments joined by single ':'.";
+
+    /// <summary>Subscribe's and Unsubscribe's arguments, as a client sees their refusals: each names the field and what it must be.</summary>
+    public static TheoryData<string, string, string> TopicRefusals
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string>();
+            var many = "{\"topics\":[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"{{\"scope\":\"tenant\",\"topic\":\"t{i}\"}}")) + "]}";
+            foreach (var method in new[] { "Subscribe", "Unsubscribe" })
+            {
+                data.Add(method, "{}", "invalid-argument: 'scope' must be \"tenant\" or \"organization\".");
+                data.Add(method, "{\"scope\":\"all\",\"topic\":\"x\"}", "invalid-argument: 'scope' must be \"tenant\" or \"organization\".");
+                data.Add(method, "{\"scope\":7,\"topic\":\"x\"}", "invalid-argument: 'scope' must be a string.");
+                data.Add(method, "{\"scope\":\"tenant\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\":x\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"x:\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"a::b\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"a b\"}", $"invalid-argument: {TopicRule}");
+                data.Add(method, $"{{\"scope\":\"tenant\",\"topic\":\"{new string('a', 129)}\"}}", $"invalid-argument: {TopicRule}");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":[\"x\"]}", "invalid-argument: 'topic' must be a string.");
+                data.Add(method, "{\"scope\":\"organization\",\"topic\":\"x\",\"tenantId\":\"t1\"}", "invalid-argument: 'tenantId' names a tenant: ask for scope \"tenant\".");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"x\",\"tenantId\":\"t:1\"}", "invalid-argument: 'tenantId' must be");
+                data.Add(method, "{\"scope\":\"tenant\",\"topic\":\"x\",\"organizationId\":\"\"}", "invalid-argument: 'organizationId' must be");
+                data.Add(method, "{\"topics\":[]}", "invalid-argument: 'topics' must name at least one topic.");
+                data.Add(method, "{\"topics\":{}}", "invalid-argument: 'topics' must be an array.");
+                data.Add(method, "{\"topics\":null}", "invalid-argument: 'scope' must be \"tenant\" or \"organization\"."); // null is absent: the single form
+                data.Add(method, "{\"topics\":[1]}", $"invalid-argument: {method} expects an object like {{scope: \"tenant\" | \"organization\", topic, organizationId?, tenantId?}} or {{topics: [ … ]}}.");
+                data.Add(method, "{\"topics\":[{\"scope\":\"tenant\",\"topic\":\"x\"},{\"scope\":\"tenant\"}]}", $"invalid-argument: {TopicRule}");
+            }
+
+            data.Add("Subscribe", many, "limit-exceeded: a connection may subscribe to at most 100 topics.");
+            data.Add("Unsubscribe", many, "invalid-argument: 'topics' may hold at most 100 items.");
+            data.Add("Subscribe", "{\"scope\":\"organization\",\"topic\":\"ops\"}", "forbidden: the connection may not subscribe to the organization topic 'ops'.");
+            data.Add("Subscribe", "{\"scope\":\"tenant\",\"topic\":\"x\",\"organizationId\":\"org-b\"}", "forbidden: the connection may not subscribe to the tenant topic 'x'.");
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TopicRefusals))]
+    public async Task TopicArgumentsAreRefusedWithSentencesNamingTheField(string method, string argument, string sentence)
+    {
+        await using var raw = await RawHubClient.ConnectAsync(_node.HubUrl, TestUser.Member("mallory", "org-a", "t1"), HubProtocolKind.Json);
+
+        var answer = await raw.InvokeAsync("fuzz", JsonCall(method, argument));
+
+        answer.Closed.Should().BeFalse();
+        answer.Error.Should().Contain($"HubException: {sentence}");
+        (await raw.PingsAsync()).Should().BeTrue("a refused argument never costs the connection");
+    }
+
     private static byte[] JsonCall(string method, string argument) =>
         RawFrames.Json($$"""{"type":1,"invocationId":"fuzz","target":"{{method}}","arguments":[{{argument}}]}""");
 
@@ -253,9 +317,12 @@ public sealed partial class FuzzTests
 
     private static readonly (string Name, object Value)[] StateVersionFields = [("room", "all"), ("epoch", "e"), ("version", 0)];
 
+    private static readonly (string Name, object Value)[] TopicItemFields = [("scope", "tenant"), ("topic", "incident:1")];
+
     private static (string Array, string Name, (string Name, object Value)[] Valid)? Nested(string field) =>
         field.StartsWith("positions[0].", StringComparison.Ordinal) ? ("positions", field["positions[0].".Length..], PositionFields)
         : field.StartsWith("states[0].", StringComparison.Ordinal) ? ("states", field["states[0].".Length..], StateVersionFields)
+        : field.StartsWith("topics[0].", StringComparison.Ordinal) ? ("topics", field["topics[0].".Length..], TopicItemFields)
         : null;
 
     private static bool NeedsPositions(string field) => field.StartsWith("states", StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace TenantRealtime.Tests.Hosting;
 public sealed partial class FuzzTests(FuzzTests.Host host) : IClassFixture<FuzzTests.Host>
 {
     private const int ValuesPerMethod = 1500;
-    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping", "GetPresence", "Resume", "GetState"];
+    private static readonly string[] Methods = ["Authenticate", "JoinOrganization", "LeaveOrganization", "Ping", "GetPresence", "Resume", "GetState", "Subscribe", "Unsubscribe"];
 
     private readonly RealtimeNode _node = host.Node;
 

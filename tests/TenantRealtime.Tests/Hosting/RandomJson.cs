@@ -6,7 +6,7 @@ namespace TenantRealtime.Tests.Hosting;
 /// <summary>Seeded random JSON values: wrong types, nulls, huge strings, deep nesting, unicode and control characters.</summary>
 internal sealed class RandomJson(int seed)
 {
-    private static readonly string[] FieldNames = ["organizationId", "userId", "tenantId", "userRole", "OrganizationId", "room", "", "__proto__", "organizationId\u0000"];
+    private static readonly string[] FieldNames = ["organizationId", "userId", "tenantId", "userRole", "OrganizationId", "room", "scope", "topic", "topics", "", "__proto__", "organizationId\u0000"];
 
     private readonly Random _random = new(seed);
 

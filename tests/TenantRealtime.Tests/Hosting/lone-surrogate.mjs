@@ -24,6 +24,8 @@ const cases = {
   'GetState value': ['GetState', { room: 'org:\udc00' }],
   'Resume states value': ['Resume', { positions: [], states: [{ room: '\ud800all', epoch: 'e', version: 0 }] }],
   'JoinOrganization name': ['JoinOrganization', { organizationId: 'org-a', '\ud800': 1 }],
+  'Subscribe value': ['Subscribe', { scope: 'tenant', topic: 'incident:\ud800' }],
+  'Unsubscribe value': ['Unsubscribe', { topics: [{ scope: 'organization', topic: 'ops', organizationId: 'org\udc00' }] }],
 };
 const errors = {};
 for (const [name, [method, argument]] of Object.entries(cases)) {

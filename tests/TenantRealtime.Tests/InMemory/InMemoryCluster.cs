@@ -15,8 +15,8 @@ public sealed class InMemoryCluster : IRealtimeCluster, IAsyncLifetime
 
     public int HistoryWindow => 100;
 
-    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
-        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure });
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure, Action<ITenantRealtimeBuilder>? realtime = null) =>
+        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure, Realtime = realtime });
 
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
     {

@@ -11,8 +11,8 @@ public sealed class InMemoryPresenceCluster : IRealtimeCluster, IAsyncLifetime
 
     public Task WaitForRegistryAsync(RealtimeNode node, Func<IConnectionRegistry, Task<bool>> condition) => node.WaitForRegistryAsync(condition);
 
-    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure) =>
-        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure });
+    public Task<RealtimeNode> StartNodeAsync(Action<TenantRealtimeOptions> configure, Action<ITenantRealtimeBuilder>? realtime = null) =>
+        RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = configure, Realtime = realtime });
 
     public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions { Configure = PresenceSettings.Apply });
 

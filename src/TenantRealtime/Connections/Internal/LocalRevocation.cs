@@ -85,8 +85,16 @@ internal sealed class LocalRevocation(
         var held = state.Rooms.Where(room => room.IsTopic).ToList();
         var topics = held.Select(room => Topic.Of(room)!.Value).ToList();
         var answers = await topicAccess.DecideAsync(identity, state.Context.User ?? new System.Security.Claims.ClaimsPrincipal(), rooms, topics, cancellationToken).ConfigureAwait(false);
-        rooms.AddRange(held.Where((_, i) => answers[i]));
-        await membership.SetAsync(state, rooms, cancellationToken).ConfigureAwait(false);
+
+        // The client may have subscribed or unsubscribed while the authorizer was asked (outside the connection's gate):
+        // a topic granted by Subscribe meanwhile stays, one unsubscribed meanwhile stays gone.
+        var asked = held.ToHashSet();
+        var granted = held.Where((_, i) => answers[i]).ToHashSet();
+        await membership.ChangeAsync(
+            state,
+            current => rooms.Concat(current.Where(room =>
+                room.IsTopic && (granted.Contains(room) || !asked.Contains(room)) && TopicAccess.HoldsOrganization(rooms, room.OrganizationId))),
+            cancellationToken).ConfigureAwait(false);
 
         var removed = topics.Where((_, i) => !answers[i]).ToList();
         if (removed.Count > 0 && delivery.Find(state.ConnectionId) is { } sender)

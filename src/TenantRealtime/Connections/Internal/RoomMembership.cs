@@ -40,9 +40,6 @@ internal sealed class RoomMembership(
         }
     }
 
-    public Task SetAsync(ConnectionState state, IEnumerable<TenantRoom> rooms, CancellationToken cancellationToken) =>
-        ChangeAsync(state, _ => rooms, cancellationToken);
-
     /// <summary>
     /// Gives a connection its first rooms before it is visible to anything else (the store, revocation), so
     /// nothing can race it and it takes no gate: most connections then never need one.
