@@ -104,7 +104,7 @@ internal sealed class HubGroups(IGroupSubscriptions subscriptions)
                 break;
             case MemberSet members when members.Remove(sender) && members.Count == 1:
                 // Back to the one-member form, so a group that shrinks costs what a small one does.
-                _groups[group] = members.Senders.Values.Single();
+                _groups[group] = members.Single();
                 break;
         }
     }

@@ -63,7 +63,7 @@ internal sealed class TenantRealtimeMetrics
             "tenantrealtime.state.snapshot.size", "By", "Bytes of values (their JSON) in each whole state or resume delta sent to a connection, by scope and kind.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [0, 256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] });
         _topicSubscribes = meter.CreateCounter<long>(
-            "tenantrealtime.topic.subscribes", "{topic}", "Topics asked for with Subscribe, by scope (tenant, organization) and outcome (granted, refused); revoked ones count as refused.");
+            "tenantrealtime.topic.subscribes", "{topic}", "Topics asked for with Subscribe, by scope (tenant, organization) and outcome (granted, refused), and topics taken away by revocation (revoked).");
         _topicAuthorizerFailures = meter.CreateCounter<long>(
             "tenantrealtime.topic.authorizer_failures", "{call}", "Topic authorizer calls that threw or answered the wrong number of times (the topics were refused).");
     }
@@ -71,9 +71,9 @@ internal sealed class TenantRealtimeMetrics
     public void ConnectionOpened() => _activeConnections.Add(1);
 
     /// <param name="scope">tenant or organization.</param>
-    /// <param name="granted">Whether the topic was granted.</param>
-    public void TopicSubscribe(string scope, bool granted) =>
-        _topicSubscribes.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.outcome", granted ? "granted" : "refused"));
+    /// <param name="outcome">granted or refused (a subscribe), revoked (taken away by revocation).</param>
+    public void TopicSubscribe(string scope, string outcome) =>
+        _topicSubscribes.Add(1, new KeyValuePair<string, object?>("tenantrealtime.scope", scope), new KeyValuePair<string, object?>("tenantrealtime.outcome", outcome));
 
     public void TopicAuthorizerFailed() => _topicAuthorizerFailures.Add(1);
 

@@ -34,6 +34,7 @@ internal sealed partial class TenantRealtimeHub
         await LeaveTopicsAsync(state, topics.Where((_, i) => !answers[i]).Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal)).ConfigureAwait(false);
         if (single && !answers[0])
         {
+            metrics.TopicSubscribe(TopicAccess.ScopeOf(topics[0]), "refused");
             metrics.Refused(Operations.Subscribe, TenantRealtimeWire.Errors.Forbidden);
             throw HubErrors.Forbidden($"the connection may not subscribe to the {TopicAccess.ScopeOf(topics[0])} topic '{topics[0].Name}'.");
         }
@@ -66,6 +67,7 @@ internal sealed partial class TenantRealtimeHub
         {
             var room = topic.Room;
             var subscribed = joined.Contains(room);
+            metrics.TopicSubscribe(TopicAccess.ScopeOf(topic), subscribed ? "granted" : "refused");
             var result = TopicPayload.Of(topic, subscribed);
             result[Fields.Position] = positions.FirstOrDefault(p => p.Room == room.Name);
             if (!subscribed)

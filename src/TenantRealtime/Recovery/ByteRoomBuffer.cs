@@ -23,7 +23,8 @@ internal sealed class ByteRoomBuffer : RoomBuffer
     private readonly Queue<Chunk> _chunks = new();
     private Chunk? _tail;
     private int _nextChunkSize = FirstChunkSize;
-    private KeptEntry[] _slots = new KeptEntry[8];
+    // Empty until the first broadcast: a room whose position was read (a subscribe) but never broadcast to costs no slots.
+    private KeptEntry[] _slots = [];
     private int _head;
     private int _count;
 
@@ -132,7 +133,7 @@ internal sealed class ByteRoomBuffer : RoomBuffer
 
     private void Grow()
     {
-        var larger = new KeptEntry[_slots.Length * 2];
+        var larger = new KeptEntry[Math.Max(8, _slots.Length * 2)];
         for (var i = 0; i < _count; i++)
         {
             larger[i] = _slots[(_head + i) % _slots.Length];

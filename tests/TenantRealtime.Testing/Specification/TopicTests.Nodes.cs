@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using FluentAssertions;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit;
 
 namespace TenantRealtime.Testing.Specification;
@@ -48,8 +50,10 @@ public abstract partial class TopicTests<TCluster>
         var org = Org("a");
         var kept = Topic.InTenant(org, "t1", "incident:1");
         var revoked = Topic.InTenant(org, "t1", "incident:2");
+        using var outcomes = new MetricCollector<long>(node.Services.GetRequiredService<IMeterFactory>(), "TenantRealtime", "tenantrealtime.topic.subscribes");
         var member = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, Comment, Unsubscribed));
         await SubscribeAsync(member, InTenant("incident:1"), InTenant("incident:2"));
+        Outcomes(outcomes).Should().Equal("granted", "granted");
 
         authorizer.Refuse(revoked);
         var sender = SenderFor(node);
@@ -66,11 +70,15 @@ public abstract partial class TopicTests<TCluster>
             ["subscribed"] = false,
             ["error"] = "forbidden",
         });
+        Outcomes(outcomes).Should().Equal(["granted", "granted", "revoked"], "the metric counts the topic taken away, not the one kept");
         await sender.Broadcaster.BroadcastToTopicAsync(revoked, Comment, "created", "revoked");
         await sender.Broadcaster.BroadcastToTopicAsync(kept, Comment, "created", "kept");
         await Sentinel.FlushAsync(sender.Broadcaster, [member]);
         member.Markers(Comment).Should().Equal("kept");
     }
+
+    private static List<string?> Outcomes(MetricCollector<long> collector) =>
+        [.. collector.GetMeasurementSnapshot().Select(m => m.Tags["tenantrealtime.outcome"] as string)];
 
     [Fact]
     public async Task ATopicSubscribedWhileARefreshAsksTheAuthorizerIsKeptAndOneUnsubscribedMeanwhileStaysGone()

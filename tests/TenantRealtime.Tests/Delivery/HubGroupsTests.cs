@@ -46,6 +46,46 @@ public sealed class HubGroupsTests
     }
 
     [Fact]
+    public void AGroupPastTheSmallFormKeepsEveryMemberAndShrinksBackToOne()
+    {
+        var groups = new HubGroups(_subscriptions);
+        var senders = Enumerable.Range(0, MemberSet.SmallLimit + 8).Select(i => Sender($"c{i}")).ToList();
+
+        // A topic's few subscribers are an array; a tenant of many goes past it into a dictionary.
+        foreach (var sender in senders)
+        {
+            groups.Add(sender, "tenant:o1:t1");
+        }
+
+        groups.Add(senders[0], "tenant:o1:t1");
+        Members(groups, "tenant:o1:t1").Should().BeEquivalentTo(senders.Select(s => s.ConnectionId));
+        groups.MembersOf("tenant:o1:t1").Should().Be(senders.Count, "adding a member twice counts it once, in either form");
+
+        // Enumerating the array form while a member joins sees the array it started with, whole.
+        var seen = new List<string>();
+        var small = new HubGroups(_subscriptions);
+        small.Add(senders[0], "topic:o1:t1:x");
+        small.Add(senders[1], "topic:o1:t1:x");
+        small.TryGetMembers("topic:o1:t1:x", out var members).Should().BeTrue();
+        foreach (var sender in members)
+        {
+            seen.Add(sender.ConnectionId);
+            small.Add(senders[2], "topic:o1:t1:x");
+        }
+
+        seen.Should().Equal("c0", "c1");
+        Members(small, "topic:o1:t1:x").Should().Equal("c0", "c1", "c2");
+
+        foreach (var sender in senders.Skip(1))
+        {
+            groups.Remove(sender, "tenant:o1:t1");
+        }
+
+        Members(groups, "tenant:o1:t1").Should().Equal("c0");
+        groups.MembersOf("tenant:o1:t1").Should().Be(1);
+    }
+
+    [Fact]
     public void ADisconnectLeavesEveryGroupOfTheConnectionAndNoOther()
     {
         var groups = new HubGroups(_subscriptions);

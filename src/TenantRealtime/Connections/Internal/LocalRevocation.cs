@@ -100,8 +100,13 @@ internal sealed class LocalRevocation(
         if (removed.Count > 0 && delivery.Find(state.ConnectionId) is { } sender)
         {
             stateReader.Unsubscribed(sender, removed.Select(topic => topic.Room.Name).ToHashSet(StringComparer.Ordinal));
-            sender.Send(new SerializedHubMessage(new InvocationMessage(TenantRealtimeWire.Events.Unsubscribed, [TopicPayload.Revoked(removed)])));
             TenantRealtimeLog.TopicsRevoked(logger, state.ConnectionId, removed.Count);
+            foreach (var topic in removed)
+            {
+                metrics.TopicSubscribe(TopicAccess.ScopeOf(topic), "revoked");
+            }
+
+            sender.Send(new SerializedHubMessage(new InvocationMessage(TenantRealtimeWire.Events.Unsubscribed, [TopicPayload.Revoked(removed)])));
         }
     }
 

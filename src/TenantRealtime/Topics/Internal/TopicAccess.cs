@@ -18,7 +18,6 @@ internal sealed class TopicAccess(ITopicAuthorizer authorizer, TenantRealtimeMet
         var answers = await AskAsync(identity, user, rooms, topics, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < topics.Count; i++)
         {
-            metrics.TopicSubscribe(ScopeOf(topics[i]), answers[i]);
             if (!answers[i])
             {
                 TenantRealtimeLog.TopicRefused(logger, identity.UserId, identity.OrganizationId, topics[i].Room.Name);
