@@ -91,29 +91,10 @@ public sealed class StateTests
         await secondState.SetAsync(Tenant, "both", new Status("second", 2));
         await secondState.SetAsync(Tenant, "only-on-second", new Status("second", 2));
 
-        var target = first;
-        ClientWebSocket? socket = null;
+        var servers = new SwitchingServers(first, Alice);
         var reconnected = new Recorder<string?>();
         var resumes = new Recorder<ResumeResult>();
-        await using var client = new TenantRealtimeClient(new TenantRealtimeClientOptions
-        {
-            HubUrl = first.HubUrl,
-            AccessTokenProvider = () => Task.FromResult<string?>(Alice.Token()),
-            ConfigureConnection = builder => builder.Services.Configure<HttpConnectionOptions>(http =>
-            {
-                // Skips negotiation, so each (re)connect goes straight to the server the test points at.
-                http.SkipNegotiation = true;
-                http.Transports = HttpTransportType.WebSockets;
-                http.WebSocketFactory = async (_, cancellationToken) =>
-                {
-                    var ws = new ClientWebSocket();
-                    ws.Options.SetRequestHeader("Authorization", $"Bearer {Alice.Token()}");
-                    await ws.ConnectAsync(new UriBuilder(target.HubUrl) { Scheme = "ws" }.Uri, cancellationToken);
-                    socket = ws;
-                    return ws;
-                };
-            }),
-        });
+        await using var client = new TenantRealtimeClient(servers.Options());
         client.Resumed += result =>
         {
             resumes.Add(result);
@@ -130,8 +111,8 @@ public sealed class StateTests
         var before = client.GetStateVersion(TenantRoom)!.Value;
         client.GetState<Status>(TenantRoom).Keys.Should().BeEquivalentTo(["only-on-first", "both"]);
 
-        target = second;
-        socket!.Abort();
+        servers.Target = second;
+        servers.Socket!.Abort();
         var resumed = (await resumes.WaitForCountAsync(1)).Single();
 
         resumed.States.Should().ContainSingle(s => s.Room == TenantRoom).Which.Recovered.Should().BeFalse("another server's state has another epoch: it sent the whole state");

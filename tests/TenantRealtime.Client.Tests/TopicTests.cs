@@ -276,30 +276,11 @@ public sealed class TopicTests
         var secondState = second.Services.GetRequiredService<ITenantState>();
         await secondState.SetAsync(room, "only-on-second", new Status("second", 2));
 
-        var target = first;
-        ClientWebSocket? socket = null;
+        var servers = new SwitchingServers(first, Alice);
         var resumes = new Recorder<ResumeResult>();
         var reloads = new Recorder<ReloadRequiredEventArgs>();
         var events = new Recorder<TenantEvent<Payload>>();
-        await using var client = new TenantRealtimeClient(new TenantRealtimeClientOptions
-        {
-            HubUrl = first.HubUrl,
-            AccessTokenProvider = () => Task.FromResult<string?>(Alice.Token()),
-            ConfigureConnection = builder => builder.Services.Configure<HttpConnectionOptions>(http =>
-            {
-                // Skips negotiation, so each (re)connect goes straight to the server the test points at.
-                http.SkipNegotiation = true;
-                http.Transports = HttpTransportType.WebSockets;
-                http.WebSocketFactory = async (_, cancellationToken) =>
-                {
-                    var ws = new ClientWebSocket();
-                    ws.Options.SetRequestHeader("Authorization", $"Bearer {Alice.Token()}");
-                    await ws.ConnectAsync(new UriBuilder(target.HubUrl) { Scheme = "ws" }.Uri, cancellationToken);
-                    socket = ws;
-                    return ws;
-                };
-            }),
-        });
+        await using var client = new TenantRealtimeClient(servers.Options());
         client.On<Payload>(ClientHarness.Event, events.Add);
         client.Resumed += result =>
         {
@@ -319,8 +300,8 @@ public sealed class TopicTests
         await events.WaitForCountAsync(1);
         client.GetState<Status>(IncidentRoom).Keys.Should().Equal("only-on-first");
 
-        target = second;
-        socket!.Abort();
+        servers.Target = second;
+        servers.Socket!.Abort();
         var resumed = (await resumes.WaitForCountAsync(1)).Single();
         await BroadcastAsync(second, Incident, "on-second");
         await events.WaitForAsync(received => received.Any(e => e.Data!.Marker == "on-second"));

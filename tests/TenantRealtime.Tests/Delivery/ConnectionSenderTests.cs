@@ -26,8 +26,8 @@ public sealed class ConnectionSenderTests : IAsyncDisposable
 
     public ConnectionSenderTests()
     {
-        var transport = new DuplexPipe(_fromClient.Reader, _toClient.Writer);
-        var application = new DuplexPipe(_toClient.Reader, _fromClient.Writer);
+        var transport = new TestSenders.DuplexPipe(_fromClient.Reader, _toClient.Writer);
+        var application = new TestSenders.DuplexPipe(_toClient.Reader, _fromClient.Writer);
         _connection = new HubConnectionContext(new DefaultConnectionContext("c1", transport, application), new HubConnectionContextOptions(), NullLoggerFactory.Instance)
         {
             Protocol = Json,
@@ -252,10 +252,4 @@ public sealed class ConnectionSenderTests : IAsyncDisposable
         return true;
     }
 
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
 }

@@ -18,7 +18,7 @@ public sealed class HubGroupsTests
     public void AGroupGrowsFromOneMemberToManyAndShrinksBackTellingTheScaleOutOnce()
     {
         var groups = new HubGroups(_subscriptions);
-        var (a, b, c) = (Sender("a"), Sender("b"), Sender("c"));
+        var (a, b, c) = (TestSenders.Create("a"), TestSenders.Create("b"), TestSenders.Create("c"));
 
         groups.Add(a, "tenant:o1:t1");
         Members(groups, "tenant:o1:t1").Should().Equal("a");
@@ -49,7 +49,7 @@ public sealed class HubGroupsTests
     public void AGroupPastTheSmallFormKeepsEveryMemberAndShrinksBackToOne()
     {
         var groups = new HubGroups(_subscriptions);
-        var senders = Enumerable.Range(0, MemberSet.SmallLimit + 8).Select(i => Sender($"c{i}")).ToList();
+        var senders = Enumerable.Range(0, MemberSet.SmallLimit + 8).Select(i => TestSenders.Create($"c{i}")).ToList();
 
         // A topic's few subscribers are an array; a tenant of many goes past it into a dictionary.
         foreach (var sender in senders)
@@ -89,7 +89,7 @@ public sealed class HubGroupsTests
     public void ADisconnectLeavesEveryGroupOfTheConnectionAndNoOther()
     {
         var groups = new HubGroups(_subscriptions);
-        var (a, b) = (Sender("a"), Sender("b"));
+        var (a, b) = (TestSenders.Create("a"), TestSenders.Create("b"));
         groups.Add(a, "org:o1");
         groups.Add(a, "user:o1:u1");
         groups.Add(b, "org:o1");
@@ -114,20 +114,6 @@ public sealed class HubGroupsTests
         }
 
         return ids;
-    }
-
-    private static ConnectionSender Sender(string connectionId)
-    {
-        var pipe = new Pipe();
-        var context = new DefaultConnectionContext(connectionId, new DuplexPipe(pipe.Reader, pipe.Writer), new DuplexPipe(pipe.Reader, pipe.Writer));
-        return new ConnectionSender(new HubConnectionContext(context, new HubConnectionContextOptions(), NullLoggerFactory.Instance), new SendLimits(1024, 10), new SendBacklog());
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 
     private sealed class Subscriptions : IGroupSubscriptions

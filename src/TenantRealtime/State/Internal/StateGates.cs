@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TenantRealtime.Delivery;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.State.Internal;
 
@@ -12,6 +13,11 @@ namespace TenantRealtime.State.Internal;
 /// A room's gate is opened and moved under the room's lock, together with the read or change it sends. Kept beside each
 /// connection's sender and gone with it, so a hub call that races the disconnect cannot leave an entry behind.
 /// </summary>
+/// <remarks>
+/// A topic's gate is implicit until the topic has state: only its subscribers are in its group, and a subscriber that
+/// has received nothing holds version 0, so its first change is admitted from there (the whole state when it does not
+/// follow). A connection subscribed to many topics without state then keeps no entry for them.
+/// </remarks>
 internal sealed class StateGates
 {
     private readonly ConditionalWeakTable<ConnectionSender, Gate> _gates = new();
@@ -35,16 +41,26 @@ internal sealed class StateGates
     /// <summary>Opens the connection's gate for <paramref name="room"/> at the read it is sent (no epoch: version 0 of the room's first).</summary>
     public void Open(ConnectionSender connection, string room, string? epoch = null, long version = 0)
     {
-        var gate = _gates.GetValue(connection, static _ => new Gate());
+        var open = Opened(_gates.GetValue(connection, static _ => new Gate()), room);
+        (open.Epoch, open.Version) = (epoch, version);
+    }
+
+    /// <summary>Whether a read for <paramref name="room"/> must open its gate first: every room but a topic (implicit, the remarks).</summary>
+    public static bool NeedsOpening(string room) => !RoomNames.IsTopic(room);
+
+    /// <summary>The room's gate in <paramref name="gate"/>, added at version 0 of no epoch when missing.</summary>
+    private static RoomGate Opened(Gate gate, string room)
+    {
         lock (gate)
         {
             if (Find(gate.Rooms, room) is { } open)
             {
-                (open.Epoch, open.Version) = (epoch, version);
-                return;
+                return open;
             }
 
-            gate.Rooms = [.. gate.Rooms, new RoomGate(room) { Epoch = epoch, Version = version }];
+            var added = new RoomGate(room);
+            gate.Rooms = [.. gate.Rooms, added];
+            return added;
         }
     }
 
@@ -61,9 +77,16 @@ internal sealed class StateGates
     {
         heldEpoch = null;
         heldVersion = 0;
-        if (!_gates.TryGetValue(connection, out var gate) || Find(gate.Rooms, room) is not { } open)
+        var gate = _gates.TryGetValue(connection, out var found) ? found : null;
+        if ((gate is null ? null : Find(gate.Rooms, room)) is not { } open)
         {
-            return Admission.Closed;
+            if (!RoomNames.IsTopic(room))
+            {
+                return Admission.Closed;
+            }
+
+            // A subscriber of a topic it has received nothing of holds version 0 (the remarks).
+            open = Opened(gate ?? _gates.GetValue(connection, static _ => new Gate()), room);
         }
 
         // An epoch-less gate was opened on a room without state: it holds version 0 of whichever epoch comes first.

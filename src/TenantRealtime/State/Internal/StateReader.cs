@@ -25,10 +25,11 @@ internal sealed class StateReader(StateRoomStore rooms, StateGates gates, Tenant
             }
 
             // A room found opens the gate under its lock, with the read, so no change falls between the two. A room not
-            // found opens it first and looks again: one created meanwhile sends its first change live. Rooms without
-            // state (or at version 0) send nothing, so apps that never use state see no extra message.
+            // found opens it first and looks again: one created meanwhile sends its first change live (a topic's gate is
+            // implicit: its first change is admitted from version 0, StateGates). Rooms without state (or at version 0)
+            // send nothing, so apps that never use state see no extra message.
             var state = rooms.Find(room);
-            if (state is null)
+            if (state is null && StateGates.NeedsOpening(room))
             {
                 gates.Open(connection, room);
                 state = rooms.Find(room);
