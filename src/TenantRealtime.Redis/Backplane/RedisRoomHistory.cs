@@ -6,7 +6,6 @@ using StackExchange.Redis;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Diagnostics;
 using TenantRealtime.Redis.RedisConnection;
-using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.Backplane;
 
@@ -17,7 +16,7 @@ namespace TenantRealtime.Redis.Backplane;
 /// </summary>
 internal sealed class RedisRoomHistory(
     SharedRedisConnection connection,
-    IOptionsMonitor<TenantRealtimeOptions> options,
+    IHistoryBounds bounds,
     RedisCallPolicy policy,
     IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
@@ -27,9 +26,9 @@ internal sealed class RedisRoomHistory(
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>The TTL (ms) every script gives a room's keys: the age window plus <see cref="ExpiryMargin"/>.</summary>
-    private static long TtlMsOf(RoomBounds bounds) => (long)(bounds.HistoryMaxAge + ExpiryMargin).TotalMilliseconds;
+    private static long TtlMsOf(HistoryBounds bounds) => (long)(bounds.MaxAge + ExpiryMargin).TotalMilliseconds;
 
-    private RoomBounds BoundsOf(string room) => RoomBounds.Of(options.CurrentValue, room);
+    private HistoryBounds BoundsOf(string room) => bounds.Of(room);
 
     /// <summary>
     /// How often appends renew a room's TTL: half the margin, so the keys always outlive the age window by at least
@@ -55,12 +54,12 @@ internal sealed class RedisRoomHistory(
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
-            var bounds = BoundsOf(request.Room);
+            var roomBounds = BoundsOf(request.Room);
             redisKeys[2 * i] = keys.HistoryMeta(request.Room);
             redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
             var a = 4 + (8 * i);
-            values[a + 6] = bounds.HistoryMaxMessages;
-            values[a + 7] = TtlMsOf(bounds);
+            values[a + 6] = roomBounds.MaxMessages;
+            values[a + 7] = TtlMsOf(roomBounds);
             values[a] = request.Broadcast.EventName;
             values[a + 1] = request.Payload;
             values[a + 2] = request.Publication.Channel;
@@ -164,13 +163,13 @@ internal sealed class RedisRoomHistory(
 
     private async Task<HistoryRead> ReadCoreAsync(string room, string epoch, long afterSeq, CancellationToken cancellationToken)
     {
-        var bounds = BoundsOf(room);
+        var roomBounds = BoundsOf(room);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var keys = connection.Keys;
         var result = await database.ScriptEvaluateAsync(
             HistoryScripts.Read,
             [keys.HistoryMeta(room), keys.HistoryStream(room)],
-            [afterSeq + 1, bounds.HistoryMaxMessages]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [afterSeq + 1, roomBounds.MaxMessages]).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsNull)
         {
             return HistoryRead.Lost;
@@ -193,7 +192,7 @@ internal sealed class RedisRoomHistory(
             return HistoryRead.Lost;
         }
 
-        var oldestKept = time.GetUtcNow() - bounds.HistoryMaxAge;
+        var oldestKept = time.GetUtcNow() - roomBounds.MaxAge;
         var missed = new List<HistoryEntry>(entries.Length);
         for (var i = 0; i < entries.Length; i++)
         {

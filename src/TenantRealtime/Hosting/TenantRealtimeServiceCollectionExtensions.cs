@@ -72,6 +72,7 @@ public static class TenantRealtimeServiceCollectionExtensions
         // The history keeps JSON bytes only when every protocol of the hub is JSON: it is told them, never the hub.
         services.AddOptions<HubProtocolOptions>()
             .Configure<IOptions<HubOptions<TenantRealtimeHub>>>((protocols, hub) => protocols.SupportedProtocols = hub.Value.SupportedProtocols);
+        services.TryAddSingleton<IHistoryBounds, RoomHistoryBounds>();
         services.TryAddSingleton<InMemoryRoomHistory>();
         services.TryAddSingleton<IRoomHistory>(sp => sp.GetRequiredService<InMemoryRoomHistory>());
         services.TryAddSingleton<IBroadcastSender, LocalBroadcastSender>();

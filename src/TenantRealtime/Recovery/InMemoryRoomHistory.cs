@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Recovery;
 
@@ -22,18 +21,19 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
     private readonly ConcurrentDictionary<string, RoomLog> _rooms = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<TenantRealtimeOptions> _options;
+    private readonly IHistoryBounds _bounds;
     private readonly JsonSerializerOptions _dataOptions;
     private readonly ITimer _sweep;
 
     public InMemoryRoomHistory(
         TimeProvider time,
         IOptionsMonitor<TenantRealtimeOptions> options,
+        IHistoryBounds bounds,
         IOptions<JsonHubProtocolOptions> json,
         IOptions<HubProtocolOptions> hub)
     {
         _time = time;
-        _options = options;
+        _bounds = bounds;
         _dataOptions = json.Value.PayloadSerializerOptions;
         KeepsBytes = hub.Value.SupportedProtocols is { Count: > 0 } protocols &&
             protocols.All(p => string.Equals(p, "json", StringComparison.OrdinalIgnoreCase));
@@ -58,7 +58,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
         var stored = KeepsBytes ? StoredEnvelopeSerializer.SerializeToScratch(broadcast, _dataOptions) : default;
         var now = _time.GetTimestamp();
         var log = GetOrAddLog(room, now);
-        var bounds = RoomBounds.Of(_options.CurrentValue, room);
+        var bounds = _bounds.Of(room);
         Monitor.Enter(log);
         try
         {
@@ -95,7 +95,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
 
         lock (log)
         {
-            Trim(log, RoomBounds.Of(_options.CurrentValue, room), _time.GetTimestamp());
+            Trim(log, _bounds.Of(room), _time.GetTimestamp());
             if (!string.Equals(epoch, log.Epoch, StringComparison.Ordinal) || afterSeq > log.LastSeq)
             {
                 return ValueTask.FromResult(HistoryRead.Lost);
@@ -118,10 +118,10 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private RoomLog GetOrAddLog(string room, long now) =>
         _rooms.GetOrAdd(room, static (_, state) => new RoomLog(state.KeepsBytes) { LastAppend = state.Now }, (KeepsBytes, Now: now));
 
-    private void Trim(RoomLog log, RoomBounds bounds, long now)
+    private void Trim(RoomLog log, HistoryBounds bounds, long now)
     {
-        while (log.Entries.Count > bounds.HistoryMaxMessages ||
-               (log.Entries.TryPeekOldest(out _, out var at) && _time.GetElapsedTime(at, now) > bounds.HistoryMaxAge))
+        while (log.Entries.Count > bounds.MaxMessages ||
+               (log.Entries.TryPeekOldest(out _, out var at) && _time.GetElapsedTime(at, now) > bounds.MaxAge))
         {
             log.Entries.RemoveOldest();
         }
@@ -131,7 +131,7 @@ internal sealed class InMemoryRoomHistory : IRoomHistory, IDisposable
     private void Sweep()
     {
         var now = _time.GetTimestamp();
-        var maxAge = RoomBounds.LongestHistoryAge(_options.CurrentValue) + ForgetMargin;
+        var maxAge = _bounds.LongestAge + ForgetMargin;
         foreach (var (room, log) in _rooms)
         {
             lock (log)
