@@ -2,10 +2,9 @@
 // position store), reloads, names its versions and gets only the keys changed meanwhile. Same harness as
 // browser.test.mjs: the page is served from the hub's origin by a small proxy in front of the TestHost.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { openChromium, servePage } from './support/browser.mjs';
+import { test } from 'node:test';
+import { browserSession, openChromium, servePage } from './support/browser.mjs';
 import { mintToken, newTenant } from './support/helpers.mjs';
-import { startHost } from './support/servers.mjs';
 
 function pageHtml(token, room) {
   return `<!doctype html><html><body>
@@ -37,30 +36,22 @@ function pageHtml(token, room) {
 </script></body></html>`;
 }
 
-let host;
-let page;
-let browser;
-before(async () => { host = await startHost(); });
-after(async () => {
-  await browser?.close();
-  page?.close();
-  await host?.stop();
-});
+const session = browserSession();
 
 test('after a page reload the browser client sends its state versions and gets only the changes', { timeout: 60_000 }, async () => {
   const tenant = newTenant();
-  const stateUrl = key => `${host.url}/tenants/${tenant.organizationId}/${tenant.tenantId}/state/${key}`;
+  const stateUrl = key => `${session.host.url}/tenants/${tenant.organizationId}/${tenant.tenantId}/state/${key}`;
   const set = (key, count) => fetch(stateUrl(key), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: key, name: key, count }) });
   for (const n of [0, 1, 2]) assert.equal((await set(`svc-${n}`, n)).status, 204);
 
-  page = await servePage(host.url, pageHtml(mintToken(tenant), tenant.room), {
+  const page = session.page = await servePage(session.host.url, pageHtml(mintToken(tenant), tenant.room), {
     '/change': async (_, res) => {
       await set('svc-0', 100);
       await fetch(stateUrl('svc-2'), { method: 'DELETE' });
       res.writeHead(204).end();
     },
   });
-  browser = openChromium(page.url);
+  session.browser = openChromium(page.url);
 
   const first = await page.nextReport();
   assert.equal(first.error, undefined, first.error);

@@ -3,10 +3,9 @@
 // kept in sessionStorage (through the position store) — the missed broadcasts once, in order, and only the keys changed.
 // Same harness as browser.test.mjs: the page is served from the hub's origin by a small proxy in front of the TestHost.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { openChromium, servePage } from './support/browser.mjs';
+import { test } from 'node:test';
+import { browserSession, openChromium, servePage } from './support/browser.mjs';
 import { mintToken, newTenant } from './support/helpers.mjs';
-import { startHost } from './support/servers.mjs';
 
 function pageHtml(token, topic) {
   return `<!doctype html><html><body>
@@ -60,20 +59,12 @@ function pageHtml(token, topic) {
 </script></body></html>`;
 }
 
-let host;
-let page;
-let browser;
-before(async () => { host = await startHost(); });
-after(async () => {
-  await browser?.close();
-  page?.close();
-  await host?.stop();
-});
+const session = browserSession();
 
 test('after a page reload the browser client resumes a subscribed topic from the stored position and state, without a gap', { timeout: 60_000 }, async () => {
   const tenant = newTenant();
   const topic = 'incident.42';
-  const topicUrl = `${host.url}/topics/${tenant.organizationId}/${tenant.tenantId}/${topic}`;
+  const topicUrl = `${session.host.url}/topics/${tenant.organizationId}/${tenant.tenantId}/${topic}`;
   const item = n => ({ id: `i${n}`, name: `Item ${n}`, count: n });
   const send = async n => {
     const response = await fetch(`${topicUrl}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'item-update', type: 'updated', item: item(n) }) });
@@ -82,7 +73,7 @@ test('after a page reload the browser client resumes a subscribed topic from the
   const set = async (key, n) => assert.equal((await fetch(`${topicUrl}/state/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(item(n)) })).status, 204);
   for (const n of [0, 1, 2]) await set(`svc-${n}`, n);
 
-  page = await servePage(host.url, pageHtml(mintToken(tenant), topic), {
+  const page = session.page = await servePage(session.host.url, pageHtml(mintToken(tenant), topic), {
     '/broadcast': async (_, res) => {
       for (const n of [1, 2]) await send(n);
       res.writeHead(204).end();
@@ -97,7 +88,7 @@ test('after a page reload the browser client resumes a subscribed topic from the
       res.writeHead(200, { 'content-type': 'application/json' }).end(await (await fetch(`${topicUrl}/state`)).text());
     },
   });
-  browser = openChromium(page.url);
+  session.browser = openChromium(page.url);
   const room = `topic:${tenant.organizationId}:${tenant.tenantId}:${topic}`;
 
   const first = await page.nextReport();

@@ -2,10 +2,9 @@
 // dist/tenantrealtime.browser.js, hands it `window.signalR`, starts, and receives typed broadcasts in order. The page
 // is served from the hub's origin (the server refuses other origins), by a small proxy in front of the TestHost.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { openChromium, servePage } from './support/browser.mjs';
+import { test } from 'node:test';
+import { browserSession, openChromium, servePage } from './support/browser.mjs';
 import { broadcastItem, mintToken, newTenant } from './support/helpers.mjs';
-import { startHost } from './support/servers.mjs';
 
 function pageHtml(token) {
   return `<!doctype html><html><body>
@@ -30,25 +29,17 @@ function pageHtml(token) {
 </script></body></html>`;
 }
 
-let host;
-let page;
-let browser;
-before(async () => { host = await startHost(); });
-after(async () => {
-  await browser?.close();
-  page?.close();
-  await host?.stop();
-});
+const session = browserSession();
 
 test('the browser build runs in Chromium with SignalR\'s UMD build: start, then typed broadcasts in order', { timeout: 60_000 }, async () => {
   const tenant = newTenant();
-  page = await servePage(host.url, pageHtml(mintToken(tenant)), {
+  const page = session.page = await servePage(session.host.url, pageHtml(mintToken(tenant)), {
     '/broadcast': async (_, res) => {
-      for (const n of [1, 2, 3]) await broadcastItem(host.url, tenant, { id: `i${n}`, name: `Item ${n}`, count: n });
+      for (const n of [1, 2, 3]) await broadcastItem(session.host.url, tenant, { id: `i${n}`, name: `Item ${n}`, count: n });
       res.writeHead(204).end();
     },
   });
-  browser = openChromium(page.url);
+  session.browser = openChromium(page.url);
 
   const report = await page.nextReport();
   assert.equal(report.error, undefined, report.error);

@@ -7,7 +7,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from './servers.mjs';
+import { after, before } from 'node:test';
+import { repoRoot, startHost } from './servers.mjs';
 
 const packageDir = path.join(repoRoot, 'clients/typescript');
 
@@ -93,4 +94,19 @@ export function openChromium(url) {
       rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/**
+ * A test file's TestHost, started before its tests, and the page and browser a test opens (assign them to
+ * `session.page` and `session.browser`), all closed after its tests.
+ */
+export function browserSession() {
+  const session = { host: undefined, page: undefined, browser: undefined };
+  before(async () => { session.host = await startHost(); });
+  after(async () => {
+    await session.browser?.close();
+    session.page?.close();
+    await session.host?.stop();
+  });
+  return session;
 }
