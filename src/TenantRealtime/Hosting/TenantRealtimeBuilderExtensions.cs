@@ -82,7 +82,7 @@ public static class TenantRealtimeBuilderExtensions
     /// <param name="builder">The builder returned by <c>AddTenantRealtime</c>.</param>
     /// <param name="claimType">The claim carrying the patterns. The default is <c>topics</c>.</param>
     /// <returns>The same builder, for chaining.</returns>
-    public static ITenantRealtimeBuilder WithClaimsTopicAuthorizer(this ITenantRealtimeBuilder builder, string claimType = "topics")
+    public static ITenantRealtimeBuilder WithClaimsTopicAuthorizer(this ITenantRealtimeBuilder builder, string claimType = ClaimsTopicAuthorizer.DefaultClaimType)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimType);

@@ -26,8 +26,7 @@ internal sealed partial class TenantRealtimeHub
     {
         var (topics, single) = ReadTopics(request, nameof(Subscribe));
         var state = RequireIdentity(out var identity);
-        var user = Context.User ?? new System.Security.Claims.ClaimsPrincipal();
-        var answers = await topicAccess.DecideAsync(identity, user, state.Rooms, topics, Context.ConnectionAborted).ConfigureAwait(false);
+        var answers = await topicAccess.DecideAsync(identity, Context.User, state.Rooms, topics, Context.ConnectionAborted).ConfigureAwait(false);
 
         // A topic answered forbidden is not held afterwards, even one held before the authorizer changed its mind:
         // the answer is what the connection receives.

@@ -1,5 +1,3 @@
-using TenantRealtime.Identity.Internal;
-
 namespace TenantRealtime;
 
 /// <summary>
@@ -14,8 +12,11 @@ namespace TenantRealtime;
 /// </remarks>
 public readonly record struct Topic
 {
-    private Topic(string organizationId, string? tenantId, string name) =>
-        (OrganizationId, TenantId, Name) = (organizationId, tenantId, name);
+    // The room is made (and its ids and name checked) once, where the topic is: sends, subscribes and revocation read it often.
+    private readonly TenantRoom? _room;
+
+    private Topic(TenantRoom room) =>
+        (OrganizationId, TenantId, Name, _room) = (room.OrganizationId, room.TenantId, room.Topic!, room);
 
     /// <summary>Gets the organization the topic lives in.</summary>
     public string OrganizationId { get; }
@@ -27,7 +28,8 @@ public readonly record struct Topic
     public string Name { get; }
 
     /// <summary>Gets the room of the topic, whose key its envelopes, positions and state carry.</summary>
-    public TenantRoom Room => TenantId is null ? TenantRoom.OrganizationTopic(OrganizationId, Name) : TenantRoom.TenantTopic(OrganizationId, TenantId, Name);
+    /// <exception cref="InvalidOperationException">The topic is <c>default</c>: make one with <see cref="InTenant"/> or <see cref="InOrganization"/>.</exception>
+    public TenantRoom Room => _room ?? throw new InvalidOperationException("A default Topic has no room: make one with Topic.InTenant or Topic.InOrganization.");
 
     /// <summary>A topic of one tenant.</summary>
     /// <param name="organizationId">The organization.</param>
@@ -35,25 +37,14 @@ public readonly record struct Topic
     /// <param name="name">The topic's name.</param>
     /// <returns>The topic.</returns>
     /// <exception cref="ArgumentException">An id (<see cref="TenantIds"/>) or the name (<see cref="TopicNames"/>) is not well-formed.</exception>
-    public static Topic InTenant(string organizationId, string tenantId, string name)
-    {
-        Ids.ThrowIfInvalid(organizationId, TenantIds.MaxSupportedLength);
-        Ids.ThrowIfInvalid(tenantId, TenantIds.MaxSupportedLength);
-        TopicNames.ThrowIfInvalid(name, TopicNames.MaxSupportedLength);
-        return new(organizationId, tenantId, name);
-    }
+    public static Topic InTenant(string organizationId, string tenantId, string name) => new(TenantRoom.TenantTopic(organizationId, tenantId, name));
 
     /// <summary>A topic of one organization.</summary>
     /// <param name="organizationId">The organization.</param>
     /// <param name="name">The topic's name.</param>
     /// <returns>The topic.</returns>
     /// <exception cref="ArgumentException">The id (<see cref="TenantIds"/>) or the name (<see cref="TopicNames"/>) is not well-formed.</exception>
-    public static Topic InOrganization(string organizationId, string name)
-    {
-        Ids.ThrowIfInvalid(organizationId, TenantIds.MaxSupportedLength);
-        TopicNames.ThrowIfInvalid(name, TopicNames.MaxSupportedLength);
-        return new(organizationId, null, name);
-    }
+    public static Topic InOrganization(string organizationId, string name) => new(TenantRoom.OrganizationTopic(organizationId, name));
 
     /// <summary>The topic of a topic room, or <see langword="null"/> for any other room.</summary>
     /// <param name="room">The room.</param>
@@ -61,10 +52,10 @@ public readonly record struct Topic
     public static Topic? Of(TenantRoom room)
     {
         ArgumentNullException.ThrowIfNull(room);
-        return room.Topic is not { } name ? null : new Topic(room.OrganizationId, room.TenantId, name);
+        return room.IsTopic ? new Topic(room) : null;
     }
 
     /// <summary>Returns the topic's room key.</summary>
     /// <returns>The room key.</returns>
-    public override string ToString() => OrganizationId is null ? "" : Room.Name;
+    public override string ToString() => _room?.Name ?? "";
 }

@@ -84,7 +84,7 @@ internal sealed class LocalRevocation(
         // Topics held are asked for again, inside the organizations still held; the refused ones go, and the client is told.
         var held = state.Rooms.Where(room => room.IsTopic).ToList();
         var topics = held.Select(room => Topic.Of(room)!.Value).ToList();
-        var answers = await topicAccess.DecideAsync(identity, state.Context.User ?? new System.Security.Claims.ClaimsPrincipal(), rooms, topics, cancellationToken).ConfigureAwait(false);
+        var answers = await topicAccess.DecideAsync(identity, state.Context.User, rooms, topics, cancellationToken).ConfigureAwait(false);
 
         // The client may have subscribed or unsubscribed while the authorizer was asked (outside the connection's gate):
         // a topic granted by Subscribe meanwhile stays, one unsubscribed meanwhile stays gone.

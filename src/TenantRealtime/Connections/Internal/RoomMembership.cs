@@ -53,13 +53,13 @@ internal sealed class RoomMembership(
         var settings = options.CurrentValue;
 
         // A change may keep what is already held past a lowered bound; it may not grow past it.
-        var topics = CountTopics(rooms);
-        if (topics > settings.MaxTopicsPerConnection && topics > CountTopics(state.Rooms))
+        var (topics, heldTopics) = (CountTopics(rooms), CountTopics(state.Rooms));
+        if (topics > settings.MaxTopicsPerConnection && topics > heldTopics)
         {
             throw HubErrors.LimitExceeded($"a connection may subscribe to at most {settings.MaxTopicsPerConnection} topics.");
         }
 
-        if (rooms.Length - topics > settings.MaxRoomsPerConnection && rooms.Length - topics > state.Rooms.Length - CountTopics(state.Rooms))
+        if (rooms.Length - topics > settings.MaxRoomsPerConnection && rooms.Length - topics > state.Rooms.Length - heldTopics)
         {
             throw HubErrors.LimitExceeded($"a connection may hold at most {settings.MaxRoomsPerConnection} rooms.");
         }

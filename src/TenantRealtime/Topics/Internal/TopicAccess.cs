@@ -11,11 +11,14 @@ namespace TenantRealtime.Topics.Internal;
 /// </summary>
 internal sealed class TopicAccess(ITopicAuthorizer authorizer, TenantRealtimeMetrics metrics, ILogger<TopicAccess> logger)
 {
-    /// <summary>Which of <paramref name="topics"/> a connection holding <paramref name="rooms"/> may subscribe to, in order.</summary>
+    /// <summary>
+    /// Which of <paramref name="topics"/> a connection holding <paramref name="rooms"/> may subscribe to, in order. A
+    /// connection without claims (<paramref name="user"/> null) is asked about as a principal without any.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public async Task<bool[]> DecideAsync(TenantIdentity identity, ClaimsPrincipal user, IReadOnlyList<TenantRoom> rooms, IReadOnlyList<Topic> topics, CancellationToken cancellationToken)
+    public async Task<bool[]> DecideAsync(TenantIdentity identity, ClaimsPrincipal? user, IReadOnlyList<TenantRoom> rooms, IReadOnlyList<Topic> topics, CancellationToken cancellationToken)
     {
-        var answers = await AskAsync(identity, user, rooms, topics, cancellationToken).ConfigureAwait(false);
+        var answers = await AskAsync(identity, user ?? new ClaimsPrincipal(), rooms, topics, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < topics.Count; i++)
         {
             if (!answers[i])
