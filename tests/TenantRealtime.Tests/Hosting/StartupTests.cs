@@ -35,6 +35,9 @@ public sealed class StartupTests
         await using var anonymous = RealtimeClient.Create(node.HubUrl, token: null, events: "news");
         await anonymous.StartAsync();
 
+        // The start completes at the handshake, before the server accepts the connection (broadcasts skip it until
+        // then); SignalR runs an invocation only after that, so the ping's answer means it is accepted.
+        await anonymous.InvokeAsync("Ping");
         var join = () => anonymous.InvokeAsync("JoinOrganization", new { organizationId = "org-a" });
         var authenticate = () => anonymous.InvokeAsync("Authenticate", new { });
         await node.Broadcaster.BroadcastToOrganizationAsync("org-a", "news", "created", "org-only");
