@@ -67,8 +67,11 @@ public static class TenantRealtimeWire
 
         /// <summary>
         /// Sent when a user comes online in a scope the connection may watch, or leaves it (<see cref="PresenceTypes"/>),
-        /// when the server enables presence. An envelope without <c>room</c>, <c>seq</c> and <c>epoch</c>: presence
-        /// events are not kept for <c>Resume</c>; after a reconnect a client reads the list again with <c>GetPresence</c>.
+        /// when the server enables presence; and, to a topic's subscribers only, when a user subscribes to the topic or
+        /// leaves it (scope <see cref="Scopes.Topic"/>, with <c>topic</c>, <c>organizationId</c> and, for a tenant topic,
+        /// <c>tenantId</c>), for topics whose prefix tracks presence. An envelope without <c>room</c>, <c>seq</c> and
+        /// <c>epoch</c>: presence events are not kept for <c>Resume</c>; after a reconnect a client reads the list again
+        /// with <c>GetPresence</c>, and a topic's in the answer of the <c>Subscribe</c> that subscribes it again.
         /// </summary>
         public const string Presence = "presence";
 
@@ -265,6 +268,18 @@ public static class TenantRealtimeWire
 
         /// <summary><c>error</c>: why a topic of a list was not granted (<see cref="Errors.Forbidden"/>).</summary>
         public const string Error = "error";
+
+        /// <summary>
+        /// <c>presence</c>: in a <see cref="Methods.Subscribe"/> answer, for a granted topic whose prefix tracks presence,
+        /// its users as a <see cref="Events.Presence"/> event's data (<c>{users, userCount, countsOnly}</c>), this
+        /// connection's user included; then <see cref="Events.Presence"/> events of scope <see cref="Scopes.Topic"/>
+        /// change it. Absent for a topic without presence; <see langword="null"/> with <see cref="PresenceError"/> when
+        /// it could not be read.
+        /// </summary>
+        public const string Presence = "presence";
+
+        /// <summary><c>presenceError</c>: why <see cref="Presence"/> is <see langword="null"/> (<see cref="Errors.Unavailable"/>: Redis could not be read; subscribe again to read it).</summary>
+        public const string PresenceError = "presenceError";
     }
 
     /// <summary>
@@ -290,7 +305,10 @@ public static class TenantRealtimeWire
         /// <summary><c>user</c>: a broadcast to every connection of one user.</summary>
         public const string User = "user";
 
-        /// <summary><c>topic</c>: a broadcast to the subscribers of one topic (the envelope's <c>topic</c>, <c>organizationId</c> and, for a tenant topic, <c>tenantId</c> name it).</summary>
+        /// <summary>
+        /// <c>topic</c>: a broadcast to the subscribers of one topic (the envelope's <c>topic</c>, <c>organizationId</c>
+        /// and, for a tenant topic, <c>tenantId</c> name it); in presence, the users subscribed to one topic.
+        /// </summary>
         public const string Topic = "topic";
     }
 }

@@ -3,7 +3,8 @@ namespace TenantRealtime.Testing;
 /// <summary>
 /// Presence as the presence suites run it: on, with a debounce window short enough for a test to wait out and long
 /// enough for a client to reconnect within on a busy machine, a rate bound no suite reaches but the one about it, and a
-/// list bound of five users, so one test can go over it with a handful of connections.
+/// list bound of five users, so one test can go over it with a handful of connections. Topics named with
+/// <see cref="TopicPrefix"/> track presence too.
 /// </summary>
 public static class PresenceSettings
 {
@@ -13,6 +14,9 @@ public static class PresenceSettings
 
     public const string DisplayNameClaim = "name";
 
+    /// <summary>The prefix of the topics that track who is subscribed.</summary>
+    public const string TopicPrefix = "viewing:";
+
     public static void Apply(TenantRealtimeOptions options)
     {
         options.EnablePresence = true;
@@ -20,6 +24,7 @@ public static class PresenceSettings
         options.PresenceEventsPerSecond = 1_000;
         options.MaxPresenceListSize = MaxListSize;
         options.PresenceDisplayNameClaimType = DisplayNameClaim;
+        options.TopicPrefixes[TopicPrefix] = new TopicPrefixOptions { EnablePresence = true };
     }
 }
 

@@ -49,7 +49,7 @@ internal sealed class PresenceBatch(string organizationId)
         ];
 
         var channel = keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(RoomNames.Organization(OrganizationId)));
-        var arguments = new List<RedisValue>(10 + (3 * _scopes.Count) + _operations.Count)
+        var arguments = new List<RedisValue>(10 + (4 * _scopes.Count) + _operations.Count)
         {
             now.ToUnixTimeMilliseconds(),
             PresencePayload.Timestamp(now),
@@ -66,6 +66,7 @@ internal sealed class PresenceBatch(string organizationId)
         {
             arguments.Add(names[i]);
             arguments.Add(_scopes[i].TenantId ?? "");
+            arguments.Add(_scopes[i].Topic ?? "");
 
             // No origin (Guid.Empty) and no room: every server, this one too, delivers it from the channel in channel
             // order, unnumbered, as the event's audience is in the head.

@@ -34,6 +34,9 @@ internal sealed partial class PresenceWriter(
     private readonly PriorityQueue<PresenceMember, long> _checks = new();
     private readonly Dictionary<PresenceRoom, long> _releases = [];
 
+    // Callers of DecidedAsync waiting for the next pass; taken whole by it.
+    private TaskCompletionSource? _waiting;
+
     // Organizations listed under this server in Redis (so a sweep finds its share if it dies); a superset of those
     // with a share, trimmed at the heartbeat.
     private readonly HashSet<string> _indexed = new(StringComparer.Ordinal);
@@ -45,18 +48,32 @@ internal sealed partial class PresenceWriter(
     /// <summary>A share outlives its last renewal by this much: twice the time a dead server's connections keep counting.</summary>
     private TimeSpan ShareTtl => redisOptions.Value.ServerTimeout * 2;
 
-    /// <summary>Notes that this server's connections of a user changed in its organization and tenant.</summary>
-    public void Changed(string organizationId, string userId, string? tenantId)
+    /// <summary>Notes that this server's connections of a user changed in <paramref name="scope"/>.</summary>
+    public void Changed(PresenceRoom scope, string userId)
     {
         lock (_gate)
         {
-            foreach (var scope in PresenceRoom.Of(organizationId, tenantId))
-            {
-                _dirty.Add(new PresenceMember(scope, userId));
-            }
+            _dirty.Add(new PresenceMember(scope, userId));
         }
 
         _loop.Changed();
+    }
+
+    /// <summary>
+    /// Completes once a pass that started after the call has written its changes (so every change noted before it is
+    /// decided in Redis and its events published). A failed pass hands its waiters to the next one; the caller bounds
+    /// the wait (an outage may last).
+    /// </summary>
+    public Task DecidedAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource waiter;
+        lock (_gate)
+        {
+            waiter = _waiting ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _loop.Changed();
+        return waiter.Task.WaitAsync(cancellationToken);
     }
 
     public void Start() => _loop.Start(this);
@@ -105,9 +122,10 @@ internal sealed partial class PresenceWriter(
     {
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var (dirty, checks, releases) = TakeDue(nowMs);
+        var (dirty, checks, releases, waiting) = TakeDue(nowMs);
         if (dirty.Count + checks.Count + releases.Count == 0)
         {
+            waiting?.TrySetResult();
             return;
         }
 
@@ -121,7 +139,7 @@ internal sealed partial class PresenceWriter(
         {
             var (scope, userId) = (member.Room, member.UserId);
             var connections = local.Connections(scope, userId);
-            var found = local.Find(scope.OrganizationId, userId);
+            var found = local.Find(scope, userId);
             BatchOf(scope.OrganizationId).Set(scope, userId, connections, found?.Since ?? now, found?.DisplayName);
             if (connections > 0)
             {
@@ -170,10 +188,19 @@ internal sealed partial class PresenceWriter(
                 {
                     _releases[scope] = nowMs;
                 }
+
+                if (waiting is not null)
+                {
+                    // The next pass completes them, with whoever began to wait meanwhile.
+                    var next = _waiting ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    next.Task.ContinueWith(static (_, state) => ((TaskCompletionSource)state!).TrySetResult(), waiting, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
 
             throw;
         }
+
+        waiting?.TrySetResult();
 
         // The user's window starts once Redis knows it left this server.
         var dueAt = nowMs + (long)debounce.TotalMilliseconds;
@@ -229,12 +256,14 @@ internal sealed partial class PresenceWriter(
         }
     }
 
-    private (HashSet<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceRoom> Releases) TakeDue(long nowMs)
+    private (HashSet<PresenceMember> Dirty, List<PresenceMember> Checks, List<PresenceRoom> Releases, TaskCompletionSource? Waiting) TakeDue(long nowMs)
     {
         lock (_gate)
         {
             var dirty = _dirty;
             _dirty = [];
+            var waiting = _waiting;
+            _waiting = null;
             var checks = new List<PresenceMember>();
             while (_checks.TryPeek(out var member, out var due) && due <= nowMs)
             {
@@ -254,7 +283,7 @@ internal sealed partial class PresenceWriter(
                 _releases.Remove(scope);
             }
 
-            return (dirty, checks, releases);
+            return (dirty, checks, releases, waiting);
         }
     }
 
@@ -283,9 +312,9 @@ internal sealed partial class PresenceWriter(
     {
         lock (_gate)
         {
-            foreach (var (organizationId, userId, tenantId) in local.Members())
+            foreach (var (scope, userId) in local.Members())
             {
-                _dirty.Add(new PresenceMember(new PresenceRoom(organizationId, tenantId), userId));
+                _dirty.Add(new PresenceMember(scope, userId));
             }
         }
     }

@@ -20,7 +20,20 @@ internal sealed class RedisPresenceStore(
     RedisConnectionRegistry registry,
     RedisCallPolicy policy) : IPresenceStore
 {
-    public void Changed(string organizationId, string userId, string? tenantId) => writer.Changed(organizationId, userId, tenantId);
+    public void Changed(PresenceRoom scope, string userId) => writer.Changed(scope, userId);
+
+    /// <summary>Waits for the writer's next pass, within <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>.</summary>
+    /// <exception cref="TenantRealtimeUnavailableException">Redis is down, or the pass did not end in time.</exception>
+    public async ValueTask DecidedAsync(CancellationToken cancellationToken)
+    {
+        var call = await policy.RunAsync((writer, cancellationToken), static s => s.writer.DecidedAsync(s.cancellationToken), cancellationToken).ConfigureAwait(false);
+        _ = call.Outcome switch
+        {
+            RedisCallOutcome.Answered => 0,
+            RedisCallOutcome.Down => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected."),
+            _ => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", call.Failure),
+        };
+    }
 
     public async ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {

@@ -22,4 +22,15 @@ public sealed class TopicPrefixOptions
 
     /// <summary>Gets or sets how many changes per second one state key of a topic goes out (1 to 1,000), or <see langword="null"/> for <see cref="TenantRealtimeOptions.StateUpdatesPerSecondPerKey"/>.</summary>
     public int? StateUpdatesPerSecondPerKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether these topics track who is subscribed ("who is viewing incident 42"): the <c>Subscribe</c>
+    /// answer then lists the topic's users, and its subscribers (and only they) get <c>presence</c> events as users
+    /// join and leave it. Off by default: presence costs a little per subscriber. Independent of
+    /// <see cref="TenantRealtimeOptions.EnablePresence"/> (organizations and tenants); the presence options
+    /// (<see cref="TenantRealtimeOptions.PresenceDebounce"/>, <see cref="TenantRealtimeOptions.PresenceEventsPerSecond"/>,
+    /// <see cref="TenantRealtimeOptions.MaxPresenceListSize"/>, <see cref="TenantRealtimeOptions.PresenceDisplayNameClaimType"/>)
+    /// apply to each topic as to a tenant.
+    /// </summary>
+    public bool EnablePresence { get; set; }
 }

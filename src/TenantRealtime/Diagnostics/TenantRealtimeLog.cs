@@ -123,4 +123,7 @@ internal static partial class TenantRealtimeLog
 
     [LoggerMessage(74, LogLevel.Information, "Connection {ConnectionId} lost {Count} topics its authorizer now refuses.")]
     public static partial void TopicsRevoked(ILogger logger, string connectionId, int count);
+
+    [LoggerMessage(75, LogLevel.Warning, "The presence of {Count} topics could not be read for a subscribe: its answer says presence is unavailable.")]
+    public static partial void TopicPresenceUnavailable(ILogger logger, int count, Exception exception);
 }

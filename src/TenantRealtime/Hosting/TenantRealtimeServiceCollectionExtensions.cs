@@ -105,12 +105,15 @@ public static class TenantRealtimeServiceCollectionExtensions
         services.TryAddSingleton<AuthenticationExpiry>();
         services.TryAddSingleton<OriginGuard>();
 
-        // Presence (off unless EnablePresence): this server's share, and a store that decides who is online from it (in
-        // memory here; the Redis package decides in Redis for every server).
+        // Presence (off unless EnablePresence, or per topic prefix): this server's share, and a store that decides who is
+        // online from it (in memory here; the Redis package decides in Redis for every server). Topic presence hears of
+        // subscriptions as a room observer, so connections never know of presence.
         services.TryAddSingleton<LocalPresence>();
         services.TryAddSingleton<PresenceEvents>();
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoomsObserver, TopicPresence>());
+        services.TryAddSingleton<TopicPresenceReader>();
         services.TryAddSingleton<IPresence, PresenceReader>();
         return builder;
     }

@@ -20,7 +20,8 @@ internal sealed partial class TenantRealtimeHub
     /// is not held afterwards, even one held before. Past <see cref="TenantRealtimeOptions.MaxTopicsPerConnection"/> (held
     /// or named in one call) the call fails whole with <c>limit-exceeded</c>. Granted
     /// topics are joined, then (as <c>JoinOrganization</c>) read once this server hears them: their positions, and their
-    /// whole state as <c>state</c> events before the answer.
+    /// whole state as <c>state</c> events before the answer. A granted topic whose prefix tracks presence also carries its
+    /// users (<c>presence</c>), this connection's own included.
     /// </summary>
     public async Task<Dictionary<string, object?>> Subscribe(object? request)
     {
@@ -59,6 +60,7 @@ internal sealed partial class TenantRealtimeHub
         var positions = await PositionsOfAsync([.. joined.Select(room => room.Name)]).ConfigureAwait(false);
         await stateSync.RefreshAsync([.. joined.Select(room => room.Name)], Context.ConnectionAborted).ConfigureAwait(false);
         await SendStateAsync((connection, reads) => reads.AddRange(stateReader.StartHeld(connection, joined))).ConfigureAwait(false);
+        var present = await topicPresence.ReadAsync(joined, Context.ConnectionAborted).ConfigureAwait(false);
         TenantRealtimeLog.TopicsSubscribed(logger, Context.ConnectionId, joined.Count, topics.Count - joined.Count);
 
         var results = new List<Dictionary<string, object?>>(topics.Count);
@@ -72,6 +74,14 @@ internal sealed partial class TenantRealtimeHub
             if (!subscribed)
             {
                 result[Fields.Error] = TenantRealtimeWire.Errors.Forbidden;
+            }
+            else if (present.TryGetValue(room, out var users))
+            {
+                result[Fields.Presence] = users;
+                if (users is null)
+                {
+                    result[Fields.PresenceError] = TenantRealtimeWire.Errors.Unavailable;
+                }
             }
 
             results.Add(result);

@@ -30,6 +30,7 @@ internal sealed partial class TenantRealtimeHub(
     StateReader stateReader,
     IStateSync stateSync,
     TopicAccess topicAccess,
+    TopicPresenceReader topicPresence,
     TenantRealtimeMetrics metrics,
     IOptionsMonitor<TenantRealtimeOptions> options,
     TimeProvider time,

@@ -53,6 +53,10 @@ public sealed class RedisClusterPresenceTests(PresenceServersOnRedisCluster serv
 
 public sealed class RedisClusterPresenceAcrossServersTests(PresenceServersOnRedisCluster servers) : PresenceAcrossServersTests<PresenceServersOnRedisCluster>(servers);
 
+public sealed class RedisTopicPresenceTests(PresenceServersOnRedis servers) : TopicPresenceTests<PresenceServersOnRedis>(servers);
+
+public sealed class RedisClusterTopicPresenceTests(PresenceServersOnRedisCluster servers) : TopicPresenceTests<PresenceServersOnRedisCluster>(servers);
+
 // Keyed state across servers: Redis versions and publishes each change, clients read it on the other server.
 public sealed class RedisStateTests(TwoServersOnRedis servers) : StateTests<TwoServersOnRedis>(servers);
 

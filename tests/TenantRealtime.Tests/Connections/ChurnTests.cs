@@ -1,16 +1,26 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TenantRealtime.Connections.Internal;
+using TenantRealtime.Presence.Internal;
 using Xunit.Abstractions;
 
 namespace TenantRealtime.Tests.Connections;
 
-/// <summary>Thousands of connect / join / disconnect cycles leave no count and no membership behind.</summary>
+/// <summary>Thousands of connect / join / subscribe / disconnect cycles leave no count, no membership and no presence behind.</summary>
 public sealed class ChurnTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Cycles = 2000;
     private RealtimeNode _node = null!;
 
-    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync();
+    public async Task InitializeAsync() => _node = await RealtimeNode.StartAsync(new RealtimeNodeOptions
+    {
+        Configure = options =>
+        {
+            // Leaves are decided at once, so what is left counted afterwards is a leak, not a window.
+            options.PresenceDebounce = TimeSpan.Zero;
+            options.TopicPrefixes["viewing:"] = new TopicPrefixOptions { EnablePresence = true };
+        },
+    });
 
     public async Task DisposeAsync() => await _node.DisposeAsync();
 
@@ -28,14 +38,25 @@ public sealed class ChurnTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 await client.InvokeAsync("JoinOrganization", new { organizationId = $"org-visit{i % 5}" });
             }
+            else if (i % 4 == 1)
+            {
+                await client.InvokeAsync("Subscribe", new { scope = "tenant", topic = $"viewing:{i % 3}" });
+            }
+            else
+            {
+                // Still subscribing while the connection ends: the subscribe either lands before the end or not at all.
+                _ = client.Connection.InvokeAsync<object>("Subscribe", new { scope = "tenant", topic = $"viewing:{i % 3}" }, cancellationToken)
+                    .ContinueWith(static t => t.Exception, TaskScheduler.Default);
+            }
 
             await client.Connection.StopAsync(cancellationToken);
         });
 
         var store = _node.Services.GetRequiredService<LocalConnectionStore>();
         var membership = _node.Services.GetRequiredService<RoomMembership>();
+        var presence = _node.Services.GetRequiredService<LocalPresence>();
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((store.Count > 0 || membership.GroupCount > 0) && DateTime.UtcNow < deadline)
+        while ((store.Count > 0 || membership.GroupCount > 0 || presence.Members().Count > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
@@ -43,6 +64,7 @@ public sealed class ChurnTests(ITestOutputHelper output) : IAsyncLifetime
         await _node.WaitForRegistryAsync(async registry => await registry.CountAsync() == 0);
         store.Count.Should().Be(0);
         membership.GroupCount.Should().Be(0, "every group a connection joined is left again");
+        presence.Members().Should().BeEmpty("every topic a connection subscribed to is uncounted when it ends");
         (await _node.Registry.CountAsync()).Should().Be(0);
         (await _node.Registry.GetSnapshotAsync()).Organizations.Should().BeEmpty();
 

@@ -22,6 +22,8 @@ public sealed class InMemorySlowConsumerTests(InMemoryCluster cluster) : SlowCon
 
 public sealed class InMemoryPresenceTests(InMemoryPresenceCluster cluster) : PresenceTests<InMemoryPresenceCluster>(cluster);
 
+public sealed class InMemoryTopicPresenceTests(InMemoryPresenceCluster cluster) : TopicPresenceTests<InMemoryPresenceCluster>(cluster);
+
 public sealed class InMemoryStateTests(InMemoryCluster cluster) : StateTests<InMemoryCluster>(cluster);
 
 public sealed class InMemoryTopicPrefixTests(InMemoryCluster cluster) : TopicPrefixTests<InMemoryCluster>(cluster);

@@ -23,8 +23,8 @@ public sealed class LocalPresenceTests
         local.Connections(new PresenceRoom("org-a", "t2"), "ada").Should().Be(2);
         local.Connections(new PresenceRoom("org-a", "t3"), "ada").Should().Be(0);
         local.Connections(new PresenceRoom("org-b", "t1"), "ada").Should().Be(0);
-        local.Find("org-a", "ada").Should().Be((Noon, "Ada"), "the first connection brought the user online here");
-        local.Members().Should().BeEquivalentTo([("org-a", "ada", (string?)null), ("org-a", "ada", "t1"), ("org-a", "ada", "t2")]);
+        local.Find(new PresenceRoom("org-a", "t2"), "ada").Should().Be((Noon, "Ada"), "the first connection brought the user online here");
+        local.Members().Should().BeEquivalentTo([(new PresenceRoom("org-a", null), "ada"), (new PresenceRoom("org-a", "t1"), "ada"), (new PresenceRoom("org-a", "t2"), "ada")]);
     }
 
     [Fact]
@@ -36,11 +36,35 @@ public sealed class LocalPresenceTests
 
         local.Remove(Ada("t1")).Should().BeTrue();
         local.Connections(new PresenceRoom("org-a", "t1"), "ada").Should().Be(0);
-        local.Members().Should().BeEquivalentTo([("org-a", "ada", (string?)null), ("org-a", "ada", "t2")]);
+        local.Members().Should().BeEquivalentTo([(new PresenceRoom("org-a", null), "ada"), (new PresenceRoom("org-a", "t2"), "ada")]);
 
         local.Remove(Ada("t2")).Should().BeTrue();
         local.Has("org-a").Should().BeFalse();
-        local.Find("org-a", "ada").Should().BeNull();
+        local.Find(new PresenceRoom("org-a", null), "ada").Should().BeNull();
         local.Remove(Ada("t2")).Should().BeFalse("nothing is counted any more");
+    }
+
+    [Fact]
+    public void TopicsCountSubscribedConnectionsApartFromTheOrganization()
+    {
+        var local = new LocalPresence();
+        var incident = new PresenceRoom("org-a", "t1", "incident:42");
+        var board = new PresenceRoom("org-a", null, "board");
+        local.AddTopic(incident, "ada", "Ada", Noon);
+        local.AddTopic(incident, "ada", "Ada again", Noon.AddSeconds(3));
+        local.AddTopic(board, "bob", null, Noon);
+
+        local.Connections(incident, "ada").Should().Be(2);
+        local.Connections(new PresenceRoom("org-a", "t1"), "ada").Should().Be(0, "a topic's subscription is not a connection of the tenant");
+        local.Find(incident, "ada").Should().Be((Noon, "Ada"));
+        local.Has("org-a").Should().BeTrue("a topic of the organization has a subscriber here");
+        local.Members().Should().BeEquivalentTo([(incident, "ada"), (board, "bob")]);
+
+        local.RemoveTopic(incident, "ada").Should().BeTrue();
+        local.RemoveTopic(incident, "ada").Should().BeTrue();
+        local.RemoveTopic(incident, "ada").Should().BeFalse("nothing is counted any more");
+        local.RemoveTopic(board, "bob").Should().BeTrue();
+        local.Has("org-a").Should().BeFalse();
+        local.Members().Should().BeEmpty();
     }
 }

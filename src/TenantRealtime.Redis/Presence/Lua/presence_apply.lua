@@ -3,7 +3,8 @@
 -- KEYS: scopes set, gate hash, this server's share, the other live servers' shares (m), then per scope its online
 --       and pending hashes.
 -- ARGV: now (ms), now (ISO-8601), m, scope count k, events per second, max users listed, publish command, channel,
---       organization id, share TTL (ms); per scope its name, tenant id (empty for the organization) and message head;
+--       organization id, share TTL (ms); per scope its name, tenant id (empty for none), topic name (empty for an
+--       organization or a tenant) and message head;
 --       then operations of six values: kind, scope index, user, connections, online since (ISO-8601), display name.
 --       Kinds: 'a' sets this server's connections of the user (0: none); 'c' lets the user leave if no live server
 --       has it any more; 'r' does that for every user of the scope (a server died); 'f' only sends what waits.
@@ -17,8 +18,8 @@ local command, channel, organization, shareTtl = ARGV[7], ARGV[8], ARGV[9], ARGV
 local lastShare = 3 + m
 local scopes = {}
 for j = 1, k do
-  local a = 11 + (j - 1) * 3
-  scopes[j] = {name = ARGV[a], tenant = ARGV[a + 1], head = ARGV[a + 2],
+  local a = 11 + (j - 1) * 4
+  scopes[j] = {name = ARGV[a], tenant = ARGV[a + 1], topic = ARGV[a + 2], head = ARGV[a + 3],
                online = KEYS[lastShare + 2 * j - 1], pending = KEYS[lastShare + 2 * j], changed = 0}
 end
 
@@ -45,7 +46,7 @@ local function leaveIfGone(scope, user)
 end
 
 local wrote = false
-for o = 11 + k * 3, #ARGV, 6 do
+for o = 11 + k * 4, #ARGV, 6 do
   local kind, scope, user = ARGV[o], scopes[tonumber(ARGV[o + 1])], ARGV[o + 2]
   if kind == 'a' then
     local count = tonumber(ARGV[o + 3])
@@ -80,14 +81,14 @@ end
 
 local function publish(scope, kind, users, count)
   local countsOnly = count > maxUsers
-  local tenant = ''
-  if scope.tenant ~= '' then tenant = ',"tenantId":' .. cjson.encode(scope.tenant) end
+  local tenant, topic, kindOfScope = '', '', 'organization'
+  if scope.tenant ~= '' then tenant = ',"tenantId":' .. cjson.encode(scope.tenant); kindOfScope = 'tenant' end
+  if scope.topic ~= '' then topic = ',"topic":' .. cjson.encode(scope.topic); kindOfScope = 'topic' end
   local listed = ''
   if not countsOnly then listed = table.concat(users, ',') end
   local envelope = '{"type":"' .. kind .. '","data":{"users":[' .. listed .. '],"userCount":' .. count ..
     ',"countsOnly":' .. tostring(countsOnly) .. '},"timestamp":' .. cjson.encode(iso) ..
-    ',"scope":"' .. (scope.tenant == '' and 'organization' or 'tenant') .. '","organizationId":' ..
-    cjson.encode(organization) .. tenant .. '}'
+    ',"scope":"' .. kindOfScope .. '","organizationId":' .. cjson.encode(organization) .. tenant .. topic .. '}'
   redis.call(command, channel, scope.head .. '\n0\n' .. envelope)
 end
 

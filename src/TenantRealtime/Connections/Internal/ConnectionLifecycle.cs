@@ -64,6 +64,7 @@ internal sealed class ConnectionLifecycle(
         expiry.Forget(context.ConnectionId);
         if (store.Remove(context.ConnectionId, out var state))
         {
+            await membership.CloseAsync(state!).ConfigureAwait(false);
             await registry.RemoveAsync(state!.Registration, CancellationToken.None).ConfigureAwait(false);
             metrics.ConnectionClosed();
         }

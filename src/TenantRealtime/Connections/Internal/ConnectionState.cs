@@ -30,6 +30,15 @@ internal sealed class ConnectionState(HubCallerContext context, TenantIdentity? 
     /// <summary>Gets the rooms held now, without duplicates. Replaced (never mutated) under <see cref="Gate"/>, so readers need no lock.</summary>
     public TenantRoom[] Rooms { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets the topics presence counts this connection in (those whose prefix tracked presence when it
+    /// subscribed), so exactly those are uncounted whatever the options say later. Changed under <see cref="Gate"/>.
+    /// </summary>
+    public TenantRoom[] PresenceTopics { get; set; } = [];
+
+    /// <summary>Gets or sets whether the connection has ended: its rooms change no more. Set under <see cref="Gate"/>.</summary>
+    public bool Closed { get; set; }
+
     /// <summary>Counts a rate-limited invocation; returns how many came in a row.</summary>
     public int CountRateLimited() => Interlocked.Increment(ref _rateLimitedInARow);
 

@@ -16,9 +16,12 @@ namespace TenantRealtime.Connections.Internal;
 internal sealed class RoomMembership(
     ILocalDelivery lifetime,
     SharedRooms shared,
+    IEnumerable<IRoomsObserver> observers,
     IOptionsMonitor<TenantRealtimeOptions> options,
     ILogger<RoomMembership> logger)
 {
+    private readonly IRoomsObserver[] _observers = [.. observers];
+
     /// <summary>Gets the number of groups with at least one member on this server.</summary>
     public int GroupCount => lifetime.GroupCount;
 
@@ -41,6 +44,27 @@ internal sealed class RoomMembership(
     }
 
     /// <summary>
+    /// Ends the connection's rooms: observers see it leave every room, and a change still on its way afterwards (a call
+    /// or a revocation that read the connection before it ended) does nothing. Its groups are the lifetime manager's to
+    /// drop, as it does for every connection that ends.
+    /// </summary>
+    public async Task CloseAsync(ConnectionState state)
+    {
+        await state.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var before = state.Rooms;
+            state.Closed = true;
+            state.Rooms = [];
+            Notify(state, before, []);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Gives a connection its first rooms before it is visible to anything else (the store, revocation), so
     /// nothing can race it and it takes no gate: most connections then never need one.
     /// </summary>
@@ -49,6 +73,11 @@ internal sealed class RoomMembership(
 
     private async Task ApplyAsync(ConnectionState state, IEnumerable<TenantRoom> requested, CancellationToken cancellationToken)
     {
+        if (state.Closed)
+        {
+            return;
+        }
+
         var rooms = requested.Distinct().Select(shared.Share).ToArray();
         var settings = options.CurrentValue;
 
@@ -86,8 +115,18 @@ internal sealed class RoomMembership(
             }
         }
 
+        var before = state.Rooms;
         state.Rooms = rooms;
         TenantRealtimeLog.RoomsChanged(logger, state.ConnectionId, rooms.Length);
+        Notify(state, before, rooms);
+    }
+
+    private void Notify(ConnectionState state, TenantRoom[] before, TenantRoom[] after)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.RoomsChanged(state, before, after);
+        }
     }
 
     private static int CountTopics(TenantRoom[] rooms)

@@ -7,10 +7,16 @@ namespace TenantRealtime.Presence.Internal;
 internal interface IPresenceStore
 {
     /// <summary>
-    /// This server's connections of a user changed in its organization (and <paramref name="tenantId"/>, if any); the
-    /// counts are in <see cref="LocalPresence"/>. Returns at once: nothing waits for a recipient or for Redis.
+    /// This server's connections of a user changed in <paramref name="scope"/>; the counts are in
+    /// <see cref="LocalPresence"/>. Returns at once: nothing waits for a recipient or for Redis.
     /// </summary>
-    void Changed(string organizationId, string userId, string? tenantId);
+    void Changed(PresenceRoom scope, string userId);
+
+    /// <summary>
+    /// Completes once every change told before the call has been decided and its events sent, so a read that follows
+    /// sees it (a subscriber's own entry in the list its <c>Subscribe</c> answers). At once in memory.
+    /// </summary>
+    ValueTask DecidedAsync(CancellationToken cancellationToken);
 
     /// <summary>Reads the users online in <paramref name="scope"/>, or only their number when more than <paramref name="maxUsers"/>.</summary>
     ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken);

@@ -22,16 +22,15 @@ internal sealed class InMemoryPresenceStore(
     private readonly Dictionary<PresenceRoom, ITimer> _releases = [];
     private readonly PresenceGate _gate = new();
 
-    public void Changed(string organizationId, string userId, string? tenantId)
+    public void Changed(PresenceRoom scope, string userId)
     {
         lock (_lock)
         {
-            foreach (var scope in PresenceRoom.Of(organizationId, tenantId))
-            {
-                Apply(scope, userId);
-            }
+            Apply(scope, userId);
         }
     }
+
+    public ValueTask DecidedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {
@@ -61,7 +60,7 @@ internal sealed class InMemoryPresenceStore(
                 return;
             }
 
-            var (since, displayName) = local.Find(scope.OrganizationId, userId) ?? (time.GetUtcNow(), null);
+            var (since, displayName) = local.Find(scope, userId) ?? (time.GetUtcNow(), null);
             var joined = new Online(since, displayName);
             if (users is null)
             {

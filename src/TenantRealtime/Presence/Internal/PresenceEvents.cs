@@ -29,7 +29,10 @@ internal sealed class PresenceEvents(
             scope.WireName,
             scope.OrganizationId,
             scope.TenantId,
-            userId: null);
+            userId: null)
+        {
+            Topic = scope.Topic,
+        };
         delivery.DeliverLocally(scope.Groups(settings.ShareOrganizationPresenceWithMembers), TenantRealtimeWire.Events.Presence, envelope);
         metrics.PresenceEvent(scope.WireName, type);
         TenantRealtimeLog.PresenceSent(logger, type, users.Count, scope.WireName, scope.OrganizationId);

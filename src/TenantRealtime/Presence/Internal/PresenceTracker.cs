@@ -18,14 +18,22 @@ internal sealed class PresenceTracker(LocalPresence local, IPresenceStore store,
         }
 
         local.Add(identity, DisplayNames.Of(state.Context.User, settings.PresenceDisplayNameClaimType), time.GetUtcNow());
-        store.Changed(identity.OrganizationId, identity.UserId, identity.TenantId);
+        Changed(identity);
     }
 
     public void Disconnected(ConnectionState state)
     {
         if (options.CurrentValue.EnablePresence && state.Identity is { } identity && local.Remove(identity))
         {
-            store.Changed(identity.OrganizationId, identity.UserId, identity.TenantId);
+            Changed(identity);
+        }
+    }
+
+    private void Changed(TenantIdentity identity)
+    {
+        foreach (var scope in PresenceRoom.Of(identity.OrganizationId, identity.TenantId))
+        {
+            store.Changed(scope, identity.UserId);
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace TenantRealtime.Rooms.Internal;
 
 /// <summary>
-/// The history and state bounds of one room: the server-wide options, or for a topic those of the longest
+/// The history and state bounds of one room (and whether a topic tracks presence): the server-wide options, or for a topic those of the longest
 /// <see cref="TenantRealtimeOptions.TopicPrefixes"/> entry its name starts with. The one place prefixes are matched.
 /// </summary>
 internal readonly record struct RoomBounds(
@@ -9,7 +9,8 @@ internal readonly record struct RoomBounds(
     TimeSpan HistoryMaxAge,
     int MaxStateKeys,
     int MaxStateValueBytes,
-    int StateUpdatesPerSecondPerKey)
+    int StateUpdatesPerSecondPerKey,
+    bool TopicPresence)
 {
     public static RoomBounds Of(TenantRealtimeOptions options, string room)
     {
@@ -19,7 +20,8 @@ internal readonly record struct RoomBounds(
             prefix?.HistoryMaxAge ?? options.HistoryMaxAge,
             prefix?.MaxStateKeysPerRoom ?? options.MaxStateKeysPerRoom,
             prefix?.MaxStateValueBytes ?? options.MaxStateValueBytes,
-            prefix?.StateUpdatesPerSecondPerKey ?? options.StateUpdatesPerSecondPerKey);
+            prefix?.StateUpdatesPerSecondPerKey ?? options.StateUpdatesPerSecondPerKey,
+            prefix?.EnablePresence ?? false);
     }
 
     /// <summary>The longest history age any room may have: how long a room's history must be remembered at most.</summary>
