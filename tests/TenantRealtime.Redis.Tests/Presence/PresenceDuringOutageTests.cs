@@ -45,10 +45,22 @@ public sealed class PresenceDuringOutageTests : TwoNodesOnOwnRedis
         refusals.GetMeasurementSnapshot().Should().ContainSingle()
             .Which.Tags.Should().Contain("tenantrealtime.operation", "presence").And.Contain("tenantrealtime.reason", "unavailable");
 
+        // A topic with presence is still subscribed: its broadcasts do not need presence, and the answer says the list is missing.
+        var topic = new { scope = "tenant", tenantId = "t1", topic = PresenceSettings.TopicPrefix + "incident:1" };
+        var subscribed = Topics(await admin.InvokeAsync("Subscribe", topic).WaitAsync(Bound)).Single();
+        subscribed.Should().Contain("subscribed", true).And.Contain("presence", null).And.Contain("presenceError", "unavailable");
+        A.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Name == "TopicPresenceUnavailable");
+
         // The connections stayed up; Redis comes back empty, and server B writes ann's presence again.
         await Redis.RestartAsync();
         await UntilListedAsync(admin, "ann", "server B writes ann's presence to the restarted Redis");
+        var again = Topics(await admin.InvokeAsync("Subscribe", topic)).Single();
+        ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)again["presence"]!)["users"]!).Cast<IReadOnlyDictionary<string, object?>>()
+            .Select(user => user["userId"]).Should().Equal(["ada"], "once Redis answers, a subscribe lists the topic again");
     }
+
+    private static List<IReadOnlyDictionary<string, object?>> Topics(IReadOnlyDictionary<string, object?> answer) =>
+        [.. ((IEnumerable<object?>)answer["topics"]!).Cast<IReadOnlyDictionary<string, object?>>()];
 
     [Fact]
     public async Task ARedisThatHangsHoldsGetPresenceForAboutTheBroadcastTimeoutAtMost()
