@@ -12,7 +12,7 @@ namespace TenantRealtime.State.Internal;
 /// </summary>
 internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json, IOptionsMonitor<TenantRealtimeOptions> options)
 {
-    public StateValue Serialize(object? data, string room, string key) => FromJson(SerializeJson(data, room, key));
+    public StateValue Serialize(object? data, string room, string key) => FromOwnJson(SerializeJson(data, room, key));
 
     /// <summary>The value's JSON, as the hub's JSON protocol writes it; refused past <see cref="TenantRealtimeOptions.MaxStateValueBytes"/>.</summary>
     public byte[] SerializeJson(object? data, string room, string key)
@@ -28,11 +28,32 @@ internal sealed class StateValueSerializer(IOptions<JsonHubProtocolOptions> json
         return bytes;
     }
 
-    /// <summary>A value from its JSON (as a store keeps it).</summary>
+    /// <summary>
+    /// A value from JSON another writer made (a store, a loader): checked to be one JSON value here, where a refusal has a
+    /// caller, and read to plain values only when first sent.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not one JSON value.</exception>
     public static StateValue FromJson(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
+        reader.Read();
+        reader.Skip();
+        if (reader.Read())
+        {
+            throw new JsonException("More than one JSON value.");
+        }
+
+        return new StateValue(json.ToArray());
+    }
+
+    /// <summary>A value from JSON this server wrote (<see cref="SerializeJson"/>), kept as it is.</summary>
+    public static StateValue FromOwnJson(byte[] json) => new(json);
+
+    /// <summary>JSON read back as maps, lists and primitives, which both hub protocols write.</summary>
+    public static object? ToPlain(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
         using var document = JsonDocument.ParseValue(ref reader);
-        return new StateValue(StoredEnvelopeSerializer.ToPlain(document.RootElement), json.Length);
+        return StoredEnvelopeSerializer.ToPlain(document.RootElement);
     }
 }
