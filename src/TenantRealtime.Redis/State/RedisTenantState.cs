@@ -118,13 +118,15 @@ internal sealed class RedisTenantState(
             }
             else if (slot.HasPending || now < slot.NextSlot)
             {
+                slot.Pending = json;
                 if (slot.HasPending)
                 {
+                    // Its slot is booked already: the flush writes the latest value.
                     metrics.StateMerged(StateRoomKeys.ScopeOf(room));
+                    return Task.CompletedTask;
                 }
 
                 slot.HasPending = true;
-                slot.Pending = json;
                 (_due ??= new StateSlots<string>(time, (dueRoom, dueKey) => _ = FlushAsync(dueRoom, dueKey))).Schedule(room, key, slot.NextSlot);
                 return Task.CompletedTask;
             }

@@ -49,13 +49,15 @@ internal sealed partial class KeyedState(string key, string epoch)
             var now = publisher.Time.GetTimestamp();
             if (entry!.HasPending || now < entry.NextSlot)
             {
+                entry.Pending = value;
                 if (entry.HasPending)
                 {
+                    // Its slot is booked already (or its flush is about to take this lock): the flush sends the latest value.
                     publisher.Merged(this);
+                    return;
                 }
 
                 entry.HasPending = true;
-                entry.Pending = value;
                 publisher.Schedule(this, key, entry.NextSlot);
             }
             else
