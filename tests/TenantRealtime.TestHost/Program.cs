@@ -21,6 +21,10 @@ var realtime = builder.Services.AddTenantRealtime(o =>
     o.AllowAnonymous = settings.Jwt is null;
     o.HistoryMaxMessages = settings.HistoryMaxMessages ?? o.HistoryMaxMessages;
     o.MaxConnectsPerSecond = settings.MaxConnectsPerSecond ?? o.MaxConnectsPerSecond;
+    foreach (var prefix in settings.PresenceTopicPrefixes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
+    {
+        o.TopicPrefixes[prefix] = new TopicPrefixOptions { EnablePresence = true };
+    }
 });
 
 // Any option of the library from the command line (--TenantRealtime:EnablePresence=true), as an app binds them.

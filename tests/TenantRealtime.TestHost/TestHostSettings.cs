@@ -24,6 +24,12 @@ internal sealed class TestHostSettings
     public int? MaxConnectsPerSecond { get; set; }
 
     /// <summary>
+    /// Topic prefixes whose topics track presence, comma-separated (<c>--PresenceTopicPrefixes=viewing:</c>); none: no
+    /// topic does. A setting of its own because <c>TopicPrefixes</c>' keys end in <c>:</c>, configuration's separator.
+    /// </summary>
+    public string? PresenceTopicPrefixes { get; set; }
+
+    /// <summary>
     /// Stops the host when its standard input closes, which happens when the process that started it exits, however
     /// it exits: a test run that dies leaves no server behind.
     /// </summary>

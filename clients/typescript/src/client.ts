@@ -2,7 +2,7 @@
 // It takes the SignalR namespace as a parameter (index.ts passes the npm package, browser.ts the page's UMD build),
 // so this file and everything it imports load in a browser without a bundler.
 import type * as SignalR from "@microsoft/signalr";
-import type { TenantEnvelope } from "./envelope.js";
+import { Scopes, type TenantEnvelope } from "./envelope.js";
 import { TenantRetryPolicy, DEFAULT_RECONNECT_DELAYS_MS, isRefusedForNow, refusedRetryDelayMs } from "./retry.js";
 import { RoomRecovery, type ReloadReason } from "./recovery.js";
 import type { PositionStore } from "./storage.js";
@@ -15,6 +15,7 @@ import {
   type AuthenticateResult,
   type JoinOrganizationResult,
   type PresenceEventData,
+  type PresenceUser,
   type PresenceRequest,
   type PresenceScope,
   type PresenceSnapshot,
@@ -23,6 +24,7 @@ import {
   type StateMessage,
   type StateVersion,
   type TopicListResult,
+  type TopicPresence,
   type TopicRequest,
   type TopicResult,
   type TopicScope,
@@ -97,9 +99,27 @@ export interface TopicSubscription {
   readonly active: boolean;
   /** Why the topic is not held: `forbidden` (refused, or taken away); null while active or once unsubscribed. */
   readonly error: string | null;
+  /**
+   * Why the server could not list the topic's users at the last subscribe (`unavailable`: its Redis could not be
+   * read); `presence()` is null meanwhile. Null otherwise.
+   */
+  readonly presenceError: string | null;
+  /**
+   * Who is subscribed to the topic, when its prefix tracks presence (the server's `TopicPrefixOptions.EnablePresence`):
+   * this connection's own user included, ordered by `onlineSince` then `userId`. Replaced whole by every `Subscribe`
+   * answer (the client subscribes again after each reconnect, server switch and page reload), then changed by the
+   * topic's `presence` events: `joined` adds or updates its users, `left` removes them. Null for a topic without
+   * presence (and with older servers), with `presenceError`, and once inactive. A copy: later changes do not alter it.
+   */
+  presence(): TopicPresence | null;
+  /** Registers a handler called with the topic's presence after each change (a subscribe answer or an event). */
+  onPresenceChanged(handler: TopicPresenceHandler): Unsubscribe;
   /** Leaves the topic; its position and state are dropped (also from the position store). Idempotent. */
   unsubscribe(): Promise<void>;
 }
+
+/** A handler of a topic's presence: called with the whole list after each change. It runs synchronously. */
+export type TopicPresenceHandler = (presence: TopicPresence) => void;
 
 /** Told the topics the server took away (refused when subscribed again after a reconnect, or revoked); now inactive. */
 export type TopicRevokedHandler = (topics: readonly TopicSubscription[]) => void;
@@ -113,9 +133,16 @@ class Subscription implements TopicSubscription {
   readonly request: TopicRequest;
   active = false;
   error: string | null = null;
+  presenceError: string | null = null;
+  /** The topic's users by id, or null when the topic does not track presence (or it could not be read). */
+  #users: Map<string, PresenceUser> | null = null;
+  #userCount = 0;
+  #countsOnly = false;
+  readonly #presenceHandlers = new Set<TopicPresenceHandler>();
   readonly #leave: (subscription: Subscription) => Promise<void>;
+  readonly #onError: (message: string, error?: unknown) => void;
 
-  constructor(result: TopicResult, request: TopicRequest, leave: (subscription: Subscription) => Promise<void>) {
+  constructor(result: TopicResult, request: TopicRequest, leave: (subscription: Subscription) => Promise<void>, onError: (message: string, error?: unknown) => void) {
     this.room = result.room;
     this.scope = result.scope;
     this.topic = result.topic;
@@ -123,6 +150,65 @@ class Subscription implements TopicSubscription {
     this.tenantId = result.tenantId ?? null;
     this.request = request;
     this.#leave = leave;
+    this.#onError = onError;
+  }
+
+  presence(): TopicPresence | null {
+    if (!this.active || this.#users === null) return null;
+    const users = [...this.#users.values()].map(user => ({ ...user })).sort(byOnlineSince);
+    return { users, userCount: this.#userCount, countsOnly: this.#countsOnly };
+  }
+
+  onPresenceChanged(handler: TopicPresenceHandler): Unsubscribe {
+    this.#presenceHandlers.add(handler);
+    return () => void this.#presenceHandlers.delete(handler);
+  }
+
+  /** A `Subscribe` answer for this topic: its presence replaces what is held (none without the field: an old server, or no presence). */
+  resetPresence(result: TopicResult): void {
+    const presence = result.presence;
+    this.presenceError = presence ? null : (result.presenceError ?? null);
+    if (!presence) {
+      this.#users = null;
+      return;
+    }
+    this.#users = new Map((presence.users ?? []).map(user => [user.userId, user]));
+    this.#userCount = presence.userCount;
+    this.#countsOnly = presence.countsOnly;
+    this.#raisePresence();
+  }
+
+  /** A `presence` event of this topic; ignored while no list is held (nothing to change: the next answer brings it whole). */
+  applyPresence(envelope: TenantEnvelope<PresenceEventData>): void {
+    if (this.#users === null || !this.active) return;
+    const data = envelope.data;
+    for (const user of data?.users ?? []) {
+      if (envelope.type === "left") this.#users.delete(user.userId);
+      else this.#users.set(user.userId, user);
+    }
+    this.#userCount = data.userCount;
+    this.#countsOnly = data.countsOnly;
+    // Above the server's list bound it lists nobody: a list kept from before would go stale.
+    if (data.countsOnly) this.#users.clear();
+    this.#raisePresence();
+  }
+
+  /** Inactive: the list is dropped (a later subscribe's answer brings it whole). */
+  clearPresence(): void {
+    this.#users = null;
+    this.presenceError = null;
+  }
+
+  #raisePresence(): void {
+    const presence = this.presence();
+    if (!presence) return;
+    for (const handler of [...this.#presenceHandlers]) {
+      try {
+        handler(presence);
+      } catch (error) {
+        this.#onError("TenantRealtime: an onPresenceChanged handler failed.", error);
+      }
+    }
   }
 
   /** The topic as the wire names it, with the ids the server resolved. */
@@ -163,6 +249,11 @@ export class TenantRealtimeClient {
   /** Stored positions of topic rooms not subscribed (yet) on this page: resumed when the app subscribes again. */
   readonly #parkedTopics = new Map<string, RoomPosition>();
   readonly #topicRevokedHandlers = new Set<TopicRevokedHandler>();
+  /**
+   * Topic presence events received while a `Subscribe` naming their topic is under way, by room: applied after its
+   * answer's list (which they may predate or follow), so the list never goes back in time.
+   */
+  readonly #heldPresence = new Map<string, { calls: number; events: TenantEnvelope<PresenceEventData>[] }>();
   /** Subscribe calls under way: broadcasts of topic rooms not held yet are let through meanwhile. */
   #subscribing = 0;
   readonly #stateSaveIntervalMs: number;
@@ -210,6 +301,8 @@ export class TenantRealtimeClient {
     });
     this.connection.on(HubEvents.state, (message: StateMessage) => this.#receiveState(message));
     this.connection.on(HubEvents.unsubscribed, (message: TopicListResult) => this.#revokeTopics(message?.topics ?? []));
+    // Topic presence keeps the subscriptions' lists, whether or not the app registered `onPresence` handlers too.
+    this.connection.on(HubEvents.presence, (envelope: TenantEnvelope<PresenceEventData>) => this.#receiveTopicPresence(envelope));
     for (const eventName of options.trackedEvents ?? []) this.track(eventName);
   }
 
@@ -613,6 +706,7 @@ export class TenantRealtimeClient {
     this.#subscribing++;
     let answer: TopicListResult;
     const subscriptions: Subscription[] = [];
+    const release = this.#holdPresence(requests.map(request => this.#topicRoomOf(request)));
     try {
       try {
         answer = await this.connection.invoke<TopicListResult>(HubMethods.subscribe, single ? requests[0] : { topics: requests });
@@ -635,14 +729,15 @@ export class TenantRealtimeClient {
       for (const result of answer.topics ?? []) {
         const request = requests.find(r => sameTopic(r, result)) ?? requests[0]!;
         if (result.subscribed) {
-          const subscription = this.#topics.get(result.room) ?? new Subscription(result, request, s => this.#unsubscribe(s));
+          const subscription = this.#topics.get(result.room) ?? new Subscription(result, request, s => this.#unsubscribe(s), this.#onError);
           subscription.active = true;
           subscription.error = null;
           this.#topics.set(result.room, subscription);
+          subscription.resetPresence(result);
           if (result.position) this.#recovery.adopt([result.position]);
           subscriptions.push(subscription);
         } else {
-          const refused = new Subscription(result, request, s => this.#unsubscribe(s));
+          const refused = new Subscription(result, request, s => this.#unsubscribe(s), this.#onError);
           refused.error = result.error ?? ErrorCodes.forbidden;
           if (seeded.has(result.room)) this.#dropTopic(result.room);
           subscriptions.push(refused);
@@ -650,6 +745,7 @@ export class TenantRealtimeClient {
       }
     } finally {
       this.#subscribing--;
+      release();
     }
 
     const resume = new Set([...seeded].filter(room => this.#topics.has(room)));
@@ -665,9 +761,11 @@ export class TenantRealtimeClient {
     const held = [...this.#topics.values()];
     let answer: TopicListResult;
     this.#subscribing++;
+    const release = this.#holdPresence(held.map(s => s.room));
     try {
       answer = await this.connection.invoke<TopicListResult>(HubMethods.subscribe, { topics: held.map(s => s.wire) });
     } catch (error) {
+      release();
       // Dropped again: the next reconnect asks again. Refused whole while connected: none is held.
       if (this.connection.state !== this.#signalR.HubConnectionState.Connected) throw error;
       this.#onError("TenantRealtime: subscribing the topics again failed; they are inactive.", error);
@@ -678,19 +776,64 @@ export class TenantRealtimeClient {
       this.#subscribing--;
     }
     const refused: TopicResult[] = [];
-    for (const result of answer.topics ?? []) {
-      if (result.subscribed) {
-        if (result.position) this.#recovery.adopt([result.position]);
-      } else {
-        refused.push(result);
+    try {
+      for (const result of answer.topics ?? []) {
+        if (result.subscribed) {
+          if (result.position) this.#recovery.adopt([result.position]);
+          // The list as the server has it now: who left or joined while this client was away is in it.
+          this.#topics.get(result.room)?.resetPresence(result);
+        } else {
+          refused.push(result);
+        }
       }
+    } finally {
+      release();
     }
     this.#revokeTopics(refused);
+  }
+
+  /**
+   * Holds the topic presence events of these rooms until the returned function is called (after the answer's lists
+   * are in), then applies them in the order they came. Calls under way at once for one room share its hold.
+   */
+  #holdPresence(rooms: readonly (string | null)[]): () => void {
+    const held = [...new Set(rooms.filter((room): room is string => room !== null))];
+    for (const room of held) {
+      const entry = this.#heldPresence.get(room);
+      if (entry) entry.calls++;
+      else this.#heldPresence.set(room, { calls: 1, events: [] });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const room of held) {
+        const entry = this.#heldPresence.get(room);
+        if (!entry || --entry.calls > 0) continue;
+        this.#heldPresence.delete(room);
+        for (const envelope of entry.events) this.#topics.get(room)?.applyPresence(envelope);
+      }
+    };
+  }
+
+  /** A `presence` event: one of a topic's (scope `topic`) goes to that topic's subscription; the others are not its. */
+  #receiveTopicPresence(envelope: TenantEnvelope<PresenceEventData>): void {
+    if (envelope?.scope !== Scopes.topic || typeof envelope.topic !== "string" || typeof envelope.organizationId !== "string") return;
+    const room = envelope.tenantId
+      ? `topic:${envelope.organizationId}:${envelope.tenantId}:${envelope.topic}`
+      : `org-topic:${envelope.organizationId}:${envelope.topic}`;
+    const held = this.#heldPresence.get(room);
+    if (held) {
+      held.events.push(envelope);
+      return;
+    }
+    this.#topics.get(room)?.applyPresence(envelope);
   }
 
   async #unsubscribe(subscription: Subscription): Promise<void> {
     if (this.#topics.get(subscription.room) !== subscription) {
       subscription.active = false;
+      subscription.clearPresence();
       return;
     }
     if (this.connection.state === this.#signalR.HubConnectionState.Connected) {
@@ -703,6 +846,7 @@ export class TenantRealtimeClient {
     }
     subscription.active = false;
     subscription.error = null;
+    subscription.clearPresence();
     this.#dropTopic(subscription.room);
   }
 
@@ -714,6 +858,7 @@ export class TenantRealtimeClient {
       if (!subscription) continue;
       subscription.active = false;
       subscription.error = result.error ?? ErrorCodes.forbidden;
+      subscription.clearPresence();
       this.#dropTopic(result.room);
       revoked.push(subscription);
     }
@@ -805,6 +950,14 @@ export class TenantRealtimeClient {
       }
     }
   }
+}
+
+/** Users in the order `presence()` lists them: by when they came, then by id (ISO times of any precision compared as times). */
+function byOnlineSince(a: PresenceUser, b: PresenceUser): number {
+  const at = Date.parse(a.onlineSince);
+  const bt = Date.parse(b.onlineSince);
+  const byTime = Number.isNaN(at) || Number.isNaN(bt) ? a.onlineSince.localeCompare(b.onlineSince) : at - bt;
+  return byTime || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
 }
 
 /** Whether a request names the topic of an answer (the ids left out default to the connection's, as the server resolved them). */

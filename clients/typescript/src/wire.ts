@@ -146,7 +146,8 @@ export interface PresenceUser {
 }
 
 /**
- * The `data` of a `presence` event (envelope `type` `joined` or `left`, `scope` `organization` or `tenant`). Several
+ * The `data` of a `presence` event (envelope `type` `joined` or `left`, `scope` `organization`, `tenant` or `topic`:
+ * see `PresenceEventScope`). Several
  * users when changes over the server's rate bound were merged; none, with `countsOnly`, above its list bound.
  * Presence events carry no `room`, `seq` or `epoch`: they are not resumed, so read the list again after a reconnect.
  */
@@ -155,6 +156,26 @@ export interface PresenceEventData {
   /** The users online in the scope after the change. */
   userCount: number;
   /** The scope has more users online than the server lists: only counts are given. */
+  countsOnly: boolean;
+}
+
+/**
+ * The envelope `scope` of a `presence` event: `organization` or `tenant` (who is online there), or `topic` (who is
+ * subscribed to a topic whose prefix tracks presence; the envelope's `organizationId`, `tenantId` (tenant topics only)
+ * and `topic` name it, and only the topic's subscribers get it).
+ */
+export type PresenceEventScope = PresenceScope | typeof Scopes.topic;
+
+/**
+ * Who is subscribed to a topic whose prefix tracks presence (the server's `TopicPrefixOptions.EnablePresence`): the
+ * `presence` of `Subscribe`'s answer, and what `TopicSubscription.presence()` keeps up to date. Ordered by
+ * `onlineSince`, then `userId`; empty with `countsOnly` (more users than the server lists).
+ */
+export interface TopicPresence {
+  users: PresenceUser[];
+  /** The users subscribed to the topic. */
+  userCount: number;
+  /** More users are subscribed than the server lists: `users` is empty. */
   countsOnly: boolean;
 }
 
@@ -201,6 +222,13 @@ export interface TopicResult {
   position?: RoomPosition | null;
   /** Why it was not granted, or why it was taken away: `forbidden`. */
   error?: string | null;
+  /**
+   * Subscribe only, for a granted topic whose prefix tracks presence: its users, this connection's own included.
+   * Absent for a topic without presence (and from older servers); null with `presenceError`.
+   */
+  presence?: TopicPresence | null;
+  /** Why `presence` is null: `unavailable` (the server's Redis could not be read; subscribe again to read it). */
+  presenceError?: string | null;
 }
 
 /** The answer to `Subscribe` and `Unsubscribe`, and the `unsubscribed` event. */

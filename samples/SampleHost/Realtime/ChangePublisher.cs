@@ -8,7 +8,8 @@ namespace SampleHost.Realtime;
 /// (<see cref="StatePublisher"/>): a service that flaps sends each page its latest status at the library's rate bound,
 /// never one message per flip. What happened goes out as broadcasts after it: an incident's new update
 /// (<c>incident-update</c>, the page's event log) and a resource created in a tenant (<c>tenant-update</c>, so an
-/// admin's page reads that tenant's state: the library sends an admin a tenant's state only once it has read it). Called
+/// admin's page reads that tenant's state: the library sends an admin a tenant's state only once it has read it). An
+/// incident's update also goes to its topic (<see cref="IncidentTopic"/>), for the pages that have its view open. Called
 /// inside the organization's gate, so changes never interleave.
 /// </summary>
 internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTracker status, StatePublisher state)
@@ -37,6 +38,10 @@ internal sealed class ChangePublisher(ITenantBroadcaster broadcaster, StatusTrac
             await (incident.TenantId is null
                 ? broadcaster.BroadcastToOrganizationAsync(organizationId, EventNames.IncidentUpdate, type, incident, CancellationToken.None)
                 : broadcaster.BroadcastToTenantAsync(organizationId, incident.TenantId, EventNames.IncidentUpdate, type, incident, CancellationToken.None));
+
+            // The scope's broadcast keeps every page's event log; the topic's reaches the open incident views, in the
+            // topic's own order, resumed after a reconnect like any room's.
+            await broadcaster.BroadcastToTopicAsync(IncidentTopic.Of(incident), EventNames.IncidentUpdate, type, incident, CancellationToken.None);
         }
     }
 }

@@ -19,10 +19,13 @@ internal static class RealtimeServiceCollectionExtensions
     {
         // Presence is on here: the page shows who from the viewer's tenant (admins: organization) is online now, by the
         // name in their token. It is off by default in the library: whether colleagues see each other is an app's call.
+        // The incident view subscribes to its incident's topic (incident:{id}) and shows who else has it open: those
+        // topics track their subscribers, the other topics (none in the sample yet) do not pay for it.
         var realtime = services.AddTenantRealtime(o =>
         {
             o.EnablePresence = true;
             o.PresenceDisplayNameClaimType = DevTokenIssuer.NameClaim;
+            o.TopicPrefixes[IncidentTopic.Prefix] = new TopicPrefixOptions { EnablePresence = true };
         });
 
         // The library's options from configuration (TenantRealtime__HistoryMaxMessages=50, TenantRealtime__HistoryMaxAge=00:01:00,

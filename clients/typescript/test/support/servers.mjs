@@ -18,9 +18,10 @@ process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); 
 /**
  * Starts a TestHost with JWT; options: redis ("127.0.0.1:port"), channelPrefix, historyMaxMessages, maxConnectsPerSecond,
  * presence (true: presence on, display names from the `name` claim, a debounce window of 500 ms), clockSkewSeconds
- * (how long JwtBearer still accepts an expired token; 0 by default, 300 is its own default).
+ * (how long JwtBearer still accepts an expired token; 0 by default, 300 is its own default), topicPresence (topic
+ * prefixes whose topics track presence, comma-separated, e.g. "viewing:"; display names from `name`, a 500 ms debounce).
  */
-export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond, presence, clockSkewSeconds } = {}) {
+export async function startHost({ redis, channelPrefix, historyMaxMessages, maxConnectsPerSecond, presence, clockSkewSeconds, topicPresence } = {}) {
   if (!existsSync(hostDll)) throw new Error(`${hostDll} is missing: run dotnet build TenantRealtime.sln -c Release first.`);
   const args = [hostDll, '--StopWhenStdinCloses=true',
     `--Jwt:Key=${jwtSettings.key}`, `--Jwt:Issuer=${jwtSettings.issuer}`, `--Jwt:Audience=${jwtSettings.audience}`];
@@ -29,8 +30,10 @@ export async function startHost({ redis, channelPrefix, historyMaxMessages, maxC
   if (historyMaxMessages) args.push(`--HistoryMaxMessages=${historyMaxMessages}`);
   if (maxConnectsPerSecond) args.push(`--MaxConnectsPerSecond=${maxConnectsPerSecond}`);
   if (clockSkewSeconds) args.push(`--Jwt:ClockSkewSeconds=${clockSkewSeconds}`);
-  if (presence) {
-    args.push('--TenantRealtime:EnablePresence=true', '--TenantRealtime:PresenceDisplayNameClaimType=name', '--TenantRealtime:PresenceDebounce=00:00:00.500');
+  if (presence) args.push('--TenantRealtime:EnablePresence=true');
+  if (topicPresence) args.push(`--PresenceTopicPrefixes=${topicPresence}`);
+  if (presence || topicPresence) {
+    args.push('--TenantRealtime:PresenceDisplayNameClaimType=name', '--TenantRealtime:PresenceDebounce=00:00:00.500');
   }
   const child = spawn('dotnet', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
   children.add(child);

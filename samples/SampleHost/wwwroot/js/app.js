@@ -1,6 +1,7 @@
 // The status page: choose who to be, then render the realtime client's state as it changes.
 
 import { api } from './api.js';
+import { createIncidentView } from './incident-view.js';
 import { createOnlineNow } from './presence.js';
 import { createRealtime } from './realtime.js';
 import { forgetSaved, positionsKey } from './saved-state.js';
@@ -18,6 +19,7 @@ let session;
 let demoUsers = null;
 let changedId = null;
 let renderQueued = false;
+let incidentView = null;
 
 const sortServices = services => [...services].sort((a, b) =>
   (a.group === null) - (b.group === null) || (a.group ?? '').localeCompare(b.group ?? '') ||
@@ -51,6 +53,24 @@ function render() {
   renderIncidents(incidents.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), new Map(sorted.map(s => [s.id, s])));
   changedId = null;
   for (const room of rooms) if (realtime.holdsState(room)) rendered.add(room);
+  incidentView?.stateChanged();
+}
+
+/** The open incident of that id in the page's state, or undefined. */
+function findIncident(id) {
+  for (const room of rooms) {
+    const value = realtime.state(room).get(id);
+    if (value && 'impact' in value) return value;
+  }
+  return undefined;
+}
+
+// The incident view follows the address (#incident/{id}), so it can be linked, reloaded and closed with Back.
+function route() {
+  if (!incidentView) return;
+  const match = /^#incident\/(.+)$/.exec(location.hash);
+  if (match) void incidentView.open(decodeURIComponent(match[1]));
+  else void incidentView.close();
 }
 
 // A whole state arrives as one change per key: render once after them.
@@ -99,7 +119,13 @@ function watchTenant(tenantId) {
 
 // The broadcasts are events, things that happened: an incident's update (logged) and a resource created in a tenant.
 const handlers = {
-  'incident-update': ({ type, data, timestamp }) => {
+  'incident-update': envelope => {
+    // The incident's topic (an open incident view) gets the same update as the scope's room: logged once.
+    if (envelope.scope === 'topic') {
+      incidentView?.apply(envelope);
+      return;
+    }
+    const { type, data, timestamp } = envelope;
     logEvent('incident-update', `“${data.name}” ${type === 'updated' ? data.status : type}`, timestamp);
   },
   'tenant-update': ({ data }) => watchTenant(data.tenantId),
@@ -158,6 +184,8 @@ async function open(newSession) {
     if (isAdmin(session.identity)) {
       for (const tenantId of await api.tenants(await session.accessToken())) watchTenant(tenantId);
     }
+    incidentView = createIncidentView({ identity: session.identity, subscribe: realtime.subscribe, find: findIncident });
+    route();
   }
 }
 
@@ -196,6 +224,11 @@ function showTokenPrompt() {
 }
 
 $('recovery-close').addEventListener('click', () => { $('recovery-notice').hidden = true; });
+$('incident-view-close').addEventListener('click', () => {
+  history.pushState(null, '', location.pathname + location.search);
+  route();
+});
+window.addEventListener('hashchange', route);
 
 $('switch-user').addEventListener('click', () => {
   forgetToken();

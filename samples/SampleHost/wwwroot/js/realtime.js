@@ -99,5 +99,7 @@ export function createRealtime({ accessToken, handlers, onStateChanged, onState,
     holdsState: room => client.stateVersion(room) !== null,
     loadState: room => client.loadState(room),
     getPresence: scope => client.getPresence(scope),
+    /** Subscribes to a topic; the handle's presence() lists its viewers where the host tracks them. */
+    subscribe: request => client.subscribe(request),
   };
 }

@@ -76,7 +76,7 @@ export function renderIncidents(incidents, servicesById) {
     className: 'card incident', 'data-incident-id': incident.id, 'data-impact': incident.impact,
   },
     el('div', { className: 'incident-head' },
-      el('h3', {}, incident.name),
+      el('h3', {}, el('a', { href: `#incident/${encodeURIComponent(incident.id)}`, className: 'incident-link' }, incident.name)),
       el('span', { className: 'badge', 'data-status': incident.status }, incident.status)),
     el('div', { className: 'incident-meta' },
       `Opened ${ago(incident.createdAt)} · impact ${incident.impact}`,
