@@ -63,7 +63,7 @@ public sealed partial class TenantRealtimeClient
                 if (presence)
                 {
                     // Topic presence is kept by the subscriptions; the handlers still get every presence event.
-                    ReceivePresence(received.Type, received.Scope, received.OrganizationId, received.TenantId, received.Topic, received.Data);
+                    ReceivePresence(received.Type, received.Scope, received.OrganizationId, received.TenantId, received.Topic, received.Timestamp, received.Data);
                 }
 
                 if (received.Scope == TenantRealtimeWire.Scopes.Topic && IsLeftTopic(received.Room))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TenantRealtime.Client.Internal;
 
 namespace TenantRealtime.Client;
@@ -33,11 +34,12 @@ public sealed partial class TenantRealtimeClient
     }
 
     /// <summary>A <c>presence</c> event, whatever type the event is read as; topic ones change the topic's subscription.</summary>
-    private void ReceivePresence(string type, string scope, string? organizationId, string? tenantId, string? topicName, object? data)
+    private void ReceivePresence(string type, string scope, string? organizationId, string? tenantId, string? topicName, string timestamp, object? data)
     {
+        var sent = DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : (DateTimeOffset?)null;
         if (type is not (TenantRealtimeWire.PresenceTypes.Joined or TenantRealtimeWire.PresenceTypes.Left)
             || PresenceWire.TopicOf(scope, organizationId, tenantId, topicName) is not { } topic
-            || PresenceWire.Read(PresenceWire.ToElement(data)) is not { } read)
+            || PresenceWire.Read(PresenceWire.ToElement(data), sent) is not { } read)
         {
             return;
         }

@@ -26,8 +26,12 @@ internal static class PresenceWire
         _ => JsonSerializer.SerializeToElement(value, value.GetType()),
     };
 
-    /// <summary>Reads presence data; <see langword="null"/> when it is not an object. Users without an id are skipped.</summary>
-    public static TopicPresence? Read(JsonElement data)
+    /// <summary>
+    /// Reads presence data; <see langword="null"/> when it is not an object. Users without an id are skipped. A user
+    /// without <c>onlineSince</c> (an application's own type for the event may leave it out) takes
+    /// <paramref name="since"/>, the event's timestamp: a <c>joined</c> user came online then.
+    /// </summary>
+    public static TopicPresence? Read(JsonElement data, DateTimeOffset? since = null)
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
@@ -41,7 +45,7 @@ internal static class PresenceWire
             {
                 if (item.ValueKind == JsonValueKind.Object && String(item, "userId") is { Length: > 0 } userId)
                 {
-                    users.Add(new TopicPresenceUser(userId, String(item, "displayName"), Int64(item, "connections") ?? 0, Time(item, "onlineSince")));
+                    users.Add(new TopicPresenceUser(userId, String(item, "displayName"), Int64(item, "connections") ?? 0, Time(item, "onlineSince") ?? since ?? DateTimeOffset.MinValue));
                 }
             }
         }
@@ -108,16 +112,9 @@ internal static class PresenceWire
     private static long? Int64(JsonElement item, string name) =>
         Property(item, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number) ? number : null;
 
-    private static DateTimeOffset Time(JsonElement item, string name)
-    {
-        // An unreadable time sorts the user first rather than dropping it from the list.
-        var value = Property(item, name);
-        if (value is { ValueKind: JsonValueKind.String } text
-            && DateTimeOffset.TryParse(text.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-        {
-            return time;
-        }
-
-        return DateTimeOffset.MinValue;
-    }
+    private static DateTimeOffset? Time(JsonElement item, string name) =>
+        Property(item, name) is { ValueKind: JsonValueKind.String } text
+        && DateTimeOffset.TryParse(text.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : null;
 }

@@ -50,6 +50,16 @@ public sealed class PresenceWireTests
     }
 
     [Fact]
+    public void AnApplicationsTypeWithoutOnlineSinceTakesTheEventsTimestamp()
+    {
+        // What an application's own presence type, without onlineSince, serializes as (property names as it spells them).
+        var data = JsonSerializer.SerializeToElement(new { Users = new[] { new { UserId = "amy", Connections = 1 } }, UserCount = 1 });
+        var sent = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+
+        PresenceWire.Read(data, sent)!.Users.Should().Equal(new TopicPresenceUser("amy", null, 1, sent));
+    }
+
+    [Fact]
     public void OnlyTopicScopedEventsNameATopic()
     {
         PresenceWire.TopicOf("topic", "org-a", "t1", "viewing:1").Should().Be(Topic);
