@@ -60,6 +60,31 @@ public sealed class PresenceWireTests
     }
 
     [Fact]
+    public void ASubscribeAnswerCarriesTheListOrWhyItIsMissingOrNothing()
+    {
+        static object Answer(string topic, Dictionary<string, object?> extra) => new Dictionary<string, object?>
+        {
+            ["room"] = $"topic:org-a:t1:{topic}", ["scope"] = "tenant", ["topic"] = topic, ["organizationId"] = "org-a", ["tenantId"] = "t1", ["subscribed"] = true,
+        }.Concat(extra).ToDictionary();
+        var answer = JsonSerializer.SerializeToElement(new
+        {
+            topics = new[]
+            {
+                Answer("viewing:1", new() { ["presence"] = new { users = new[] { new { userId = "amy", connections = 1, onlineSince = "2026-12-07T10:00:00Z" } }, userCount = 1, countsOnly = false } }),
+                Answer("viewing:2", new() { ["presence"] = null, ["presenceError"] = "unavailable" }),
+                Answer("plain:1", []),
+            },
+        });
+
+        var read = TopicWire.Read(answer);
+
+        read[0].Presence.Presence!.Users.Select(u => u.UserId).Should().Equal("amy");
+        read[0].Presence.Error.Should().BeNull();
+        read[1].Presence.Should().Be(new PresenceHeld(null, "unavailable"));
+        read[2].Presence.Should().Be(PresenceHeld.None);
+    }
+
+    [Fact]
     public void OnlyTopicScopedEventsNameATopic()
     {
         PresenceWire.TopicOf("topic", "org-a", "t1", "viewing:1").Should().Be(Topic);
