@@ -38,13 +38,34 @@ public sealed partial class TenantRealtimeClient
         {
             if (_bindings.TryGetValue(eventName, out var existing))
             {
-                return existing as EventBinding<TData> ?? throw new InvalidOperationException(
-                    $"Event '{eventName}' is already registered with data type {existing.DataType}; every handler of an event reads its data as one type.");
+                if (existing is EventBinding<TData> same)
+                {
+                    return same;
+                }
+
+                if (existing != _defaultPresenceBinding || existing.HandlerCount > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"Event '{eventName}' is already registered with data type {existing.DataType}; every handler of an event reads its data as one type.");
+                }
+
+                // The client's own registration of presence gives way to the application's type, and reads that type's
+                // data instead (SignalR reads an event's arguments as its first handler's types).
+                _connection.Remove(eventName);
+                _bindings.Remove(eventName);
+                _defaultPresenceBinding = null;
             }
 
             var binding = new EventBinding<TData>(eventName, _logger);
+            var presence = eventName == TenantRealtimeWire.Events.Presence;
             _connection.On<TenantEvent<TData>>(eventName, received =>
             {
+                if (presence)
+                {
+                    // Topic presence is kept by the subscriptions; the handlers still get every presence event.
+                    ReceivePresence(received.Type, received.Scope, received.OrganizationId, received.TenantId, received.Topic, received.Timestamp, received.Data);
+                }
+
                 if (received.Scope == TenantRealtimeWire.Scopes.Topic && IsLeftTopic(received.Room))
                 {
                     // Sent before the client left the topic: it must not start tracking the room again.

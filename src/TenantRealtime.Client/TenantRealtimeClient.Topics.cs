@@ -57,8 +57,9 @@ public sealed partial class TenantRealtimeClient
     public async Task<TopicSubscription> SubscribeAsync(TopicRef topic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topic);
+        using var watch = WatchPresence([topic]);
         var answers = await InvokeSubscribeAsync([topic], TopicWire.Request(topic), topic, cancellationToken).ConfigureAwait(false);
-        var result = await AcceptAsync(answers, cancellationToken).ConfigureAwait(false);
+        var result = await AcceptAsync(answers, watch, cancellationToken).ConfigureAwait(false);
         return result.Subscribed.Count > 0
             ? result.Subscribed[0]
             : throw new TopicSubscriptionException($"The server refused the subscription to the {topic} topic (forbidden).") { Topic = topic };
@@ -89,8 +90,9 @@ public sealed partial class TenantRealtimeClient
             return new TopicSubscribeResult([], []);
         }
 
+        using var watch = WatchPresence(topics);
         var answers = await InvokeSubscribeAsync(topics, TopicWire.Request(topics), null, cancellationToken).ConfigureAwait(false);
-        return await AcceptAsync(answers, cancellationToken).ConfigureAwait(false);
+        return await AcceptAsync(answers, watch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Leaves a topic; see <see cref="TopicSubscription.UnsubscribeAsync"/>.</summary>
@@ -101,6 +103,7 @@ public sealed partial class TenantRealtimeClient
             return;
         }
 
+        ClearPresence(subscription);
         lock (_topics)
         {
             _topics.Remove(subscription.Room);
@@ -158,10 +161,14 @@ public sealed partial class TenantRealtimeClient
         }
     }
 
-    /// <summary>Keeps the granted topics and tracks their rooms from the answer's positions; then waits for their state.</summary>
-    private async Task<TopicSubscribeResult> AcceptAsync(List<TopicAnswer> answers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the granted topics, takes their presence from the answer, and tracks their rooms from the answer's
+    /// positions; then waits for their state.
+    /// </summary>
+    private async Task<TopicSubscribeResult> AcceptAsync(List<TopicAnswer> answers, PresenceWatch watch, CancellationToken cancellationToken)
     {
         var granted = new List<TopicSubscription>();
+        var presence = new List<(TopicSubscription, TopicAnswer)>();
         var refused = new List<TopicRef>();
         var positions = new List<RoomPosition>();
         lock (_topics)
@@ -182,6 +189,7 @@ public sealed partial class TenantRealtimeClient
 
                 _leftTopics.Remove(answer.Room);
                 granted.Add(subscription);
+                presence.Add((subscription, answer));
                 if (answer.Position is { } position)
                 {
                     positions.Add(position);
@@ -189,6 +197,7 @@ public sealed partial class TenantRealtimeClient
             }
         }
 
+        AcceptPresence(presence, watch);
         if (positions.Count > 0)
         {
             // A room already tracked (a broadcast came before the answer) keeps its own position.
@@ -220,6 +229,7 @@ public sealed partial class TenantRealtimeClient
             return;
         }
 
+        using var watch = WatchPresence(held.Select(s => s.Topic));
         List<TopicAnswer> answers;
         try
         {
@@ -241,6 +251,7 @@ public sealed partial class TenantRealtimeClient
         }
 
         var granted = answers.Where(a => a.Subscribed).ToDictionary(a => a.Room, StringComparer.Ordinal);
+        AcceptPresence(held.Where(s => granted.ContainsKey(s.Room)).Select(s => (s, granted[s.Room])), watch);
         var positions = held.Where(s => granted.ContainsKey(s.Room)).Select(s => granted[s.Room].Position).OfType<RoomPosition>().ToList();
         if (positions.Count > 0)
         {
@@ -286,6 +297,7 @@ public sealed partial class TenantRealtimeClient
                 continue;
             }
 
+            ClearPresence(subscription);
             lock (_topics)
             {
                 _topics.Remove(subscription.Room);

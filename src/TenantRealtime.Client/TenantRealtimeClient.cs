@@ -58,6 +58,12 @@ public sealed partial class TenantRealtimeClient : IAsyncDisposable
         {
             Bind<object>(eventName);
         }
+
+        // So topic presence is kept without an application handler; one registered with its own type replaces this.
+        lock (_bindings)
+        {
+            _defaultPresenceBinding = Bind<object>(TenantRealtimeWire.Events.Presence);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using TenantRealtime.Client.Internal;
+
 namespace TenantRealtime.Client;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed class TopicSubscription : IAsyncDisposable
 {
     private readonly TenantRealtimeClient _client;
     private int _active = 1;
+    private PresenceHeld _presence = PresenceHeld.None;
 
     internal TopicSubscription(TenantRealtimeClient client, TopicRef topic, string room)
     {
@@ -28,6 +31,32 @@ public sealed class TopicSubscription : IAsyncDisposable
 
     /// <summary>Gets whether the client holds the topic: <see langword="false"/> once unsubscribed or taken away by the server.</summary>
     public bool IsActive => Volatile.Read(ref _active) == 1;
+
+    /// <summary>
+    /// Gets who is subscribed to the topic, the client's own user included, for a topic whose prefix tracks presence
+    /// (the server's <c>TopicPrefixOptions.EnablePresence</c>). Replaced whole by every <c>Subscribe</c> answer for the
+    /// topic (the first, a <see cref="TenantRealtimeClient.SubscribeAsync(TopicRef, CancellationToken)"/> of the topic
+    /// held, and the one the client makes after every reconnect, restart or server switch), then changed by the topic's
+    /// <c>joined</c> and <c>left</c> events. While the client reconnects it keeps the list it had. An immutable snapshot:
+    /// read it again (or use <see cref="PresenceChanged"/>) for later changes. <see langword="null"/> for a topic without
+    /// presence, when the server could not read it (<see cref="PresenceError"/>), and once the subscription is inactive.
+    /// </summary>
+    public TopicPresence? Presence => Volatile.Read(ref _presence).Presence;
+
+    /// <summary>
+    /// Gets why <see cref="Presence"/> is <see langword="null"/> for a topic that tracks presence: <c>unavailable</c>
+    /// when the server could not read it (Redis down or slow). Subscribing to the topic again asks again; the reconnect's
+    /// subscribe does too. <see langword="null"/> otherwise.
+    /// </summary>
+    public string? PresenceError => Volatile.Read(ref _presence).Error;
+
+    /// <summary>
+    /// Raised after each change of <see cref="Presence"/> or <see cref="PresenceError"/>, with the new values, in the
+    /// order of the changes. It runs on the client's receive loop (or the subscribe's continuation) while the client holds
+    /// its presence lock: keep handlers short and do not block waiting for the client (start its calls without waiting).
+    /// A handler's exception is logged, not thrown.
+    /// </summary>
+    public event EventHandler<TopicPresenceChangedEventArgs>? PresenceChanged;
 
     /// <summary>
     /// Leaves the topic: the client stops tracking its room, drops its state (state handlers see each key go) and no
@@ -58,4 +87,31 @@ public sealed class TopicSubscription : IAsyncDisposable
 
     /// <summary>Marks the subscription inactive; true for the caller that did.</summary>
     internal bool Deactivate() => Interlocked.Exchange(ref _active, 0) == 1;
+
+    /// <summary>The presence held; the client changes it only under its presence lock.</summary>
+    internal PresenceHeld HeldPresence => Volatile.Read(ref _presence);
+
+    /// <summary>Replaces the presence held and raises <see cref="PresenceChanged"/>; handlers' exceptions are logged.</summary>
+    internal void SetPresence(PresenceHeld held)
+    {
+        Volatile.Write(ref _presence, held);
+        if (PresenceChanged is not { } handlers)
+        {
+            return;
+        }
+
+        var args = new TopicPresenceChangedEventArgs(this, held.Presence, held.Error);
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<TopicPresenceChangedEventArgs>>())
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception exception)
+            {
+                // One failing handler must not stop the others, nor the client's receive loop.
+                _client.LogPresenceHandlerFailed(Room, exception);
+            }
+        }
+    }
 }

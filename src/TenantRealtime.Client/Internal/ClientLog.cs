@@ -70,4 +70,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(45, LogLevel.Debug, "Dropped seq {Seq} of topic {Room}: the client left the topic.", EventName = "LeftTopicDropped")]
     public static partial void LeftTopicDropped(ILogger logger, string room, long? seq);
+
+    [LoggerMessage(46, LogLevel.Error, "A PresenceChanged handler threw for topic {Room}.", EventName = "PresenceHandlerFailed")]
+    public static partial void PresenceHandlerFailed(ILogger logger, string room, Exception exception);
 }

@@ -13,6 +13,9 @@ internal abstract class EventBinding(string eventName)
     public string EventName { get; } = eventName;
 
     public abstract Type DataType { get; }
+
+    /// <summary>How many of the application's handlers are registered.</summary>
+    public abstract int HandlerCount { get; }
 }
 
 /// <inheritdoc />
@@ -21,6 +24,8 @@ internal sealed class EventBinding<TData>(string eventName, ILogger logger) : Ev
     private ImmutableArray<Func<TenantEvent<TData>, Task>> _handlers = [];
 
     public override Type DataType => typeof(TData);
+
+    public override int HandlerCount => _handlers.Length;
 
     public IDisposable Add(Func<TenantEvent<TData>, Task> handler)
     {

@@ -5,7 +5,8 @@ using Fields = TenantRealtime.TenantRealtimeWire.TopicFields;
 namespace TenantRealtime.Client.Internal;
 
 /// <summary>One topic of an answer of <c>Subscribe</c> or <c>Unsubscribe</c>, or of the <c>unsubscribed</c> event.</summary>
-internal sealed record TopicAnswer(string Room, TopicRef Topic, bool Subscribed, RoomPosition? Position, string? Error);
+/// <remarks>Its presence is <c>PresenceHeld.None</c> for a topic without presence (no <c>presence</c> field).</remarks>
+internal sealed record TopicAnswer(string Room, TopicRef Topic, bool Subscribed, RoomPosition? Position, string? Error, PresenceHeld Presence);
 
 /// <summary>
 /// The topic calls on the wire: requests as dictionaries (their single and list forms), and answers read from whatever the
@@ -63,7 +64,7 @@ internal static class TopicWire
             }
 
             var subscribed = item.TryGetProperty(Fields.Subscribed, out var flag) && flag.ValueKind == JsonValueKind.True;
-            topics.Add(new TopicAnswer(room, topic, subscribed, Position(item), String(item, Fields.Error)));
+            topics.Add(new TopicAnswer(room, topic, subscribed, Position(item), String(item, Fields.Error), Presence(item)));
         }
 
         return topics;
@@ -96,6 +97,14 @@ internal static class TopicWire
 
     private static string? String(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A granted topic's <c>presence</c> (and <c>presenceError</c> when it is <see langword="null"/>).</summary>
+    private static PresenceHeld Presence(JsonElement item)
+    {
+        var error = String(item, Fields.PresenceError);
+        var presence = item.TryGetProperty(Fields.Presence, out var value) ? PresenceWire.Read(value) : null;
+        return presence is null && error is null ? PresenceHeld.None : new PresenceHeld(presence, presence is null ? error : null);
+    }
 
     private static RoomPosition? Position(JsonElement item)
     {
