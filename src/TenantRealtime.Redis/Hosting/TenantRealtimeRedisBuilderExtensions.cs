@@ -181,7 +181,7 @@ public static class TenantRealtimeRedisBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IStateSync>(sp => sp.GetRequiredService<RedisStateReceiver>()));
         services.TryAddSingleton<IChannelMessageHandler>(sp => sp.GetRequiredService<RedisStateReceiver>());
 
-        // Presence across servers (when EnablePresence): each server writes its share next to its organization's rooms,
+        // Presence across servers (when EnablePresence, or for the topics of a prefix that tracks it): each server writes its share next to its organization's rooms,
         // and one script decides and announces who comes and goes, on the organization's channel.
         services.TryAddSingleton<PresenceWriter>();
         services.TryAddSingleton<RedisPresenceStore>();

@@ -224,6 +224,24 @@ public abstract partial class TopicTests<TCluster>
         withoutClaim.Select(r => r["subscribed"]).Should().Equal([false, false], "under the claims authorizer even an admin needs the claim");
     }
 
+    [Fact]
+    public async Task ATopicPrefixTracksPresenceWithServerWidePresenceOff()
+    {
+        await using var node = await Cluster.StartNodeAsync(o => o.TopicPrefixes["viewing:"] = new TopicPrefixOptions { EnablePresence = true });
+        var org = Org("a");
+        var alice = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("alice", org, "t1"), HubProtocolKind.Json, "presence"));
+        var bob = Track(await RealtimeClient.ConnectAsync(node.HubUrl, TestUser.Member("bob", org, "t1"), HubProtocolKind.Json, "presence"));
+
+        (await SubscribeAsync(alice, InTenant("viewing:7"))).Single()["presence"].Should().NotBeNull("the prefix alone turns presence on for its topics");
+        var answer = (await SubscribeAsync(bob, InTenant("viewing:7"))).Single();
+        var listed = ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)answer["presence"]!)["users"]!).Cast<IReadOnlyDictionary<string, object?>>();
+        listed.Select(user => user["userId"]).Should().Equal("alice", "bob");
+        await alice.WaitForAsync("presence", m => m.String("scope") == "topic" && m.String("type") == "joined" && m["data"] is IReadOnlyDictionary<string, object?> data && Equals(data["userCount"], 2L));
+
+        var presence = () => alice.InvokeAsync("GetPresence", new { scope = "tenant" });
+        (await presence.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("disabled: ", "organization and tenant presence stay off");
+    }
+
     /// <summary>Where a node started for one test gets its broadcasts and revocations: the other server, if the setup has one.</summary>
     private RealtimeNode SenderFor(RealtimeNode node) => ReferenceEquals(Cluster.Sender, Cluster.Receiver) ? node : Cluster.Sender;
 }

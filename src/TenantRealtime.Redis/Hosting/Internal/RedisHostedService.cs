@@ -4,6 +4,7 @@ using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.Presence;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.Hosting.Internal;
 
@@ -30,7 +31,8 @@ internal sealed class RedisHostedService(
         registry.Start();
         revocation.Start();
         drainer.Start();
-        if (options.Value.EnablePresence)
+        // Presence is written for organizations and tenants, or only for the topics of prefixes that track it.
+        if (options.Value.EnablePresence || RoomBounds.AnyTopicPresence(options.Value))
         {
             presence.Start();
         }

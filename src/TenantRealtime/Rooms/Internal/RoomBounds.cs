@@ -24,6 +24,9 @@ internal readonly record struct RoomBounds(
             prefix?.EnablePresence ?? false);
     }
 
+    /// <summary>Whether any topic prefix tracks presence: presence then runs for those topics even with <see cref="TenantRealtimeOptions.EnablePresence"/> off.</summary>
+    public static bool AnyTopicPresence(TenantRealtimeOptions options) => options.TopicPrefixes.Values.Any(prefix => prefix?.EnablePresence == true);
+
     /// <summary>The longest history age any room may have: how long a room's history must be remembered at most.</summary>
     public static TimeSpan LongestHistoryAge(TenantRealtimeOptions options)
     {
