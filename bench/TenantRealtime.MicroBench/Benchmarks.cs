@@ -126,3 +126,31 @@ public class BroadcastOverhead
 
 /// <summary>A hub type for the bare baseline.</summary>
 public sealed class EmptyHub : Hub;
+
+/// <summary>
+/// The library's own cost of one <c>SetAsync</c> of a flapping key (most are merged into the key's next slot) beside one
+/// tenant broadcast, with no connections: what a change costs before any recipient.
+/// </summary>
+[MemoryDiagnoser]
+public class StateSetOverhead
+{
+    private readonly ITenantBroadcaster _broadcaster;
+    private readonly ITenantState _state;
+    private readonly StateRoom _room = StateRoom.Tenant("o1", "t1");
+    private readonly BenchData _data = new(1, 2, "abcdefghijklmnopqrstuvwxyz");
+
+    public StateSetOverhead()
+    {
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddTenantRealtime();
+        var provider = services.BuildServiceProvider();
+        _broadcaster = provider.GetRequiredService<ITenantBroadcaster>();
+        _state = provider.GetRequiredService<ITenantState>();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task TenantBroadcast() => _broadcaster.BroadcastToTenantAsync("o1", "t1", "bench", "tick", _data);
+
+    [Benchmark]
+    public Task SetFlappingKey() => _state.SetAsync(_room, "k0", _data);
+}
