@@ -12,13 +12,15 @@ internal static class StateSlots
 /// on a grid of <see cref="StateSlots.Tick"/> and sends every key due by then, so a flood of merged changes wakes the thread pool
 /// at most once a tick (measured: one timer per key, a thousand wake-ups a second, cost as much as the deliveries it
 /// saved). A key goes out at its slot or at most one tick after it, never before. A key waits here once: scheduling it
-/// again while it waits changes nothing, as its flush looks at the key's slot again and schedules it anew if need be.
+/// again while it waits for the same or a later time changes nothing, as its flush looks at the key's slot again and
+/// schedules it anew if need be; scheduling it for an earlier time (a key's expiry moved closer) brings it forward.
 /// </summary>
 /// <typeparam name="TRoom">What names a room to <paramref name="flush"/>: its <see cref="KeyedState"/> in memory, its key with Redis.</typeparam>
 internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string> flush) : IDisposable
 {
     private readonly PriorityQueue<(TRoom Room, string Key), long> _waiting = new();
-    private readonly HashSet<(TRoom Room, string Key)> _held = [];
+    // Each waiting key and the earliest time it waits for: a queued entry for a later time is stale, and skipped.
+    private readonly Dictionary<(TRoom Room, string Key), long> _held = [];
     private readonly Lock _lock = new();
     private readonly long _tickTicks = Math.Max(1, (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency));
     private ITimer? _timer;
@@ -29,8 +31,9 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
     {
         lock (_lock)
         {
-            if (_held.Add((room, key)))
+            if (!_held.TryGetValue((room, key), out var held) || due < held)
             {
+                _held[(room, key)] = due;
                 _waiting.Enqueue((room, key), due);
                 ArmLocked(due);
             }
@@ -73,8 +76,11 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             while (_waiting.TryPeek(out var item, out var at) && at <= now)
             {
                 _waiting.Dequeue();
-                _held.Remove(item);
-                due.Add(item);
+                if (_held.TryGetValue(item, out var held) && held == at)
+                {
+                    _held.Remove(item);
+                    due.Add(item);
+                }
             }
 
             _armedFor = long.MaxValue;
