@@ -148,6 +148,24 @@ public sealed class StateAcrossServersTests
         await Eventually.HoldsAsync(() => Same(Apply(client, TenantRoom), expected) && Same(Apply(during, TenantRoom), expected), "both clients hold the state of Redis", ReconnectTimeout);
     }
 
+    [Fact]
+    public async Task AKeyWithATimeToLiveEndsForTheOtherServersClientsWhenTheServerThatSetItIsGone()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var receiver = await RedisNodes.StartAsync(redis);
+        var writer = await RedisNodes.StartAsync(redis);
+        var room = StateRoom.Tenant(_organization, "t1");
+        await using var client = await StartedAsync(receiver, TestUser.Member("alice", _organization, "t1"));
+        await writer.Services.GetRequiredService<ITenantState>().SetAsync(room, "lease", "held", TimeSpan.FromSeconds(1));
+        var set = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && Sets(m).ContainsKey("lease"));
+
+        // The writer would sweep the room when the key is due; it is gone, so the receiver's own sweep must do it.
+        await writer.DisposeAsync();
+        var gone = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && ((IEnumerable<object?>)m["removed"]!).Contains("lease"), TimeSpan.FromSeconds(10));
+        Version(gone).Should().Be(Version(set) + 1);
+        (await receiver.Services.GetRequiredService<ITenantState>().GetAsync(room)).Should().BeEmpty();
+    }
+
     private static async Task<RealtimeClient> StartedAsync(RealtimeNode node, TestUser user)
     {
         var client = await Clients.ConnectAsync(node, user, State);
