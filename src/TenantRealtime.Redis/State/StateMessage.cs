@@ -89,7 +89,7 @@ internal static class StateMessage
             return false;
         }
 
-        change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? null : payload[offset..]);
+        change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? (ReadOnlyMemory<byte>?)null : payload[offset..]);
         return true;
     }
 
