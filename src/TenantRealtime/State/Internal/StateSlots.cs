@@ -26,6 +26,18 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
     private ITimer? _timer;
     private long _armedFor = long.MaxValue;
 
+    /// <summary>Gets how many entries are queued, stale ones included (for tests).</summary>
+    internal int Queued
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
     /// <summary>Sends <paramref name="key"/>'s waiting change once <paramref name="due"/> (a <see cref="TimeProvider.GetTimestamp"/>) has passed.</summary>
     public void Schedule(TRoom room, string key, long due)
     {
@@ -36,6 +48,7 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
                 _held[(room, key)] = due;
                 _waiting.Enqueue((room, key), due);
                 ArmLocked(due);
+                DropStaleLocked();
             }
         }
     }
@@ -48,6 +61,22 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             _timer = null;
             _waiting.Clear();
             _held.Clear();
+        }
+    }
+
+    // Keys brought forward leave their later entries queued until those come due (up to the 30 days of a
+    // time-to-live): rebuilt from the held times before they outnumber the waiting keys.
+    private void DropStaleLocked()
+    {
+        if (_waiting.Count <= (2 * _held.Count) + 64)
+        {
+            return;
+        }
+
+        _waiting.Clear();
+        foreach (var (item, due) in _held)
+        {
+            _waiting.Enqueue(item, due);
         }
     }
 
