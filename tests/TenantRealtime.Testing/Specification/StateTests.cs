@@ -375,15 +375,15 @@ public abstract class StateTests<TCluster>(TCluster cluster) : RealtimeClusterTe
             refused.Which.Message.Should().Contain("between 1 second and 30 days");
         }
 
-        await States.SetAsync(room, "renewed", 1, TimeSpan.FromSeconds(2));
+        await States.SetAsync(room, "renewed", 1, TimeSpan.FromSeconds(3));
         await States.SetAsync(room, "permanent", 1, TimeSpan.FromSeconds(1));
         await States.SetAsync(room, "permanent", 2);
         await States.SetAsync(room, "first", 1, TimeSpan.FromSeconds(1));
 
-        // About a second in: 'renewed' is set again with 3 s (due at about 4 s instead of 2 s), 'probe' ends at about 3 s.
+        // About a second in: 'renewed' is set again with 5 s (due at about 6 s instead of 3 s), 'probe' ends at about 3.5 s.
         await client.WaitForAsync(State, m => m.String("room") == key && Removed(m).Contains("first"), TimeSpan.FromSeconds(10));
-        await States.SetAsync(room, "renewed", 2, TimeSpan.FromSeconds(3));
-        await States.SetAsync(room, "probe", 1, TimeSpan.FromSeconds(2));
+        await States.SetAsync(room, "renewed", 2, TimeSpan.FromSeconds(5));
+        await States.SetAsync(room, "probe", 1, TimeSpan.FromMilliseconds(2_500));
         await client.WaitForAsync(State, m => m.String("room") == key && Removed(m).Contains("probe"), TimeSpan.FromSeconds(10));
 
         StatesOf(client, key).SelectMany(Removed).Should().Equal(["first", "probe"], "'renewed' restarted its clock and 'permanent' lost its time-to-live");
