@@ -115,4 +115,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(1052, LogLevel.Warning, "Could not write the state loader's values for {Room} to Redis ({Reason}): the room stays empty, and lost, once its fill deadline has passed.")]
     public static partial void StateFillSkipped(ILogger logger, string room, string reason);
+
+    [LoggerMessage(1053, LogLevel.Debug, "Could not sweep the expired state keys of {Room} ({Reason}): tried again in a second, and a read of the room removes them too.")]
+    public static partial void StateExpirySkipped(ILogger logger, string room, string reason);
+
+    [LoggerMessage(1054, LogLevel.Error, "Sweeping the expired state keys of {Room} failed: tried again in a second.")]
+    public static partial void StateExpiryFailed(ILogger logger, string room, Exception exception);
 }

@@ -174,6 +174,7 @@ public static class TenantRealtimeRedisBuilderExtensions
             sp.GetRequiredService<RedisMetrics>().ObserveStateOutbox(() => outbox.Count);
             return outbox;
         });
+        services.TryAddSingleton<RedisStateExpiry>();
         services.TryAddSingleton<RedisStateWriter>();
         services.TryAddSingleton<RedisStateReceiver>();
         services.TryAddSingleton<RedisTenantState>();

@@ -55,6 +55,9 @@ internal sealed class RedisKeys(string channelPrefix)
     /// <summary>Sorted set of one room's removed state keys (tombstones), scored by the version of their removal; bounded.</summary>
     public RedisKey StateRemoved(string room) => new($"{StatePrefix(room)}:removed");
 
+    /// <summary>Sorted set of one room's state keys set with a time-to-live, scored by when it ends (Unix ms, Redis's clock).</summary>
+    public RedisKey StateExpiries(string room) => new($"{StatePrefix(room)}:expiries");
+
     /// <summary>Set of an organization's presence scopes (<c>o</c>, <c>t:{tenant}</c>) with users online or changes waiting.</summary>
     public RedisKey PresenceScopes(string organizationId) => new($"{PresencePrefix(organizationId)}:scopes");
 

@@ -8,7 +8,8 @@ namespace TenantRealtime.Redis.State;
 /// <param name="Removed">The keys removed since the version asked (empty for the whole state).</param>
 /// <param name="Fill">Whether the caller must fill the room's new epoch, or another caller is filling it.</param>
 /// <param name="Filled">Whether the app's state loader filled this epoch.</param>
-internal sealed record RedisStateRead(string Epoch, long Version, bool Full, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Removed, RedisStateFill Fill = RedisStateFill.None, bool Filled = false);
+/// <param name="NextDueMilliseconds">In how many milliseconds the room's next key with a time-to-live ends; -1: none.</param>
+internal sealed record RedisStateRead(string Epoch, long Version, bool Full, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Removed, RedisStateFill Fill = RedisStateFill.None, bool Filled = false, long NextDueMilliseconds = -1);
 
 /// <summary>Who fills a room whose epoch began at a read (<c>state_read.lua</c>'s <c>fill</c>).</summary>
 internal enum RedisStateFill

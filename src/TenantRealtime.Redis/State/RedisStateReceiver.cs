@@ -13,16 +13,33 @@ namespace TenantRealtime.Redis.State;
 /// Redis when a change does not follow the mirror (a gap, another epoch, a room not mirrored yet) and before the hub
 /// reads a room for a connection (filling it with the app's loader first when Redis has none, <see cref="RedisStateReads"/>).
 /// On an outage a read is bounded by the <see cref="RedisCallPolicy"/> and the mirror
-/// stays as it is (possibly behind); the next change of the room, or the next read, brings it up to date.
+/// stays as it is (possibly behind); the next change of the room, or the next read, brings it up to date. A key with a
+/// time-to-live in a room mirrored here (its expiry message, or a read reporting the room's next due key) has this
+/// server sweep the room when it is due, so the key ends even when the server that set it is gone.
 /// </summary>
 internal sealed class RedisStateReceiver(
     StateRoomStore rooms,
     StatePublisher publisher,
     RedisStateReads reads,
+    RedisStateExpiry expiry,
     ILogger<RedisStateReceiver> logger) : IChannelMessageHandler, IStateSync
 {
     public bool TryHandle(ReadOnlyMemory<byte> payload)
     {
+        if (!payload.IsEmpty && payload.Span[0] == StateMessage.ExpiryVersion)
+        {
+            if (!StateMessage.TryReadExpiry(payload.Span, out var expiring, out var timeToLive))
+            {
+                RedisLog.BroadcastRejected(logger, payload.Length);
+            }
+            else if (rooms.Find(expiring) is not null)
+            {
+                expiry.ScheduleIn(expiring, timeToLive);
+            }
+
+            return true;
+        }
+
         if (payload.IsEmpty || payload.Span[0] != StateMessage.Version)
         {
             return false;
@@ -76,6 +93,11 @@ internal sealed class RedisStateReceiver(
         }
 
         var read = call.Result<RedisStateRead>();
+        if (read.NextDueMilliseconds >= 0)
+        {
+            expiry.ScheduleIn(room, TimeSpan.FromMilliseconds(read.NextDueMilliseconds));
+        }
+
         var set = new Dictionary<string, StateValue>(read.Set.Count, StringComparer.Ordinal);
         foreach (var (key, json) in read.Set)
         {

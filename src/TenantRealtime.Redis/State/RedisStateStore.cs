@@ -1,20 +1,23 @@
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
 using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.RedisConnection;
+using TenantRealtime.Rooms.Internal;
 
 namespace TenantRealtime.Redis.State;
 
 /// <summary>
-/// Keyed state in Redis: per room a meta hash (epoch, version, tombstone floor), a hash of values, and two sorted sets
-/// (the version of each key's last change, and the bounded tombstones), under the room's organization hash tag
+/// Keyed state in Redis: per room a meta hash (epoch, version, tombstone floor), a hash of values, and three sorted sets
+/// (the version of each key's last change, the bounded tombstones, and when each key with a time-to-live ends), under the room's organization hash tag
 /// (<see cref="RedisKeys.StateMeta"/>). One script sets or removes a key, gives the change the room's next state version
 /// and publishes it on the organization's channel (<see cref="StateMessage"/>), so every server and every Cluster
-/// shard see one order per room; another reads the whole state or the changes since a version. Calls are raw: the
-/// caller bounds them with the <see cref="RedisCallPolicy"/>.
+/// shard see one order per room; another reads the whole state or the changes since a version; a third removes the
+/// keys whose time-to-live has ended (the read does too, first). Calls are raw: the caller bounds them with the
+/// <see cref="RedisCallPolicy"/>.
 /// </summary>
-internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTopology topology, RedisConnectionRegistry registry)
+internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTopology topology, RedisConnectionRegistry registry, IOptionsMonitor<TenantRealtimeOptions> options)
 {
     /// <summary>Gets this server's id in state messages.</summary>
     public Guid Origin { get; } = Guid.ParseExact(registry.ServerId, "N");
@@ -24,7 +27,16 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     /// publishes the change. Returns the room's epoch and the change's version: 0 for a removal of a key the room does
     /// not hold, -1 when the key is new and the room already holds <paramref name="maxKeys"/> keys (nothing changed).
     /// </summary>
-    public async Task<(string Epoch, long Version)> ChangeAsync(string room, string key, string? valueJson, int maxKeys, CancellationToken cancellationToken)
+    public Task<(string Epoch, long Version)> ChangeAsync(string room, string key, string? valueJson, int maxKeys, CancellationToken cancellationToken) =>
+        ChangeAsync(room, key, valueJson, maxKeys, timeToLiveMilliseconds: 0, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ChangeAsync(string, string, string?, int, CancellationToken)"/>; a set with
+    /// <paramref name="timeToLiveMilliseconds"/> above 0 ends that long after Redis takes it (Redis's clock), unless set
+    /// again, and its expiry message tells every server to sweep the room then. A set without one, or a removal, ends
+    /// the key's time-to-live.
+    /// </summary>
+    public async Task<(string Epoch, long Version)> ChangeAsync(string room, string key, string? valueJson, int maxKeys, long timeToLiveMilliseconds, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
@@ -35,6 +47,8 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
             sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
             keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
             StateMessage.WriteHead(Origin, room),
+            valueJson is null ? 0 : timeToLiveMilliseconds,
+            StateMessage.WriteExpiryHead(Origin, room),
         ];
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Change, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
@@ -56,7 +70,14 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     public async Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, long fillMilliseconds, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        RedisValue[] values = [RoomEpochs.New(), epoch ?? "", version, fillMilliseconds];
+        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        RedisValue[] values =
+        [
+            RoomEpochs.New(), epoch ?? "", version, fillMilliseconds, RoomBounds.Of(options.CurrentValue, room).MaxStateKeys,
+            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+            connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+            StateMessage.WriteHead(Origin, room),
+        ];
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Read, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         var flat = (RedisResult[])parts[3]!;
@@ -67,7 +88,27 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
         }
 
         var removed = ((RedisResult[])parts[4]!).Select(r => (string)r!).ToList();
-        return new RedisStateRead((string)parts[0]!, (long)parts[1], (long)parts[2] == 1, set, removed, (RedisStateFill)(long)parts[5], (long)parts[6] == 1);
+        return new RedisStateRead((string)parts[0]!, (long)parts[1], (long)parts[2] == 1, set, removed, (RedisStateFill)(long)parts[5], (long)parts[6] == 1, (long)parts[7]);
+    }
+
+    /// <summary>
+    /// Removes the room's keys whose time-to-live has ended by Redis's clock, each a versioned removal published as
+    /// <see cref="ChangeAsync(string, string, string?, int, CancellationToken)"/> publishes one; safe to call from any
+    /// number of servers. Returns the milliseconds until the room's next key ends, or -1 when none has a time-to-live.
+    /// </summary>
+    public async Task<long> ExpireAsync(string room, CancellationToken cancellationToken)
+    {
+        var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        RedisValue[] values =
+        [
+            RoomBounds.Of(options.CurrentValue, room).MaxStateKeys,
+            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+            connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+            StateMessage.WriteHead(Origin, room),
+        ];
+        var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Expire, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (long)result;
     }
 
     /// <summary>
@@ -100,6 +141,6 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     private RedisKey[] KeysOf(string room)
     {
         var keys = connection.Keys;
-        return [keys.StateMeta(room), keys.StateValues(room), keys.StateChanges(room), keys.StateRemoved(room)];
+        return [keys.StateMeta(room), keys.StateValues(room), keys.StateChanges(room), keys.StateRemoved(room), keys.StateExpiries(room)];
     }
 }

@@ -12,7 +12,9 @@ namespace TenantRealtime.Redis.State;
 /// the latest value goes out at the key's next slot), and written to Redis, which versions and publishes it; every
 /// server (this one too) hands it to its connections when it arrives on the organization's channel. While Redis is
 /// unreachable a change waits in the <see cref="StateOutbox"/> (latest value per key) after at most
-/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, and the call completes.
+/// <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>, and the call completes. A time-to-live counts from the
+/// app's call (a merged change is written with what is left of it); Redis decides when the key ends
+/// (<see cref="RedisStateExpiry"/>).
 /// </summary>
 internal sealed class RedisTenantState(
     RedisStateWriter writer,
@@ -30,13 +32,23 @@ internal sealed class RedisTenantState(
     // The keys waiting for their slot, sent by one timer as in memory; made under _sync at the first merged change.
     private StateSlots<string>? _due;
 
-    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
+    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default) =>
+        SetUntilAsync(room, key, data, expiresAt: 0, cancellationToken);
+
+    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    {
+        StateTimeToLive.ThrowIfOutOfRange(timeToLive);
+        return SetUntilAsync(room, key, data, time.GetTimestamp() + (long)(timeToLive.TotalSeconds * time.TimestampFrequency), cancellationToken);
+    }
+
+    /// <summary>Sets a key that ends at <paramref name="expiresAt"/> (a timestamp; 0: never).</summary>
+    private Task SetUntilAsync(StateRoom room, string key, object? data, long expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue);
         cancellationToken.ThrowIfCancellationRequested();
         var json = Encoding.UTF8.GetString(serializer.SerializeJson(data, roomKey, key));
-        return ChangeAsync(roomKey, key, json, cancellationToken);
+        return ChangeAsync(roomKey, key, json, expiresAt, cancellationToken);
     }
 
     public Task RemoveAsync(StateRoom room, string key, CancellationToken cancellationToken = default)
@@ -44,7 +56,7 @@ internal sealed class RedisTenantState(
         ArgumentNullException.ThrowIfNull(key);
         var roomKey = TenantState.RoomKeyOf(room, key, options.CurrentValue);
         cancellationToken.ThrowIfCancellationRequested();
-        return ChangeAsync(roomKey, key, null, cancellationToken);
+        return ChangeAsync(roomKey, key, null, expiresAt: 0, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, object?>> GetAsync(StateRoom room, CancellationToken cancellationToken = default)
@@ -98,7 +110,7 @@ internal sealed class RedisTenantState(
         }
     }
 
-    private Task ChangeAsync(string room, string key, string? json, CancellationToken cancellationToken)
+    private Task ChangeAsync(string room, string key, string? json, long expiresAt, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
         lock (_sync)
@@ -115,10 +127,12 @@ internal sealed class RedisTenantState(
                 // this server's next SetAsync (the bound is checked in Redis), as a removal does in memory.
                 slot.HasPending = false;
                 slot.Pending = null;
+                slot.PendingExpiresAt = 0;
             }
             else if (slot.HasPending || now < slot.NextSlot)
             {
                 slot.Pending = json;
+                slot.PendingExpiresAt = expiresAt;
                 if (slot.HasPending)
                 {
                     // Its slot is booked already: the flush writes the latest value.
@@ -134,7 +148,7 @@ internal sealed class RedisTenantState(
             slot.NextSlot = now + SlotTicksOf(room);
         }
 
-        return WriteAsync(room, key, json, cancellationToken);
+        return WriteAsync(room, key, json, expiresAt, cancellationToken);
     }
 
     /// <summary>
@@ -162,11 +176,11 @@ internal sealed class RedisTenantState(
 
     private long SlotTicksOf(string room) => Math.Max(1, time.TimestampFrequency / RoomBounds.Of(options.CurrentValue, room).StateUpdatesPerSecondPerKey);
 
-    private async Task WriteAsync(string room, string key, string? json, CancellationToken cancellationToken)
+    private async Task WriteAsync(string room, string key, string? json, long expiresAt, CancellationToken cancellationToken)
     {
         try
         {
-            await writer.WriteAsync(room, key, json, RoomBounds.Of(options.CurrentValue, room).MaxStateKeys, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(room, key, json, expiresAt, RoomBounds.Of(options.CurrentValue, room).MaxStateKeys, cancellationToken).ConfigureAwait(false);
         }
         catch (TenantRealtimeLimitExceededException)
         {
@@ -186,6 +200,7 @@ internal sealed class RedisTenantState(
     private async Task FlushAsync(string room, string key)
     {
         string? json;
+        long expiresAt;
         lock (_sync)
         {
             if (!_slots.TryGetValue((room, key), out var slot))
@@ -198,15 +213,16 @@ internal sealed class RedisTenantState(
                 return;
             }
 
-            json = slot.Pending;
+            (json, expiresAt) = (slot.Pending, slot.PendingExpiresAt);
             slot.HasPending = false;
             slot.Pending = null;
+            slot.PendingExpiresAt = 0;
             slot.NextSlot = time.GetTimestamp() + SlotTicksOf(room);
         }
 
         try
         {
-            await WriteAsync(room, key, json, CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(room, key, json, expiresAt, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TenantRealtimeLimitExceededException)
         {
@@ -223,5 +239,7 @@ internal sealed class RedisTenantState(
 
         public string? Pending { get; set; }
 
+        /// <summary>Gets or sets when the waiting set ends (a timestamp; 0: never).</summary>
+        public long PendingExpiresAt { get; set; }
     }
 }

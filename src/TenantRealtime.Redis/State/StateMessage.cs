@@ -11,18 +11,46 @@ namespace TenantRealtime.Redis.State;
 /// appended by <c>state_change.lua</c> in the step that versions the change: <c>epoch \n version \n op \n key \n</c>
 /// and the value JSON (empty for a removal; op is <c>s</c> or <c>r</c>). Servers of an older version drop it as a
 /// message that is not theirs. Anyone who can write to Redis can publish, so <see cref="TryRead"/> checks every length.
+/// A set with a time-to-live is followed by an expiry message: byte <see cref="ExpiryVersion"/> (4), origin and room as
+/// above, then the time-to-live in milliseconds (ASCII digits); servers mirroring the room sweep it once that has passed.
+/// It is a message of its own, so the change itself reads as before: a server of an older version applies the change
+/// and drops the expiry message as not its own, logging it as rejected (the key's removal reaches it as an ordinary removal).
 /// </summary>
 internal static class StateMessage
 {
     /// <summary>The first byte of a state message.</summary>
     public const byte Version = 3;
 
+    /// <summary>The first byte of an expiry message.</summary>
+    public const byte ExpiryVersion = 4;
+
     /// <summary>The head the sender writes: version byte, origin, room.</summary>
-    public static byte[] WriteHead(Guid origin, string room)
+    public static byte[] WriteHead(Guid origin, string room) => WriteHead(Version, origin, room);
+
+    /// <summary>The head of an expiry message: its version byte, origin, room; the script appends the time-to-live.</summary>
+    public static byte[] WriteExpiryHead(Guid origin, string room) => WriteHead(ExpiryVersion, origin, room);
+
+    /// <summary>Reads an expiry message: the room and the time-to-live after which its key ends; false for anything else.</summary>
+    public static bool TryReadExpiry(ReadOnlySpan<byte> payload, out string room, out TimeSpan timeToLive)
+    {
+        (room, timeToLive) = (string.Empty, TimeSpan.Zero);
+        var offset = 17;
+        if (payload.Length < 21 || payload[0] != ExpiryVersion || !ChannelFields.TrySpan(payload, ref offset, out var roomBytes) ||
+            !Utf8Parser.TryParse(payload[offset..], out long milliseconds, out var used) || used != payload.Length - offset ||
+            milliseconds <= 0 || milliseconds > (long)TimeSpan.FromDays(31).TotalMilliseconds)
+        {
+            return false;
+        }
+
+        (room, timeToLive) = (Encoding.UTF8.GetString(roomBytes), TimeSpan.FromMilliseconds(milliseconds));
+        return true;
+    }
+
+    private static byte[] WriteHead(byte version, Guid origin, string room)
     {
         var length = Encoding.UTF8.GetByteCount(room);
         var head = new byte[21 + length];
-        head[0] = Version;
+        head[0] = version;
         origin.TryWriteBytes(head.AsSpan(1, 16));
         BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(17), length);
         Encoding.UTF8.GetBytes(room, head.AsSpan(21));
@@ -61,7 +89,7 @@ internal static class StateMessage
             return false;
         }
 
-        change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? null : payload[offset..]);
+        change = new Change(origin, room, Encoding.UTF8.GetString(epoch), version, Encoding.UTF8.GetString(key), removed ? (ReadOnlyMemory<byte>?)null : payload[offset..]);
         return true;
     }
 

@@ -4,12 +4,13 @@ namespace TenantRealtime.Redis.State;
 /// The state changes this server accepted while Redis was unreachable, keeping only the latest per (room, key): a
 /// later change of the same key replaces the waiting one (a removal is a change too), so the outbox holds at most one
 /// entry per key this server changed during the outage, and the first of them to go out when Redis returns carries
-/// the latest value. Taken in the order keys were first changed.
+/// the latest value. Taken in the order keys were first changed. A set with a time-to-live keeps when it ends (a
+/// <see cref="TimeProvider"/> timestamp), so it is written with what is left of it, or as a removal once it has ended.
 /// </summary>
 internal sealed class StateOutbox
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<(string Room, string Key), string?> _latest = new();
+    private readonly Dictionary<(string Room, string Key), (string? Json, long ExpiresAt)> _latest = new();
     private readonly List<(string Room, string Key)> _order = [];
 
     /// <summary>Gets the number of (room, key) changes waiting.</summary>
@@ -24,8 +25,11 @@ internal sealed class StateOutbox
         }
     }
 
-    /// <summary>Keeps <paramref name="valueJson"/> (null: a removal) as the latest change of the key, replacing any waiting one.</summary>
-    public void Put(string room, string key, string? valueJson)
+    /// <summary>
+    /// Keeps <paramref name="valueJson"/> (null: a removal) as the latest change of the key, replacing any waiting one;
+    /// a set ends at <paramref name="expiresAt"/> (a timestamp; 0: never).
+    /// </summary>
+    public void Put(string room, string key, string? valueJson, long expiresAt = 0)
     {
         lock (_sync)
         {
@@ -34,7 +38,7 @@ internal sealed class StateOutbox
                 _order.Add((room, key));
             }
 
-            _latest[(room, key)] = valueJson;
+            _latest[(room, key)] = (valueJson, valueJson is null ? 0 : expiresAt);
         }
     }
 
@@ -43,12 +47,12 @@ internal sealed class StateOutbox
     {
         lock (_sync)
         {
-            return [.. _order.Where(k => k.Room == room).Select(k => (k.Key, _latest[k]))];
+            return [.. _order.Where(k => k.Room == room).Select(k => (k.Key, _latest[k].Json))];
         }
     }
 
     /// <summary>The oldest waiting key and its latest change, without taking it; false when none waits.</summary>
-    public bool TryPeek(out (string Room, string Key, string? ValueJson) change)
+    public bool TryPeek(out (string Room, string Key, string? ValueJson, long ExpiresAt) change)
     {
         lock (_sync)
         {
@@ -59,7 +63,8 @@ internal sealed class StateOutbox
             }
 
             var (room, key) = _order[0];
-            change = (room, key, _latest[(room, key)]);
+            var (json, expiresAt) = _latest[(room, key)];
+            change = (room, key, json, expiresAt);
             return true;
         }
     }
@@ -67,11 +72,11 @@ internal sealed class StateOutbox
     /// <summary>
     /// Takes the oldest waiting key once written, unless it changed again meanwhile (then the newer value waits on).
     /// </summary>
-    public void Written(string room, string key, string? writtenJson)
+    public void Written(string room, string key, string? writtenJson, long writtenExpiresAt = 0)
     {
         lock (_sync)
         {
-            if (_latest.TryGetValue((room, key), out var latest) && string.Equals(latest, writtenJson, StringComparison.Ordinal))
+            if (_latest.TryGetValue((room, key), out var latest) && string.Equals(latest.Json, writtenJson, StringComparison.Ordinal) && latest.ExpiresAt == writtenExpiresAt)
             {
                 _latest.Remove((room, key));
                 _order.Remove((room, key));

@@ -15,6 +15,9 @@ internal static class StateScripts
     /// <summary>A room's whole state, or the keys changed and removed after a version of its epoch.</summary>
     public static readonly string Read = LuaScripts.Load("state_read.lua");
 
+    /// <summary>Removes a room's keys whose time-to-live has ended, each a versioned, published removal.</summary>
+    public static readonly string Expire = LuaScripts.Load("state_expire.lua");
+
     /// <summary>Fills a room's new epoch with the app's loaded values, as the one caller the read told to.</summary>
     public static readonly string Fill = LuaScripts.Load("state_fill.lua");
 }

@@ -109,6 +109,9 @@ internal static partial class TenantRealtimeLog
     [LoggerMessage(67, LogLevel.Debug, "The state loader filled {Room} with {Keys} keys (loaded: {Loaded}).")]
     public static partial void StateLoaded(ILogger logger, string room, int keys, bool loaded);
 
+    [LoggerMessage(68, LogLevel.Error, "The expiry of state key {Key} of {Room} could not be applied: the key stays until it is changed.")]
+    public static partial void StateExpiryFailed(ILogger logger, string room, string key, Exception exception);
+
     [LoggerMessage(70, LogLevel.Debug, "Connection {ConnectionId} subscribed to {Granted} topics ({Refused} refused).")]
     public static partial void TopicsSubscribed(ILogger logger, string connectionId, int granted, int refused);
 

@@ -11,10 +11,10 @@ namespace TenantRealtime;
 /// Asked at most once per room and epoch (with Redis: by one server of all), and the read waits for it, so clients get
 /// the loaded values in their whole state, never an empty state followed by changes. It is bounded by
 /// <see cref="TenantRealtimeOptions.StateLoadTimeout"/>; one that throws or runs out of time leaves the room empty (and
-/// lost), logged. Values follow <see cref="ITenantState.SetAsync"/>'s rules: keys are taken in ordinal order, and a key
+/// lost), logged. Values follow <see cref="ITenantState.SetAsync(StateRoom, string, object?, CancellationToken)"/>'s rules: keys are taken in ordinal order, and a key
 /// that is malformed, past <see cref="TenantRealtimeOptions.MaxStateKeysPerRoom"/> or whose value is past
 /// <see cref="TenantRealtimeOptions.MaxStateValueBytes"/> is skipped (logged with <c>limit-exceeded</c>); the others
-/// are kept. A key written by <see cref="ITenantState.SetAsync"/> while the loader ran keeps its written value.
+/// are kept. A key written by <see cref="ITenantState.SetAsync(StateRoom, string, object?, CancellationToken)"/> while the loader ran keeps its written value.
 /// </remarks>
 public interface IStateLoader
 {
@@ -22,7 +22,7 @@ public interface IStateLoader
     /// <param name="room">The room whose state is missing.</param>
     /// <param name="cancellationToken">Fires when <see cref="TenantRealtimeOptions.StateLoadTimeout"/> has passed.</param>
     /// <returns>
-    /// Key → value (serialized as <see cref="ITenantState.SetAsync"/> does); an empty map says the room is empty (not
+    /// Key → value (serialized as <see cref="ITenantState.SetAsync(StateRoom, string, object?, CancellationToken)"/> does); an empty map says the room is empty (not
     /// lost). <see langword="null"/> says nothing could be loaded: the room starts empty, and clients are told it was lost.
     /// </returns>
     ValueTask<IReadOnlyDictionary<string, object?>?> LoadAsync(StateRoom room, CancellationToken cancellationToken);

@@ -10,7 +10,8 @@ public sealed class LuaScriptsTests
     private static readonly string[] Expected =
     [
         "history_append.lua", "history_position.lua", "history_read.lua", "history_reset.lua",
-        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_fill.lua", "state_read.lua",
+        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_expire.lua", "state_fill.lua",
+        "state_read.lua",
     ];
 
     [Fact]

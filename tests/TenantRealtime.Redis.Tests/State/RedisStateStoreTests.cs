@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Redis.State;
+using TenantRealtime.Redis.Tests.Infrastructure;
 using TenantRealtime.Testing;
 
 namespace TenantRealtime.Redis.Tests.State;
@@ -104,6 +105,34 @@ public sealed class RedisStateStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyWhoseTimeToLiveEndedIsRemovedByTheNextReadOrSweepAsAVersionedPublishedRemoval()
+    {
+        var messages = await SubscribeAsync();
+        // 3 s: the checks before 'a' ends must all run before it does, even on a loaded machine (a fresh process's first calls).
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, timeToLiveMilliseconds: 3_000, default);
+        await Store.ChangeAsync(Room, "b", "1", 10, timeToLiveMilliseconds: 60_000, default);
+        await Store.ChangeAsync(Room, "c", "1", 10, timeToLiveMilliseconds: 60_000, default);
+        await Store.ChangeAsync(Room, "c", "2", 10, default);
+        var read = await Store.ReadAsync(Room, null, 0, default);
+        read.Set.Keys.Should().BeEquivalentTo("a", "b", "c");
+        read.NextDueMilliseconds.Should().BeInRange(1, 3_000, "'a' is the room's next key to end");
+        (await Store.ExpireAsync(Room, default)).Should().BeInRange(1, 3_000, "nothing is due yet: the sweep says when 'a' is");
+
+        // No server sweeps here: the read itself removes what is due.
+        await Eventually.HoldsAsync(async () => !(await Store.ReadAsync(Room, null, 0, default)).Set.ContainsKey("a"), "the read no longer returns 'a'");
+        var delta = await Store.ReadAsync(Room, epoch, 4, default);
+        (delta.Version, delta.Removed.Single(), delta.Set.Count).Should().Be((5L, "a", 0));
+        delta.NextDueMilliseconds.Should().BeInRange(50_000, 60_000, "'b' ends next; 'c' was set again without a time-to-live");
+        await Eventually.HoldsAsync(() => messages.Count == 8, "4 changes, 3 expiry messages and the removal are published");
+        var expiries = messages.Where(m => m[0] == StateMessage.ExpiryVersion).Select(m => StateMessage.TryReadExpiry(m, out var room, out var ttl) ? (room, ttl) : default).ToList();
+        expiries.Should().BeEquivalentTo([(Room, TimeSpan.FromSeconds(3)), (Room, TimeSpan.FromMinutes(1)), (Room, TimeSpan.FromMinutes(1))]);
+        var removal = messages.Where(m => m[0] == StateMessage.Version).Select(m => StateMessage.TryRead(m, out var change) ? change : default).Single(c => c.ValueJson is null);
+        (removal.Epoch, removal.Version, removal.Key).Should().Be((epoch, 5L, "a"));
+        (await Store.ExpireAsync(Room, default)).Should().BeInRange(50_000, 60_000, "sweeping again removes nothing more");
+        (await Store.ReadAsync(Room, null, 0, default)).Version.Should().Be(5);
+    }
+
+    [Fact]
     public async Task StateLostInRedisStartsANewEpochAndReadersGetTheWholeStateEmpty()
     {
         var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, default);
@@ -169,5 +198,15 @@ public sealed class RedisStateStoreTests : IAsyncLifetime
         StateMessage.TryRead(payload, out var change).Should().BeTrue();
         change.Should().BeEquivalentTo(new { Origin = Store.Origin, Room, Epoch = epoch, Version = version, Key = "svc" }, o => o.ExcludingMissingMembers());
         System.Text.Encoding.UTF8.GetString(change.ValueJson!.Value.Span).Should().Be("{\"up\":true}");
+    }
+
+    /// <summary>Every message published on the room's organization channel from now on.</summary>
+    private async Task<System.Collections.Concurrent.ConcurrentQueue<byte[]>> SubscribeAsync()
+    {
+        var connection = _provider!.GetRequiredService<SharedRedisConnection>();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var subscriber = (await connection.GetAsync()).GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal(connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(Room))), (_, message) => received.Enqueue(message!));
+        return received;
     }
 }

@@ -148,6 +148,47 @@ public sealed class StateAcrossServersTests
         await Eventually.HoldsAsync(() => Same(Apply(client, TenantRoom), expected) && Same(Apply(during, TenantRoom), expected), "both clients hold the state of Redis", ReconnectTimeout);
     }
 
+    [Fact]
+    public async Task AKeyWithATimeToLiveEndsForTheOtherServersClientsWhenTheServerThatSetItIsGone()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var receiver = await RedisNodes.StartAsync(redis);
+        var writer = await RedisNodes.StartAsync(redis);
+        var room = StateRoom.Tenant(_organization, "t1");
+        await using var client = await StartedAsync(receiver, TestUser.Member("alice", _organization, "t1"));
+        await writer.Services.GetRequiredService<ITenantState>().SetAsync(room, "lease", "held", TimeSpan.FromSeconds(1));
+        var set = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && Sets(m).ContainsKey("lease"));
+
+        // The writer would sweep the room when the key is due; it is gone, so the receiver's own sweep must do it.
+        await writer.DisposeAsync();
+        var gone = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && ((IEnumerable<object?>)m["removed"]!).Contains("lease"), TimeSpan.FromSeconds(10));
+        Version(gone).Should().Be(Version(set) + 1);
+        (await receiver.Services.GetRequiredService<ITenantState>().GetAsync(room)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AKeyWhoseTimeToLiveEndsDuringAnOutageIsRemovedOnceRedisAnswers()
+    {
+        await using var redis = await RedisServer.StartAsync(RedisPersistence.AppendOnly);
+        await using var node = await RedisNodes.StartAsync(redis);
+        var room = StateRoom.Tenant(_organization, "t1");
+        var states = node.Services.GetRequiredService<ITenantState>();
+        await using var client = await StartedAsync(node, TestUser.Member("alice", _organization, "t1"));
+        await states.SetAsync(room, "lease", "held", TimeSpan.FromSeconds(1));
+        var set = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && Sets(m).ContainsKey("lease"));
+
+        // Redis is away when the key is due: the sweep is skipped (and retried), so the key outlives its time-to-live.
+        await redis.StopAsync();
+        await Eventually.HoldsAsync(() => node.Logs.GetSnapshot().Any(r => r.Id.Name == "StateExpirySkipped"), "the sweep at the key's due time finds Redis away");
+        client.Received.Should().NotContain(m => m.EventName == State && ((IEnumerable<object?>)m["removed"]!).Contains("lease"));
+        await redis.RestartAsync();
+        await WaitConnectedAsync(node);
+
+        var gone = await client.WaitForAsync(State, m => m.String("room") == TenantRoom && ((IEnumerable<object?>)m["removed"]!).Contains("lease"), ReconnectTimeout);
+        Version(gone).Should().Be(Version(set) + 1, "the key ended once Redis answered again");
+        (await states.GetAsync(room)).Should().BeEmpty();
+    }
+
     private static async Task<RealtimeClient> StartedAsync(RealtimeNode node, TestUser user)
     {
         var client = await Clients.ConnectAsync(node, user, State);

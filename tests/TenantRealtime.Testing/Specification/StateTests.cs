@@ -337,6 +337,59 @@ public abstract class StateTests<TCluster>(TCluster cluster) : RealtimeClusterTe
             Sets(message).GetValueOrDefault("flip") is IReadOnlyDictionary<string, object?> value ? (long)value["i"]! : 0;
     }
 
+    [Fact]
+    public async Task AKeyWhoseTimeToLiveEndsIsRemovedForConnectedClientsReadsAndResumes()
+    {
+        var user = TestUser.Member("alice", Org("a"), "t1");
+        var room = StateRoom.Tenant(user.OrganizationId, "t1");
+        var key = $"tenant:{user.OrganizationId}:t1";
+        var client = await StartedAsync(user);
+        await States.SetAsync(room, "kept", "k");
+        await States.SetAsync(room, "lease", "held", TimeSpan.FromSeconds(1));
+        var set = await client.WaitForAsync(State, m => m.String("room") == key && Sets(m).ContainsKey("lease"));
+
+        var gone = await client.WaitForAsync(State, m => m.String("room") == key && Removed(m).Contains("lease"), TimeSpan.FromSeconds(10));
+        (gone["full"], Sets(gone).Count).Should().Be((false, 0), "the expiry is an ordinary removal");
+        Version(gone).Should().Be(Version(set) + 1, "it takes the room's next version");
+        (await States.GetAsync(room)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["kept"] = "k" });
+
+        var back = await ConnectAsync(user, HubProtocolKind.Json, State);
+        var resumed = await back.InvokeAsync("Resume", new { positions = Array.Empty<object>(), states = new[] { new { room = key, epoch = set.String("epoch"), version = Version(set) } } });
+        StateResults(resumed).Single()["recovered"].Should().Be(true);
+        var delta = await back.WaitForAsync(State, m => m.String("room") == key);
+        (delta["full"], Sets(delta).Count, Version(delta)).Should().Be((false, 0, Version(gone)));
+        Removed(delta).Should().Equal("lease");
+    }
+
+    [Fact]
+    public async Task AKeySetAgainBeforeItsTimeToLiveEndsStaysAndASetWithoutOneKeepsItUntilRemoved()
+    {
+        var user = TestUser.Member("alice", Org("a"), "t1");
+        var room = StateRoom.Tenant(user.OrganizationId, "t1");
+        var key = $"tenant:{user.OrganizationId}:t1";
+        var client = await StartedAsync(user);
+        foreach (var outOfRange in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(999), TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(-1) })
+        {
+            var refused = await FluentActions.Awaiting(() => States.SetAsync(room, "x", 1, outOfRange)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+            refused.Which.ParamName.Should().Be("timeToLive");
+            refused.Which.Message.Should().Contain("between 1 second and 30 days");
+        }
+
+        await States.SetAsync(room, "renewed", 1, TimeSpan.FromSeconds(3));
+        await States.SetAsync(room, "permanent", 1, TimeSpan.FromSeconds(1));
+        await States.SetAsync(room, "permanent", 2);
+        await States.SetAsync(room, "first", 1, TimeSpan.FromSeconds(1));
+
+        // About a second in: 'renewed' is set again with 5 s (due at about 6 s instead of 3 s), 'probe' ends at about 3.5 s.
+        await client.WaitForAsync(State, m => m.String("room") == key && Removed(m).Contains("first"), TimeSpan.FromSeconds(10));
+        await States.SetAsync(room, "renewed", 2, TimeSpan.FromSeconds(5));
+        await States.SetAsync(room, "probe", 1, TimeSpan.FromMilliseconds(2_500));
+        await client.WaitForAsync(State, m => m.String("room") == key && Removed(m).Contains("probe"), TimeSpan.FromSeconds(10));
+
+        StatesOf(client, key).SelectMany(Removed).Should().Equal(["first", "probe"], "'renewed' restarted its clock and 'permanent' lost its time-to-live");
+        (await States.GetAsync(room)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["renewed"] = 2L, ["permanent"] = 2L });
+    }
+
     /// <summary>Connects, listening to state, and calls <c>Authenticate</c>: the whole state of its rooms has arrived when this returns.</summary>
     private async Task<RealtimeClient> StartedAsync(TestUser user)
     {
@@ -351,6 +404,8 @@ public abstract class StateTests<TCluster>(TCluster cluster) : RealtimeClusterTe
     private static long Version(ReceivedMessage message) => (long)message["version"]!;
 
     private static IReadOnlyDictionary<string, object?> Sets(ReceivedMessage message) => (IReadOnlyDictionary<string, object?>)message["set"]!;
+
+    private static List<string> Removed(ReceivedMessage message) => [.. ((IEnumerable<object?>)message["removed"]!).Cast<string>()];
 
     private static List<IReadOnlyDictionary<string, object?>> StateResults(IReadOnlyDictionary<string, object?> resumed) =>
         [.. ((IEnumerable<object?>)resumed["states"]!).Cast<IReadOnlyDictionary<string, object?>>()];

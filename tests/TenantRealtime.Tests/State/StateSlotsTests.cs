@@ -52,4 +52,43 @@ public sealed class StateSlotsTests
         time.Advance(StateSlots.Tick);
         sent.Should().Equal(["k", "k"]);
     }
+
+    [Fact]
+    public void AKeyScheduledEarlierWhileItWaitsGoesOutAtTheEarlierTimeOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<(string Key, long At)>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        var start = time.GetTimestamp();
+
+        // An expiry moved 30 days closer: the key must not wait for its first time.
+        slots.Schedule(room, "k", start + (time.TimestampFrequency * 3600));
+        slots.Schedule(room, "k", start + time.TimestampFrequency);
+        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        sent.Select(s => s.Key).Should().Equal(["k"]);
+
+        time.Advance(TimeSpan.FromHours(1));
+        sent.Should().ContainSingle("the later entry was replaced by the earlier one; its flush schedules anew if need be");
+    }
+
+    [Fact]
+    public void AKeyBroughtForwardAgainAndAgainLeavesABoundedQueueAndGoesOutOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<string>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add(key));
+        var start = time.GetTimestamp();
+
+        for (var i = 1_000; i > 0; i--)
+        {
+            slots.Schedule(room, "k", start + (time.TimestampFrequency * i));
+        }
+
+        slots.Queued.Should().BeLessThanOrEqualTo(66, "the stale later entries are dropped before they outnumber the waiting keys");
+        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        time.Advance(TimeSpan.FromSeconds(1_000));
+        sent.Should().Equal(["k"]);
+    }
 }

@@ -7,8 +7,8 @@ using TenantRealtime.State.Internal;
 namespace TenantRealtime.Tests.State;
 
 /// <summary>
-/// The per-key rate bound and the tombstones' bound on the server's <see cref="TimeProvider"/>: a fake one here, so
-/// each test says exactly when a merged change goes out, not roughly.
+/// The per-key rate bound, the tombstones' bound and keys' time-to-live on the server's <see cref="TimeProvider"/>: a
+/// fake one here, so each test says exactly when a merged change goes out or a key ends, not roughly.
 /// </summary>
 public sealed class StateTimingTests : IAsyncLifetime
 {
@@ -130,6 +130,74 @@ public sealed class StateTimingTests : IAsyncLifetime
         changes.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 1 && Equals(m.Tags["tenantrealtime.scope"], "tenant"), "tags never carry ids");
     }
 
+    [Fact]
+    public async Task AKeyEndsAtItsTimeToLiveWithinOneTickAndNotBeforeAsAVersionedRemoval()
+    {
+        await StartAsync(_ => { });
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "lease", "held", TimeSpan.FromSeconds(5));
+        await amy.WaitForAsync(State, m => Value(m, "lease") is "held");
+
+        _time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
+        await FlushAsync(amy);
+        amy.Received.Where(m => m.EventName == State).Should().ContainSingle("1 ms before its time-to-live ends the key is there");
+        (await States.GetAsync(Tenant)).Should().ContainKey("lease");
+
+        // Due now; the one expiry timer fires on the grid of ticks, so it ends within one tick.
+        _time.Advance(TimeSpan.FromMilliseconds(1) + StateSlots.Tick);
+        var removed = await amy.WaitForAsync(State, m => Removed(m).Contains("lease"));
+        ((long)removed["version"]!).Should().Be(2, "the expiry is the room's next change");
+        (await States.GetAsync(Tenant)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ASetRestartsTheClockASetWithoutATimeToLiveOrARemovalEndsItAndOneTimerServesEveryKey()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "renewed", 1, TimeSpan.FromSeconds(5));
+        await States.SetAsync(Tenant, "permanent", 1, TimeSpan.FromSeconds(5));
+        await States.SetAsync(Tenant, "removed", 1, TimeSpan.FromSeconds(5));
+        await States.SetAsync(Tenant, "shortened", 1, TimeSpan.FromDays(30));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await States.SetAsync(Tenant, "renewed", 2, TimeSpan.FromSeconds(5));
+        await States.SetAsync(Tenant, "permanent", 2);
+        await States.RemoveAsync(Tenant, "removed");
+        await States.SetAsync(Tenant, "removed", 2);
+        await States.SetAsync(Tenant, "shortened", 2, TimeSpan.FromSeconds(1));
+
+        // 'shortened' moved its expiry 30 days closer: the timer wakes for it at 4 s, not at its first due time.
+        _time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        await amy.WaitForAsync(State, m => Removed(m).Contains("shortened"));
+
+        // 6 s after the first sets: only their clocks restarted by a set with a time-to-live count.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await FlushAsync(amy);
+        amy.Received.Where(m => m.EventName == State).SelectMany(Removed).Should().Equal(["removed", "shortened"], "'removed' only by RemoveAsync");
+        (await States.GetAsync(Tenant)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["renewed"] = 2L, ["permanent"] = 2L, ["removed"] = 2L });
+
+        _time.Advance(TimeSpan.FromSeconds(2) + StateSlots.Tick);
+        await amy.WaitForAsync(State, m => Removed(m).Contains("renewed"));
+        (await States.GetAsync(Tenant)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["permanent"] = 2L, ["removed"] = 2L });
+    }
+
+    [Fact]
+    public async Task ATimeToLiveOutsideOneSecondToThirtyDaysIsRefusedAndChangesNothing()
+    {
+        await StartAsync(_ => { });
+        foreach (var outOfRange in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1), TimeSpan.FromDays(30) + TimeSpan.FromTicks(1), TimeSpan.MaxValue })
+        {
+            var refused = await FluentActions.Awaiting(() => States.SetAsync(Tenant, "k", 1, outOfRange)).Should().ThrowAsync<ArgumentOutOfRangeException>();
+            refused.Which.ParamName.Should().Be("timeToLive");
+            refused.Which.Message.Should().Contain("between 1 second and 30 days");
+        }
+
+        (await States.GetAsync(Tenant)).Should().BeEmpty();
+        await States.SetAsync(Tenant, "shortest", 1, TimeSpan.FromSeconds(1));
+        await States.SetAsync(Tenant, "longest", 1, TimeSpan.FromDays(30));
+        (await States.GetAsync(Tenant)).Keys.Should().BeEquivalentTo("shortest", "longest");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -142,6 +210,8 @@ public sealed class StateTimingTests : IAsyncLifetime
 
     private static object? Value(ReceivedMessage message, string key) =>
         ((IReadOnlyDictionary<string, object?>)message["set"]!).GetValueOrDefault(key);
+
+    private static List<string> Removed(ReceivedMessage message) => [.. ((IEnumerable<object?>)message["removed"]!).Cast<string>()];
 
     private static IReadOnlyDictionary<string, object?> StateResult(IReadOnlyDictionary<string, object?> resumed) =>
         ((IEnumerable<object?>)resumed["states"]!).Cast<IReadOnlyDictionary<string, object?>>().Single();

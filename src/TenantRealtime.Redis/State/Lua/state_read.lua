@@ -1,23 +1,47 @@
 -- Reads a room's state: the keys changed and removed after a version the client holds, or the whole state when that
 -- version cannot be answered (another epoch, a version the room never reached, or older than a dropped tombstone).
--- KEYS: meta hash, values hash, changes sorted set, removed sorted set (as state_change.lua; one hash slot).
+-- KEYS: meta hash, values hash, changes sorted set, removed sorted set, expiries sorted set (as state_change.lua; one
+--       hash slot).
 -- ARGV: candidate epoch, the client's epoch (empty: the whole state), the client's version, fill milliseconds (0: the
---       app has no state loader).
--- Returns {epoch, version, full (1 or 0), {key1, value1, key2, value2, ...}, {removed keys}, fill, filled}: fill is 1
--- when this call created the epoch and the caller must fill it (state_fill.lua), 2 while another caller fills it (read
--- again soon), else 0; filled is 1 when the app's loader filled this epoch.
+--       app has no state loader), max keys per room, publish command (PUBLISH or SPUBLISH), channel, message head.
+-- Returns {epoch, version, full (1 or 0), {key1, value1, key2, value2, ...}, {removed keys}, fill, filled, next due}:
+-- fill is 1 when this call created the epoch and the caller must fill it (state_fill.lua), 2 while another caller
+-- fills it (read again soon), else 0; filled is 1 when the app's loader filled this epoch; next due is the milliseconds
+-- until the room's next key with a time-to-live ends (-1: none), for the caller to sweep it then (state_expire.lua).
+-- Keys whose time-to-live has ended are removed first, as state_expire.lua removes them (versioned and published), so a
+-- read never returns one even when no server has swept the room yet.
 -- A room without state (its meta hash missing: never written, or Redis lost its data) is created empty at version 0
 -- of the candidate epoch, so its first change is version 1 of that epoch and a client holding {epoch, 0} follows it.
 -- With a loader it is marked as filling until Redis's clock passes now + fill milliseconds: one caller of all fills it.
-local meta, values, changes = KEYS[1], KEYS[2], KEYS[3]
+local meta, values, changes, removed, expiries = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local current = redis.call('HGET', meta, 'epoch')
+if current then
+  local max = tonumber(ARGV[5])
+  for _, key in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', now)) do
+    redis.call('ZREM', expiries, key)
+    if redis.call('HDEL', values, key) == 1 then
+      local version = redis.call('HINCRBY', meta, 'version', 1)
+      redis.call('ZADD', changes, version, key)
+      redis.call('ZADD', removed, version, key)
+      while redis.call('ZCARD', removed) > max do
+        local oldest = redis.call('ZPOPMIN', removed)
+        redis.call('ZREM', changes, oldest[1])
+        redis.call('HSET', meta, 'floor', oldest[2])
+      end
+      redis.call(ARGV[6], ARGV[7], ARGV[8] .. current .. '\n' .. version .. '\nr\n' .. key .. '\n')
+    end
+  end
+end
+local due = redis.call('ZRANGE', expiries, 0, 0, 'WITHSCORES')
+local nextDue = #due == 0 and -1 or tonumber(due[2]) - now
 local read = redis.call('HMGET', meta, 'epoch', 'version', 'floor', 'filling', 'filled')
 local epoch, version, floor = read[1], tonumber(read[2]), tonumber(read[3])
 local fill, filled = 0, read[5] and 1 or 0
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if not epoch then
-  epoch, version, floor = ARGV[1], 0, 0
-  redis.call('DEL', values, changes, KEYS[4])
+  epoch, version, floor, nextDue = ARGV[1], 0, 0, -1
+  redis.call('DEL', values, changes, removed, expiries)
   redis.call('HSET', meta, 'epoch', epoch, 'version', 0, 'floor', 0)
   if tonumber(ARGV[4]) > 0 then
     redis.call('HSET', meta, 'filling', now + tonumber(ARGV[4]))
@@ -43,6 +67,6 @@ if ARGV[2] == epoch and held and held >= floor and held <= version then
       gone[#gone + 1] = key
     end
   end
-  return {epoch, version, 0, set, gone, fill, filled}
+  return {epoch, version, 0, set, gone, fill, filled, nextDue}
 end
-return {epoch, version, 1, redis.call('HGETALL', values), {}, fill, filled}
+return {epoch, version, 1, redis.call('HGETALL', values), {}, fill, filled, nextDue}

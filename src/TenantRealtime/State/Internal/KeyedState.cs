@@ -21,49 +21,88 @@ internal sealed partial class KeyedState(string key, string epoch)
 
     public long Version { get; private set; }
 
-    /// <summary>Sets (or, with a null <paramref name="value"/>, removes) a key: out at once, or merged into the key's next slot.</summary>
-    public void Change(string key, StateValue? value, StatePublisher publisher)
+    /// <summary>
+    /// Sets (or, with a null <paramref name="value"/>, removes) a key: out at once, or merged into the key's next slot.
+    /// <paramref name="expiresAt"/> (a timestamp; 0: none) is when a set key is removed unless changed again.
+    /// </summary>
+    public void Change(string key, StateValue? value, StatePublisher publisher, long expiresAt = 0)
     {
         lock (_sync)
         {
-            var exists = _keys.TryGetValue(key, out var entry);
-            var wasLive = exists && entry!.IsLive;
-            if (value is null && !wasLive)
+            ChangeLocked(key, value, publisher, expiresAt);
+        }
+    }
+
+    /// <summary>
+    /// The key's expiry timer has fired: it is removed as <see cref="Change"/> removes it, if its expiry has come (a
+    /// set since then moved or cleared it; a later one waits again).
+    /// </summary>
+    public void Expire(string key, StatePublisher publisher)
+    {
+        lock (_sync)
+        {
+            if (!_keys.TryGetValue(key, out var entry) || entry.ExpiresAt == 0)
             {
                 return;
             }
 
-            if (value is not null && !wasLive && _liveCount >= publisher.MaxKeysOf(Key))
+            if (publisher.Time.GetTimestamp() < entry.ExpiresAt)
             {
-                throw new TenantRealtimeLimitExceededException(
-                    $"{Key} already holds {_liveCount} state keys; MaxStateKeysPerRoom allows {publisher.MaxKeysOf(Key)}, so '{key}' was not added.");
+                publisher.ScheduleExpiry(this, key, entry.ExpiresAt);
+                return;
             }
 
-            if (!exists)
+            ChangeLocked(key, value: null, publisher, expiresAt: 0);
+        }
+    }
+
+    private void ChangeLocked(string key, StateValue? value, StatePublisher publisher, long expiresAt)
+    {
+        var exists = _keys.TryGetValue(key, out var entry);
+        var wasLive = exists && entry!.IsLive;
+        if (value is null && !wasLive)
+        {
+            return;
+        }
+
+        if (value is not null && !wasLive && _liveCount >= publisher.MaxKeysOf(Key))
+        {
+            throw new TenantRealtimeLimitExceededException(
+                $"{Key} already holds {_liveCount} state keys; MaxStateKeysPerRoom allows {publisher.MaxKeysOf(Key)}, so '{key}' was not added.");
+        }
+
+        if (!exists)
+        {
+            _keys[key] = entry = new StateKey();
+        }
+
+        // Either way the key is live from now on exactly when it has a value.
+        _liveCount += (value is null ? 0 : 1) - (wasLive ? 1 : 0);
+
+        // A removal, or a set without a time-to-live, ends any expiry; one timer for all keys removes it when due.
+        entry!.ExpiresAt = value is null ? 0 : expiresAt;
+        if (entry.ExpiresAt != 0)
+        {
+            publisher.ScheduleExpiry(this, key, entry.ExpiresAt);
+        }
+
+        var now = publisher.Time.GetTimestamp();
+        if (entry.HasPending || now < entry.NextSlot)
+        {
+            entry.Pending = value;
+            if (entry.HasPending)
             {
-                _keys[key] = entry = new StateKey();
+                // Its slot is booked already (or its flush is about to take this lock): the flush sends the latest value.
+                publisher.Merged(this);
+                return;
             }
 
-            // Either way the key is live from now on exactly when it has a value.
-            _liveCount += (value is null ? 0 : 1) - (wasLive ? 1 : 0);
-            var now = publisher.Time.GetTimestamp();
-            if (entry!.HasPending || now < entry.NextSlot)
-            {
-                entry.Pending = value;
-                if (entry.HasPending)
-                {
-                    // Its slot is booked already (or its flush is about to take this lock): the flush sends the latest value.
-                    publisher.Merged(this);
-                    return;
-                }
-
-                entry.HasPending = true;
-                publisher.Schedule(this, key, entry.NextSlot);
-            }
-            else
-            {
-                PublishLocked(key, entry, value, now, publisher);
-            }
+            entry.HasPending = true;
+            publisher.Schedule(this, key, entry.NextSlot);
+        }
+        else
+        {
+            PublishLocked(key, entry, value, now, publisher);
         }
     }
 

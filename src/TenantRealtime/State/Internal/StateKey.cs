@@ -21,6 +21,12 @@ internal sealed class StateKey
     /// <summary>Gets or sets the timestamp (<see cref="TimeProvider.GetTimestamp"/>) before which the key does not go out again.</summary>
     public long NextSlot { get; set; }
 
+    /// <summary>
+    /// Gets or sets the timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which the key is removed unless set again;
+    /// 0 when it is kept until removed.
+    /// </summary>
+    public long ExpiresAt { get; set; }
+
     /// <summary>Gets whether the key holds a value once what waits has gone out.</summary>
     public bool IsLive => HasPending ? Pending is not null : Published is not null;
 

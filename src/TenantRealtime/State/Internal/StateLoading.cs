@@ -8,7 +8,7 @@ namespace TenantRealtime.State.Internal;
 
 /// <summary>
 /// Asks the app's <see cref="IStateLoader"/> (if any) for a room's state, bounded by
-/// <see cref="TenantRealtimeOptions.StateLoadTimeout"/>, and checks what it gave by <see cref="ITenantState.SetAsync"/>'s
+/// <see cref="TenantRealtimeOptions.StateLoadTimeout"/>, and checks what it gave by <see cref="ITenantState.SetAsync(StateRoom, string, object?, CancellationToken)"/>'s
 /// rules: keys in ordinal order, a malformed key or one past the bounds skipped and logged. Never throws: a loader
 /// that fails or runs out of time counts as one that had nothing, so a connect never hangs on it or fails for it.
 /// Who asks, and how often, is the store's business (in memory <see cref="LocalStateSync"/>, or Redis).

@@ -21,6 +21,7 @@ internal sealed class StatePublisher : IDisposable
     private readonly TenantRealtimeMetrics _metrics;
     private readonly ILogger<StatePublisher> _logger;
     private readonly StateSlots<KeyedState> _slots;
+    private readonly StateSlots<KeyedState> _expiries;
 
     public StatePublisher(
         ILocalDelivery delivery,
@@ -32,6 +33,9 @@ internal sealed class StatePublisher : IDisposable
     {
         (_delivery, _gates, _time, _options, _metrics, _logger) = (delivery, gates, time, options, metrics, logger);
         _slots = new StateSlots<KeyedState>(time, Flush);
+
+        // Keys with a time-to-live, on one timer for all of them as the rate bound's slots are.
+        _expiries = new StateSlots<KeyedState>(time, Expire);
     }
 
     public TimeProvider Time => _time;
@@ -70,6 +74,9 @@ internal sealed class StatePublisher : IDisposable
     /// <summary>Sends the key's waiting change once <paramref name="due"/> (a timestamp) has passed, on the shared slot timer.</summary>
     public void Schedule(KeyedState room, string key, long due) => _slots.Schedule(room, key, due);
 
+    /// <summary>Removes the key once <paramref name="due"/> (a timestamp) has passed, if its expiry is still due then (<see cref="KeyedState.Expire"/>).</summary>
+    public void ScheduleExpiry(KeyedState room, string key, long due) => _expiries.Schedule(room, key, due);
+
     /// <summary>
     /// What one connection gets of a message that brings <paramref name="room"/> from <paramref name="fromVersion"/> to
     /// <paramref name="version"/>: the message, nothing (gate closed, or already handed over), or, when the connection
@@ -96,8 +103,12 @@ internal sealed class StatePublisher : IDisposable
 
     private static readonly IReadOnlyDictionary<string, object?> EmptySet = new Dictionary<string, object?>(StringComparer.Ordinal);
 
-    /// <summary>Stops the slot timer: changes still waiting for their slot when the server stops are not sent.</summary>
-    public void Dispose() => _slots.Dispose();
+    /// <summary>Stops the slot and expiry timers: changes still waiting for their slot when the server stops are not sent.</summary>
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _expiries.Dispose();
+    }
 
     private void Flush(KeyedState room, string key)
     {
@@ -109,6 +120,19 @@ internal sealed class StatePublisher : IDisposable
         catch (Exception ex)
         {
             TenantRealtimeLog.StateFlushFailed(_logger, room.Key, key, ex);
+        }
+    }
+
+    private void Expire(KeyedState room, string key)
+    {
+        // As Flush: the timer has no caller to throw to.
+        try
+        {
+            room.Expire(key, this);
+        }
+        catch (Exception ex)
+        {
+            TenantRealtimeLog.StateExpiryFailed(_logger, room.Key, key, ex);
         }
     }
 }

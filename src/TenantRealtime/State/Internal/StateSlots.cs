@@ -12,27 +12,43 @@ internal static class StateSlots
 /// on a grid of <see cref="StateSlots.Tick"/> and sends every key due by then, so a flood of merged changes wakes the thread pool
 /// at most once a tick (measured: one timer per key, a thousand wake-ups a second, cost as much as the deliveries it
 /// saved). A key goes out at its slot or at most one tick after it, never before. A key waits here once: scheduling it
-/// again while it waits changes nothing, as its flush looks at the key's slot again and schedules it anew if need be.
+/// again while it waits for the same or a later time changes nothing, as its flush looks at the key's slot again and
+/// schedules it anew if need be; scheduling it for an earlier time (a key's expiry moved closer) brings it forward.
 /// </summary>
 /// <typeparam name="TRoom">What names a room to <paramref name="flush"/>: its <see cref="KeyedState"/> in memory, its key with Redis.</typeparam>
 internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string> flush) : IDisposable
 {
     private readonly PriorityQueue<(TRoom Room, string Key), long> _waiting = new();
-    private readonly HashSet<(TRoom Room, string Key)> _held = [];
+    // Each waiting key and the earliest time it waits for: a queued entry for a later time is stale, and skipped.
+    private readonly Dictionary<(TRoom Room, string Key), long> _held = [];
     private readonly Lock _lock = new();
     private readonly long _tickTicks = Math.Max(1, (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency));
     private ITimer? _timer;
     private long _armedFor = long.MaxValue;
+
+    /// <summary>Gets how many entries are queued, stale ones included (for tests).</summary>
+    internal int Queued
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
 
     /// <summary>Sends <paramref name="key"/>'s waiting change once <paramref name="due"/> (a <see cref="TimeProvider.GetTimestamp"/>) has passed.</summary>
     public void Schedule(TRoom room, string key, long due)
     {
         lock (_lock)
         {
-            if (_held.Add((room, key)))
+            if (!_held.TryGetValue((room, key), out var held) || due < held)
             {
+                _held[(room, key)] = due;
                 _waiting.Enqueue((room, key), due);
                 ArmLocked(due);
+                DropStaleLocked();
             }
         }
     }
@@ -45,6 +61,22 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             _timer = null;
             _waiting.Clear();
             _held.Clear();
+        }
+    }
+
+    // Keys brought forward leave their later entries queued until those come due (up to the 30 days of a
+    // time-to-live): rebuilt from the held times before they outnumber the waiting keys.
+    private void DropStaleLocked()
+    {
+        if (_waiting.Count <= (2 * _held.Count) + 64)
+        {
+            return;
+        }
+
+        _waiting.Clear();
+        foreach (var (item, due) in _held)
+        {
+            _waiting.Enqueue(item, due);
         }
     }
 
@@ -73,8 +105,11 @@ internal sealed class StateSlots<TRoom>(TimeProvider time, Action<TRoom, string>
             while (_waiting.TryPeek(out var item, out var at) && at <= now)
             {
                 _waiting.Dequeue();
-                _held.Remove(item);
-                due.Add(item);
+                if (_held.TryGetValue(item, out var held) && held == at)
+                {
+                    _held.Remove(item);
+                    due.Add(item);
+                }
             }
 
             _armedFor = long.MaxValue;

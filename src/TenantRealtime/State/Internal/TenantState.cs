@@ -20,7 +20,19 @@ internal sealed class TenantState(
 {
     private readonly LogThrottle _refusals = new(time);
 
-    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default)
+    public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default) =>
+        SetUntilAsync(room, key, data, expiresAt: 0, cancellationToken);
+
+    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    {
+        StateTimeToLive.ThrowIfOutOfRange(timeToLive);
+
+        // The clock starts at this call, on the server's TimeProvider (not when a merged change goes out).
+        return SetUntilAsync(room, key, data, time.GetTimestamp() + (long)(timeToLive.TotalSeconds * time.TimestampFrequency), cancellationToken);
+    }
+
+    /// <summary>Sets a key that is removed at <paramref name="expiresAt"/> (a timestamp; 0: never) unless changed again.</summary>
+    private Task SetUntilAsync(StateRoom room, string key, object? data, long expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var roomKey = Validate(room, key);
@@ -28,7 +40,7 @@ internal sealed class TenantState(
         try
         {
             var value = serializer.Serialize(data, roomKey, key);
-            rooms.GetOrCreate(roomKey).Change(key, value, publisher);
+            rooms.GetOrCreate(roomKey).Change(key, value, publisher, expiresAt);
         }
         catch (TenantRealtimeLimitExceededException ex)
         {
