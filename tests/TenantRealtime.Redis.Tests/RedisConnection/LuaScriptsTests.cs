@@ -10,7 +10,7 @@ public sealed class LuaScriptsTests
     private static readonly string[] Expected =
     [
         "history_append.lua", "history_position.lua", "history_read.lua", "history_reset.lua",
-        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_expire.lua", "state_fill.lua",
+        "presence_apply.lua", "presence_read.lua", "state_change.lua", "state_common.lua", "state_expire.lua", "state_fill.lua",
         "state_read.lua",
     ];
 
@@ -27,7 +27,7 @@ public sealed class LuaScriptsTests
     [Fact]
     public void TheScriptsTheCodeRunsAreTheEmbeddedOnes()
     {
-        string[] loaded = [HistoryScripts.Append, HistoryScripts.Read, HistoryScripts.Position, HistoryScripts.Reset, PresenceScripts.Apply, PresenceScripts.Read, StateScripts.Change, StateScripts.Read, StateScripts.Fill];
+        string[] loaded = [HistoryScripts.Append, HistoryScripts.Read, HistoryScripts.Position, HistoryScripts.Reset, PresenceScripts.Apply, PresenceScripts.Read, StateScripts.Change, StateScripts.Read, StateScripts.Expire, StateScripts.Fill];
         loaded.Should().OnlyContain(script => script.Contains("redis.call(", StringComparison.Ordinal));
     }
 

@@ -63,6 +63,20 @@ public sealed class RedisStateStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyWhoseTimeToLiveEndedHoldsNoPlaceAgainstTheBoundEvenBeforeASweep()
+    {
+        var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", maxKeys: 1, timeToLiveMilliseconds: 1_000, default);
+        (await Store.ChangeAsync(Room, "b", "1", maxKeys: 1, default)).Version.Should().Be(-1, "'a' still holds the room's one place");
+
+        // No server sweeps here: the change itself removes what is due, then takes the place.
+        long version = -1;
+        await Eventually.HoldsAsync(async () => (version = (await Store.ChangeAsync(Room, "b", "1", maxKeys: 1, default)).Version) > 0, "'b' is added once 'a' has ended");
+        version.Should().Be(3, "'a''s removal is version 2, published before 'b' takes its place");
+        var delta = await Store.ReadAsync(Room, epoch, 1, default);
+        (delta.Removed.Single(), delta.Set.Keys.Single()).Should().Be(("a", "b"));
+    }
+
+    [Fact]
     public async Task ADeltaHasOnlyTheKeysChangedAndRemovedSinceTheVersionHeld()
     {
         var (epoch, _) = await Store.ChangeAsync(Room, "a", "1", 10, default);

@@ -10,15 +10,20 @@
 -- a removal, clears it.
 -- Returns {epoch, version}: version > 0 for a change made and published, 0 for a removal of a key the room does not
 -- hold (nothing published), -1 when the key is new and the room already holds max keys (nothing changed).
+-- Keys whose time-to-live has ended are removed first (as state_expire.lua does), so they never hold a place.
 -- A missing meta hash means the room's state is gone (never written, or Redis lost its data): the room starts a new
 -- epoch at version 0 and anything left of its other keys is dropped.
 local meta, values, changes, removed, expiries = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local key, op, max, ttl = ARGV[2], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[9])
+local now = nowMs()
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
   epoch = ARGV[1]
   redis.call('DEL', values, changes, removed, expiries)
   redis.call('HSET', meta, 'epoch', epoch, 'version', 0, 'floor', 0)
+else
+  -- Keys whose time-to-live has ended go first (published before this change): they no longer count toward max.
+  expireDue(meta, values, changes, removed, expiries, max, now, epoch, ARGV[6], ARGV[7], ARGV[8])
 end
 if op == 's' then
   if redis.call('HEXISTS', values, key) == 0 and redis.call('HLEN', values) >= max then
@@ -32,21 +37,16 @@ else
   end
 end
 if op == 's' and ttl > 0 then
-  local time = redis.call('TIME')
-  redis.call('ZADD', expiries, tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + ttl, key)
+  redis.call('ZADD', expiries, now + ttl, key)
 else
   redis.call('ZREM', expiries, key)
 end
-local version = redis.call('HINCRBY', meta, 'version', 1)
-redis.call('ZADD', changes, version, key)
-if op ~= 's' then
-  redis.call('ZADD', removed, version, key)
-  -- At most max tombstones: a client holding a version below the oldest dropped one gets the whole state.
-  while redis.call('ZCARD', removed) > max do
-    local oldest = redis.call('ZPOPMIN', removed)
-    redis.call('ZREM', changes, oldest[1])
-    redis.call('HSET', meta, 'floor', oldest[2])
-  end
+local version
+if op == 's' then
+  version = redis.call('HINCRBY', meta, 'version', 1)
+  redis.call('ZADD', changes, version, key)
+else
+  version = tombstone(meta, changes, removed, key, max)
 end
 redis.call(ARGV[6], ARGV[7], ARGV[8] .. epoch .. '\n' .. version .. '\n' .. op .. '\n' .. key .. '\n' .. ARGV[4])
 if op == 's' and ttl > 0 then

@@ -6,31 +6,10 @@
 -- Returns the milliseconds until the room's next key is due, or -1 when no key has a time-to-live.
 -- state_read.lua runs the same removal first, so a read never returns a key whose time-to-live has ended.
 local meta, values, changes, removed, expiries = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local max = tonumber(ARGV[1])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
   -- The room's state is gone: nothing left to expire.
   redis.call('DEL', expiries)
   return -1
 end
-for _, key in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', now)) do
-  redis.call('ZREM', expiries, key)
-  if redis.call('HDEL', values, key) == 1 then
-    local version = redis.call('HINCRBY', meta, 'version', 1)
-    redis.call('ZADD', changes, version, key)
-    redis.call('ZADD', removed, version, key)
-    while redis.call('ZCARD', removed) > max do
-      local oldest = redis.call('ZPOPMIN', removed)
-      redis.call('ZREM', changes, oldest[1])
-      redis.call('HSET', meta, 'floor', oldest[2])
-    end
-    redis.call(ARGV[2], ARGV[3], ARGV[4] .. epoch .. '\n' .. version .. '\nr\n' .. key .. '\n')
-  end
-end
-local next = redis.call('ZRANGE', expiries, 0, 0, 'WITHSCORES')
-if #next == 0 then
-  return -1
-end
-return tonumber(next[2]) - now
+return expireDue(meta, values, changes, removed, expiries, tonumber(ARGV[1]), nowMs(), epoch, ARGV[2], ARGV[3], ARGV[4])

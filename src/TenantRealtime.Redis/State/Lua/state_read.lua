@@ -14,28 +14,12 @@
 -- of the candidate epoch, so its first change is version 1 of that epoch and a client holding {epoch, 0} follows it.
 -- With a loader it is marked as filling until Redis's clock passes now + fill milliseconds: one caller of all fills it.
 local meta, values, changes, removed, expiries = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now = nowMs()
 local current = redis.call('HGET', meta, 'epoch')
+local nextDue = -1
 if current then
-  local max = tonumber(ARGV[5])
-  for _, key in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', now)) do
-    redis.call('ZREM', expiries, key)
-    if redis.call('HDEL', values, key) == 1 then
-      local version = redis.call('HINCRBY', meta, 'version', 1)
-      redis.call('ZADD', changes, version, key)
-      redis.call('ZADD', removed, version, key)
-      while redis.call('ZCARD', removed) > max do
-        local oldest = redis.call('ZPOPMIN', removed)
-        redis.call('ZREM', changes, oldest[1])
-        redis.call('HSET', meta, 'floor', oldest[2])
-      end
-      redis.call(ARGV[6], ARGV[7], ARGV[8] .. current .. '\n' .. version .. '\nr\n' .. key .. '\n')
-    end
-  end
+  nextDue = expireDue(meta, values, changes, removed, expiries, tonumber(ARGV[5]), now, current, ARGV[6], ARGV[7], ARGV[8])
 end
-local due = redis.call('ZRANGE', expiries, 0, 0, 'WITHSCORES')
-local nextDue = #due == 0 and -1 or tonumber(due[2]) - now
 local read = redis.call('HMGET', meta, 'epoch', 'version', 'floor', 'filling', 'filled')
 local epoch, version, floor = read[1], tonumber(read[2]), tonumber(read[3])
 local fill, filled = 0, read[5] and 1 or 0

@@ -44,7 +44,7 @@ internal sealed class TopicPresence(LocalPresence local, IPresenceStore store, I
     }
 
     /// <summary>Whether <paramref name="room"/> is a topic whose prefix tracks presence.</summary>
-    public static bool Tracks(TenantRealtimeOptions options, TenantRoom room) => room.IsTopic && RoomBounds.Of(options, room.Name).TopicPresence;
+    public static bool Tracks(TenantRealtimeOptions options, TenantRoom room) => room.IsTopic && RoomBounds.Of(options, room.Name).TracksPresence;
 
     private static bool HasTopic(TenantRoom[] rooms)
     {

@@ -10,7 +10,7 @@ internal readonly record struct RoomBounds(
     int MaxStateKeys,
     int MaxStateValueBytes,
     int StateUpdatesPerSecondPerKey,
-    bool TopicPresence)
+    bool TracksPresence)
 {
     public static RoomBounds Of(TenantRealtimeOptions options, string room)
     {
