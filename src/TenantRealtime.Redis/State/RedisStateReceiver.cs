@@ -79,7 +79,9 @@ internal sealed class RedisStateReceiver(
             return;
         }
 
-        await Task.WhenAll(rooms.Select(room => RefreshRoomAsync(room, cancellationToken))).ConfigureAwait(false);
+        // The caller's token is watched once for all the reads (each is bounded by the call policy): a token keeps as many
+        // registration nodes as were ever registered on it at once, ~80 B each, for the life of the connection it is.
+        await Task.WhenAll(rooms.Select(room => RefreshRoomAsync(room, CancellationToken.None))).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RefreshRoomAsync(string room, CancellationToken cancellationToken)

@@ -29,7 +29,10 @@ internal sealed class TopicPresenceReader(IPresenceStore store, IOptionsMonitor<
         try
         {
             await store.DecidedAsync(cancellationToken).ConfigureAwait(false);
-            var reads = await Task.WhenAll(tracked.Select(room => store.ReadAsync(PresenceRoom.OfTopic(room), settings.MaxPresenceListSize, cancellationToken).AsTask())).ConfigureAwait(false);
+            // The token is watched once for all the reads (each is bounded by the store): a token keeps as many
+            // registration nodes as were ever registered on it at once.
+            var reads = await Task.WhenAll(tracked.Select(room => store.ReadAsync(PresenceRoom.OfTopic(room), settings.MaxPresenceListSize, CancellationToken.None).AsTask()))
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < tracked.Count; i++)
             {
                 var read = reads[i];
