@@ -35,11 +35,8 @@ internal sealed class RedisTenantState(
     public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default) =>
         SetUntilAsync(room, key, data, expiresAt: 0, cancellationToken);
 
-    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default)
-    {
-        StateTimeToLive.ThrowIfOutOfRange(timeToLive);
-        return SetUntilAsync(room, key, data, time.GetTimestamp() + (long)(timeToLive.TotalSeconds * time.TimestampFrequency), cancellationToken);
-    }
+    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        SetUntilAsync(room, key, data, StateTimeToLive.DueAt(time, timeToLive), cancellationToken);
 
     /// <summary>Sets a key that ends at <paramref name="expiresAt"/> (a timestamp; 0: never).</summary>
     private Task SetUntilAsync(StateRoom room, string key, object? data, long expiresAt, CancellationToken cancellationToken)

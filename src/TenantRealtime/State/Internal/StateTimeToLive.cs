@@ -9,8 +9,19 @@ internal static class StateTimeToLive
     /// <summary>The longest time-to-live: longer-lived state is removed by the app.</summary>
     public static readonly TimeSpan Max = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// When a key set now with <paramref name="timeToLive"/> ends, as a <see cref="TimeProvider.GetTimestamp"/>: the clock
+    /// starts at the app's call, not when a merged change goes out.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeToLive"/> is outside [<see cref="Min"/>, <see cref="Max"/>].</exception>
+    public static long DueAt(TimeProvider time, TimeSpan timeToLive)
+    {
+        ThrowIfOutOfRange(timeToLive);
+        return time.GetTimestamp() + (long)(timeToLive.TotalSeconds * time.TimestampFrequency);
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="timeToLive"/> is within [<see cref="Min"/>, <see cref="Max"/>].</summary>
-    public static void ThrowIfOutOfRange(TimeSpan timeToLive)
+    private static void ThrowIfOutOfRange(TimeSpan timeToLive)
     {
         if (timeToLive < Min || timeToLive > Max)
         {

@@ -23,13 +23,8 @@ internal sealed class TenantState(
     public Task SetAsync(StateRoom room, string key, object? data, CancellationToken cancellationToken = default) =>
         SetUntilAsync(room, key, data, expiresAt: 0, cancellationToken);
 
-    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default)
-    {
-        StateTimeToLive.ThrowIfOutOfRange(timeToLive);
-
-        // The clock starts at this call, on the server's TimeProvider (not when a merged change goes out).
-        return SetUntilAsync(room, key, data, time.GetTimestamp() + (long)(timeToLive.TotalSeconds * time.TimestampFrequency), cancellationToken);
-    }
+    public Task SetAsync(StateRoom room, string key, object? data, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        SetUntilAsync(room, key, data, StateTimeToLive.DueAt(time, timeToLive), cancellationToken);
 
     /// <summary>Sets a key that is removed at <paramref name="expiresAt"/> (a timestamp; 0: never) unless changed again.</summary>
     private Task SetUntilAsync(StateRoom room, string key, object? data, long expiresAt, CancellationToken cancellationToken)
