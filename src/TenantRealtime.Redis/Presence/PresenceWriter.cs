@@ -64,7 +64,7 @@ internal sealed partial class PresenceWriter(
     /// decided in Redis and its events published). A failed pass hands its waiters to the next one; the caller bounds
     /// the wait (an outage may last).
     /// </summary>
-    public Task DecidedAsync(CancellationToken cancellationToken)
+    public Task DecidedAsync()
     {
         TaskCompletionSource waiter;
         lock (_gate)
@@ -73,7 +73,7 @@ internal sealed partial class PresenceWriter(
         }
 
         _loop.Changed();
-        return waiter.Task.WaitAsync(cancellationToken);
+        return waiter.Task;
     }
 
     public void Start() => _loop.Start(this);

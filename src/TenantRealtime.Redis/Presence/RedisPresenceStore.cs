@@ -24,26 +24,25 @@ internal sealed class RedisPresenceStore(
 
     /// <summary>Waits for the writer's next pass, within <see cref="TenantRealtimeRedisOptions.RedisWaitTimeout"/>.</summary>
     /// <exception cref="TenantRealtimeUnavailableException">Redis is down, or the pass did not end in time.</exception>
-    public async ValueTask DecidedAsync(CancellationToken cancellationToken)
-    {
-        var call = await policy.RunAsync((writer, cancellationToken), static s => s.writer.DecidedAsync(s.cancellationToken), cancellationToken).ConfigureAwait(false);
-        _ = call.Outcome switch
-        {
-            RedisCallOutcome.Answered => 0,
-            RedisCallOutcome.Down => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected."),
-            _ => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", call.Failure),
-        };
-    }
+    public async ValueTask DecidedAsync(CancellationToken cancellationToken) =>
+        ThrowIfUnanswered(await policy.RunAsync(writer, static writer => writer.DecidedAsync(), cancellationToken).ConfigureAwait(false));
 
     public async ValueTask<PresenceRead> ReadAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)
     {
         var call = await policy.RunAsync((this, scope, maxUsers, cancellationToken), static s => s.Item1.ReadCoreAsync(s.scope, s.maxUsers, s.cancellationToken), cancellationToken).ConfigureAwait(false);
-        return call.Outcome switch
+        ThrowIfUnanswered(call);
+        return call.Result<PresenceRead>();
+    }
+
+    /// <summary>A call Redis did not answer (down, or not in time) leaves presence across servers unknown: a list of this server's users alone would be wrong.</summary>
+    private static void ThrowIfUnanswered(RedisCall call)
+    {
+        if (call.Outcome != RedisCallOutcome.Answered)
         {
-            RedisCallOutcome.Answered => call.Result<PresenceRead>(),
-            RedisCallOutcome.Down => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected."),
-            _ => throw new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", call.Failure),
-        };
+            throw call.Outcome == RedisCallOutcome.Down
+                ? new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis is not connected.")
+                : new TenantRealtimeUnavailableException("Presence across servers is unavailable: Redis did not answer in time.", call.Failure);
+        }
     }
 
     private async Task<PresenceRead> ReadCoreAsync(PresenceRoom scope, int maxUsers, CancellationToken cancellationToken)

@@ -39,14 +39,11 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     public async Task<(string Epoch, long Version)> ChangeAsync(string room, string key, string? valueJson, int maxKeys, long timeToLiveMilliseconds, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
-        var keys = connection.Keys;
+        var publishing = await PublishingAsync(room).ConfigureAwait(false);
         RedisValue[] values =
         [
             RoomEpochs.New(), key, valueJson is null ? "r" : "s", valueJson ?? "", maxKeys,
-            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
-            StateMessage.WriteHead(Origin, room),
+            .. publishing,
             valueJson is null ? 0 : timeToLiveMilliseconds,
             StateMessage.WriteExpiryHead(Origin, room),
         ];
@@ -70,13 +67,11 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     public async Task<RedisStateRead> ReadAsync(string room, string? epoch, long version, long fillMilliseconds, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        var publishing = await PublishingAsync(room).ConfigureAwait(false);
         RedisValue[] values =
         [
             RoomEpochs.New(), epoch ?? "", version, fillMilliseconds, RoomBounds.Of(options.CurrentValue, room).MaxStateKeys,
-            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
-            StateMessage.WriteHead(Origin, room),
+            .. publishing,
         ];
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Read, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
@@ -99,13 +94,11 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     public async Task<long> ExpireAsync(string room, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        var publishing = await PublishingAsync(room).ConfigureAwait(false);
         RedisValue[] values =
         [
             RoomBounds.Of(options.CurrentValue, room).MaxStateKeys,
-            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
-            StateMessage.WriteHead(Origin, room),
+            .. publishing,
         ];
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Expire, KeysOf(room), values).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)result;
@@ -119,15 +112,9 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     public async Task<long> FillAsync(string room, string epoch, IReadOnlyList<KeyValuePair<string, byte[]>>? loaded, int maxKeys, CancellationToken cancellationToken)
     {
         var multiplexer = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
-        var keys = connection.Keys;
-        var values = new List<RedisValue>(6 + (2 * (loaded?.Count ?? 0)))
-        {
-            epoch, loaded is null ? "0" : "1", maxKeys,
-            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
-            StateMessage.WriteHead(Origin, room),
-        };
+        var publishing = await PublishingAsync(room).ConfigureAwait(false);
+        var values = new List<RedisValue>(6 + (2 * (loaded?.Count ?? 0))) { epoch, loaded is null ? "0" : "1", maxKeys };
+        values.AddRange(publishing);
         foreach (var (key, json) in loaded ?? [])
         {
             values.Add(key);
@@ -137,6 +124,17 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
         var result = await multiplexer.GetDatabase().ScriptEvaluateAsync(StateScripts.Fill, KeysOf(room), [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)result;
     }
+
+    /// <summary>
+    /// How the state scripts publish a room's changes: the publish command (SPUBLISH on a Redis Cluster, whose shard owns
+    /// the room's keys and channel), the organization's channel, and this server's message head for the room.
+    /// </summary>
+    private async Task<RedisValue[]> PublishingAsync(string room) =>
+    [
+        await topology.IsClusterAsync().ConfigureAwait(false) ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+        connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+        StateMessage.WriteHead(Origin, room),
+    ];
 
     private RedisKey[] KeysOf(string room)
     {

@@ -30,4 +30,8 @@ internal interface IPresenceStore
 /// When <paramref name="CountsOnly"/>, the scope's connections if the store read them within its own bound; otherwise
 /// <see langword="null"/>, and the reader asks the <see cref="IConnectionRegistry"/>.
 /// </param>
-internal sealed record PresenceRead(long UserCount, bool CountsOnly, IReadOnlyList<PresenceUser> Users, long? Connections = null);
+internal sealed record PresenceRead(long UserCount, bool CountsOnly, IReadOnlyList<PresenceUser> Users, long? Connections = null)
+{
+    /// <summary>The users as presence lists them: by when they came online, then by id.</summary>
+    public List<PresenceUser> Ordered() => [.. Users.OrderBy(user => user.OnlineSince).ThenBy(user => user.UserId, StringComparer.Ordinal)];
+}

@@ -24,7 +24,7 @@ internal sealed class PresenceReader(IPresenceStore store, IConnectionRegistry r
         }
 
         var read = await store.ReadAsync(new PresenceRoom(organizationId, tenantId), settings.MaxPresenceListSize, cancellationToken).ConfigureAwait(false);
-        var users = read.Users.OrderBy(user => user.OnlineSince).ThenBy(user => user.UserId, StringComparer.Ordinal).ToList();
+        var users = read.Ordered();
         var connections = read.CountsOnly
             ? read.Connections ?? await registry.CountAsync(organizationId, tenantId, cancellationToken).ConfigureAwait(false)
             : users.Sum(user => user.Connections);

@@ -22,21 +22,24 @@ internal sealed class TopicPresence(LocalPresence local, IPresenceStore store, I
 
         var settings = options.CurrentValue;
         var now = after.Where(room => Tracks(settings, room)).ToArray();
-        foreach (var room in now)
+        var added = now.Where(room => Array.IndexOf(counted, room) < 0).ToList();
+        if (added.Count > 0)
         {
-            if (Array.IndexOf(counted, room) < 0)
+            // One name and one time for all the topics of this change (a subscribe may name a hundred).
+            var displayName = DisplayNames.Of(state.Context.User, settings.PresenceDisplayNameClaimType);
+            var since = time.GetUtcNow();
+            foreach (var scope in added.Select(PresenceRoom.OfTopic))
             {
-                var scope = PresenceRoom.OfTopic(room);
-                local.AddTopic(scope, identity.UserId, DisplayNames.Of(state.Context.User, settings.PresenceDisplayNameClaimType), time.GetUtcNow());
+                local.AddTopic(scope, identity.UserId, displayName, since);
                 store.Changed(scope, identity.UserId);
             }
         }
 
-        foreach (var room in counted)
+        foreach (var scope in counted.Where(room => Array.IndexOf(now, room) < 0).Select(PresenceRoom.OfTopic))
         {
-            if (Array.IndexOf(now, room) < 0 && local.RemoveTopic(PresenceRoom.OfTopic(room), identity.UserId))
+            if (local.RemoveTopic(scope, identity.UserId))
             {
-                store.Changed(PresenceRoom.OfTopic(room), identity.UserId);
+                store.Changed(scope, identity.UserId);
             }
         }
 

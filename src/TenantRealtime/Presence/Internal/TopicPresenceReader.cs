@@ -36,8 +36,7 @@ internal sealed class TopicPresenceReader(IPresenceStore store, IOptionsMonitor<
             for (var i = 0; i < tracked.Count; i++)
             {
                 var read = reads[i];
-                var users = read.Users.OrderBy(user => user.OnlineSince).ThenBy(user => user.UserId, StringComparer.Ordinal).ToList();
-                found[tracked[i]] = PresencePayload.Event(users, read.UserCount, read.CountsOnly);
+                found[tracked[i]] = PresencePayload.Event(read.Ordered(), read.UserCount, read.CountsOnly);
             }
         }
         catch (Exception exception) when (exception is TenantRealtimeUnavailableException or TimeoutException)
