@@ -12,6 +12,7 @@ import {
   HubEvents,
   HubMethods,
   isTopicRoom,
+  topicRoom,
   type AuthenticateResult,
   type JoinOrganizationResult,
   type PresenceEventData,
@@ -819,9 +820,7 @@ export class TenantRealtimeClient {
   /** A `presence` event: one of a topic's (scope `topic`) goes to that topic's subscription; the others are not its. */
   #receiveTopicPresence(envelope: TenantEnvelope<PresenceEventData>): void {
     if (envelope?.scope !== Scopes.topic || typeof envelope.topic !== "string" || typeof envelope.organizationId !== "string") return;
-    const room = envelope.tenantId
-      ? `topic:${envelope.organizationId}:${envelope.tenantId}:${envelope.topic}`
-      : `org-topic:${envelope.organizationId}:${envelope.topic}`;
+    const room = topicRoom(envelope.organizationId, envelope.tenantId, envelope.topic);
     const held = this.#heldPresence.get(room);
     if (held) {
       held.events.push(envelope);
@@ -886,9 +885,9 @@ export class TenantRealtimeClient {
   #topicRoomOf(request: TopicRequest): string | null {
     const organizationId = request.organizationId ?? this.#identity?.organizationId;
     if (!organizationId) return null;
-    if (request.scope === "organization") return `org-topic:${organizationId}:${request.topic}`;
+    if (request.scope === "organization") return topicRoom(organizationId, null, request.topic);
     const tenantId = request.tenantId ?? this.#identity?.tenantId;
-    return tenantId ? `topic:${organizationId}:${tenantId}:${request.topic}` : null;
+    return tenantId ? topicRoom(organizationId, tenantId, request.topic) : null;
   }
 
   #savePositions(): void {

@@ -239,6 +239,11 @@ export interface TopicListResult {
 /** The prefixes of topic rooms' keys: a tenant's topic, an organization's topic. */
 export const TOPIC_ROOM_PREFIXES = ["topic:", "org-topic:"] as const;
 
+/** A topic's room key: `topic:{o}:{t}:{name}` for a tenant's topic, `org-topic:{o}:{name}` for an organization's (no tenant). */
+export function topicRoom(organizationId: string, tenantId: string | null | undefined, topic: string): string {
+  return tenantId ? `${TOPIC_ROOM_PREFIXES[0]}${organizationId}:${tenantId}:${topic}` : `${TOPIC_ROOM_PREFIXES[1]}${organizationId}:${topic}`;
+}
+
 /** Whether a room key is a topic's room (`topic:{o}:{t}:{name}` or `org-topic:{o}:{name}`). */
 export function isTopicRoom(room: string): boolean {
   return TOPIC_ROOM_PREFIXES.some(prefix => room.startsWith(prefix));
