@@ -12,7 +12,7 @@ internal sealed class LocalPresence
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, UserShare>> _organizations = new(StringComparer.Ordinal);
-    private readonly Dictionary<PresenceRoom, Dictionary<string, Share>> _topics = [];
+    private readonly Dictionary<PresenceRoom, Dictionary<string, ScopeShare>> _topics = [];
 
     // Topic scopes with a share here, per organization: Has answers without walking every topic.
     private readonly Dictionary<string, int> _topicsPerOrganization = new(StringComparer.Ordinal);
@@ -83,7 +83,7 @@ internal sealed class LocalPresence
 
             if (!users.TryGetValue(userId, out var share))
             {
-                users[userId] = share = new Share(now, displayName);
+                users[userId] = share = new ScopeShare(now, displayName);
             }
 
             share.Connections++;
@@ -195,7 +195,7 @@ internal sealed class LocalPresence
     /// One user's connections here in a scope (a topic's: its subscribed connections), with when the first arrived and
     /// its display name. The time is kept as UTC ticks, 8 B where a <see cref="DateTimeOffset"/> takes 16.
     /// </summary>
-    private class Share(DateTimeOffset since, string? displayName)
+    private class ScopeShare(DateTimeOffset since, string? displayName)
     {
         private readonly long _sinceTicks = since.UtcTicks;
 
@@ -207,7 +207,7 @@ internal sealed class LocalPresence
     }
 
     /// <summary>One user's connections here in its organization, with their count per tenant.</summary>
-    private sealed class UserShare(DateTimeOffset since, string? displayName) : Share(since, displayName)
+    private sealed class UserShare(DateTimeOffset since, string? displayName) : ScopeShare(since, displayName)
     {
         /// <summary>A field, not a property: the mutable struct is updated in place.</summary>
         public TenantCounts Tenants;
