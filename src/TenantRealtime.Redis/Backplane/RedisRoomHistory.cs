@@ -44,7 +44,6 @@ internal sealed class RedisRoomHistory(
     public async Task<TenantEnvelope[]> AppendAsync(IReadOnlyList<AppendRequest> batch, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var keys = connection.Keys;
         var redisKeys = new RedisKey[2 * batch.Count];
         var values = new RedisValue[4 + (8 * batch.Count)];
         values[0] = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -55,8 +54,8 @@ internal sealed class RedisRoomHistory(
         {
             var request = batch[i];
             var roomBounds = BoundsOf(request.Room);
-            redisKeys[2 * i] = keys.HistoryMeta(request.Room);
-            redisKeys[(2 * i) + 1] = keys.HistoryStream(request.Room);
+            redisKeys[2 * i] = request.Publication.Meta;
+            redisKeys[(2 * i) + 1] = request.Publication.Stream;
             var a = 4 + (8 * i);
             values[a + 6] = roomBounds.MaxMessages;
             values[a + 7] = TtlMsOf(roomBounds);
