@@ -20,21 +20,45 @@ internal sealed class BroadcastPublisher(
     /// Publishes <paramref name="item"/>; completes with its envelope once Redis ran it. Not cancellable: once sent, the
     /// script may run whatever the caller does, and then its broadcast must still be delivered here.
     /// </summary>
-    public async Task<TenantEnvelope> PublishAsync(OutboxItem item)
+    public Task<TenantEnvelope> PublishAsync(OutboxItem item)
     {
-        var (target, broadcast) = (item.Target, item.Broadcast);
-        var publication = await publications.ForAsync(target, broadcast.EventName).ConfigureAwait(false);
+        // A room's publication is known after its first broadcast: the append's own task is then returned as it is,
+        // with no state machine of this method around it (one allocation fewer per broadcast).
+        var publication = publications.ForAsync(item.Target, item.Broadcast.EventName);
+        return publication.IsCompletedSuccessfully && realtime.CurrentValue.EnableRecovery
+            ? AppendAsync(item, publication.Result)
+            : PublishSlowAsync(item, publication);
+    }
+
+    private async Task<TenantEnvelope> PublishSlowAsync(OutboxItem item, ValueTask<RoomPublication> pending)
+    {
+        var publication = await pending.ConfigureAwait(false);
         if (realtime.CurrentValue.EnableRecovery)
         {
-            // Serialized here, so a broadcast that cannot be serialized fails alone and never enters a batch.
-            item.Payload ??= history.Serialize(broadcast);
-            var request = new AppendRequest(target.Room, broadcast, item.Payload, publication, item.Id, item.Attempted);
-            item.Attempted = true;
-            return await commit.AppendAsync(request).ConfigureAwait(false);
+            return await AppendAsync(item, publication).ConfigureAwait(false);
         }
 
+        var (target, broadcast) = (item.Target, item.Broadcast);
         await publications.PublishUnnumberedAsync(publication, history.Serialize(broadcast)).ConfigureAwait(false);
         return broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
+    }
+
+    private Task<TenantEnvelope> AppendAsync(OutboxItem item, RoomPublication publication)
+    {
+        // Serialized here, so a broadcast that cannot be serialized fails alone and never enters a batch; as a faulted
+        // task, as from an async method, so the outbox drainer sees it per broadcast.
+        try
+        {
+            item.Payload ??= history.Serialize(item.Broadcast);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<TenantEnvelope>(ex);
+        }
+
+        var request = new AppendRequest(item.Target.Room, item.Broadcast, item.Payload, publication, item.Id, item.Attempted);
+        item.Attempted = true;
+        return commit.AppendAsync(request);
     }
 
     /// <summary>Hands a published broadcast to this server's connections, in seq order with the room's others.</summary>
