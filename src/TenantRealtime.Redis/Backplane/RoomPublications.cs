@@ -16,7 +16,7 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
     internal const int MaxRememberedRooms = 10_000;
 
     // A room's names are spelled once, not per broadcast (five strings each time, a tenth of what a broadcast allocated).
-    private readonly ConcurrentDictionary<string, RoomNames> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PublishedRoom> _rooms = new(StringComparer.Ordinal);
 
     /// <summary>Gets this server's id in broadcast messages.</summary>
     public Guid Origin { get; } = Guid.ParseExact(registry.ServerId, "N");
@@ -45,12 +45,12 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
             names.Slot);
     }
 
-    private async Task<RoomNames> NamesOfAsync(string room, bool sharded)
+    private async Task<PublishedRoom> NamesOfAsync(string room, bool sharded)
     {
         var keys = connection.Keys;
         var meta = keys.HistoryMeta(room);
         var slot = sharded ? (await connection.GetAsync().ConfigureAwait(false)).HashSlot(meta) : -1;
-        return new RoomNames(keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)), meta, keys.HistoryStream(room), slot);
+        return new PublishedRoom(keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)), meta, keys.HistoryStream(room), slot);
     }
 
     /// <summary>Publishes an unnumbered broadcast (recovery off): the head, then its envelope JSON.</summary>
@@ -62,5 +62,5 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
         await multiplexer.GetSubscriber().PublishAsync(channel, BroadcastMessage.WriteUnnumbered(publication.Head, envelopeJson)).ConfigureAwait(false);
     }
 
-    private sealed record RoomNames(string Channel, RedisKey Meta, RedisKey Stream, int Slot);
+    private sealed record PublishedRoom(string Channel, RedisKey Meta, RedisKey Stream, int Slot);
 }
