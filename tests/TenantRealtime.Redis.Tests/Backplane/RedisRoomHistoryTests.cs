@@ -128,6 +128,12 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         (await database.KeyTimeToLiveAsync(keys.HistoryStream(Room))).Should().BeLessThanOrEqualTo(MaxAge, "renewed less than the interval ago, so not renewed again");
         (await database.KeyTimeToLiveAsync(keys.HistoryStream(other))).Should().BeGreaterThan(MaxAge, "a new room's keys get the full TTL");
         (await History.ReadAfterAsync(Room, envelopes[0].Epoch!, 1, default)).Entries.Select(e => e.Envelope.Seq).Should().Equal(2L, 3L);
+
+        // A room numbered twice in one call counts on in the script and writes its seq once: the next call goes on from it.
+        (await History.PositionAsync(Room, default))!.Seq.Should().Be(3);
+        batch = [.. new[] { Room, Room, Room }.Select(room => new AppendRequest(room, broadcast, history.Serialize(broadcast), batch[0].Publication, RoomEpochs.New(), retry: false))];
+        (await history.AppendAsync(batch, default)).Select(e => e.Seq).Should().Equal(4L, 5L, 6L);
+        (await AppendAsync("after")).Seq.Should().Be(7);
     }
 
     protected override async Task ConfigureAsync(ITenantRealtimeBuilder builder)

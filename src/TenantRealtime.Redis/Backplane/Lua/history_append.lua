@@ -10,15 +10,26 @@
 -- publishes nothing.
 -- Both keys' TTL is renewed (and the renewal's time kept in the hash's 'x') when the last renewal is older than the
 -- interval, not on every broadcast: keys then outlive the age window by at least TTL - interval, by Redis's clock.
+-- A room's hash is read once per call, and a room numbered more than once in a call counts on here and writes its
+-- seq once at the end (the script runs atomically, so nothing sees it in between): a burst into one room costs Redis
+-- a stream append and a publish per broadcast, not four calls; a room numbered once costs what it did.
 local result = {}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+-- Per room of this call: its epoch, the seq it reached here (false until numbered), its last TTL renewal, and whether
+-- it counts on here; an array, since a table per room is on every call's path.
+local EPOCH, SEQ, RENEWED, COUNTING = 1, 2, 3, 4
+local rooms, counted = {}, {}
 for i = 1, #KEYS / 2 do
   local meta, stream, a = KEYS[2 * i - 1], KEYS[2 * i], 4 + 8 * (i - 1)
-  local read = redis.call('HMGET', meta, 'epoch', 'x')
-  local epoch, renewed = read[1], tonumber(read[2])
+  local room = rooms[meta]
+  if not room then
+    local read = redis.call('HMGET', meta, 'epoch', 'x')
+    room = { read[1], false, tonumber(read[2]) or false, false }
+    rooms[meta] = room
+  end
   local seq
-  if epoch and ARGV[a + 6] == '1' then
+  if room[EPOCH] and ARGV[a + 6] == '1' then
     for _, entry in ipairs(redis.call('XREVRANGE', stream, '+', '-', 'COUNT', ARGV[a + 7])) do
       local fields = entry[2]
       for f = 1, #fields, 2 do
@@ -30,21 +41,34 @@ for i = 1, #KEYS / 2 do
     end
   end
   if not seq then
-    if not epoch then
-      epoch = ARGV[4]
+    if not room[EPOCH] then
+      room[EPOCH] = ARGV[4]
       redis.call('DEL', stream)
-      redis.call('HSET', meta, 'epoch', epoch, 'seq', 0)
+      redis.call('HSET', meta, 'epoch', room[EPOCH], 'seq', 0)
     end
-    seq = redis.call('HINCRBY', meta, 'seq', 1)
+    if room[SEQ] then
+      room[SEQ] = room[SEQ] + 1
+      if not room[COUNTING] then
+        room[COUNTING] = true
+        counted[#counted + 1] = meta
+      end
+    else
+      room[SEQ] = redis.call('HINCRBY', meta, 'seq', 1)
+    end
+    seq = room[SEQ]
     redis.call('XADD', stream, 'MAXLEN', ARGV[a + 7], seq .. '-0', 'e', ARGV[a + 1], 'p', ARGV[a + 2], 't', ARGV[1], 'i', ARGV[a + 5])
-    if not renewed or now - renewed >= tonumber(ARGV[3]) then
+    if not room[RENEWED] or now - room[RENEWED] >= tonumber(ARGV[3]) then
       redis.call('PEXPIRE', meta, ARGV[a + 8])
       redis.call('PEXPIRE', stream, ARGV[a + 8])
       redis.call('HSET', meta, 'x', now)
+      room[RENEWED] = now
     end
-    redis.call(ARGV[2], ARGV[a + 3], ARGV[a + 4] .. epoch .. '\n' .. seq .. '\n' .. ARGV[a + 2])
+    redis.call(ARGV[2], ARGV[a + 3], ARGV[a + 4] .. room[EPOCH] .. '\n' .. seq .. '\n' .. ARGV[a + 2])
   end
-  result[2 * i - 1] = epoch
+  result[2 * i - 1] = room[EPOCH]
   result[2 * i] = seq
+end
+for _, meta in ipairs(counted) do
+  redis.call('HSET', meta, 'seq', rooms[meta][SEQ])
 end
 return result
