@@ -7,9 +7,9 @@ namespace TenantRealtime.Redis.Backplane;
 /// Group commit of the history appends: broadcasts that arrive while a lane's call is in flight go together in its next
 /// call, which numbers, keeps and publishes each in order; a lane starts more calls (up to <see cref="MaxInFlight"/>)
 /// only for at least <see cref="FullBatch"/> waiting broadcasts. Nothing is held back while nothing is in flight, so an
-/// idle server's broadcast costs one call as before; under load Redis gets fewer, larger requests. A lane is the whole Redis, or on a Redis
-/// Cluster one hash slot (a script's keys must share one; an organization's keys and channel do), so a batch never
-/// spans shards.
+/// idle server's broadcast costs one call as before; under load Redis gets fewer, larger requests. A lane is the whole
+/// Redis, or on a Redis Cluster one hash slot (a script's keys must share one; an organization's keys and channel do),
+/// so a batch never spans shards.
 /// </summary>
 internal sealed class GroupCommit
 {
