@@ -24,33 +24,43 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
     /// <summary>The publication of a broadcast to <paramref name="target"/>.</summary>
     public async ValueTask<RoomPublication> ForAsync(BroadcastTarget target, string eventName)
     {
-        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
-        if (!_rooms.TryGetValue(target.Room, out var names))
-        {
-            names = await NamesOfAsync(target.Room, sharded).ConfigureAwait(false);
-            if (_rooms.Count >= MaxRememberedRooms)
-            {
-                _rooms.Clear();
-            }
-
-            _rooms[target.Room] = names;
-        }
-
-        return new RoomPublication(
-            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-            names.Channel,
-            BroadcastMessage.WriteHead(Origin, target, eventName),
-            names.Meta,
-            names.Stream,
-            names.Slot);
+        var room = await RoomAsync(target.Room).ConfigureAwait(false);
+        return new RoomPublication(room.Command, room.Channel, BroadcastMessage.WriteHead(Origin, target, eventName), room.Meta, room.Stream, room.Slot);
     }
 
-    private async Task<PublishedRoom> NamesOfAsync(string room, bool sharded)
+    /// <summary>
+    /// Where the other messages of <paramref name="room"/> (its keyed state) go: the publish command and its
+    /// organization's channel (full name), as for its broadcasts.
+    /// </summary>
+    public async ValueTask<(string Command, string Channel)> ChannelOfAsync(string room)
     {
+        var names = await RoomAsync(room).ConfigureAwait(false);
+        return (names.Command, names.Channel);
+    }
+
+    private async ValueTask<PublishedRoom> RoomAsync(string room)
+    {
+        if (_rooms.TryGetValue(room, out var names))
+        {
+            return names;
+        }
+
         var keys = connection.Keys;
         var meta = keys.HistoryMeta(room);
-        var slot = sharded ? (await connection.GetAsync().ConfigureAwait(false)).HashSlot(meta) : -1;
-        return new PublishedRoom(keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)), meta, keys.HistoryStream(room), slot);
+        var sharded = await topology.IsClusterAsync().ConfigureAwait(false);
+        names = new PublishedRoom(
+            sharded ? RoomPublication.ShardedPublish : RoomPublication.Publish,
+            keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
+            meta,
+            keys.HistoryStream(room),
+            sharded ? (await connection.GetAsync().ConfigureAwait(false)).HashSlot(meta) : -1);
+        if (_rooms.Count >= MaxRememberedRooms)
+        {
+            _rooms.Clear();
+        }
+
+        _rooms[room] = names;
+        return names;
     }
 
     /// <summary>Publishes an unnumbered broadcast (recovery off): the head, then its envelope JSON.</summary>
@@ -62,5 +72,5 @@ internal sealed class RoomPublications(SharedRedisConnection connection, RedisTo
         await multiplexer.GetSubscriber().PublishAsync(channel, BroadcastMessage.WriteUnnumbered(publication.Head, envelopeJson)).ConfigureAwait(false);
     }
 
-    private sealed record PublishedRoom(string Channel, RedisKey Meta, RedisKey Stream, int Slot);
+    private sealed record PublishedRoom(string Command, string Channel, RedisKey Meta, RedisKey Stream, int Slot);
 }

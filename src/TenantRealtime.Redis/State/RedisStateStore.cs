@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TenantRealtime.Recovery;
 using TenantRealtime.Redis.Backplane;
-using TenantRealtime.Redis.Connections;
 using TenantRealtime.Redis.RedisConnection;
 using TenantRealtime.Rooms.Internal;
 
@@ -17,10 +16,10 @@ namespace TenantRealtime.Redis.State;
 /// keys whose time-to-live has ended (the read does too, first). Calls are raw: the caller bounds them with the
 /// <see cref="RedisCallPolicy"/>.
 /// </summary>
-internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTopology topology, RedisConnectionRegistry registry, IOptionsMonitor<TenantRealtimeOptions> options)
+internal sealed class RedisStateStore(SharedRedisConnection connection, RoomPublications publications, IOptionsMonitor<TenantRealtimeOptions> options)
 {
-    /// <summary>Gets this server's id in state messages.</summary>
-    public Guid Origin { get; } = Guid.ParseExact(registry.ServerId, "N");
+    /// <summary>Gets this server's id in state messages: the one its broadcasts carry.</summary>
+    public Guid Origin => publications.Origin;
 
     /// <summary>
     /// Sets <paramref name="key"/> to <paramref name="valueJson"/>, or removes it when that is <see langword="null"/>, and
@@ -129,12 +128,11 @@ internal sealed class RedisStateStore(SharedRedisConnection connection, RedisTop
     /// How the state scripts publish a room's changes: the publish command (SPUBLISH on a Redis Cluster, whose shard owns
     /// the room's keys and channel), the organization's channel, and this server's message head for the room.
     /// </summary>
-    private async Task<RedisValue[]> PublishingAsync(string room) =>
-    [
-        await topology.IsClusterAsync().ConfigureAwait(false) ? RoomPublication.ShardedPublish : RoomPublication.Publish,
-        connection.Keys.BroadcastChannelName(RedisKeys.OrganizationChannelOf(room)),
-        StateMessage.WriteHead(Origin, room),
-    ];
+    private async Task<RedisValue[]> PublishingAsync(string room)
+    {
+        var (command, channel) = await publications.ChannelOfAsync(room).ConfigureAwait(false);
+        return [command, channel, StateMessage.WriteHead(Origin, room)];
+    }
 
     private RedisKey[] KeysOf(string room)
     {
