@@ -22,24 +22,24 @@ internal sealed class BroadcastPublisher(
     /// </summary>
     public Task<TenantEnvelope> PublishAsync(OutboxItem item)
     {
-        // A room's publication is known after its first broadcast: the append's own task is then returned as it is,
-        // with no state machine of this method around it (one allocation fewer per broadcast).
         var publication = publications.ForAsync(item.Target, item.Broadcast.EventName);
-        return publication.IsCompletedSuccessfully && realtime.CurrentValue.EnableRecovery
-            ? AppendAsync(item, publication.Result)
-            : PublishSlowAsync(item, publication);
-    }
-
-    private async Task<TenantEnvelope> PublishSlowAsync(OutboxItem item, ValueTask<RoomPublication> pending)
-    {
-        var publication = await pending.ConfigureAwait(false);
-        if (realtime.CurrentValue.EnableRecovery)
+        if (!realtime.CurrentValue.EnableRecovery)
         {
-            return await AppendAsync(item, publication).ConfigureAwait(false);
+            return PublishUnnumberedAsync(item, publication);
         }
 
+        // A room's publication is known after its first broadcast: the append's own task is then returned as it is,
+        // with no state machine of this method around it (one allocation fewer per broadcast).
+        return publication.IsCompletedSuccessfully ? AppendAsync(item, publication.Result) : AppendWhenKnownAsync(item, publication);
+    }
+
+    private async Task<TenantEnvelope> AppendWhenKnownAsync(OutboxItem item, ValueTask<RoomPublication> publication) =>
+        await AppendAsync(item, await publication.ConfigureAwait(false)).ConfigureAwait(false);
+
+    private async Task<TenantEnvelope> PublishUnnumberedAsync(OutboxItem item, ValueTask<RoomPublication> publication)
+    {
         var (target, broadcast) = (item.Target, item.Broadcast);
-        await publications.PublishUnnumberedAsync(publication, history.Serialize(broadcast)).ConfigureAwait(false);
+        await publications.PublishUnnumberedAsync(await publication.ConfigureAwait(false), history.Serialize(broadcast)).ConfigureAwait(false);
         return broadcast.ToEnvelope(target.Room, seq: null, epoch: null);
     }
 
