@@ -58,6 +58,9 @@ internal static class ReportCommand
         // The issue's targets compare total server CPU for the same changes (or connects): per change, not per delivery.
         var cpuKey = storm ? "serverCpuUsPerConnect" : "serverCpuUsPerChange";
         var baseCpu = byTarget.TryGetValue(baseline, out var baseRuns) ? Median(baseRuns, cpuKey) : null;
+
+        // state-fanout: also per change net of the producer's own loop (measured alone at the same pace in each run).
+        var baseNet = baseRuns is null ? null : Median(baseRuns, "serverCpuUsPerChangeNet");
         if (storm)
         {
             md.AppendLine("Connect storm with keyed data: a connect counts once the client holds its tenant's keys (state event or REST GET).");
@@ -69,8 +72,10 @@ internal static class ReportCommand
         {
             md.AppendLine("Keyed changes: a change is one SetAsync (state) or one tenant broadcast (broadcast); final off = keys some client did not end with.");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| target | mode | changes/s | delivered/s | server CPU µs per change | CPU ratio to {baseline} | server CPU µs per delivery | p50 ms | p99 ms | final off | backlog peak KB | cut off | errors |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("Net of pace: server CPU per change less the producer's own loop, measured alone at the same pace after each window (pace CPU %).");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| target | mode | changes/s | delivered/s | server CPU µs per change | CPU ratio to {baseline} | net of pace µs per change | net ratio | pace CPU % | server CPU µs per delivery | p50 ms | p99 ms | final off | backlog peak KB | cut off | errors |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         }
 
         foreach (var (target, runs) in byTarget.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -79,7 +84,7 @@ internal static class ReportCommand
             var mode = (string?)runs[0]["mode"] ?? "-";
             var row = storm
                 ? FormattableString.Invariant($"| {target} | {mode} | {M("stateKeys", "0")} | {M("connects", "0")} | {M("serverCpuUsPerConnect", "0")} | {Ratio(Median(runs, cpuKey), baseCpu)} | {M("stormSeconds", "0.00")} | {M("connectPerSec", "0")} | {M("stormIncomplete", "0")} | {M("errors", "0")} |")
-                : FormattableString.Invariant($"| {target} | {mode} | {M("changesPerSec", "0")} | {M("deliveredPerSec", "0")} | {M("serverCpuUsPerChange", "0.00")} | {Ratio(Median(runs, cpuKey), baseCpu)} | {M("serverCpuUsPerMsg", "0.00")} | {M("p50Ms", "0.00")} | {M("p99Ms", "0.00")} | {M("finalMismatched", "0")} | {M("sendBacklogPeakKb", "0")} | {M("slowConsumerClosed", "0")} | {M("errors", "0")} |");
+                : FormattableString.Invariant($"| {target} | {mode} | {M("changesPerSec", "0")} | {M("deliveredPerSec", "0")} | {M("serverCpuUsPerChange", "0.00")} | {Ratio(Median(runs, cpuKey), baseCpu)} | {M("serverCpuUsPerChangeNet", "0.00")} | {Ratio(Median(runs, "serverCpuUsPerChangeNet"), baseNet)} | {M("paceCpuPercent", "0.0")} | {M("serverCpuUsPerMsg", "0.00")} | {M("p50Ms", "0.00")} | {M("p99Ms", "0.00")} | {M("finalMismatched", "0")} | {M("sendBacklogPeakKb", "0")} | {M("slowConsumerClosed", "0")} | {M("errors", "0")} |");
             md.AppendLine(row);
         }
 

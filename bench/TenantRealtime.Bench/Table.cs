@@ -53,6 +53,8 @@ internal static class Table
         ("mode", "mode", ""),
         ("changes/s", "changesPerSec", "0"),
         ("CPU µs/change", "serverCpuUsPerChange", "0.00"),
+        ("net of pace", "serverCpuUsPerChangeNet", "0.00"),
+        ("pace CPU %", "paceCpuPercent", "0.0"),
         ("final off", "finalMismatched", "0"),
     ];
 

@@ -72,6 +72,7 @@ internal sealed class DrivePlan
             _topicSubscribers[i % _tenantSize.Length][i / _tenantSize.Length]),
         "org-fanout" => (sender.ToOrganizationAsync(_organizationIds[i], data), _orgSize[i]),
         "broadcast-all" => (sender.ToAllAsync(data), _connections),
+        _ when r.Mode == DriveRequest.PaceMode => (Task.CompletedTask, _tenantSize[i]),
         _ when r.Mode == DriveRequest.StateMode => (sender.SetStateAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data.K!, data), _tenantSize[i]),
         _ => (sender.ToTenantAsync(_organizationIds[i / _tenantsPerOrg], _tenantIds[i], data), _tenantSize[i]),
     };

@@ -15,7 +15,7 @@ namespace TenantRealtime.BenchServer;
 /// <param name="PayloadBytes">Length of the padding <c>p</c> in each message's data; 0 = the usual 26 bytes.</param>
 /// <param name="Stalled">Connections 0 … Stalled − 1 never read (slow-consumer): left out of the expected fan-out.</param>
 /// <param name="Mode">broadcast (the default), or state: each change to a tenant is <c>ITenantState.SetAsync</c>
-/// instead of a tenant broadcast (state-fanout, slow-consumer).</param>
+/// instead of a tenant broadcast (state-fanout, slow-consumer); pace: the same loop sending nothing (state-fanout's floor).</param>
 /// <param name="StateKeys">Keys per tenant the changes round-robin over (state-fanout, either mode).</param>
 /// <param name="TopicsPerTenant">topic-fanout: topics per tenant the broadcasts round-robin over.</param>
 /// <param name="TopicSubscriptions">topic-fanout: topics each connection subscribes to (<see cref="BenchShared.TopicPlan"/>).</param>
@@ -25,6 +25,12 @@ internal sealed record DriveRequest(string Scenario, double Rate, double Duratio
     public const string TopicFanout = "topic-fanout";
     public const string StateFanout = "state-fanout";
     public const string StateMode = "state";
+
+    /// <summary>
+    /// state-fanout's floor: the producer's loop at the same pace, sending nothing and recording nothing, so the
+    /// harness can tell the server's CPU for the changes from what its own pacing costs (wake-ups every millisecond).
+    /// </summary>
+    public const string PaceMode = "pace";
 
     /// <summary>Gets whether each change names a key (state-fanout, or any drive in state mode), so clients can check final values.</summary>
     public bool Keyed => Scenario == StateFanout || Mode == StateMode;
@@ -127,7 +133,7 @@ internal sealed class Driver(IBenchSender sender, ServerSettings settings, GcPau
                 // Keyed: the changes round-robin over the tenants, then over each tenant's keys.
                 var key = r.Keyed ? StateKey((int)(next / plan.Targets % Math.Max(1, r.StateKeys))) : null;
                 var data = new BenchData(n, UnixMicros.Now(), padding, key);
-                if (key is not null)
+                if (key is not null && r.Mode != DriveRequest.PaceMode)
                 {
                     // Recorded before the send, in the producer's order: a later change of the key always wins.
                     _final.GetOrAdd(plan.TenantId(target), static _ => new(StringComparer.Ordinal))[key] = n;

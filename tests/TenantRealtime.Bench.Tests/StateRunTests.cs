@@ -38,6 +38,10 @@ public sealed class StateRunTests
         run.GetProperty("errors").GetInt64().Should().Be(0);
         run.GetProperty("changes").GetInt64().Should().BeGreaterThan(0);
         run.GetProperty("serverCpuUsPerChange").GetDouble().Should().BeGreaterThan(0);
+
+        // The producer's loop alone at the same pace costs something, and is taken off per change.
+        run.GetProperty("paceCpuPercent").GetDouble().Should().BeGreaterThan(0);
+        run.GetProperty("serverCpuUsPerChangeNet").GetDouble().Should().BeLessThan(run.GetProperty("serverCpuUsPerChange").GetDouble());
         var delivered = run.GetProperty("delivered").GetInt64();
         delivered.Should().BeGreaterThan(0);
 
@@ -58,7 +62,7 @@ public sealed class StateRunTests
             delivered.Should().BeLessThanOrEqualTo(run.GetProperty("offeredDeliveries").GetInt64());
         }
 
-        stdout.Should().Contain("CPU µs/change").And.Contain("final off");
+        stdout.Should().Contain("CPU µs/change").And.Contain("net of pace").And.Contain("final off");
     }
 
     [Theory]
