@@ -109,6 +109,15 @@ internal sealed class RedisTenantState(
 
     private Task ChangeAsync(string room, string key, string? json, long expiresAt, CancellationToken cancellationToken)
     {
+        var change = MergeOrWriteAsync(room, key, json, expiresAt, cancellationToken);
+
+        // Keys whose slot has come go out with this change rather than on a wake-up of the timer.
+        _due?.SendDue();
+        return change;
+    }
+
+    private Task MergeOrWriteAsync(string room, string key, string? json, long expiresAt, CancellationToken cancellationToken)
+    {
         var now = time.GetTimestamp();
         lock (_sync)
         {

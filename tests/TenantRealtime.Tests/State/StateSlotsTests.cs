@@ -3,11 +3,14 @@ using TenantRealtime.State.Internal;
 
 namespace TenantRealtime.Tests.State;
 
-/// <summary>The one slot timer: keys go out at their slot or within one tick after it, many keys per wake-up.</summary>
+/// <summary>
+/// The one slot timer: keys go out at their slot or at most <see cref="StateSlots.MaxLate"/> after it, many keys per
+/// wake-up; a caller's <see cref="StateSlots{TRoom}.SendDue"/> sends keys due by then first.
+/// </summary>
 public sealed class StateSlotsTests
 {
     [Fact]
-    public void AThousandKeysDueOverASecondGoOutOnAtMostOneWakeUpPerTickNeverEarlyNorMoreThanATickLate()
+    public void AThousandKeysDueOverASecondGoOutOnAtMostOneWakeUpPerTickNeverEarlyNorMoreThanTwoTicksLate()
     {
         // A start on the timer's grid: the test moves the clock in 1 ms steps and a callback sees the step's time, so from
         // a start just short of a grid line the first key's wake-up would be seen up to 1 ms after it (failed 1 run in ~60).
@@ -31,9 +34,9 @@ public sealed class StateSlotsTests
         }
 
         sent.Select(s => s.Key).Should().BeEquivalentTo(due.Keys, "every key goes out once");
-        var tick = (long)(StateSlots.Tick.TotalSeconds * time.TimestampFrequency);
-        sent.Should().OnlyContain(s => s.At >= due[s.Key] && s.At <= due[s.Key] + tick, "at its slot, or at most one tick after it");
-        sent.Select(s => s.At).Distinct().Count().Should().BeLessThanOrEqualTo(1_000 / 10 + 2, "a wake-up per tick of 10 ms, not one per key");
+        var late = (long)(StateSlots.MaxLate.TotalSeconds * time.TimestampFrequency);
+        sent.Should().OnlyContain(s => s.At >= due[s.Key] && s.At <= due[s.Key] + late, "at its slot, or at most two ticks after it");
+        sent.Select(s => s.At).Distinct().Count().Should().BeLessThanOrEqualTo(1_000 / 5 + 2, "a wake-up per tick of 5 ms, not one per key");
     }
 
     [Fact]
@@ -47,11 +50,11 @@ public sealed class StateSlotsTests
 
         slots.Schedule(room, "k", due);
         slots.Schedule(room, "k", due + time.TimestampFrequency);
-        time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.Tick);
+        time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.MaxLate);
         sent.Should().Equal(["k"], "a key waits once; its flush decides whether it waits again");
 
         slots.Schedule(room, "k", time.GetTimestamp());
-        time.Advance(StateSlots.Tick);
+        time.Advance(StateSlots.MaxLate);
         sent.Should().Equal(["k", "k"]);
     }
 
@@ -67,7 +70,7 @@ public sealed class StateSlotsTests
         // An expiry moved 30 days closer: the key must not wait for its first time.
         slots.Schedule(room, "k", start + (time.TimestampFrequency * 3600));
         slots.Schedule(room, "k", start + time.TimestampFrequency);
-        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.MaxLate);
         sent.Select(s => s.Key).Should().Equal(["k"]);
 
         time.Advance(TimeSpan.FromHours(1));
@@ -89,8 +92,77 @@ public sealed class StateSlotsTests
         }
 
         slots.Queued.Should().BeLessThanOrEqualTo(66, "the stale later entries are dropped before they outnumber the waiting keys");
-        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        time.Advance(TimeSpan.FromSeconds(1) + StateSlots.MaxLate);
         time.Advance(TimeSpan.FromSeconds(1_000));
         sent.Should().Equal(["k"]);
+    }
+
+    [Fact]
+    public void AKeyDueGoesOutWithTheNextCallersSendDueAtOnceAndTheTimerDoesNotSendItAgain()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<(string Key, long At)>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        var due = time.GetTimestamp() + (time.TimestampFrequency / 4);
+        slots.Schedule(room, "k", due);
+
+        slots.SendDue();
+        time.Advance(TimeSpan.FromMilliseconds(249));
+        slots.SendDue();
+        sent.Should().BeEmpty("never before its slot");
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        slots.SendDue();
+        sent.Should().Equal([("k", due)], "a caller after the slot sends it then, not a tick later");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        sent.Should().ContainSingle("the timer finds nothing left to send");
+    }
+
+    [Fact]
+    public void ACallerSendsAtMostItsShareAndTheTimerSendsTheRestWithinTwoTicks()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<(string Key, long At)>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        var due = time.GetTimestamp() + (time.TimestampFrequency / 10);
+        var keys = Enumerable.Range(0, StateSlots.MaxSentByCaller + 10).Select(i => $"k{i}").ToList();
+        foreach (var key in keys)
+        {
+            slots.Schedule(room, key, due);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        slots.SendDue();
+        sent.Should().HaveCount(StateSlots.MaxSentByCaller, "one caller sends a bounded share on its own thread");
+
+        time.Advance(StateSlots.MaxLate);
+        sent.Select(s => s.Key).Should().BeEquivalentTo(keys, "the timer sends the rest, each once");
+        var late = (long)(StateSlots.MaxLate.TotalSeconds * time.TimestampFrequency);
+        sent.Should().OnlyContain(s => s.At <= due + late);
+    }
+
+    [Fact]
+    public void AfterACallerSentTheDueKeysTheTimerWaitsForTheNextOneAndSendsItOnTime()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var room = new KeyedState("tenant:o:t", "epoch");
+        var sent = new List<(string Key, long At)>();
+        using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
+        var start = time.GetTimestamp();
+        var second = start + (time.TimestampFrequency / 2);
+        slots.Schedule(room, "first", start + (time.TimestampFrequency / 10));
+        slots.Schedule(room, "second", second);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        slots.SendDue();
+        sent.Select(s => s.Key).Should().Equal(["first"]);
+
+        time.Advance(TimeSpan.FromMilliseconds(400) + StateSlots.MaxLate);
+        sent.Select(s => s.Key).Should().Equal(["first", "second"], "no caller came: the timer, pushed back, still sends the next key");
+        var late = (long)(StateSlots.MaxLate.TotalSeconds * time.TimestampFrequency);
+        sent[1].At.Should().BeInRange(second, second + late);
     }
 }

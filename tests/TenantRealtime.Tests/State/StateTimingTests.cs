@@ -42,12 +42,30 @@ public sealed class StateTimingTests : IAsyncLifetime
         await FlushAsync(amy);
         amy.Received.Where(m => m.EventName == State).Should().HaveCount(2, "100 ms have not passed since 'svc' last went out");
 
-        // Due now; the one slot timer fires on a grid of ticks, so it goes out within one tick.
-        _time.Advance(TimeSpan.FromMilliseconds(1) + StateSlots.Tick);
+        // Due now; with no further change to carry it, the one slot timer sends it within two ticks (10 ms).
+        _time.Advance(TimeSpan.FromMilliseconds(1) + StateSlots.MaxLate);
         var merged = await amy.WaitForAsync(State, m => Value(m, "svc") is "degraded");
         ((long)merged["version"]!).Should().Be(3, "the merged changes went out as one, numbered when it went out");
         amy.Received.Where(m => m.EventName == State).Select(m => Value(m, "svc") ?? "-").Should().Equal("up", "-", "degraded");
         (await States.GetAsync(Tenant))["svc"].Should().Be("degraded");
+    }
+
+    [Fact]
+    public async Task AMergedChangeGoesOutWithTheAppsNextChangeOnceItsSlotHasComeWithoutWaitingForTheTimer()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "svc", "up");
+        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        await States.SetAsync(Tenant, "svc", "down");
+
+        // Its slot has come, but the timer waits a tick past it for a change to carry it: the next change does.
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await FlushAsync(amy);
+        amy.Received.Where(m => m.EventName == State).Should().ContainSingle("the timer has not fired");
+        await States.SetAsync(Tenant, "other", "first");
+        await amy.WaitForAsync(State, m => Value(m, "svc") is "down");
+        amy.Received.Where(m => m.EventName == State).Select(m => Value(m, "svc") ?? Value(m, "other")).Should().Equal("up", "first", "down");
     }
 
     [Fact]
@@ -61,14 +79,14 @@ public sealed class StateTimingTests : IAsyncLifetime
         await States.RemoveAsync(Tenant, "svc");
         await States.SetAsync(Tenant, "svc", "back");
         await States.RemoveAsync(Tenant, "svc");
-        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.Tick);
+        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.MaxLate);
         var removed = await amy.WaitForAsync(State, m => ((IEnumerable<object?>)m["removed"]!).Contains("svc"));
         ((long)removed["version"]!).Should().Be(2);
 
         await States.SetAsync(Tenant, "blip", "on");
         await States.SetAsync(Tenant, "blip", "again");
         await States.RemoveAsync(Tenant, "blip");
-        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.Tick);
+        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.MaxLate);
         await States.SetAsync(Tenant, "mark", "1");
         await amy.WaitForAsync(State, m => Value(m, "mark") is "1");
         amy.Received.Where(m => m.EventName == State).Select(m => (long)m["version"]!).Should().Equal([1L, 2L, 3L, 4L, 5L],
@@ -118,7 +136,7 @@ public sealed class StateTimingTests : IAsyncLifetime
         await States.SetAsync(Tenant, "b", "22");
         await States.SetAsync(Tenant, "b", "333");
         await States.SetAsync(Tenant, "b", "4444");
-        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.Tick);
+        _time.Advance(TimeSpan.FromMilliseconds(100) + StateSlots.MaxLate);
         await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
 
         changes.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(3, "'b' went out twice: at once, then merged");
@@ -131,7 +149,7 @@ public sealed class StateTimingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AKeyEndsAtItsTimeToLiveWithinOneTickAndNotBeforeAsAVersionedRemoval()
+    public async Task AKeyEndsAtItsTimeToLiveWithinTwoTicksAndNotBeforeAsAVersionedRemoval()
     {
         await StartAsync(_ => { });
         var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
@@ -143,8 +161,8 @@ public sealed class StateTimingTests : IAsyncLifetime
         amy.Received.Where(m => m.EventName == State).Should().ContainSingle("1 ms before its time-to-live ends the key is there");
         (await States.GetAsync(Tenant)).Should().ContainKey("lease");
 
-        // Due now; the one expiry timer fires on the grid of ticks, so it ends within one tick.
-        _time.Advance(TimeSpan.FromMilliseconds(1) + StateSlots.Tick);
+        // Due now; the one expiry timer fires on the grid of ticks, so it ends within two ticks (10 ms).
+        _time.Advance(TimeSpan.FromMilliseconds(1) + StateSlots.MaxLate);
         var removed = await amy.WaitForAsync(State, m => Removed(m).Contains("lease"));
         ((long)removed["version"]!).Should().Be(2, "the expiry is the room's next change");
         (await States.GetAsync(Tenant)).Should().BeEmpty();
@@ -167,7 +185,7 @@ public sealed class StateTimingTests : IAsyncLifetime
         await States.SetAsync(Tenant, "shortened", 2, TimeSpan.FromSeconds(1));
 
         // 'shortened' moved its expiry 30 days closer: the timer wakes for it at 4 s, not at its first due time.
-        _time.Advance(TimeSpan.FromSeconds(1) + StateSlots.Tick);
+        _time.Advance(TimeSpan.FromSeconds(1) + StateSlots.MaxLate);
         await amy.WaitForAsync(State, m => Removed(m).Contains("shortened"));
 
         // 6 s after the first sets: only their clocks restarted by a set with a time-to-live count.
@@ -176,7 +194,7 @@ public sealed class StateTimingTests : IAsyncLifetime
         amy.Received.Where(m => m.EventName == State).SelectMany(Removed).Should().Equal(["removed", "shortened"], "'removed' only by RemoveAsync");
         (await States.GetAsync(Tenant)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["renewed"] = 2L, ["permanent"] = 2L, ["removed"] = 2L });
 
-        _time.Advance(TimeSpan.FromSeconds(2) + StateSlots.Tick);
+        _time.Advance(TimeSpan.FromSeconds(2) + StateSlots.MaxLate);
         await amy.WaitForAsync(State, m => Removed(m).Contains("renewed"));
         (await States.GetAsync(Tenant)).Should().BeEquivalentTo(new Dictionary<string, object?> { ["permanent"] = 2L, ["removed"] = 2L });
     }

@@ -74,6 +74,9 @@ internal sealed class StatePublisher : IDisposable
     /// <summary>Sends the key's waiting change once <paramref name="due"/> (a timestamp) has passed, on the shared slot timer.</summary>
     public void Schedule(KeyedState room, string key, long due) => _slots.Schedule(room, key, due);
 
+    /// <summary>Sends the keys whose slot has come on the caller's thread (after an app's change), so the timer need not wake for them.</summary>
+    public void SendDue() => _slots.SendDue();
+
     /// <summary>Removes the key once <paramref name="due"/> (a timestamp) has passed, if its expiry is still due then (<see cref="KeyedState.Expire"/>).</summary>
     public void ScheduleExpiry(KeyedState room, string key, long due) => _expiries.Schedule(room, key, due);
 

@@ -47,6 +47,8 @@ internal sealed class TenantState(
             throw;
         }
 
+        // Keys whose slot has come go out with this change rather than on a wake-up of the timer (outside the room's lock).
+        publisher.SendDue();
         return Task.CompletedTask;
     }
 
@@ -56,6 +58,7 @@ internal sealed class TenantState(
         var roomKey = Validate(room, key);
         cancellationToken.ThrowIfCancellationRequested();
         rooms.Find(roomKey)?.Change(key, value: null, publisher);
+        publisher.SendDue();
         return Task.CompletedTask;
     }
 
