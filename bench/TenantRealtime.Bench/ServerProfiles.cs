@@ -65,6 +65,12 @@ internal static class ServerProfiles
         // --drive: the mode reaches it with each drive and fill request.
         ["state"] = (new(), ["--drive", "state"]),
         ["broadcast"] = (new(), ["--drive", "broadcast"]),
+
+        // State at another per-key rate bound than the default, in the same session, to choose the default from
+        // measurements ("tenantrealtime@state-2 tenantrealtime@state tenantrealtime@broadcast").
+        ["state-2"] = (new() { ["BENCH_STATE_UPDATES_PER_SECOND"] = "2" }, ["--drive", "state"]),
+        ["state-3"] = (new() { ["BENCH_STATE_UPDATES_PER_SECOND"] = "3" }, ["--drive", "state"]),
+        ["state-10"] = (new() { ["BENCH_STATE_UPDATES_PER_SECOND"] = "10" }, ["--drive", "state"]),
         ["rest"] = (new(), ["--drive", "rest"]),
 
         // The bare hub keeping 1,000 broadcasts per room like the recovery history, sending nothing more.

@@ -151,7 +151,7 @@ internal sealed class RedisTenantState(
                 return Task.CompletedTask;
             }
 
-            slot.NextSlot = now + SlotTicksOf(room);
+            slot.NextSlot = NextSlotOf(room, now);
         }
 
         return WriteAsync(room, key, json, expiresAt, cancellationToken);
@@ -180,7 +180,7 @@ internal sealed class RedisTenantState(
 
     private int _pruneAt = PruneAbove;
 
-    private long SlotTicksOf(string room) => Math.Max(1, time.TimestampFrequency / RoomBounds.Of(options.CurrentValue, room).StateUpdatesPerSecondPerKey);
+    private long NextSlotOf(string room, long now) => StateSlots.NextSlot(now, RoomBounds.Of(options.CurrentValue, room).StateUpdatesPerSecondPerKey, time.TimestampFrequency);
 
     private async Task WriteAsync(string room, string key, string? json, long expiresAt, CancellationToken cancellationToken)
     {
@@ -223,7 +223,7 @@ internal sealed class RedisTenantState(
             slot.HasPending = false;
             slot.Pending = null;
             slot.PendingExpiresAt = 0;
-            slot.NextSlot = time.GetTimestamp() + SlotTicksOf(room);
+            slot.NextSlot = NextSlotOf(room, time.GetTimestamp());
         }
 
         try

@@ -165,4 +165,27 @@ public sealed class StateSlotsTests
         var late = (long)(StateSlots.MaxLate.TotalSeconds * time.TimestampFrequency);
         sent[1].At.Should().BeInRange(second, second + late);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(10)]
+    [InlineData(1_000)]
+    public void AKeysNextSlotIsAtLeastOneOverTheRateLaterAtMostATenthMoreAndOnAGridSharedByItsRate(int rate)
+    {
+        const long Frequency = 10_000_000;
+        var slot = Frequency / rate;
+        var grid = (Frequency + (10L * rate) - 1) / (10L * rate);
+        var random = new Random(rate);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var now = random.NextInt64(1, long.MaxValue / 4);
+            var next = StateSlots.NextSlot(now, rate, Frequency);
+            (next - now).Should().BeGreaterThanOrEqualTo(slot, "the rate bound: never two changes of a key closer than 1 / the rate");
+            (next - now).Should().BeLessThanOrEqualTo(11 * grid, "a merged change waits at most a tenth of a slot more");
+            (next % grid).Should().Be(0, "on the grid, so keys that went out close together come due together");
+            StateSlots.NextSlot((now / grid * grid) + 1, rate, Frequency).Should().Be(StateSlots.NextSlot((now / grid * grid) + grid, rate, Frequency), "one grid cell, one slot");
+        }
+    }
 }

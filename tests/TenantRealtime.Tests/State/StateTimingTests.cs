@@ -16,7 +16,9 @@ public sealed class StateTimingTests : IAsyncLifetime
     private const string Room = "tenant:org-a:t1";
     private static readonly StateRoom Tenant = StateRoom.Tenant("org-a", "t1");
 
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    // On a whole second, so on the grid a key's slots are rounded up to (a tenth of 1 / the rate): each test's slot is
+    // exactly 1 / the rate after the change that went out.
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero));
     private readonly List<IAsyncDisposable> _owned = [];
     private RealtimeNode _node = null!;
 

@@ -152,7 +152,7 @@ internal sealed partial class KeyedState(string key, string epoch)
         entry.Version = Version;
         entry.HasPending = false;
         entry.Pending = null;
-        entry.NextSlot = now + publisher.SlotTicksOf(Key);
+        entry.NextSlot = publisher.NextSlotOf(Key, now);
         _snapshot = null;
         if (value is null)
         {

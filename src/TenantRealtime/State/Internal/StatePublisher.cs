@@ -43,8 +43,8 @@ internal sealed class StatePublisher : IDisposable
     /// <summary>How many keys <paramref name="room"/>'s state may hold.</summary>
     public int MaxKeysOf(string room) => RoomBounds.Of(_options.CurrentValue, room).MaxStateKeys;
 
-    /// <summary>The timestamp ticks between two changes of one key of <paramref name="room"/> going out.</summary>
-    public long SlotTicksOf(string room) => Math.Max(1, _time.TimestampFrequency / RoomBounds.Of(_options.CurrentValue, room).StateUpdatesPerSecondPerKey);
+    /// <summary>When a key of <paramref name="room"/> whose change went out at <paramref name="now"/> may go out next (<see cref="StateSlots.NextSlot"/>).</summary>
+    public long NextSlotOf(string room, long now) => StateSlots.NextSlot(now, RoomBounds.Of(_options.CurrentValue, room).StateUpdatesPerSecondPerKey, _time.TimestampFrequency);
 
     /// <summary>Sends one change (a value, or a removal when <paramref name="value"/> is null); returns at once.</summary>
     public void Publish(KeyedState room, string key, StateValue? value, long version, int roomKeys)

@@ -13,6 +13,20 @@ internal static class StateSlots
     /// <summary>The most a key waits past its slot when no caller sends it first: two ticks (10 ms).</summary>
     public static readonly TimeSpan MaxLate = Tick * 2;
 
+    /// <summary>
+    /// When a key of a room allowing <paramref name="updatesPerSecond"/> changes per key and second, whose change went out
+    /// at <paramref name="now"/> (a timestamp of <paramref name="frequency"/>), may go out next: 1 / that rate later,
+    /// rounded up to a grid of a tenth of it shared by every key of that rate. Keys flooded at once then come due
+    /// together and go out in a few large bursts instead of many small ones (each wake of the thread pool costs
+    /// more than the sends it makes), as a conflation interval does; a merged change waits at most 1.1 / the rate.
+    /// </summary>
+    public static long NextSlot(long now, int updatesPerSecond, long frequency)
+    {
+        // Ten grid steps make the slot (at least 1 / the rate): from anywhere in a step, the tenth step after it.
+        var grid = Math.Max(1, (frequency + (10L * updatesPerSecond) - 1) / (10L * updatesPerSecond));
+        return (((now + grid - 1) / grid) + 10) * grid;
+    }
+
     /// <summary>The most waiting keys one caller of <see cref="StateSlots{TRoom}.SendDue"/> sends: the rest go to the timer or the next caller.</summary>
     public const int MaxSentByCaller = 64;
 }
