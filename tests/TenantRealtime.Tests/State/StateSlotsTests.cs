@@ -100,9 +100,7 @@ public sealed class StateSlotsTests
     [Fact]
     public void AKeyDueGoesOutWithTheNextCallersSendDueAtOnceAndTheTimerDoesNotSendItAgain()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
-        var room = new KeyedState("tenant:o:t", "epoch");
-        var sent = new List<(string Key, long At)>();
+        var (time, room, sent) = Clock();
         using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
         var due = time.GetTimestamp() + (time.TimestampFrequency / 4);
         slots.Schedule(room, "k", due);
@@ -123,9 +121,7 @@ public sealed class StateSlotsTests
     [Fact]
     public void ACallerSendsAtMostItsShareAndTheTimerSendsTheRestWithinTwoTicks()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
-        var room = new KeyedState("tenant:o:t", "epoch");
-        var sent = new List<(string Key, long At)>();
+        var (time, room, sent) = Clock();
         using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
         var due = time.GetTimestamp() + (time.TimestampFrequency / 10);
         var keys = Enumerable.Range(0, StateSlots.MaxSentByCaller + 10).Select(i => $"k{i}").ToList();
@@ -147,9 +143,7 @@ public sealed class StateSlotsTests
     [Fact]
     public void AfterACallerSentTheDueKeysTheTimerWaitsForTheNextOneAndSendsItOnTime()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
-        var room = new KeyedState("tenant:o:t", "epoch");
-        var sent = new List<(string Key, long At)>();
+        var (time, room, sent) = Clock();
         using var slots = new StateSlots<KeyedState>(time, (_, key) => sent.Add((key, time.GetTimestamp())));
         var start = time.GetTimestamp();
         var second = start + (time.TimestampFrequency / 2);
@@ -188,4 +182,8 @@ public sealed class StateSlotsTests
             StateSlots.NextSlot((now / grid * grid) + 1, rate, Frequency).Should().Be(StateSlots.NextSlot((now / grid * grid) + grid, rate, Frequency), "one grid cell, one slot");
         }
     }
+
+    /// <summary>A fake clock on a whole second (on the timer's grid), a room, and the list a slot timer's sends go to.</summary>
+    private static (FakeTimeProvider Time, KeyedState Room, List<(string Key, long At)> Sent) Clock() =>
+        (new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero)), new KeyedState("tenant:o:t", "epoch"), []);
 }
