@@ -14,8 +14,9 @@ internal static class HistoryScripts
     /// On Redis Cluster the channel carries the keys' hash tag, so SPUBLISH goes out from the shard that ran the
     /// script. A missing hash means the room's history is gone (never written, expired, or Redis lost its data): the
     /// room starts a new epoch at seq 1, and a stream left behind (evicted separately) is dropped so ids start over.
-    /// Ids are <c>{seq}-0</c>, so XRANGE reads by sequence number; MAXLEN trims exactly to the window. Every append
-    /// renews the TTL of both keys, so a room idle for longer than the history is kept costs nothing.
+    /// Ids are <c>{seq}-0</c>, so XRANGE reads by sequence number; MAXLEN trims to the window, by whole stream nodes
+    /// for a window of 1,000 or more (reads serve exactly the window). Every append renews the TTL of both keys, so a
+    /// room idle for longer than the history is kept costs nothing.
     /// </remarks>
     public static readonly string Append = LuaScripts.Load("history_append.lua");
 

@@ -136,9 +136,45 @@ public sealed class RedisRoomHistoryTests : RoomHistoryTests
         (await AppendAsync("after")).Seq.Should().Be(7);
     }
 
+    [Fact]
+    public async Task AWindowOfAThousandIsTrimmedByWholeStreamNodesASmallOneExactlyAndReadsServeExactlyTheWindow()
+    {
+        var keys = Services.GetRequiredService<SharedRedisConnection>().Keys;
+        var database = (await Services.GetRequiredService<SharedRedisConnection>().GetAsync()).GetDatabase();
+        var history = Services.GetRequiredService<RedisRoomHistory>();
+        var topic = RoomNames.TenantTopic("o", "t", LongWindowPrefix + "feed");
+        var publication = await Services.GetRequiredService<RoomPublications>().ForAsync(new BroadcastTarget(topic, [topic]), "news");
+        var broadcast = new OutgoingBroadcast(ScopeNames.Of(BroadcastScope.Topic), "o", "t", null, "news", "updated", "kept", Time.GetUtcNow());
+        IReadOnlyList<TenantEnvelope> last = [];
+        for (var call = 0; call < 30; call++)
+        {
+            last = await history.AppendAsync([.. Enumerable.Range(0, 40).Select(_ => new AppendRequest(topic, broadcast, history.Serialize(broadcast), publication, RoomEpochs.New(), retry: false))], default);
+        }
+
+        var (epoch, lastSeq) = (last[^1].Epoch!, last[^1].Seq!.Value);
+        lastSeq.Should().Be(1_200);
+        (await database.StreamLengthAsync(keys.HistoryStream(topic))).Should().BeInRange(1_000, 1_100, "trimmed by whole nodes of 100 entries: never below the window, at most a node above it");
+        var window = await History.ReadAfterAsync(topic, epoch, lastSeq - 1_000, default);
+        window.Recovered.Should().BeTrue();
+        window.Entries.Select(e => e.Envelope.Seq).Should().Equal(Enumerable.Range(201, 1_000).Select(i => (long?)i));
+        (await History.ReadAfterAsync(topic, epoch, lastSeq - 1_001, default)).Recovered.Should().BeFalse("entries kept past the window are never served: the window is HistoryMaxMessages, as in memory");
+
+        for (var i = 0; i < Window + 3; i++)
+        {
+            await AppendAsync("small");
+        }
+
+        (await database.StreamLengthAsync(keys.HistoryStream(Room))).Should().Be(Window, "a window below 1,000 is trimmed exactly");
+    }
+
+    private const string LongWindowPrefix = "long:";
+
     protected override async Task ConfigureAsync(ITenantRealtimeBuilder builder)
     {
         _redis = await RedisServer.StartAsync();
         builder.AddRedis(_redis.ConnectionString, o => o.ChannelPrefix = "history-tests");
+
+        // Topics of this prefix keep 1,000 broadcasts (the default window), trimmed by Redis's stream nodes.
+        builder.Services.Configure<TenantRealtimeOptions>(o => o.TopicPrefixes[LongWindowPrefix] = new TopicPrefixOptions { HistoryMaxMessages = 1_000 });
     }
 }
