@@ -166,7 +166,7 @@ internal static class BenchRun
             result["connects"] = connects;
             result["serverCpuUsPerConnect"] = connects > 0 ? Round((double)cpuMicros / connects) : null;
             result["redisCpuUsPerConnect"] = connects > 0 && redisCpuMicros is { } r ? Round((double)r / connects) : null;
-            result["serverCpuPercent"] = Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1);
+            result["serverCpuPercent"] = Proc.CpuPercent(cpuMicros, elapsed);
             result["deliveredPerSec"] = 0;
             result["delivered"] = 0;
             result["disconnects"] = disconnects;

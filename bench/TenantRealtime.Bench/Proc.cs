@@ -21,6 +21,9 @@ internal static class Proc
         }
     });
 
+    /// <summary>CPU time of <paramref name="micros"/> over <paramref name="seconds"/> of wall time, in percent of one core (one decimal).</summary>
+    public static double CpuPercent(double micros, double seconds) => Math.Round(micros / 10_000.0 / Math.Max(seconds, 0.001), 1);
+
     /// <summary>utime + stime of the whole process (all threads, live and exited), in microseconds.</summary>
     public static long CpuMicros(int pid)
     {

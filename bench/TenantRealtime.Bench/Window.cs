@@ -100,7 +100,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
             ["p999Ms"] = report["p999Ms"]?.DeepClone(),
             ["maxMs"] = report["maxMs"]?.DeepClone(),
             ["serverCpuUsPerMsg"] = PerMessage(cpuMicros),
-            ["serverCpuPercent"] = Math.Round(cpuMicros / 10_000.0 / Math.Max(elapsed, 0.001), 1),
+            ["serverCpuPercent"] = Proc.CpuPercent(cpuMicros, elapsed),
 
             // Several servers: each one's share of serverCpuUsPerMsg, the first (which issues the broadcasts) first.
             ["serverCpuUsPerMsgEach"] = new JsonArray([.. cpuEach.Select(c => (JsonNode?)PerMessage(c))]),
@@ -169,7 +169,7 @@ internal sealed class Window(HttpClient http, List<string> urls, List<Child> ser
                 // window's drive time; the drain after the drive stays counted).
                 var (paceMicros, paceElapsed) = await PaceFloorAsync(rate, seconds);
                 var floor = paceMicros * elapsed / Math.Max(paceElapsed, 0.001);
-                window["paceCpuPercent"] = Math.Round(paceMicros / 10_000.0 / Math.Max(paceElapsed, 0.001), 1);
+                window["paceCpuPercent"] = Proc.CpuPercent(paceMicros, paceElapsed);
                 window["serverCpuUsPerChangeNet"] = broadcasts > 0 ? Math.Round((cpuMicros - floor) / broadcasts, 2) : null;
             }
 

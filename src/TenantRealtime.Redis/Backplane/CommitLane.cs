@@ -11,8 +11,9 @@ namespace TenantRealtime.Redis.Backplane;
 /// </summary>
 /// <remarks>
 /// Why not always many calls: each script call costs Redis a fixed share (its request, the script's start, its reply)
-/// whatever it carries: at 2,000 broadcasts/s calls of about four cost Redis 0.94× what one call per broadcast did. Why not always one: under load each reply waits in the thread pool's queue, and a
-/// lane that sends nothing meanwhile fell to 0.40× the highest sustained rate of pipelining every broadcast.
+/// whatever it carries: at 2,000 broadcasts/s calls of about four cost Redis 0.94× what one call per broadcast did.
+/// Why not always one: under load each reply waits in the thread pool's queue, and a lane that sends nothing meanwhile
+/// fell to 0.40× the highest sustained rate of pipelining every broadcast.
 /// </remarks>
 internal sealed class CommitLane(Func<List<AppendRequest>, Task<TenantEnvelope[]>> send, int maxCount, int maxBytes, int maxInFlight, int fullBatch)
 {
