@@ -27,11 +27,7 @@ public sealed class StateTimingTests : IAsyncLifetime
     [Fact]
     public async Task ChangesOverTheRateBoundMergeAndTheLatestGoesOutAtTheNextSlotAndNotBefore()
     {
-        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
-        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
-
-        await States.SetAsync(Tenant, "svc", "up");
-        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        var amy = await HoldingSvcUpAsync();
         _time.Advance(TimeSpan.FromMilliseconds(10));
         await States.SetAsync(Tenant, "svc", "down");
         await States.SetAsync(Tenant, "svc", "up");
@@ -55,10 +51,7 @@ public sealed class StateTimingTests : IAsyncLifetime
     [Fact]
     public async Task AMergedChangeGoesOutWithTheAppsNextChangeOnceItsSlotHasComeWithoutWaitingForTheTimer()
     {
-        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
-        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
-        await States.SetAsync(Tenant, "svc", "up");
-        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        var amy = await HoldingSvcUpAsync();
         await States.SetAsync(Tenant, "svc", "down");
 
         // Its slot has come, but the timer waits a tick past it for a change to carry it: the next change does.
@@ -73,10 +66,7 @@ public sealed class StateTimingTests : IAsyncLifetime
     [Fact]
     public async Task AKeySetAndRemovedWithinOneSlotSendsNothingAndARemovalWaitsItsTurnToo()
     {
-        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
-        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
-        await States.SetAsync(Tenant, "svc", "up");
-        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        var amy = await HoldingSvcUpAsync();
 
         await States.RemoveAsync(Tenant, "svc");
         await States.SetAsync(Tenant, "svc", "back");
@@ -261,6 +251,16 @@ public sealed class StateTimingTests : IAsyncLifetime
     }
 
     /// <summary>Anything sent to the client before this returns has arrived: a broadcast queued behind it did.</summary>
+    /// <summary>A server at 10 changes per key and second, and amy, a member of the tenant, holding 'svc' = "up" (its first change, out at once).</summary>
+    private async Task<RealtimeClient> HoldingSvcUpAsync()
+    {
+        await StartAsync(o => o.StateUpdatesPerSecondPerKey = 10);
+        var amy = await StartedAsync(TestUser.Member("amy", "org-a", "t1"));
+        await States.SetAsync(Tenant, "svc", "up");
+        await amy.WaitForAsync(State, m => Value(m, "svc") is "up");
+        return amy;
+    }
+
     private async Task FlushAsync(RealtimeClient client)
     {
         var marker = Guid.NewGuid().ToString("N");
